@@ -1,0 +1,101 @@
+//! The small vocabulary of the model: kinds, visibilities, roles and states.
+
+use crate::CoreError;
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident, $field:literal { $($(#[$vdoc:meta])* $variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vdoc])* $variant),* }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The stable text stored in the database and shown in the API.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),* }
+            }
+
+            /// Parses the stored or submitted text.
+            pub fn parse(s: &str) -> Result<Self, CoreError> {
+                match s { $($text => Ok($name::$variant),)* _ => Err(CoreError::invalid($field, format!("unknown value {s:?}"))) }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// Whether a space is shared by a community or is one person's own.
+    SpaceKind, "kind" {
+        /// A space any number of people share.
+        Community = "community",
+        /// One user's blog and drafts.
+        Personal = "personal",
+    }
+);
+
+text_enum!(
+    /// Who may see a space and its content.
+    Visibility, "visibility" {
+        /// Every signed-in member of the organisation reads it.
+        Public = "public",
+        /// Listed for everyone; only members read its content.
+        Private = "private",
+        /// Unlisted; only members know it exists.
+        Secret = "secret",
+    }
+);
+
+text_enum!(
+    /// How people become members of a space.
+    JoinPolicy, "join_policy" {
+        /// Anyone who can see the space may join.
+        Open = "open",
+        /// People ask; an owner or moderator approves.
+        Request = "request",
+        /// Only owners add members.
+        Invite = "invite",
+    }
+);
+
+text_enum!(
+    /// A member's role in one space.
+    Role, "role" {
+        /// Runs the space: settings, roles, members.
+        Owner = "owner",
+        /// Moderates content and approves join requests.
+        Moderator = "moderator",
+        /// Reads and writes.
+        Member = "member",
+    }
+);
+
+text_enum!(
+    /// Whether an account may be used.
+    UserStatus, "status" {
+        /// Signs in and acts normally.
+        Active = "active",
+        /// Kept, but may not sign in; its sessions and tokens stop working.
+        Locked = "locked",
+        /// Removed from view; its sessions and tokens stop working.
+        Deleted = "deleted",
+    }
+);
+
+text_enum!(
+    /// Who may create an account.
+    Registration, "registration" {
+        /// Anyone who reaches the site.
+        Open = "open",
+        /// Only people an administrator invited.
+        InviteOnly = "invite_only",
+    }
+);
