@@ -1,0 +1,13 @@
+//! Hearth's storage boundary: one trait per aggregate, combined by [`Store`].
+//!
+//! One business write is one trait method is one transaction. Engines map
+//! their driver's errors to [`StoreError`] in one place; no driver type
+//! crosses this boundary.
+
+mod error;
+mod records;
+mod traits;
+
+pub use error::{Result, StoreError};
+pub use records::*;
+pub use traits::*;

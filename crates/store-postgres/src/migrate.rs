@@ -1,0 +1,58 @@
+//! Versioned migrations, applied in order at connect under an advisory lock,
+//! so that several nodes starting together migrate once; the same versions
+//! and names as the SQLite engine's.
+
+use hearth_store::{Result, StoreError};
+use tokio_postgres::Client;
+
+use crate::error::map_err;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
+
+/// The newest schema version this build knows.
+pub const LATEST_VERSION: i64 = 1;
+
+/// An arbitrary constant that names Hearth's migration lock.
+const LOCK_KEY: i64 = 0x4845_4152_5448;
+
+pub(crate) async fn run(client: &mut Client) -> Result<()> {
+    let tx = client.transaction().await.map_err(map_err)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+        .await
+        .map_err(map_err)?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    BIGINT PRIMARY KEY,
+             name       TEXT   NOT NULL,
+             applied_at BIGINT NOT NULL DEFAULT (extract(epoch FROM now()) * 1000)::bigint
+         )",
+    )
+    .await
+    .map_err(map_err)?;
+    let current: i64 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[])
+        .await
+        .map_err(map_err)?
+        .get(0);
+    if current > LATEST_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known: LATEST_VERSION,
+        });
+    }
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        tx.batch_execute(sql).await.map_err(map_err)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+            &[&version, &name],
+        )
+        .await
+        .map_err(map_err)?;
+        tracing::info!(version, name, "applied migration");
+    }
+    tx.commit().await.map_err(map_err)
+}

@@ -1,0 +1,48 @@
+//! Site settings, stored as key/value rows.
+
+use async_trait::async_trait;
+use hearth_core::model::Registration;
+use hearth_store::{Result, SettingsStore, SiteSettings};
+
+use crate::error::map_err;
+use crate::{query, PostgresStore};
+
+#[async_trait]
+impl SettingsStore for PostgresStore {
+    async fn settings(&self) -> Result<SiteSettings> {
+        let c = self.client().await?;
+        let rows = query(&c, "SELECT key, value FROM settings", &[]).await?;
+        let mut s = SiteSettings::default();
+        for row in rows {
+            let key: &str = row.get(0);
+            let value: String = row.get(1);
+            match key {
+                "site_name" => s.site_name = value,
+                "registration" => s.registration = Registration::parse(&value).unwrap_or(s.registration),
+                "guest_access" => s.guest_access = value == "true",
+                _ => {}
+            }
+        }
+        Ok(s)
+    }
+
+    async fn save_settings(&self, s: SiteSettings) -> Result<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_err)?;
+        let guest = if s.guest_access { "true" } else { "false" };
+        for (key, value) in [
+            ("site_name", s.site_name.as_str()),
+            ("registration", s.registration.as_str()),
+            ("guest_access", guest),
+        ] {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&key, &value],
+            )
+            .await
+            .map_err(map_err)?;
+        }
+        tx.commit().await.map_err(map_err)
+    }
+}

@@ -1,0 +1,178 @@
+//! The connections: one writer thread with group commit, a pool of readers.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use hearth_store::{PoolStatus, Result, StoreError};
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot, Semaphore};
+
+use crate::error::{map_err, SqlResult};
+
+/// Called with the outcome of the transaction that ran a job.
+type Finish = Box<dyn FnOnce(Result<()>) + Send>;
+/// A write: runs inside the group's transaction, says whether it succeeded.
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+
+/// How many queued writes one transaction may take.
+const MAX_GROUP: usize = 512;
+
+pub(crate) struct Db {
+    jobs: mpsc::UnboundedSender<Job>,
+    readers: Arc<Readers>,
+}
+
+struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Semaphore,
+    size: usize,
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA busy_timeout = 5000;",
+    )
+}
+
+fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(map_err)?;
+    configure(&conn).map_err(map_err)?;
+    conn.execute_batch("PRAGMA query_only = ON;").map_err(map_err)?;
+    Ok(conn)
+}
+
+impl Db {
+    pub(crate) fn open(path: &Path, readers: usize) -> Result<Self> {
+        let mut writer = Connection::open(path).map_err(map_err)?;
+        configure(&writer).map_err(map_err)?;
+        crate::migrate::run(&mut writer)?;
+        let idle = (0..readers)
+            .map(|_| open_reader(path))
+            .collect::<Result<Vec<_>>>()?;
+        let (jobs, queue) = mpsc::unbounded_channel();
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || write_loop(writer, queue))
+            .map_err(|e| StoreError::Other(e.to_string()))?;
+        Ok(Self {
+            jobs,
+            readers: Arc::new(Readers {
+                path: path.to_owned(),
+                idle: Mutex::new(idle),
+                permits: Semaphore::new(readers),
+                size: readers,
+            }),
+        })
+    }
+
+    /// Runs `f` in a write transaction, committed (and fsync'd) before this returns.
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> SqlResult<T> + Send + 'static,
+    {
+        let (done, result) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let outcome = f(conn).map_err(StoreError::from);
+            let ok = outcome.is_ok();
+            let finish: Finish = Box::new(move |commit| {
+                let _ = done.send(commit.and(outcome));
+            });
+            (ok, finish)
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
+        result
+            .await
+            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
+    }
+
+    /// Runs `f` on a read connection of the pool.
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> SqlResult<T> + Send + 'static,
+    {
+        let readers = Arc::clone(&self.readers);
+        let _permit = readers
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Unavailable("the store is closed".into()))?;
+        let pooled = readers
+            .idle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => open_reader(&readers.path)?,
+        };
+        let back = Arc::clone(&readers);
+        tokio::task::spawn_blocking(move || {
+            let result = f(&conn).map_err(StoreError::from);
+            back.idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))?
+    }
+
+    pub(crate) fn pool_status(&self) -> PoolStatus {
+        let idle = self
+            .readers
+            .idle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len();
+        PoolStatus {
+            size: self.readers.size + 1,
+            idle,
+        }
+    }
+}
+
+/// Takes every queued write (up to [`MAX_GROUP`]) into one transaction, each in
+/// its own savepoint so a failing write is undone alone, and answers them all
+/// once the commit is durable.
+fn write_loop(mut conn: Connection, mut queue: mpsc::UnboundedReceiver<Job>) {
+    while let Some(first) = queue.blocking_recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok(job) => group.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut finishers = Vec::with_capacity(group.len());
+        let commit = run_group(&mut conn, group, &mut finishers);
+        for finish in finishers {
+            finish(commit.clone());
+        }
+    }
+    tracing::debug!("sqlite writer stopped");
+}
+
+fn run_group(conn: &mut Connection, group: Vec<Job>, finishers: &mut Vec<Finish>) -> Result<()> {
+    // A job dropped without running drops its answer channel, which its caller
+    // reads as "unavailable".
+    let mut tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(map_err)?;
+    for job in group {
+        let mut sp = tx.savepoint().map_err(map_err)?;
+        let (ok, finish) = job(&sp);
+        finishers.push(finish);
+        if ok {
+            sp.commit().map_err(map_err)?;
+        } else {
+            sp.rollback().map_err(map_err)?;
+        }
+    }
+    tx.commit().map_err(map_err)
+}

@@ -1,0 +1,48 @@
+//! Versioned migrations, applied in order at open; the same versions and names
+//! as the PostgreSQL engine's.
+
+use hearth_store::{Result, StoreError};
+use rusqlite::Connection;
+
+use crate::error::map_err;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/0001_foundation.sql"),
+)];
+
+/// The newest schema version this build knows.
+pub const LATEST_VERSION: i64 = 1;
+
+pub(crate) fn run(conn: &mut Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY,
+             name       TEXT    NOT NULL,
+             applied_at INTEGER NOT NULL DEFAULT (unixepoch('subsec') * 1000)
+         )",
+    )
+    .map_err(map_err)?;
+    let current: i64 = conn
+        .query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
+        .map_err(map_err)?;
+    if current > LATEST_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known: LATEST_VERSION,
+        });
+    }
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction().map_err(map_err)?;
+        tx.execute_batch(sql).map_err(map_err)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+            (version, name),
+        )
+        .map_err(map_err)?;
+        tx.commit().map_err(map_err)?;
+        tracing::info!(version, name, "applied migration");
+    }
+    Ok(())
+}

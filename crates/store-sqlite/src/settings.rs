@@ -1,0 +1,48 @@
+//! Site settings, stored as key/value rows.
+
+use async_trait::async_trait;
+use hearth_core::model::Registration;
+use hearth_store::{Result, SettingsStore, SiteSettings};
+
+use crate::SqliteStore;
+
+#[async_trait]
+impl SettingsStore for SqliteStore {
+    async fn settings(&self) -> Result<SiteSettings> {
+        self.db
+            .read(|c| {
+                let mut stmt = c.prepare_cached("SELECT key, value FROM settings")?;
+                let pairs = stmt
+                    .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let mut s = SiteSettings::default();
+                for (key, value) in pairs {
+                    match key.as_str() {
+                        "site_name" => s.site_name = value,
+                        "registration" => {
+                            s.registration = Registration::parse(&value).unwrap_or(s.registration)
+                        }
+                        "guest_access" => s.guest_access = value == "true",
+                        _ => {}
+                    }
+                }
+                Ok(s)
+            })
+            .await
+    }
+
+    async fn save_settings(&self, s: SiteSettings) -> Result<()> {
+        self.db
+            .write(move |c| {
+                let mut stmt = c.prepare_cached(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                )?;
+                stmt.execute(("site_name", &s.site_name))?;
+                stmt.execute(("registration", s.registration.as_str()))?;
+                stmt.execute(("guest_access", if s.guest_access { "true" } else { "false" }))?;
+                Ok(())
+            })
+            .await
+    }
+}

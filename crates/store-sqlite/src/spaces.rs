@@ -1,0 +1,146 @@
+//! Spaces. Lists apply the visibility rule of `hearth_core::permissions::can_see`
+//! in SQL: secret spaces only for members and admins, guests only public ones.
+
+use async_trait::async_trait;
+use hearth_core::ids::{SpaceId, UserId};
+use hearth_core::model::{Role, SpaceKind};
+use hearth_core::permissions::Viewer;
+use hearth_store::{NewSpace, Page, Result, Space, SpacePatch, SpaceStore, SpaceView, StoreError};
+use rusqlite::{params, OptionalExtension};
+
+use crate::rows::{self, SPACE_COLUMNS};
+use crate::SqliteStore;
+
+/// Selects a space, the viewer's role (?1 is the viewer's id, 0 for guests)
+/// and its member count.
+fn select_view() -> String {
+    format!(
+        "SELECT {SPACE_COLUMNS}, m.role,
+                (SELECT count(*) FROM memberships c WHERE c.space_id = s.id)
+         FROM spaces s LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = ?1"
+    )
+}
+
+/// The visibility filter: ?2 is 1 for admins, ?3 is 1 for guests.
+const VISIBLE: &str = "(?2 = 1 OR s.visibility <> 'secret' OR m.user_id IS NOT NULL)
+     AND (?3 = 0 OR s.visibility = 'public')";
+
+fn viewer_params(viewer: Viewer) -> (i64, bool, bool) {
+    (
+        viewer.user_id().map_or(0, |u| u.0),
+        viewer.is_admin(),
+        viewer.user_id().is_none(),
+    )
+}
+
+#[async_trait]
+impl SpaceStore for SqliteStore {
+    async fn create_space(&self, new: NewSpace) -> Result<Space> {
+        self.db
+            .write(move |c| {
+                let id: i64 = c.query_row(
+                    "INSERT INTO spaces (slug, name, description, kind, visibility, join_policy, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                    params![
+                        new.slug.as_str(),
+                        new.name.as_str(),
+                        new.description.as_str(),
+                        SpaceKind::Community.as_str(),
+                        new.visibility.as_str(),
+                        new.join_policy.as_str(),
+                        new.created_at
+                    ],
+                    |r| r.get(0),
+                )?;
+                c.execute(
+                    "INSERT INTO memberships (space_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, new.owner.0, Role::Owner.as_str(), new.created_at],
+                )?;
+                Ok(Space {
+                    id: SpaceId(id),
+                    slug: new.slug.as_str().to_owned(),
+                    name: new.name,
+                    description: new.description,
+                    kind: SpaceKind::Community,
+                    visibility: new.visibility,
+                    join_policy: new.join_policy,
+                    created_at: new.created_at,
+                })
+            })
+            .await
+    }
+
+    async fn space_by_slug(&self, slug: &str, viewer: Option<UserId>) -> Result<Option<SpaceView>> {
+        let slug = slug.to_owned();
+        let viewer = viewer.map_or(0, |u| u.0);
+        self.db
+            .read(move |c| {
+                let sql = format!("{} WHERE s.slug = ?2", select_view());
+                let mut stmt = c.prepare_cached(&sql)?;
+                Ok(stmt.query_row(params![viewer, slug], rows::space_view).optional()?)
+            })
+            .await
+    }
+
+    async fn list_spaces(&self, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>> {
+        let (user, admin, guest) = viewer_params(viewer);
+        self.db
+            .read(move |c| {
+                let sql = format!(
+                    "{} WHERE s.kind = 'community' AND s.id > ?4 AND {VISIBLE} ORDER BY s.id LIMIT ?5",
+                    select_view()
+                );
+                let mut stmt = c.prepare_cached(&sql)?;
+                let spaces = stmt
+                    .query_map(params![user, admin, guest, page.after, page.limit], rows::space_view)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(spaces)
+            })
+            .await
+    }
+
+    async fn spaces_of_member(&self, member: UserId, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>> {
+        let (user, admin, guest) = viewer_params(viewer);
+        self.db
+            .read(move |c| {
+                let sql = format!(
+                    "{} JOIN memberships mm ON mm.space_id = s.id AND mm.user_id = ?6
+                     WHERE s.kind = 'community' AND s.id > ?4 AND {VISIBLE} ORDER BY s.id LIMIT ?5",
+                    select_view()
+                );
+                let mut stmt = c.prepare_cached(&sql)?;
+                let spaces = stmt
+                    .query_map(
+                        params![user, admin, guest, page.after, page.limit, member.0],
+                        rows::space_view,
+                    )?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(spaces)
+            })
+            .await
+    }
+
+    async fn update_space(&self, id: SpaceId, patch: SpacePatch) -> Result<Space> {
+        self.db
+            .write(move |c| {
+                let n = c.execute(
+                    "UPDATE spaces SET name = coalesce(?2, name), description = coalesce(?3, description),
+                         visibility = coalesce(?4, visibility), join_policy = coalesce(?5, join_policy)
+                     WHERE id = ?1",
+                    params![
+                        id.0,
+                        patch.name.as_ref().map(|n| n.as_str()),
+                        patch.description.as_ref().map(|d| d.as_str()),
+                        patch.visibility.map(|v| v.as_str()),
+                        patch.join_policy.map(|j| j.as_str())
+                    ],
+                )?;
+                if n == 0 {
+                    return Err(StoreError::NotFound.into());
+                }
+                let sql = format!("SELECT {SPACE_COLUMNS} FROM spaces s WHERE s.id = ?1");
+                Ok(c.query_row(&sql, [id.0], |r| rows::space(r, 0))?)
+            })
+            .await
+    }
+}

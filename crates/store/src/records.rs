@@ -1,0 +1,250 @@
+//! Records that cross the storage boundary. Times are Unix milliseconds.
+
+use hearth_core::ids::{InviteId, SpaceId, TokenId, UserId};
+use hearth_core::model::{JoinPolicy, Registration, Role, SpaceKind, UserStatus, Visibility};
+use hearth_core::names::{Description, DisplayName, Email, Slug, SpaceName, Username};
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Its id.
+    pub id: UserId,
+    /// Its login name.
+    pub username: Username,
+    /// The name shown beside its content.
+    pub display_name: DisplayName,
+    /// Its e-mail address.
+    pub email: Email,
+    /// Whether it administers the site.
+    pub is_admin: bool,
+    /// Whether it may be used.
+    pub status: UserStatus,
+    /// When it was created.
+    pub created_at: i64,
+}
+
+/// A new account; its personal space is created with it.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name.
+    pub username: Username,
+    /// Shown name.
+    pub display_name: DisplayName,
+    /// E-mail address.
+    pub email: Email,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+    /// Whether it administers the site.
+    pub is_admin: bool,
+    /// The invitation it accepts, marked used in the same transaction.
+    pub invite: Option<InviteId>,
+    /// Creation time.
+    pub created_at: i64,
+}
+
+/// A signed-in browser session. The cookie holds a secret; the store only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the cookie's secret, hex.
+    pub id_hash: String,
+    /// Whose session.
+    pub user_id: UserId,
+    /// The token that this session's forms must carry.
+    pub csrf_token: String,
+    /// When it began.
+    pub created_at: i64,
+    /// When it was last used (updated at most once a minute).
+    pub last_seen_at: i64,
+    /// When it ends regardless of use.
+    pub expires_at: i64,
+    /// The browser that opened it, for the sessions page.
+    pub user_agent: String,
+}
+
+/// An API bearer token. The store keeps only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    /// Its id.
+    pub id: TokenId,
+    /// Whose token.
+    pub user_id: UserId,
+    /// A name its owner gave it.
+    pub name: String,
+    /// When it was made.
+    pub created_at: i64,
+    /// When it was last used, if ever (updated at most once a minute).
+    pub last_used_at: Option<i64>,
+}
+
+/// A new API token.
+#[derive(Debug, Clone)]
+pub struct NewApiToken {
+    /// Whose token.
+    pub user_id: UserId,
+    /// A name for it.
+    pub name: String,
+    /// SHA-256 of the secret, hex.
+    pub token_hash: String,
+    /// When it was made.
+    pub created_at: i64,
+}
+
+/// A space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Space {
+    /// Its id.
+    pub id: SpaceId,
+    /// Its short name in URLs (`~username` for personal spaces).
+    pub slug: String,
+    /// Its title.
+    pub name: SpaceName,
+    /// What it is for.
+    pub description: Description,
+    /// Community or personal.
+    pub kind: SpaceKind,
+    /// Who may see it.
+    pub visibility: Visibility,
+    /// How people join.
+    pub join_policy: JoinPolicy,
+    /// When it was created.
+    pub created_at: i64,
+}
+
+/// A space together with the viewer's role in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceView {
+    /// The space.
+    pub space: Space,
+    /// The viewer's role, if a member.
+    pub role: Option<Role>,
+    /// How many members it has.
+    pub member_count: i64,
+}
+
+/// A new community space; its creator becomes its owner in the same transaction.
+#[derive(Debug, Clone)]
+pub struct NewSpace {
+    /// Its slug.
+    pub slug: Slug,
+    /// Its title.
+    pub name: SpaceName,
+    /// Its description.
+    pub description: Description,
+    /// Who may see it.
+    pub visibility: Visibility,
+    /// How people join.
+    pub join_policy: JoinPolicy,
+    /// Its first owner.
+    pub owner: UserId,
+    /// Creation time.
+    pub created_at: i64,
+}
+
+/// A change to a space's settings; `None` keeps a value.
+#[derive(Debug, Clone, Default)]
+pub struct SpacePatch {
+    /// New title.
+    pub name: Option<SpaceName>,
+    /// New description.
+    pub description: Option<Description>,
+    /// New visibility.
+    pub visibility: Option<Visibility>,
+    /// New join policy.
+    pub join_policy: Option<JoinPolicy>,
+}
+
+/// One member of a space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// The account.
+    pub user: User,
+    /// Its role.
+    pub role: Role,
+    /// When it joined.
+    pub joined_at: i64,
+}
+
+/// A pending request to join a space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRequest {
+    /// Who asks.
+    pub user: User,
+    /// When they asked.
+    pub requested_at: i64,
+}
+
+/// An invitation to create an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    /// Its id.
+    pub id: InviteId,
+    /// Who is invited.
+    pub email: Email,
+    /// Who invited them.
+    pub invited_by: UserId,
+    /// When.
+    pub created_at: i64,
+    /// Until when it may be used.
+    pub expires_at: i64,
+}
+
+/// A new invitation; the link's secret is known only to its hash here.
+#[derive(Debug, Clone)]
+pub struct NewInvite {
+    /// Who is invited.
+    pub email: Email,
+    /// SHA-256 of the link's secret, hex.
+    pub token_hash: String,
+    /// Who invites.
+    pub invited_by: UserId,
+    /// When.
+    pub created_at: i64,
+    /// Until when it may be used.
+    pub expires_at: i64,
+}
+
+/// Site-wide settings an administrator changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteSettings {
+    /// The site's name in the header and title.
+    pub site_name: String,
+    /// Who may create an account.
+    pub registration: Registration,
+    /// Whether guests may read public spaces without signing in.
+    pub guest_access: bool,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        Self {
+            site_name: "Hearth".into(),
+            registration: Registration::InviteOnly,
+            guest_access: false,
+        }
+    }
+}
+
+/// Cursor paging: rows with an id greater than `after`, at most `limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// Exclusive lower bound of ids; 0 for the first page.
+    pub after: i64,
+    /// How many rows at most.
+    pub limit: u32,
+}
+
+impl Page {
+    /// The first page of `limit` rows.
+    pub fn first(limit: u32) -> Self {
+        Self { after: 0, limit }
+    }
+}
+
+/// How busy a connection pool is, for `/metrics`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open.
+    pub size: usize,
+    /// Connections idle.
+    pub idle: usize,
+}

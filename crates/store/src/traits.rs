@@ -1,0 +1,132 @@
+//! The storage traits, one per aggregate, and the [`Store`] that combines them.
+
+use async_trait::async_trait;
+use hearth_core::ids::{InviteId, SpaceId, TokenId, UserId};
+use hearth_core::model::{Role, UserStatus};
+use hearth_core::names::Username;
+use hearth_core::permissions::Viewer;
+
+use crate::records::*;
+use crate::Result;
+
+/// Accounts.
+#[async_trait]
+pub trait UserStore {
+    /// Creates an account with its personal space; marks `invite` used. Conflict on a taken username or e-mail.
+    async fn create_user(&self, user: NewUser) -> Result<User>;
+    /// The account with this id, in any status.
+    async fn user(&self, id: UserId) -> Result<Option<User>>;
+    /// The account with this username, in any status.
+    async fn user_by_username(&self, username: &Username) -> Result<Option<User>>;
+    /// The account whose username or e-mail is `login`, with its password hash.
+    async fn credentials(&self, login: &str) -> Result<Option<(User, String)>>;
+    /// Accounts in id order.
+    async fn list_users(&self, page: Page) -> Result<Vec<User>>;
+    /// How many accounts exist.
+    async fn count_users(&self) -> Result<i64>;
+    /// Locks, deletes or reactivates an account; anything but active ends its sessions and tokens.
+    async fn set_user_status(&self, id: UserId, status: UserStatus) -> Result<()>;
+    /// Grants or withdraws site administration.
+    async fn set_admin(&self, id: UserId, admin: bool) -> Result<()>;
+    /// Replaces the password hash and ends every session of the account but `keep_session`.
+    async fn set_password(&self, id: UserId, hash: String, keep_session: Option<String>) -> Result<()>;
+}
+
+/// Browser sessions.
+#[async_trait]
+pub trait SessionStore {
+    /// Stores a new session.
+    async fn create_session(&self, session: Session) -> Result<()>;
+    /// The session with this hash and its active user, if it has not expired by `now`.
+    async fn session(&self, id_hash: &str, now: i64) -> Result<Option<(Session, User)>>;
+    /// Records use of a session.
+    async fn touch_session(&self, id_hash: &str, now: i64) -> Result<()>;
+    /// Ends one session of `user`; false if there was none.
+    async fn delete_session(&self, user: UserId, id_hash: &str) -> Result<bool>;
+    /// The user's sessions, newest first.
+    async fn sessions_of(&self, user: UserId) -> Result<Vec<Session>>;
+}
+
+/// API bearer tokens.
+#[async_trait]
+pub trait TokenStore {
+    /// Stores a new token.
+    async fn create_token(&self, token: NewApiToken) -> Result<ApiToken>;
+    /// The token with this hash and its active user.
+    async fn token(&self, token_hash: &str) -> Result<Option<(ApiToken, User)>>;
+    /// Records use of a token.
+    async fn touch_token(&self, id: TokenId, now: i64) -> Result<()>;
+    /// The user's tokens, newest first.
+    async fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>>;
+    /// Revokes one token of `user`; false if there was none.
+    async fn delete_token(&self, user: UserId, id: TokenId) -> Result<bool>;
+}
+
+/// Spaces. Every list is filtered by what the viewer may see, inside the query.
+#[async_trait]
+pub trait SpaceStore {
+    /// Creates a community space with its creator as owner. Conflict on a taken slug.
+    async fn create_space(&self, space: NewSpace) -> Result<Space>;
+    /// The space with this slug and the viewer's role in it, whatever its visibility.
+    async fn space_by_slug(&self, slug: &str, viewer: Option<UserId>) -> Result<Option<SpaceView>>;
+    /// Community spaces the viewer may know of, in id order.
+    async fn list_spaces(&self, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>>;
+    /// Community spaces `member` belongs to that the viewer may know of, in id order.
+    async fn spaces_of_member(&self, member: UserId, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>>;
+    /// Changes a space's settings.
+    async fn update_space(&self, id: SpaceId, patch: SpacePatch) -> Result<Space>;
+}
+
+/// Memberships and join requests.
+#[async_trait]
+pub trait MembershipStore {
+    /// Members of a space in user id order.
+    async fn members(&self, space: SpaceId, page: Page) -> Result<Vec<Member>>;
+    /// Adds a member (and drops their join request). Conflict if already a member.
+    async fn add_member(&self, space: SpaceId, user: UserId, role: Role, now: i64) -> Result<()>;
+    /// Changes a member's role. Conflict `last_owner` if that would leave no owner.
+    async fn set_role(&self, space: SpaceId, user: UserId, role: Role) -> Result<()>;
+    /// Removes a member. Conflict `last_owner` if that would leave no owner.
+    async fn remove_member(&self, space: SpaceId, user: UserId) -> Result<()>;
+    /// Records a request to join. Conflict if one is pending.
+    async fn request_join(&self, space: SpaceId, user: UserId, now: i64) -> Result<()>;
+    /// Pending requests, oldest first.
+    async fn join_requests(&self, space: SpaceId) -> Result<Vec<JoinRequest>>;
+    /// Drops a pending request; false if there was none.
+    async fn delete_join_request(&self, space: SpaceId, user: UserId) -> Result<bool>;
+}
+
+/// Invitations to create an account.
+#[async_trait]
+pub trait InviteStore {
+    /// Stores an invitation.
+    async fn create_invite(&self, invite: NewInvite) -> Result<Invite>;
+    /// The unused, unexpired invitation with this hash.
+    async fn invite_by_hash(&self, token_hash: &str, now: i64) -> Result<Option<Invite>>;
+    /// Unused invitations, newest first.
+    async fn pending_invites(&self, now: i64) -> Result<Vec<Invite>>;
+    /// Withdraws an unused invitation; false if there was none.
+    async fn delete_invite(&self, id: InviteId) -> Result<bool>;
+}
+
+/// Site settings.
+#[async_trait]
+pub trait SettingsStore {
+    /// The current settings (defaults where none were saved).
+    async fn settings(&self) -> Result<SiteSettings>;
+    /// Saves the settings.
+    async fn save_settings(&self, settings: SiteSettings) -> Result<()>;
+}
+
+/// Everything Hearth stores, behind one handle.
+#[async_trait]
+pub trait Store:
+    UserStore + SessionStore + TokenStore + SpaceStore + MembershipStore + InviteStore + SettingsStore + Send + Sync + 'static
+{
+    /// Succeeds when the database answers a query.
+    async fn ping(&self) -> Result<()>;
+    /// How busy the connection pool is.
+    fn pool_status(&self) -> PoolStatus;
+    /// The engine's name, for logs and the status page.
+    fn engine(&self) -> &'static str;
+}
