@@ -1,0 +1,18 @@
+//! Hearth's use cases. Each function takes the context, the acting viewer and
+//! its input, checks the permission rules of `hearth_core`, and calls the
+//! store. The HTML pages and the JSON API call the same functions.
+
+pub mod auth;
+mod ctx;
+mod error;
+pub mod invites;
+pub mod members;
+mod rate_limit;
+pub mod secrets;
+pub mod settings;
+pub mod spaces;
+pub mod users;
+
+pub use ctx::{AppConfig, Clock, Ctx, ManualClock, SystemClock};
+pub use error::{AppError, FieldError, Result};
+pub use hearth_store as store;

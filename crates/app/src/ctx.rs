@@ -1,0 +1,112 @@
+//! What every use case runs with: the store, the clock and the settings.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use hearth_store::Store;
+
+use crate::rate_limit::RateLimiter;
+
+/// The source of "now", injected so that tests control time.
+pub trait Clock: Send + Sync + 'static {
+    /// Milliseconds since the Unix epoch.
+    fn now_ms(&self) -> i64;
+}
+
+/// The real clock.
+#[derive(Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    #[expect(clippy::disallowed_methods, reason = "the one place that reads the system clock")]
+    fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64)
+    }
+}
+
+/// A clock that moves only when told to; for tests.
+#[derive(Debug)]
+pub struct ManualClock(AtomicI64);
+
+impl ManualClock {
+    /// A clock standing at `ms`.
+    pub fn new(ms: i64) -> Self {
+        Self(AtomicI64::new(ms))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Settings of the use cases.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// A session unused this long ends (ms).
+    pub session_idle_ms: i64,
+    /// A session ends this long after sign-in whatever its use (ms).
+    pub session_absolute_ms: i64,
+    /// An invitation link works this long (ms).
+    pub invite_ttl_ms: i64,
+    /// Failed sign-ins allowed per account in the window.
+    pub signin_failures_per_account: usize,
+    /// Failed sign-ins allowed per client address in the window.
+    pub signin_failures_per_address: usize,
+    /// The window of the sign-in limits (ms).
+    pub signin_window_ms: i64,
+    /// Cheap password hashing, for tests only.
+    pub weak_password_hashing: bool,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        const HOUR: i64 = 3_600_000;
+        Self {
+            session_idle_ms: 14 * 24 * HOUR,
+            session_absolute_ms: 90 * 24 * HOUR,
+            invite_ttl_ms: 7 * 24 * HOUR,
+            signin_failures_per_account: 10,
+            signin_failures_per_address: 50,
+            signin_window_ms: HOUR / 4,
+            weak_password_hashing: false,
+        }
+    }
+}
+
+/// The context of every use case. Cheap to clone.
+#[derive(Clone)]
+pub struct Ctx {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// The settings.
+    pub config: Arc<AppConfig>,
+    pub(crate) limiter: Arc<RateLimiter>,
+}
+
+impl Ctx {
+    /// A context over `store` with `clock` and `config`.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+            limiter: Arc::new(RateLimiter::default()),
+        }
+    }
+
+    /// Now, in Unix milliseconds.
+    pub fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+}

@@ -1,0 +1,92 @@
+//! The one error type of the use cases.
+
+use hearth_core::CoreError;
+use hearth_store::StoreError;
+
+/// A field that was refused and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The input's name.
+    pub field: String,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+/// Why a use case did not happen.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppError {
+    /// The thing does not exist, or the viewer may not know it exists.
+    #[error("not found")]
+    NotFound,
+    /// The viewer must sign in (or the credentials were wrong).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The viewer may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The input was refused.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// The write clashes with existing data.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts; retry after the given seconds.
+    #[error("too many attempts")]
+    TooManyRequests {
+        /// Seconds until a retry may succeed.
+        retry_after: u64,
+    },
+    /// The database cannot take this request now; retry later.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Anything else; logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// One refused field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+}
+
+impl From<CoreError> for AppError {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::Invalid { field, message } => AppError::invalid(field, message),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict { constraint } => AppError::Conflict(conflict_message(&constraint)),
+            StoreError::Unavailable(m) => AppError::Unavailable(m),
+            e @ (StoreError::SchemaTooNew { .. } | StoreError::Other(_)) => {
+                AppError::Internal(e.to_string())
+            }
+        }
+    }
+}
+
+fn conflict_message(constraint: &str) -> String {
+    match constraint {
+        "users_username_key" => "that username is taken".into(),
+        "users_email_key" => "that e-mail address is already in use".into(),
+        "spaces_slug_key" => "a space with that address already exists".into(),
+        "memberships_pkey" => "already a member".into(),
+        "join_requests_pkey" => "a request to join is already pending".into(),
+        "last_owner" => "a space must keep at least one owner".into(),
+        "invites_used" => "this invitation has already been used".into(),
+        other => format!("conflicts with existing data ({other})"),
+    }
+}
+
+/// The use cases' result type.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -1,0 +1,117 @@
+//! Memberships: joining, asking, leaving, and owners running their members.
+
+use hearth_core::model::Role;
+use hearth_core::names::Username;
+use hearth_core::permissions::{SpaceAction, Viewer};
+use hearth_store::{JoinRequest, Member, Page};
+
+use crate::auth::Authenticated;
+use crate::spaces::find;
+use crate::{AppError, Ctx, Result};
+
+/// The members of a space, for those who may read it.
+pub async fn list(ctx: &Ctx, viewer: Viewer, slug: &str, page: Page) -> Result<Vec<Member>> {
+    let space = find(ctx, viewer, slug, SpaceAction::Read).await?;
+    Ok(ctx.store.members(space.view.space.id, page).await?)
+}
+
+/// What a request to join led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinOutcome {
+    /// Now a member.
+    Joined,
+    /// Waiting for approval.
+    Requested,
+}
+
+/// Joins an open space, or asks to join one that takes requests.
+pub async fn join(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<JoinOutcome> {
+    let viewer = who.viewer();
+    let space = find(ctx, viewer, slug, SpaceAction::See).await?;
+    let id = space.view.space.id;
+    if space.allows(viewer, SpaceAction::Join) {
+        ctx.store.add_member(id, who.user.id, Role::Member, ctx.now()).await?;
+        Ok(JoinOutcome::Joined)
+    } else if space.allows(viewer, SpaceAction::RequestJoin) {
+        ctx.store.request_join(id, who.user.id, ctx.now()).await?;
+        Ok(JoinOutcome::Requested)
+    } else if space.view.role.is_some() {
+        Err(AppError::Conflict("already a member".into()))
+    } else {
+        Err(AppError::Forbidden("this space is by invitation only".into()))
+    }
+}
+
+/// Leaves a space; the last owner cannot.
+pub async fn leave(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<()> {
+    let space = find(ctx, who.viewer(), slug, SpaceAction::Leave).await?;
+    Ok(ctx.store.remove_member(space.view.space.id, who.user.id).await?)
+}
+
+async fn user_named(ctx: &Ctx, username: &str) -> Result<hearth_store::User> {
+    let username = Username::parse(username).map_err(|_| AppError::invalid("username", "no such user"))?;
+    ctx.store
+        .user_by_username(&username)
+        .await?
+        .filter(|u| u.status == hearth_core::model::UserStatus::Active)
+        .ok_or_else(|| AppError::invalid("username", "no such user"))
+}
+
+/// An owner adds someone with a role.
+pub async fn add(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str, role: Role) -> Result<Member> {
+    let space = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
+    if space.view.space.kind == hearth_core::model::SpaceKind::Personal {
+        return Err(AppError::Forbidden("a personal space has only its owner".into()));
+    }
+    let user = user_named(ctx, username).await?;
+    let now = ctx.now();
+    ctx.store.add_member(space.view.space.id, user.id, role, now).await?;
+    tracing::info!(by = %who.user.username, space = %slug, user = %user.username, role = %role, "member added");
+    Ok(Member {
+        user,
+        role,
+        joined_at: now,
+    })
+}
+
+/// An owner changes a member's role.
+pub async fn set_role(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str, role: Role) -> Result<()> {
+    let space = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
+    let user = user_named(ctx, username).await?;
+    ctx.store.set_role(space.view.space.id, user.id, role).await?;
+    tracing::info!(by = %who.user.username, space = %slug, user = %user.username, role = %role, "role changed");
+    Ok(())
+}
+
+/// An owner removes a member.
+pub async fn remove(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str) -> Result<()> {
+    let space = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
+    let user = user_named(ctx, username).await?;
+    ctx.store.remove_member(space.view.space.id, user.id).await?;
+    tracing::info!(by = %who.user.username, space = %slug, user = %user.username, "member removed");
+    Ok(())
+}
+
+/// Pending requests to join, for moderators.
+pub async fn requests(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<Vec<JoinRequest>> {
+    let space = find(ctx, who.viewer(), slug, SpaceAction::Moderate).await?;
+    Ok(ctx.store.join_requests(space.view.space.id).await?)
+}
+
+/// A moderator approves or declines a request to join.
+pub async fn decide_request(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str, approve: bool) -> Result<()> {
+    let space = find(ctx, who.viewer(), slug, SpaceAction::Moderate).await?;
+    let user = user_named(ctx, username).await?;
+    let id = space.view.space.id;
+    let pending = ctx.store.join_requests(id).await?;
+    if !pending.iter().any(|r| r.user.id == user.id) {
+        return Err(AppError::NotFound);
+    }
+    if approve {
+        ctx.store.add_member(id, user.id, Role::Member, ctx.now()).await?;
+    } else {
+        ctx.store.delete_join_request(id, user.id).await?;
+    }
+    tracing::info!(by = %who.user.username, space = %slug, user = %user.username, approve, "join request decided");
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! Site settings.
+
+use hearth_core::model::Registration;
+use hearth_store::SiteSettings;
+
+use crate::auth::Authenticated;
+use crate::users::require_admin;
+use crate::{AppError, Ctx, Result};
+
+/// The current settings; anyone may read them (they shape every page).
+pub async fn get(ctx: &Ctx) -> Result<SiteSettings> {
+    Ok(ctx.store.settings().await?)
+}
+
+/// What an administrator submits.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsInput {
+    /// The site's name.
+    pub site_name: Option<String>,
+    /// open or invite_only.
+    pub registration: Option<String>,
+    /// Whether guests may read public spaces.
+    pub guest_access: Option<bool>,
+}
+
+/// An administrator changes the settings.
+pub async fn update(ctx: &Ctx, who: &Authenticated, input: &SettingsInput) -> Result<SiteSettings> {
+    require_admin(who)?;
+    let mut s = ctx.store.settings().await?;
+    if let Some(name) = &input.site_name {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+            return Err(AppError::invalid("site_name", "must be 1 to 60 characters long"));
+        }
+        s.site_name = name.to_owned();
+    }
+    if let Some(r) = &input.registration {
+        s.registration = Registration::parse(r)?;
+    }
+    if let Some(g) = input.guest_access {
+        s.guest_access = g;
+    }
+    ctx.store.save_settings(s.clone()).await?;
+    tracing::info!(by = %who.user.username, "site settings changed");
+    Ok(s)
+}

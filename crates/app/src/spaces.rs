@@ -1,0 +1,175 @@
+//! Spaces: the directory, creating, reading and changing them.
+
+use hearth_core::model::{JoinPolicy, Visibility};
+use hearth_core::names::{Description, Slug, SpaceName};
+use hearth_core::permissions::{decide, Decision, SpaceAccess, SpaceAction, Viewer};
+use hearth_store::{NewSpace, Page, SpacePatch, SpaceView};
+
+use crate::auth::Authenticated;
+use crate::{AppError, Ctx, FieldError, Result};
+
+/// A space as a viewer may see it, with what they may do there.
+#[derive(Debug, Clone)]
+pub struct VisibleSpace {
+    /// The space and the viewer's role.
+    pub view: SpaceView,
+    /// What the permission rules need to know.
+    pub access: SpaceAccess,
+}
+
+impl VisibleSpace {
+    /// Whether the viewer may do `action` here.
+    pub fn allows(&self, viewer: Viewer, action: SpaceAction) -> bool {
+        decide(viewer, &self.access, action) == Decision::Allow
+    }
+}
+
+/// Refuses guests unless the site lets them read.
+pub(crate) async fn guest_access(ctx: &Ctx, viewer: Viewer) -> Result<bool> {
+    let allowed = ctx.store.settings().await?.guest_access;
+    if viewer == Viewer::Guest && !allowed {
+        return Err(AppError::Unauthorized("sign in to continue".into()));
+    }
+    Ok(allowed)
+}
+
+/// Finds a space and checks that `viewer` may do `action` in it: a space the
+/// viewer may not know of is "not found", whatever the action.
+pub async fn find(ctx: &Ctx, viewer: Viewer, slug: &str, action: SpaceAction) -> Result<VisibleSpace> {
+    let guest_access = guest_access(ctx, viewer).await?;
+    let view = ctx
+        .store
+        .space_by_slug(slug, viewer.user_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let access = SpaceAccess {
+        kind: view.space.kind,
+        visibility: view.space.visibility,
+        join_policy: view.space.join_policy,
+        role: view.role,
+        guest_access,
+    };
+    match decide(viewer, &access, action) {
+        Decision::Allow => Ok(VisibleSpace { view, access }),
+        Decision::Hide => Err(AppError::NotFound),
+        Decision::Deny if viewer == Viewer::Guest => {
+            Err(AppError::Unauthorized("sign in to continue".into()))
+        }
+        Decision::Deny => Err(AppError::Forbidden(denied_message(action).into())),
+    }
+}
+
+fn denied_message(action: SpaceAction) -> &'static str {
+    match action {
+        SpaceAction::See | SpaceAction::Read => "only members can read this space",
+        SpaceAction::Write => "only members can write in this space",
+        SpaceAction::Join => "this space cannot be joined directly",
+        SpaceAction::RequestJoin => "this space does not take requests to join",
+        SpaceAction::Leave => "you cannot leave this space",
+        SpaceAction::Moderate => "only moderators can do this",
+        SpaceAction::Manage => "only owners can do this",
+    }
+}
+
+/// The community spaces the viewer may know of.
+pub async fn list(ctx: &Ctx, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>> {
+    guest_access(ctx, viewer).await?;
+    Ok(ctx.store.list_spaces(viewer, page).await?)
+}
+
+/// What a person fills in to create or change a space.
+#[derive(Debug, Clone, Default)]
+pub struct SpaceInput {
+    /// Short name in the URL (creation only).
+    pub slug: Option<String>,
+    /// Title.
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// public, private or secret.
+    pub visibility: Option<String>,
+    /// open, request or invite.
+    pub join_policy: Option<String>,
+}
+
+fn collect<T>(errors: &mut Vec<FieldError>, r: Option<Result<T, hearth_core::CoreError>>) -> Option<T> {
+    match r? {
+        Ok(v) => Some(v),
+        Err(e) => {
+            if let AppError::Invalid(mut f) = AppError::from(e) {
+                errors.append(&mut f);
+            }
+            None
+        }
+    }
+}
+
+fn parse_patch(input: &SpaceInput, errors: &mut Vec<FieldError>) -> SpacePatch {
+    SpacePatch {
+        name: collect(errors, input.name.as_deref().map(SpaceName::parse)),
+        description: collect(errors, input.description.as_deref().map(Description::parse)),
+        visibility: collect(errors, input.visibility.as_deref().map(Visibility::parse)),
+        join_policy: collect(errors, input.join_policy.as_deref().map(JoinPolicy::parse)),
+    }
+}
+
+/// A signed-in user creates a community space and becomes its owner.
+pub async fn create(ctx: &Ctx, who: &Authenticated, input: &SpaceInput) -> Result<SpaceView> {
+    let mut errors = Vec::new();
+    let slug = collect(&mut errors, Some(Slug::parse(input.slug.as_deref().unwrap_or_default())));
+    let patch = parse_patch(input, &mut errors);
+    if input.name.is_none() {
+        errors.push(FieldError {
+            field: "name".into(),
+            message: "is required".into(),
+        });
+    }
+    let (Some(slug), Some(name), true) = (slug, patch.name, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let space = ctx
+        .store
+        .create_space(NewSpace {
+            slug,
+            name,
+            description: patch.description.unwrap_or_else(|| Description::from_trusted(String::new())),
+            visibility: patch.visibility.unwrap_or(Visibility::Public),
+            join_policy: patch.join_policy.unwrap_or(JoinPolicy::Open),
+            owner: who.user.id,
+            created_at: ctx.now(),
+        })
+        .await?;
+    tracing::info!(by = %who.user.username, space = %space.slug, "space created");
+    Ok(SpaceView {
+        space,
+        role: Some(hearth_core::model::Role::Owner),
+        member_count: 1,
+    })
+}
+
+/// An owner or administrator changes a space's settings.
+pub async fn update(ctx: &Ctx, who: &Authenticated, slug: &str, input: &SpaceInput) -> Result<SpaceView> {
+    let found = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
+    let mut errors = Vec::new();
+    let patch = parse_patch(input, &mut errors);
+    if input.slug.as_deref().is_some_and(|s| s != found.view.space.slug) {
+        errors.push(FieldError {
+            field: "slug".into(),
+            message: "cannot be changed".into(),
+        });
+    }
+    if found.view.space.kind == hearth_core::model::SpaceKind::Personal
+        && (patch.visibility.is_some() || patch.join_policy.is_some())
+    {
+        errors.push(FieldError {
+            field: "visibility".into(),
+            message: "a personal space is always public and invite-only".into(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let space = ctx.store.update_space(found.view.space.id, patch).await?;
+    tracing::info!(by = %who.user.username, space = %space.slug, "space changed");
+    Ok(SpaceView { space, ..found.view })
+}

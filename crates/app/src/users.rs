@@ -1,0 +1,168 @@
+//! Accounts: creating them, registering, administering, profiles.
+
+use hearth_core::ids::UserId;
+use hearth_core::model::{Registration, UserStatus};
+use hearth_core::names::{check_new_password, DisplayName, Email, Username};
+use hearth_core::permissions::Viewer;
+use hearth_store::{NewUser, Page, SpaceView, User};
+
+use crate::auth::Authenticated;
+use crate::secrets::{hash_password, hash_secret};
+use crate::{AppError, Ctx, FieldError, Result};
+
+/// What a person fills in to get an account.
+#[derive(Debug, Clone, Default)]
+pub struct UserInput {
+    /// Login name.
+    pub username: String,
+    /// Shown name; the username when empty.
+    pub display_name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Password in clear, hashed here.
+    pub password: String,
+}
+
+/// Parses every field, collecting all the errors rather than the first.
+fn parse_input(input: &UserInput) -> Result<(Username, DisplayName, Email)> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut note = |e: hearth_core::CoreError| {
+        if let AppError::Invalid(mut fields) = AppError::from(e) {
+            errors.append(&mut fields);
+        }
+    };
+    let username = Username::parse(&input.username).map_err(&mut note).ok();
+    let shown = if input.display_name.trim().is_empty() {
+        input.username.trim()
+    } else {
+        input.display_name.as_str()
+    };
+    let display_name = DisplayName::parse(shown).map_err(&mut note).ok();
+    let email = Email::parse(&input.email).map_err(&mut note).ok();
+    let password = check_new_password(&input.password).map_err(&mut note).ok();
+    match (username, display_name, email, password) {
+        (Some(u), Some(d), Some(e), Some(_)) => Ok((u, d, e)),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+async fn create(ctx: &Ctx, input: &UserInput, is_admin: bool, invite: Option<hearth_core::ids::InviteId>) -> Result<User> {
+    let (username, display_name, email) = parse_input(input)?;
+    let password_hash = hash_password(input.password.clone(), ctx.config.weak_password_hashing).await?;
+    let user = ctx
+        .store
+        .create_user(NewUser {
+            username,
+            display_name,
+            email,
+            password_hash,
+            is_admin,
+            invite,
+            created_at: ctx.now(),
+        })
+        .await?;
+    tracing::info!(user = %user.username, admin = is_admin, "account created");
+    Ok(user)
+}
+
+/// Creates an account from the command line (no actor: the operator is trusted).
+pub async fn create_by_operator(ctx: &Ctx, input: &UserInput, is_admin: bool) -> Result<User> {
+    create(ctx, input, is_admin, None).await
+}
+
+/// An administrator creates an account.
+pub async fn create_by_admin(ctx: &Ctx, who: &Authenticated, input: &UserInput, is_admin: bool) -> Result<User> {
+    require_admin(who)?;
+    create(ctx, input, is_admin, None).await
+}
+
+/// Someone registers: allowed when registration is open, or with a valid
+/// invitation (whose e-mail address the account then uses).
+pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>) -> Result<User> {
+    let invite = match invite_secret.filter(|s| !s.is_empty()) {
+        Some(secret) => Some(
+            ctx.store
+                .invite_by_hash(&hash_secret(secret), ctx.now())
+                .await?
+                .ok_or_else(|| AppError::Forbidden("this invitation is not valid or has expired".into()))?,
+        ),
+        None => None,
+    };
+    let mut input = input.clone();
+    match &invite {
+        Some(invite) => input.email = invite.email.to_string(),
+        None => {
+            if ctx.store.settings().await?.registration != Registration::Open {
+                return Err(AppError::Forbidden("registration is by invitation only".into()));
+            }
+        }
+    }
+    create(ctx, &input, false, invite.map(|i| i.id)).await
+}
+
+/// Refuses anyone but a site administrator.
+pub fn require_admin(who: &Authenticated) -> Result<()> {
+    if who.user.is_admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("only administrators may do this".into()))
+    }
+}
+
+/// Every account, for administrators.
+pub async fn list(ctx: &Ctx, who: &Authenticated, page: Page) -> Result<Vec<User>> {
+    require_admin(who)?;
+    Ok(ctx.store.list_users(page).await?)
+}
+
+/// An administrator locks, deletes or reactivates an account. Locking or
+/// deleting ends its sessions and tokens at once.
+pub async fn set_status(ctx: &Ctx, who: &Authenticated, id: UserId, status: UserStatus) -> Result<()> {
+    require_admin(who)?;
+    if id == who.user.id && status != UserStatus::Active {
+        return Err(AppError::Conflict("you cannot lock or delete your own account".into()));
+    }
+    ctx.store.set_user_status(id, status).await?;
+    tracing::info!(by = %who.user.username, user = %id, status = %status, "account status changed");
+    Ok(())
+}
+
+/// An administrator grants or withdraws administration.
+pub async fn set_admin(ctx: &Ctx, who: &Authenticated, id: UserId, admin: bool) -> Result<()> {
+    require_admin(who)?;
+    if id == who.user.id && !admin {
+        return Err(AppError::Conflict("you cannot withdraw your own administration".into()));
+    }
+    ctx.store.set_admin(id, admin).await?;
+    tracing::info!(by = %who.user.username, user = %id, admin, "administration changed");
+    Ok(())
+}
+
+/// A profile: the account and the community spaces the viewer may see it in.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The account.
+    pub user: User,
+    /// Its spaces that the viewer may know of.
+    pub spaces: Vec<SpaceView>,
+}
+
+/// The profile of `username` as `viewer` may see it. Guests see profiles
+/// only where guest access is on; deleted accounts are gone.
+pub async fn profile(ctx: &Ctx, viewer: Viewer, username: &str) -> Result<Profile> {
+    let username = Username::parse(username).map_err(|_| AppError::NotFound)?;
+    if viewer == Viewer::Guest && !ctx.store.settings().await?.guest_access {
+        return Err(AppError::Unauthorized("sign in to see profiles".into()));
+    }
+    let user = ctx
+        .store
+        .user_by_username(&username)
+        .await?
+        .filter(|u| u.status != UserStatus::Deleted)
+        .ok_or(AppError::NotFound)?;
+    let spaces = ctx
+        .store
+        .spaces_of_member(user.id, viewer, Page::first(100))
+        .await?;
+    Ok(Profile { user, spaces })
+}
