@@ -46,7 +46,12 @@ pub struct Client {
 
 /// Checks a login and password under the per-account and per-address limits.
 /// Unknown accounts and wrong passwords get the same answer.
-pub async fn check_credentials(ctx: &Ctx, login: &str, password: &str, client: &Client) -> Result<User> {
+pub async fn check_credentials(
+    ctx: &Ctx,
+    login: &str,
+    password: &str,
+    client: &Client,
+) -> Result<User> {
     let now = ctx.now();
     let cfg = &ctx.config;
     let account_key = format!("account:{}", login.trim().to_lowercase());
@@ -81,7 +86,12 @@ pub async fn check_credentials(ctx: &Ctx, login: &str, password: &str, client: &
 
 /// Signs in: checks the credentials and opens a new session. Returns the
 /// cookie's secret (never stored) with the session.
-pub async fn sign_in(ctx: &Ctx, login: &str, password: &str, client: &Client) -> Result<(String, Session, User)> {
+pub async fn sign_in(
+    ctx: &Ctx,
+    login: &str,
+    password: &str,
+    client: &Client,
+) -> Result<(String, Session, User)> {
     let user = check_credentials(ctx, login, password, client).await?;
     let secret = random_secret()?;
     let now = ctx.now();
@@ -122,7 +132,9 @@ pub async fn session(ctx: &Ctx, secret: &str) -> Result<Option<Authenticated>> {
 /// Ends the current session.
 pub async fn sign_out(ctx: &Ctx, who: &Authenticated) -> Result<()> {
     if let Some(session) = &who.session {
-        ctx.store.delete_session(who.user.id, &session.id_hash).await?;
+        ctx.store
+            .delete_session(who.user.id, &session.id_hash)
+            .await?;
     }
     Ok(())
 }
@@ -142,12 +154,20 @@ pub async fn revoke_session(ctx: &Ctx, who: &Authenticated, id_hash: &str) -> Re
 }
 
 /// Changes the password after checking the current one; ends every other session.
-pub async fn change_password(ctx: &Ctx, who: &Authenticated, current: &str, new: &str) -> Result<()> {
+pub async fn change_password(
+    ctx: &Ctx,
+    who: &Authenticated,
+    current: &str,
+    new: &str,
+) -> Result<()> {
     let Some((_, hash)) = ctx.store.credentials(who.user.username.as_str()).await? else {
         return Err(AppError::NotFound);
     };
     if !verify_password(current.to_owned(), Some(hash)).await? {
-        return Err(AppError::invalid("current_password", "is not your current password"));
+        return Err(AppError::invalid(
+            "current_password",
+            "is not your current password",
+        ));
     }
     let new = check_new_password(new)?.to_owned();
     let hash = hash_password(new, ctx.config.weak_password_hashing).await?;
@@ -162,7 +182,13 @@ pub const TOKEN_PREFIX: &str = "hth_";
 
 /// Creates an API token for the holder of the credentials. Returns the secret
 /// (shown once, never stored) with the token.
-pub async fn create_token(ctx: &Ctx, login: &str, password: &str, name: &str, client: &Client) -> Result<(String, ApiToken)> {
+pub async fn create_token(
+    ctx: &Ctx,
+    login: &str,
+    password: &str,
+    name: &str,
+    client: &Client,
+) -> Result<(String, ApiToken)> {
     let user = check_credentials(ctx, login, password, client).await?;
     issue_token(ctx, &user, name).await
 }
@@ -172,7 +198,10 @@ pub async fn issue_token(ctx: &Ctx, user: &User, name: &str) -> Result<(String, 
     let name = name.trim();
     let name = if name.is_empty() { "API token" } else { name };
     if name.chars().count() > 100 {
-        return Err(AppError::invalid("name", "must be at most 100 characters long"));
+        return Err(AppError::invalid(
+            "name",
+            "must be at most 100 characters long",
+        ));
     }
     let secret = format!("{TOKEN_PREFIX}{}", random_secret()?);
     let token = ctx

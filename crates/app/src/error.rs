@@ -30,6 +30,9 @@ pub enum AppError {
     /// The write clashes with existing data.
     #[error("{0}")]
     Conflict(String),
+    /// The input is larger than allowed.
+    #[error("{0}")]
+    TooLarge(String),
     /// Too many attempts; retry after the given seconds.
     #[error("too many attempts")]
     TooManyRequests {
@@ -66,7 +69,9 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { constraint } => AppError::Conflict(conflict_message(&constraint)),
+            StoreError::Conflict { constraint } => {
+                AppError::Conflict(conflict_message(&constraint))
+            }
             StoreError::Unavailable(m) => AppError::Unavailable(m),
             e @ (StoreError::SchemaTooNew { .. } | StoreError::Other(_)) => {
                 AppError::Internal(e.to_string())

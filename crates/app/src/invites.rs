@@ -48,5 +48,8 @@ pub async fn revoke(ctx: &Ctx, who: &Authenticated, id: InviteId) -> Result<()> 
 
 /// The invitation behind a link's secret, if it can still be used.
 pub async fn by_secret(ctx: &Ctx, secret: &str) -> Result<Option<Invite>> {
-    Ok(ctx.store.invite_by_hash(&hash_secret(secret), ctx.now()).await?)
+    Ok(ctx
+        .store
+        .invite_by_hash(&hash_secret(secret), ctx.now())
+        .await?)
 }

@@ -30,7 +30,9 @@ pub async fn join(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<JoinOutc
     let space = find(ctx, viewer, slug, SpaceAction::See).await?;
     let id = space.view.space.id;
     if space.allows(viewer, SpaceAction::Join) {
-        ctx.store.add_member(id, who.user.id, Role::Member, ctx.now()).await?;
+        ctx.store
+            .add_member(id, who.user.id, Role::Member, ctx.now())
+            .await?;
         Ok(JoinOutcome::Joined)
     } else if space.allows(viewer, SpaceAction::RequestJoin) {
         ctx.store.request_join(id, who.user.id, ctx.now()).await?;
@@ -38,18 +40,24 @@ pub async fn join(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<JoinOutc
     } else if space.view.role.is_some() {
         Err(AppError::Conflict("already a member".into()))
     } else {
-        Err(AppError::Forbidden("this space is by invitation only".into()))
+        Err(AppError::Forbidden(
+            "this space is by invitation only".into(),
+        ))
     }
 }
 
 /// Leaves a space; the last owner cannot.
 pub async fn leave(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<()> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Leave).await?;
-    Ok(ctx.store.remove_member(space.view.space.id, who.user.id).await?)
+    Ok(ctx
+        .store
+        .remove_member(space.view.space.id, who.user.id)
+        .await?)
 }
 
 async fn user_named(ctx: &Ctx, username: &str) -> Result<hearth_store::User> {
-    let username = Username::parse(username).map_err(|_| AppError::invalid("username", "no such user"))?;
+    let username =
+        Username::parse(username).map_err(|_| AppError::invalid("username", "no such user"))?;
     ctx.store
         .user_by_username(&username)
         .await?
@@ -58,14 +66,24 @@ async fn user_named(ctx: &Ctx, username: &str) -> Result<hearth_store::User> {
 }
 
 /// An owner adds someone with a role.
-pub async fn add(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str, role: Role) -> Result<Member> {
+pub async fn add(
+    ctx: &Ctx,
+    who: &Authenticated,
+    slug: &str,
+    username: &str,
+    role: Role,
+) -> Result<Member> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
     if space.view.space.kind == hearth_core::model::SpaceKind::Personal {
-        return Err(AppError::Forbidden("a personal space has only its owner".into()));
+        return Err(AppError::Forbidden(
+            "a personal space has only its owner".into(),
+        ));
     }
     let user = user_named(ctx, username).await?;
     let now = ctx.now();
-    ctx.store.add_member(space.view.space.id, user.id, role, now).await?;
+    ctx.store
+        .add_member(space.view.space.id, user.id, role, now)
+        .await?;
     tracing::info!(by = %who.user.username, space = %slug, user = %user.username, role = %role, "member added");
     Ok(Member {
         user,
@@ -75,10 +93,18 @@ pub async fn add(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str, rol
 }
 
 /// An owner changes a member's role.
-pub async fn set_role(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str, role: Role) -> Result<()> {
+pub async fn set_role(
+    ctx: &Ctx,
+    who: &Authenticated,
+    slug: &str,
+    username: &str,
+    role: Role,
+) -> Result<()> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
     let user = user_named(ctx, username).await?;
-    ctx.store.set_role(space.view.space.id, user.id, role).await?;
+    ctx.store
+        .set_role(space.view.space.id, user.id, role)
+        .await?;
     tracing::info!(by = %who.user.username, space = %slug, user = %user.username, role = %role, "role changed");
     Ok(())
 }
@@ -87,7 +113,9 @@ pub async fn set_role(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str
 pub async fn remove(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str) -> Result<()> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
     let user = user_named(ctx, username).await?;
-    ctx.store.remove_member(space.view.space.id, user.id).await?;
+    ctx.store
+        .remove_member(space.view.space.id, user.id)
+        .await?;
     tracing::info!(by = %who.user.username, space = %slug, user = %user.username, "member removed");
     Ok(())
 }
@@ -99,7 +127,13 @@ pub async fn requests(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<Vec<
 }
 
 /// A moderator approves or declines a request to join.
-pub async fn decide_request(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str, approve: bool) -> Result<()> {
+pub async fn decide_request(
+    ctx: &Ctx,
+    who: &Authenticated,
+    slug: &str,
+    username: &str,
+    approve: bool,
+) -> Result<()> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Moderate).await?;
     let user = user_named(ctx, username).await?;
     let id = space.view.space.id;
@@ -108,7 +142,9 @@ pub async fn decide_request(ctx: &Ctx, who: &Authenticated, slug: &str, username
         return Err(AppError::NotFound);
     }
     if approve {
-        ctx.store.add_member(id, user.id, Role::Member, ctx.now()).await?;
+        ctx.store
+            .add_member(id, user.id, Role::Member, ctx.now())
+            .await?;
     } else {
         ctx.store.delete_join_request(id, user.id).await?;
     }

@@ -1,6 +1,8 @@
 //! Random secrets, their hashes, and password hashing.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use sha2::{Digest, Sha256};
 
@@ -47,8 +49,7 @@ pub async fn hash_password(password: String, weak: bool) -> Result<String> {
 
 /// A hash that matches no password, verified when an account does not exist
 /// so that the answer takes as long as for one that does.
-const DECOY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8Y8uKBxTqTWmPeTdDYNyFTz2KChJtn4gR2wvEgxwHvw";
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8Y8uKBxTqTWmPeTdDYNyFTz2KChJtn4gR2wvEgxwHvw";
 
 /// Checks a password against a stored hash (or the decoy), off the async threads.
 pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool> {

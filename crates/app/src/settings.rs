@@ -30,7 +30,10 @@ pub async fn update(ctx: &Ctx, who: &Authenticated, input: &SettingsInput) -> Re
     if let Some(name) = &input.site_name {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
-            return Err(AppError::invalid("site_name", "must be 1 to 60 characters long"));
+            return Err(AppError::invalid(
+                "site_name",
+                "must be 1 to 60 characters long",
+            ));
         }
         s.site_name = name.to_owned();
     }

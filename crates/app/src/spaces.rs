@@ -2,7 +2,7 @@
 
 use hearth_core::model::{JoinPolicy, Visibility};
 use hearth_core::names::{Description, Slug, SpaceName};
-use hearth_core::permissions::{decide, Decision, SpaceAccess, SpaceAction, Viewer};
+use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
 use hearth_store::{NewSpace, Page, SpacePatch, SpaceView};
 
 use crate::auth::Authenticated;
@@ -35,7 +35,12 @@ pub(crate) async fn guest_access(ctx: &Ctx, viewer: Viewer) -> Result<bool> {
 
 /// Finds a space and checks that `viewer` may do `action` in it: a space the
 /// viewer may not know of is "not found", whatever the action.
-pub async fn find(ctx: &Ctx, viewer: Viewer, slug: &str, action: SpaceAction) -> Result<VisibleSpace> {
+pub async fn find(
+    ctx: &Ctx,
+    viewer: Viewer,
+    slug: &str,
+    action: SpaceAction,
+) -> Result<VisibleSpace> {
     let guest_access = guest_access(ctx, viewer).await?;
     let view = ctx
         .store
@@ -92,7 +97,10 @@ pub struct SpaceInput {
     pub join_policy: Option<String>,
 }
 
-fn collect<T>(errors: &mut Vec<FieldError>, r: Option<Result<T, hearth_core::CoreError>>) -> Option<T> {
+fn collect<T>(
+    errors: &mut Vec<FieldError>,
+    r: Option<Result<T, hearth_core::CoreError>>,
+) -> Option<T> {
     match r? {
         Ok(v) => Some(v),
         Err(e) => {
@@ -116,7 +124,10 @@ fn parse_patch(input: &SpaceInput, errors: &mut Vec<FieldError>) -> SpacePatch {
 /// A signed-in user creates a community space and becomes its owner.
 pub async fn create(ctx: &Ctx, who: &Authenticated, input: &SpaceInput) -> Result<SpaceView> {
     let mut errors = Vec::new();
-    let slug = collect(&mut errors, Some(Slug::parse(input.slug.as_deref().unwrap_or_default())));
+    let slug = collect(
+        &mut errors,
+        Some(Slug::parse(input.slug.as_deref().unwrap_or_default())),
+    );
     let patch = parse_patch(input, &mut errors);
     if input.name.is_none() {
         errors.push(FieldError {
@@ -132,7 +143,9 @@ pub async fn create(ctx: &Ctx, who: &Authenticated, input: &SpaceInput) -> Resul
         .create_space(NewSpace {
             slug,
             name,
-            description: patch.description.unwrap_or_else(|| Description::from_trusted(String::new())),
+            description: patch
+                .description
+                .unwrap_or_else(|| Description::from_trusted(String::new())),
             visibility: patch.visibility.unwrap_or(Visibility::Public),
             join_policy: patch.join_policy.unwrap_or(JoinPolicy::Open),
             owner: who.user.id,
@@ -148,11 +161,20 @@ pub async fn create(ctx: &Ctx, who: &Authenticated, input: &SpaceInput) -> Resul
 }
 
 /// An owner or administrator changes a space's settings.
-pub async fn update(ctx: &Ctx, who: &Authenticated, slug: &str, input: &SpaceInput) -> Result<SpaceView> {
+pub async fn update(
+    ctx: &Ctx,
+    who: &Authenticated,
+    slug: &str,
+    input: &SpaceInput,
+) -> Result<SpaceView> {
     let found = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
     let mut errors = Vec::new();
     let patch = parse_patch(input, &mut errors);
-    if input.slug.as_deref().is_some_and(|s| s != found.view.space.slug) {
+    if input
+        .slug
+        .as_deref()
+        .is_some_and(|s| s != found.view.space.slug)
+    {
         errors.push(FieldError {
             field: "slug".into(),
             message: "cannot be changed".into(),
@@ -171,5 +193,8 @@ pub async fn update(ctx: &Ctx, who: &Authenticated, slug: &str, input: &SpaceInp
     }
     let space = ctx.store.update_space(found.view.space.id, patch).await?;
     tracing::info!(by = %who.user.username, space = %space.slug, "space changed");
-    Ok(SpaceView { space, ..found.view })
+    Ok(SpaceView {
+        space,
+        ..found.view
+    })
 }

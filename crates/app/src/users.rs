@@ -2,7 +2,7 @@
 
 use hearth_core::ids::UserId;
 use hearth_core::model::{Registration, UserStatus};
-use hearth_core::names::{check_new_password, DisplayName, Email, Username};
+use hearth_core::names::{DisplayName, Email, Username, check_new_password};
 use hearth_core::permissions::Viewer;
 use hearth_store::{NewUser, Page, SpaceView, User};
 
@@ -46,9 +46,15 @@ fn parse_input(input: &UserInput) -> Result<(Username, DisplayName, Email)> {
     }
 }
 
-async fn create(ctx: &Ctx, input: &UserInput, is_admin: bool, invite: Option<hearth_core::ids::InviteId>) -> Result<User> {
+async fn create(
+    ctx: &Ctx,
+    input: &UserInput,
+    is_admin: bool,
+    invite: Option<hearth_core::ids::InviteId>,
+) -> Result<User> {
     let (username, display_name, email) = parse_input(input)?;
-    let password_hash = hash_password(input.password.clone(), ctx.config.weak_password_hashing).await?;
+    let password_hash =
+        hash_password(input.password.clone(), ctx.config.weak_password_hashing).await?;
     let user = ctx
         .store
         .create_user(NewUser {
@@ -71,7 +77,12 @@ pub async fn create_by_operator(ctx: &Ctx, input: &UserInput, is_admin: bool) ->
 }
 
 /// An administrator creates an account.
-pub async fn create_by_admin(ctx: &Ctx, who: &Authenticated, input: &UserInput, is_admin: bool) -> Result<User> {
+pub async fn create_by_admin(
+    ctx: &Ctx,
+    who: &Authenticated,
+    input: &UserInput,
+    is_admin: bool,
+) -> Result<User> {
     require_admin(who)?;
     create(ctx, input, is_admin, None).await
 }
@@ -84,7 +95,9 @@ pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>)
             ctx.store
                 .invite_by_hash(&hash_secret(secret), ctx.now())
                 .await?
-                .ok_or_else(|| AppError::Forbidden("this invitation is not valid or has expired".into()))?,
+                .ok_or_else(|| {
+                    AppError::Forbidden("this invitation is not valid or has expired".into())
+                })?,
         ),
         None => None,
     };
@@ -93,7 +106,9 @@ pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>)
         Some(invite) => input.email = invite.email.to_string(),
         None => {
             if ctx.store.settings().await?.registration != Registration::Open {
-                return Err(AppError::Forbidden("registration is by invitation only".into()));
+                return Err(AppError::Forbidden(
+                    "registration is by invitation only".into(),
+                ));
             }
         }
     }
@@ -105,7 +120,9 @@ pub fn require_admin(who: &Authenticated) -> Result<()> {
     if who.user.is_admin {
         Ok(())
     } else {
-        Err(AppError::Forbidden("only administrators may do this".into()))
+        Err(AppError::Forbidden(
+            "only administrators may do this".into(),
+        ))
     }
 }
 
@@ -117,10 +134,17 @@ pub async fn list(ctx: &Ctx, who: &Authenticated, page: Page) -> Result<Vec<User
 
 /// An administrator locks, deletes or reactivates an account. Locking or
 /// deleting ends its sessions and tokens at once.
-pub async fn set_status(ctx: &Ctx, who: &Authenticated, id: UserId, status: UserStatus) -> Result<()> {
+pub async fn set_status(
+    ctx: &Ctx,
+    who: &Authenticated,
+    id: UserId,
+    status: UserStatus,
+) -> Result<()> {
     require_admin(who)?;
     if id == who.user.id && status != UserStatus::Active {
-        return Err(AppError::Conflict("you cannot lock or delete your own account".into()));
+        return Err(AppError::Conflict(
+            "you cannot lock or delete your own account".into(),
+        ));
     }
     ctx.store.set_user_status(id, status).await?;
     tracing::info!(by = %who.user.username, user = %id, status = %status, "account status changed");
@@ -131,7 +155,9 @@ pub async fn set_status(ctx: &Ctx, who: &Authenticated, id: UserId, status: User
 pub async fn set_admin(ctx: &Ctx, who: &Authenticated, id: UserId, admin: bool) -> Result<()> {
     require_admin(who)?;
     if id == who.user.id && !admin {
-        return Err(AppError::Conflict("you cannot withdraw your own administration".into()));
+        return Err(AppError::Conflict(
+            "you cannot withdraw your own administration".into(),
+        ));
     }
     ctx.store.set_admin(id, admin).await?;
     tracing::info!(by = %who.user.username, user = %id, admin, "administration changed");

@@ -6,9 +6,35 @@ use crate::CoreError;
 
 /// Words that cannot be a username or a space slug because paths use them.
 pub const RESERVED: &[&str] = &[
-    "admin", "api", "static", "assets", "signin", "signout", "register", "account", "settings",
-    "search", "notifications", "status", "healthz", "readyz", "metrics", "new", "tags", "spaces",
-    "s", "t", "u", "feeds", "system", "root", "hearth", "me", "edit", "invite", "invites",
+    "admin",
+    "api",
+    "static",
+    "assets",
+    "signin",
+    "signout",
+    "register",
+    "account",
+    "settings",
+    "search",
+    "notifications",
+    "status",
+    "healthz",
+    "readyz",
+    "metrics",
+    "new",
+    "tags",
+    "spaces",
+    "s",
+    "t",
+    "u",
+    "feeds",
+    "system",
+    "root",
+    "hearth",
+    "me",
+    "edit",
+    "invite",
+    "invites",
 ];
 
 fn slug_like(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, CoreError> {
@@ -30,7 +56,10 @@ fn slug_like(field: &'static str, s: &str, min: usize, max: usize) -> Result<Str
         ));
     }
     if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        return Err(CoreError::invalid(field, "must start with a letter or digit"));
+        return Err(CoreError::invalid(
+            field,
+            "must start with a letter or digit",
+        ));
     }
     if RESERVED.contains(&s.as_str()) {
         return Err(CoreError::invalid(field, format!("{s:?} is reserved")));
@@ -47,8 +76,13 @@ fn plain_text(field: &'static str, s: &str, min: usize, max: usize) -> Result<St
             format!("must be {min} to {max} characters long"),
         ));
     }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        return Err(CoreError::invalid(field, "must not contain control characters"));
+    if s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(CoreError::invalid(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(s.to_owned())
 }
@@ -187,7 +221,15 @@ mod tests {
     #[test]
     fn usernames_are_lowercased_and_checked() {
         assert_eq!(Username::parse(" Alice ").map(|u| u.0), Ok("alice".into()));
-        for bad in ["a", "admin", "API", "-x", "al ice", "ålice", &"x".repeat(33)] {
+        for bad in [
+            "a",
+            "admin",
+            "API",
+            "-x",
+            "al ice",
+            "ålice",
+            &"x".repeat(33),
+        ] {
             assert!(Username::parse(bad).is_err(), "{bad:?} was accepted");
         }
         for good in ["al", "bob_2", "x-y", "9lives"] {
@@ -199,7 +241,10 @@ mod tests {
     fn slugs_refuse_reserved_words_and_tildes() {
         assert!(Slug::parse("static").is_err());
         assert!(Slug::parse("~bob").is_err());
-        assert_eq!(Slug::parse("Engineering").map(|s| s.0), Ok("engineering".into()));
+        assert_eq!(
+            Slug::parse("Engineering").map(|s| s.0),
+            Ok("engineering".into())
+        );
         let bob = Username::parse("bob").map(|u| Slug::personal(&u).0);
         assert_eq!(bob, Ok("~bob".into()));
     }
@@ -207,7 +252,9 @@ mod tests {
     #[test]
     fn emails_need_one_at_and_a_dotted_domain() {
         assert_eq!(Email::parse("A@B.io").map(|e| e.0), Ok("a@b.io".into()));
-        for bad in ["", "a", "a@b", "a@@b.io", "@b.io", "a b@c.io", "a@.io", "a@b."] {
+        for bad in [
+            "", "a", "a@b", "a@@b.io", "@b.io", "a b@c.io", "a@.io", "a@b.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }

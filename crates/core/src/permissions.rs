@@ -114,7 +114,9 @@ pub fn decide(viewer: Viewer, space: &SpaceAccess, action: SpaceAction) -> Decis
     let community = space.kind == SpaceKind::Community;
     let allowed = match action {
         SpaceAction::See => true,
-        SpaceAction::Read => admin || space.role.is_some() || space.visibility == Visibility::Public,
+        SpaceAction::Read => {
+            admin || space.role.is_some() || space.visibility == Visibility::Public
+        }
         SpaceAction::Write => space.role.is_some(),
         SpaceAction::Join => {
             signed_in && community && space.role.is_none() && space.join_policy == JoinPolicy::Open
@@ -126,9 +128,7 @@ pub fn decide(viewer: Viewer, space: &SpaceAccess, action: SpaceAction) -> Decis
                 && space.join_policy == JoinPolicy::Request
         }
         SpaceAction::Leave => community && space.role.is_some(),
-        SpaceAction::Moderate => {
-            admin || matches!(space.role, Some(Role::Owner | Role::Moderator))
-        }
+        SpaceAction::Moderate => admin || matches!(space.role, Some(Role::Owner | Role::Moderator)),
         SpaceAction::Manage => admin || space.role == Some(Role::Owner),
     };
     if allowed {

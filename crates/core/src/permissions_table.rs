@@ -80,7 +80,9 @@ fn row(kind: SpaceKind, visibility: Visibility, policy: JoinPolicy, action: Spac
 fn the_table_covers_every_visibility_and_action() {
     for v in Visibility::ALL {
         for a in SpaceAction::ALL {
-            let rows = COMMUNITY_OPEN.iter().filter(|(tv, ta, _)| tv == v && ta == a);
+            let rows = COMMUNITY_OPEN
+                .iter()
+                .filter(|(tv, ta, _)| tv == v && ta == a);
             assert_eq!(rows.count(), 1, "{v:?} {a:?} must appear exactly once");
         }
     }
@@ -101,8 +103,18 @@ fn request_policy_turns_joining_into_asking() {
         (Visibility::Private, "HHDDDDD", "HHADDDA"),
         (Visibility::Secret, "HHHDDDD", "HHHDDDA"),
     ] {
-        let j = row(SpaceKind::Community, visibility, JoinPolicy::Request, SpaceAction::Join);
-        let r = row(SpaceKind::Community, visibility, JoinPolicy::Request, SpaceAction::RequestJoin);
+        let j = row(
+            SpaceKind::Community,
+            visibility,
+            JoinPolicy::Request,
+            SpaceAction::Join,
+        );
+        let r = row(
+            SpaceKind::Community,
+            visibility,
+            JoinPolicy::Request,
+            SpaceAction::RequestJoin,
+        );
         assert_eq!((j.as_str(), r.as_str()), (join, ask), "{visibility:?}");
     }
 }
@@ -119,10 +131,19 @@ fn invite_policy_allows_neither_joining_nor_asking() {
 
 #[test]
 fn personal_spaces_cannot_be_joined_or_left() {
-    for a in [SpaceAction::Join, SpaceAction::RequestJoin, SpaceAction::Leave] {
+    for a in [
+        SpaceAction::Join,
+        SpaceAction::RequestJoin,
+        SpaceAction::Leave,
+    ] {
         let got = row(SpaceKind::Personal, Visibility::Public, JoinPolicy::Open, a);
         assert!(!got.contains('A'), "{a:?}: {got}");
     }
-    let write = row(SpaceKind::Personal, Visibility::Public, JoinPolicy::Invite, SpaceAction::Write);
+    let write = row(
+        SpaceKind::Personal,
+        Visibility::Public,
+        JoinPolicy::Invite,
+        SpaceAction::Write,
+    );
     assert_eq!(write, "HDDAAAD");
 }

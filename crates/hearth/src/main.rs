@@ -1,1 +1,62 @@
-fn main() {}
+//! `hearth`: parse the command line, set up logging, run the command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use hearth::cli::{AdminCommand, Cli, Command};
+use hearth::config::{FileConfig, ServeConfig, Storage, unknown_env_vars};
+
+fn init_logging(format: Option<&str>) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if format == Some("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let file = match FileConfig::load(cli.config.as_deref()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("hearth: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(cli.log_format.as_deref().or(file.log_format()));
+    for name in unknown_env_vars() {
+        tracing::warn!(variable = %name, "unknown HEARTH_* environment variable ignored");
+    }
+    let result = match cli.command {
+        Command::Serve(args) => hearth::serve::run(ServeConfig::resolve(&args, &file)).await,
+        Command::Migrate(args) => {
+            let storage = Storage::resolve(&args, &file);
+            hearth::storage::open(&storage)
+                .await
+                .map(|_| tracing::info!(storage = %storage.describe(), "migrations applied"))
+                .map_err(|e| e.to_string())
+        }
+        Command::Admin(AdminCommand::CreateUser {
+            storage,
+            username,
+            email,
+            display_name,
+            admin,
+        }) => hearth::admin::create_user(&storage, &file, &username, &email, &display_name, admin)
+            .await
+            .map(|msg| eprintln!("{msg}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hearth: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

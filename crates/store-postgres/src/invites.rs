@@ -6,7 +6,7 @@ use hearth_store::{Invite, InviteStore, NewInvite, Result};
 
 use crate::error::map_err;
 use crate::rows::{self, INVITE_COLUMNS};
-use crate::{query, PostgresStore};
+use crate::{PostgresStore, query};
 
 #[async_trait]
 impl InviteStore for PostgresStore {
@@ -16,7 +16,13 @@ impl InviteStore for PostgresStore {
             .query_one(
                 "INSERT INTO invites (email, token_hash, invited_by, created_at, expires_at)
                  VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[&new.email.as_str(), &new.token_hash, &new.invited_by.0, &new.created_at, &new.expires_at],
+                &[
+                    &new.email.as_str(),
+                    &new.token_hash,
+                    &new.invited_by.0,
+                    &new.created_at,
+                    &new.expires_at,
+                ],
             )
             .await
             .map_err(map_err)?
@@ -53,7 +59,10 @@ impl InviteStore for PostgresStore {
     async fn delete_invite(&self, id: InviteId) -> Result<bool> {
         let c = self.client().await?;
         let n = c
-            .execute("DELETE FROM invites WHERE id = $1 AND accepted_at IS NULL", &[&id.0])
+            .execute(
+                "DELETE FROM invites WHERE id = $1 AND accepted_at IS NULL",
+                &[&id.0],
+            )
             .await
             .map_err(map_err)?;
         Ok(n > 0)

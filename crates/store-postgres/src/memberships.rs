@@ -8,7 +8,7 @@ use tokio_postgres::Transaction;
 
 use crate::error::map_err;
 use crate::rows::{self, USER_COLUMNS};
-use crate::{query, PostgresStore};
+use crate::{PostgresStore, query};
 
 /// Refuses a change that would leave the space without an owner. Locks the
 /// space's owner rows so that two concurrent demotions cannot both pass.

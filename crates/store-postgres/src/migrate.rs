@@ -34,7 +34,10 @@ pub(crate) async fn run(client: &mut Client) -> Result<()> {
     .await
     .map_err(map_err)?;
     let current: i64 = tx
-        .query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[])
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+            &[],
+        )
         .await
         .map_err(map_err)?
         .get(0);

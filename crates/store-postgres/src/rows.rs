@@ -1,10 +1,10 @@
 //! Reading records out of rows. Column lists live beside the readers that
 //! depend on their order.
 
+use hearth_core::CoreError;
 use hearth_core::ids::{InviteId, SpaceId, TokenId, UserId};
 use hearth_core::model::{JoinPolicy, Role, SpaceKind, UserStatus, Visibility};
 use hearth_core::names::{Description, DisplayName, Email, SpaceName, Username};
-use hearth_core::CoreError;
 use hearth_store::{ApiToken, Invite, Session, Space, SpaceView, StoreError, User};
 use tokio_postgres::Row;
 
@@ -62,8 +62,7 @@ pub(crate) fn space_view(row: &Row) -> SqlResult<SpaceView> {
 }
 
 /// Columns of `sessions se` read by [`session`].
-pub(crate) const SESSION_COLUMNS: &str =
-    "se.id_hash, se.user_id, se.csrf_token, se.created_at, se.last_seen_at, se.expires_at, se.user_agent";
+pub(crate) const SESSION_COLUMNS: &str = "se.id_hash, se.user_id, se.csrf_token, se.created_at, se.last_seen_at, se.expires_at, se.user_agent";
 
 pub(crate) fn session(row: &Row, at: usize) -> SqlResult<Session> {
     Ok(Session {

@@ -6,7 +6,7 @@ use hearth_store::{Result, Session, SessionStore, User};
 
 use crate::error::map_err;
 use crate::rows::{self, SESSION_COLUMNS, USER_COLUMNS};
-use crate::{query, PostgresStore};
+use crate::{PostgresStore, query};
 
 #[async_trait]
 impl SessionStore for PostgresStore {

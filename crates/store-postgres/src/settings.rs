@@ -5,7 +5,7 @@ use hearth_core::model::Registration;
 use hearth_store::{Result, SettingsStore, SiteSettings};
 
 use crate::error::map_err;
-use crate::{query, PostgresStore};
+use crate::{PostgresStore, query};
 
 #[async_trait]
 impl SettingsStore for PostgresStore {
@@ -18,7 +18,9 @@ impl SettingsStore for PostgresStore {
             let value: String = row.get(1);
             match key {
                 "site_name" => s.site_name = value,
-                "registration" => s.registration = Registration::parse(&value).unwrap_or(s.registration),
+                "registration" => {
+                    s.registration = Registration::parse(&value).unwrap_or(s.registration)
+                }
                 "guest_access" => s.guest_access = value == "true",
                 _ => {}
             }

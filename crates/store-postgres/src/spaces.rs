@@ -9,7 +9,7 @@ use hearth_store::{NewSpace, Page, Result, Space, SpacePatch, SpaceStore, SpaceV
 
 use crate::error::map_err;
 use crate::rows::{self, SPACE_COLUMNS};
-use crate::{query, PostgresStore};
+use crate::{PostgresStore, query};
 
 /// Selects a space, the viewer's role ($1 is the viewer's id, 0 for guests)
 /// and its member count.
@@ -98,7 +98,12 @@ impl SpaceStore for PostgresStore {
         Ok(rows::all(&rows, rows::space_view)?)
     }
 
-    async fn spaces_of_member(&self, member: UserId, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>> {
+    async fn spaces_of_member(
+        &self,
+        member: UserId,
+        viewer: Viewer,
+        page: Page,
+    ) -> Result<Vec<SpaceView>> {
         let (user, admin, guest) = viewer_params(viewer);
         let c = self.client().await?;
         let sql = format!(
@@ -109,7 +114,14 @@ impl SpaceStore for PostgresStore {
         let rows = query(
             &c,
             &sql,
-            &[&user, &admin, &guest, &page.after, &i64::from(page.limit), &member.0],
+            &[
+                &user,
+                &admin,
+                &guest,
+                &page.after,
+                &i64::from(page.limit),
+                &member.0,
+            ],
         )
         .await?;
         Ok(rows::all(&rows, rows::space_view)?)

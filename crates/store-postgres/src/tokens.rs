@@ -6,7 +6,7 @@ use hearth_store::{ApiToken, NewApiToken, Result, TokenStore, User};
 
 use crate::error::map_err;
 use crate::rows::{self, TOKEN_COLUMNS, USER_COLUMNS};
-use crate::{query, PostgresStore};
+use crate::{PostgresStore, query};
 
 #[async_trait]
 impl TokenStore for PostgresStore {
@@ -47,9 +47,12 @@ impl TokenStore for PostgresStore {
 
     async fn touch_token(&self, id: TokenId, now: i64) -> Result<()> {
         let c = self.client().await?;
-        c.execute("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", &[&id.0, &now])
-            .await
-            .map_err(map_err)?;
+        c.execute(
+            "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
+            &[&id.0, &now],
+        )
+        .await
+        .map_err(map_err)?;
         Ok(())
     }
 

@@ -8,7 +8,7 @@ use hearth_store::{NewUser, Page, Result, StoreError, User, UserStore};
 
 use crate::error::map_err;
 use crate::rows::{self, USER_COLUMNS};
-use crate::{query, PostgresStore};
+use crate::{PostgresStore, query};
 
 #[async_trait]
 impl UserStore for PostgresStore {
@@ -123,7 +123,10 @@ impl UserStore for PostgresStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         let n = tx
-            .execute("UPDATE users SET status = $2 WHERE id = $1", &[&id.0, &status.as_str()])
+            .execute(
+                "UPDATE users SET status = $2 WHERE id = $1",
+                &[&id.0, &status.as_str()],
+            )
             .await
             .map_err(map_err)?;
         if n == 0 {
@@ -143,7 +146,10 @@ impl UserStore for PostgresStore {
     async fn set_admin(&self, id: UserId, admin: bool) -> Result<()> {
         let c = self.client().await?;
         let n = c
-            .execute("UPDATE users SET is_admin = $2 WHERE id = $1", &[&id.0, &admin])
+            .execute(
+                "UPDATE users SET is_admin = $2 WHERE id = $1",
+                &[&id.0, &admin],
+            )
             .await
             .map_err(map_err)?;
         if n == 0 {
@@ -152,11 +158,19 @@ impl UserStore for PostgresStore {
         Ok(())
     }
 
-    async fn set_password(&self, id: UserId, hash: String, keep_session: Option<String>) -> Result<()> {
+    async fn set_password(
+        &self,
+        id: UserId,
+        hash: String,
+        keep_session: Option<String>,
+    ) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         let n = tx
-            .execute("UPDATE users SET password_hash = $2 WHERE id = $1", &[&id.0, &hash])
+            .execute(
+                "UPDATE users SET password_hash = $2 WHERE id = $1",
+                &[&id.0, &hash],
+            )
             .await
             .map_err(map_err)?;
         if n == 0 {

@@ -5,9 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use hearth_store::{PoolStatus, Result, StoreError};
 use rusqlite::Connection;
-use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use crate::error::{map_err, SqlResult};
+use crate::error::{SqlResult, map_err};
 
 /// Called with the outcome of the transaction that ran a job.
 type Finish = Box<dyn FnOnce(Result<()>) + Send>;
@@ -41,7 +41,8 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 fn open_reader(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(map_err)?;
     configure(&conn).map_err(map_err)?;
-    conn.execute_batch("PRAGMA query_only = ON;").map_err(map_err)?;
+    conn.execute_batch("PRAGMA query_only = ON;")
+        .map_err(map_err)?;
     Ok(conn)
 }
 
@@ -104,11 +105,7 @@ impl Db {
             .acquire()
             .await
             .map_err(|_| StoreError::Unavailable("the store is closed".into()))?;
-        let pooled = readers
-            .idle
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .pop();
+        let pooled = readers.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match pooled {
             Some(conn) => conn,
             None => open_reader(&readers.path)?,
@@ -116,7 +113,10 @@ impl Db {
         let back = Arc::clone(&readers);
         tokio::task::spawn_blocking(move || {
             let result = f(&conn).map_err(StoreError::from);
-            back.idle.lock().unwrap_or_else(|e| e.into_inner()).push(conn);
+            back.idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(conn);
             result
         })
         .await

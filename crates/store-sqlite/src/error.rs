@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn unique_failures_are_named_like_postgres_constraints() {
-        assert_eq!(constraint_name("UNIQUE constraint failed: users.email"), "users_email_key");
+        assert_eq!(
+            constraint_name("UNIQUE constraint failed: users.email"),
+            "users_email_key"
+        );
         assert_eq!(
             constraint_name("UNIQUE constraint failed: memberships.space_id, memberships.user_id"),
             "memberships_pkey"

@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 use hearth_core::ids::InviteId;
 use hearth_store::{Invite, InviteStore, NewInvite, Result};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{OptionalExtension, params};
 
-use crate::rows::{self, INVITE_COLUMNS};
 use crate::SqliteStore;
+use crate::rows::{self, INVITE_COLUMNS};
 
 #[async_trait]
 impl InviteStore for SqliteStore {
@@ -16,7 +16,13 @@ impl InviteStore for SqliteStore {
                 let id: i64 = c.query_row(
                     "INSERT INTO invites (email, token_hash, invited_by, created_at, expires_at)
                      VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-                    params![new.email.as_str(), new.token_hash, new.invited_by.0, new.created_at, new.expires_at],
+                    params![
+                        new.email.as_str(),
+                        new.token_hash,
+                        new.invited_by.0,
+                        new.created_at,
+                        new.expires_at
+                    ],
                     |r| r.get(0),
                 )?;
                 Ok(Invite {
@@ -38,7 +44,10 @@ impl InviteStore for SqliteStore {
                     "SELECT {INVITE_COLUMNS} FROM invites i
                      WHERE i.token_hash = ?1 AND i.accepted_at IS NULL AND i.expires_at > ?2"
                 );
-                Ok(c.query_row(&sql, params![token_hash, now], |r| rows::invite(r, 0)).optional()?)
+                Ok(
+                    c.query_row(&sql, params![token_hash, now], |r| rows::invite(r, 0))
+                        .optional()?,
+                )
             })
             .await
     }
@@ -62,7 +71,10 @@ impl InviteStore for SqliteStore {
     async fn delete_invite(&self, id: InviteId) -> Result<bool> {
         self.db
             .write(move |c| {
-                let n = c.execute("DELETE FROM invites WHERE id = ?1 AND accepted_at IS NULL", [id.0])?;
+                let n = c.execute(
+                    "DELETE FROM invites WHERE id = ?1 AND accepted_at IS NULL",
+                    [id.0],
+                )?;
                 Ok(n > 0)
             })
             .await

@@ -4,11 +4,11 @@ use async_trait::async_trait;
 use hearth_core::ids::{SpaceId, UserId};
 use hearth_core::model::Role;
 use hearth_store::{JoinRequest, Member, MembershipStore, Page, Result, StoreError};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::SqliteStore;
 use crate::error::SqlResult;
 use crate::rows::{self, USER_COLUMNS};
-use crate::SqliteStore;
 
 /// Refuses a change that would leave the space without an owner.
 fn ensure_other_owner(c: &Connection, space: SpaceId, user: UserId) -> SqlResult<()> {

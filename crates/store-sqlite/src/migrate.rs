@@ -25,7 +25,11 @@ pub(crate) fn run(conn: &mut Connection) -> Result<()> {
     )
     .map_err(map_err)?;
     let current: i64 = conn
-        .query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |r| r.get(0))
+        .query_row(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )
         .map_err(map_err)?;
     if current > LATEST_VERSION {
         return Err(StoreError::SchemaTooNew {

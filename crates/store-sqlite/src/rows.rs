@@ -1,13 +1,13 @@
 //! Reading records out of rows. Column lists live beside the readers that
 //! depend on their order.
 
+use hearth_core::CoreError;
 use hearth_core::ids::{InviteId, SpaceId, TokenId, UserId};
 use hearth_core::model::{JoinPolicy, Role, SpaceKind, UserStatus, Visibility};
 use hearth_core::names::{Description, DisplayName, Email, SpaceName, Username};
-use hearth_core::CoreError;
 use hearth_store::{ApiToken, Invite, Session, Space, SpaceView, User};
-use rusqlite::types::Type;
 use rusqlite::Row;
+use rusqlite::types::Type;
 
 fn parsed<T>(idx: usize, r: Result<T, CoreError>) -> rusqlite::Result<T> {
     r.map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
@@ -61,8 +61,7 @@ pub(crate) fn space_view(row: &Row<'_>) -> rusqlite::Result<SpaceView> {
 }
 
 /// Columns of `sessions` read by [`session`].
-pub(crate) const SESSION_COLUMNS: &str =
-    "se.id_hash, se.user_id, se.csrf_token, se.created_at, se.last_seen_at, se.expires_at, se.user_agent";
+pub(crate) const SESSION_COLUMNS: &str = "se.id_hash, se.user_id, se.csrf_token, se.created_at, se.last_seen_at, se.expires_at, se.user_agent";
 
 pub(crate) fn session(row: &Row<'_>, at: usize) -> rusqlite::Result<Session> {
     Ok(Session {

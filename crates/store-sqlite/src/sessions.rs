@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 use hearth_core::ids::UserId;
 use hearth_store::{Result, Session, SessionStore, User};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{OptionalExtension, params};
 
-use crate::rows::{self, SESSION_COLUMNS, USER_COLUMNS};
 use crate::SqliteStore;
+use crate::rows::{self, SESSION_COLUMNS, USER_COLUMNS};
 
 #[async_trait]
 impl SessionStore for SqliteStore {

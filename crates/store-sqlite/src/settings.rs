@@ -40,7 +40,10 @@ impl SettingsStore for SqliteStore {
                 )?;
                 stmt.execute(("site_name", &s.site_name))?;
                 stmt.execute(("registration", s.registration.as_str()))?;
-                stmt.execute(("guest_access", if s.guest_access { "true" } else { "false" }))?;
+                stmt.execute((
+                    "guest_access",
+                    if s.guest_access { "true" } else { "false" },
+                ))?;
                 Ok(())
             })
             .await

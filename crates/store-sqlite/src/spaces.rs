@@ -6,10 +6,10 @@ use hearth_core::ids::{SpaceId, UserId};
 use hearth_core::model::{Role, SpaceKind};
 use hearth_core::permissions::Viewer;
 use hearth_store::{NewSpace, Page, Result, Space, SpacePatch, SpaceStore, SpaceView, StoreError};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{OptionalExtension, params};
 
-use crate::rows::{self, SPACE_COLUMNS};
 use crate::SqliteStore;
+use crate::rows::{self, SPACE_COLUMNS};
 
 /// Selects a space, the viewer's role (?1 is the viewer's id, 0 for guests)
 /// and its member count.
@@ -77,7 +77,9 @@ impl SpaceStore for SqliteStore {
             .read(move |c| {
                 let sql = format!("{} WHERE s.slug = ?2", select_view());
                 let mut stmt = c.prepare_cached(&sql)?;
-                Ok(stmt.query_row(params![viewer, slug], rows::space_view).optional()?)
+                Ok(stmt
+                    .query_row(params![viewer, slug], rows::space_view)
+                    .optional()?)
             })
             .await
     }
@@ -99,7 +101,12 @@ impl SpaceStore for SqliteStore {
             .await
     }
 
-    async fn spaces_of_member(&self, member: UserId, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>> {
+    async fn spaces_of_member(
+        &self,
+        member: UserId,
+        viewer: Viewer,
+        page: Page,
+    ) -> Result<Vec<SpaceView>> {
         let (user, admin, guest) = viewer_params(viewer);
         self.db
             .read(move |c| {

@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 use hearth_core::ids::{TokenId, UserId};
 use hearth_store::{ApiToken, NewApiToken, Result, TokenStore, User};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{OptionalExtension, params};
 
-use crate::rows::{self, TOKEN_COLUMNS, USER_COLUMNS};
 use crate::SqliteStore;
+use crate::rows::{self, TOKEN_COLUMNS, USER_COLUMNS};
 
 #[async_trait]
 impl TokenStore for SqliteStore {
@@ -41,7 +41,9 @@ impl TokenStore for SqliteStore {
                 );
                 let mut stmt = c.prepare_cached(&sql)?;
                 let found = stmt
-                    .query_row([token_hash], |r| Ok((rows::token(r, 0)?, rows::user(r, 5)?)))
+                    .query_row([token_hash], |r| {
+                        Ok((rows::token(r, 0)?, rows::user(r, 5)?))
+                    })
                     .optional()?;
                 Ok(found)
             })
@@ -51,7 +53,10 @@ impl TokenStore for SqliteStore {
     async fn touch_token(&self, id: TokenId, now: i64) -> Result<()> {
         self.db
             .write(move |c| {
-                c.execute("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1", (id.0, now))?;
+                c.execute(
+                    "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
+                    (id.0, now),
+                )?;
                 Ok(())
             })
             .await

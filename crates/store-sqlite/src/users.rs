@@ -5,10 +5,10 @@ use hearth_core::ids::UserId;
 use hearth_core::model::{JoinPolicy, Role, SpaceKind, UserStatus, Visibility};
 use hearth_core::names::{Slug, Username};
 use hearth_store::{NewUser, Page, Result, StoreError, User, UserStore};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{OptionalExtension, params};
 
-use crate::rows::{self, USER_COLUMNS};
 use crate::SqliteStore;
+use crate::rows::{self, USER_COLUMNS};
 
 #[async_trait]
 impl UserStore for SqliteStore {
@@ -81,7 +81,8 @@ impl UserStore for SqliteStore {
         self.db
             .read(move |c| {
                 let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?1");
-                Ok(c.query_row(&sql, [username], |r| rows::user(r, 0)).optional()?)
+                Ok(c.query_row(&sql, [username], |r| rows::user(r, 0))
+                    .optional()?)
             })
             .await
     }
@@ -145,7 +146,10 @@ impl UserStore for SqliteStore {
     async fn set_admin(&self, id: UserId, admin: bool) -> Result<()> {
         self.db
             .write(move |c| {
-                let n = c.execute("UPDATE users SET is_admin = ?2 WHERE id = ?1", params![id.0, admin])?;
+                let n = c.execute(
+                    "UPDATE users SET is_admin = ?2 WHERE id = ?1",
+                    params![id.0, admin],
+                )?;
                 if n == 0 {
                     return Err(StoreError::NotFound.into());
                 }
@@ -154,7 +158,12 @@ impl UserStore for SqliteStore {
             .await
     }
 
-    async fn set_password(&self, id: UserId, hash: String, keep_session: Option<String>) -> Result<()> {
+    async fn set_password(
+        &self,
+        id: UserId,
+        hash: String,
+        keep_session: Option<String>,
+    ) -> Result<()> {
         self.db
             .write(move |c| {
                 let n = c.execute(

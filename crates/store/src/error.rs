@@ -16,7 +16,9 @@ pub enum StoreError {
     #[error("storage unavailable: {0}")]
     Unavailable(String),
     /// The database's schema is newer than this build knows.
-    #[error("the database schema is at version {found}, newer than this release knows ({known}); run a newer Hearth")]
+    #[error(
+        "the database schema is at version {found}, newer than this release knows ({known}); run a newer Hearth"
+    )]
     SchemaTooNew {
         /// The version found in the database.
         found: i64,

@@ -6,8 +6,8 @@ use hearth_core::model::{Role, UserStatus};
 use hearth_core::names::Username;
 use hearth_core::permissions::Viewer;
 
-use crate::records::*;
 use crate::Result;
+use crate::records::*;
 
 /// Accounts.
 #[async_trait]
@@ -29,7 +29,12 @@ pub trait UserStore {
     /// Grants or withdraws site administration.
     async fn set_admin(&self, id: UserId, admin: bool) -> Result<()>;
     /// Replaces the password hash and ends every session of the account but `keep_session`.
-    async fn set_password(&self, id: UserId, hash: String, keep_session: Option<String>) -> Result<()>;
+    async fn set_password(
+        &self,
+        id: UserId,
+        hash: String,
+        keep_session: Option<String>,
+    ) -> Result<()>;
 }
 
 /// Browser sessions.
@@ -72,7 +77,12 @@ pub trait SpaceStore {
     /// Community spaces the viewer may know of, in id order.
     async fn list_spaces(&self, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>>;
     /// Community spaces `member` belongs to that the viewer may know of, in id order.
-    async fn spaces_of_member(&self, member: UserId, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>>;
+    async fn spaces_of_member(
+        &self,
+        member: UserId,
+        viewer: Viewer,
+        page: Page,
+    ) -> Result<Vec<SpaceView>>;
     /// Changes a space's settings.
     async fn update_space(&self, id: SpaceId, patch: SpacePatch) -> Result<Space>;
 }
@@ -121,7 +131,16 @@ pub trait SettingsStore {
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
-    UserStore + SessionStore + TokenStore + SpaceStore + MembershipStore + InviteStore + SettingsStore + Send + Sync + 'static
+    UserStore
+    + SessionStore
+    + TokenStore
+    + SpaceStore
+    + MembershipStore
+    + InviteStore
+    + SettingsStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Succeeds when the database answers a query.
     async fn ping(&self) -> Result<()>;

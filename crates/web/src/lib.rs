@@ -1,0 +1,19 @@
+//! Hearth's HTTP layer: server-rendered pages, the JSON API, feeds and
+//! operations endpoints, with sessions, CSRF protection and security headers.
+//! Every handler calls a use case of `hearth_app`; none holds business rules.
+
+mod auth_layer;
+mod cookies;
+mod error;
+mod extract;
+mod features;
+mod metrics;
+mod openapi;
+mod page;
+mod router;
+mod state;
+mod time_fmt;
+
+pub use metrics::Metrics;
+pub use router::router;
+pub use state::{AppState, WebConfig};

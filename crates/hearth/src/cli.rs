@@ -1,0 +1,55 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{ServeArgs, StorageArgs};
+
+/// Hearth: a self-hosted community and collaboration platform.
+#[derive(Debug, Parser)]
+#[command(name = "hearth", version, about)]
+pub struct Cli {
+    /// Optional TOML file with the same settings as the flags
+    #[arg(long, env = "HEARTH_CONFIG", global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Log format: text or json [default: text]
+    #[arg(long, env = "HEARTH_LOG_FORMAT", global = true, value_name = "FORMAT")]
+    pub log_format: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web interface and the API
+    Serve(ServeArgs),
+    /// Apply database migrations and exit
+    Migrate(StorageArgs),
+    /// Administer accounts
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// Administration commands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an account; the password is read from standard input
+    CreateUser {
+        #[command(flatten)]
+        storage: StorageArgs,
+        /// Login name
+        #[arg(long)]
+        username: String,
+        /// E-mail address
+        #[arg(long)]
+        email: String,
+        /// Shown name [default: the username]
+        #[arg(long, default_value = "")]
+        display_name: String,
+        /// Make the account a site administrator
+        #[arg(long)]
+        admin: bool,
+    },
+}

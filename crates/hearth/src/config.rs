@@ -1,0 +1,249 @@
+//! Configuration: defaults, then the TOML file, then `HEARTH_*` environment
+//! variables, then flags. Clap reads the last two; the file fills what they leave.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args, Default)]
+pub struct StorageArgs {
+    /// Data directory of the embedded SQLite store [default: ./hearth-data]
+    #[arg(long, env = "HEARTH_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…, multi-host with target_session_attrs=read-write); replaces SQLite
+    #[arg(
+        long,
+        env = "HEARTH_DATABASE",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
+    /// Connections in the PostgreSQL pool [default: 16]
+    #[arg(long, env = "HEARTH_DATABASE_POOL_SIZE", value_name = "N")]
+    pub database_pool_size: Option<usize>,
+}
+
+/// Settings of `hearth serve`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "HEARTH_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+    /// Largest accepted request body in bytes [default: 1048576]
+    #[arg(long, env = "HEARTH_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+    /// Mark cookies Secure; set when users reach Hearth over HTTPS [default: false]
+    #[arg(long, env = "HEARTH_SECURE_COOKIES", value_name = "BOOL")]
+    pub secure_cookies: Option<bool>,
+    /// Trust X-Forwarded-For/-Proto from a reverse proxy in front [default: false]
+    #[arg(long, env = "HEARTH_TRUST_PROXY", value_name = "BOOL")]
+    pub trust_proxy: Option<bool>,
+    /// Hours of inactivity after which a session ends [default: 336]
+    #[arg(long, env = "HEARTH_SESSION_IDLE_HOURS", value_name = "HOURS")]
+    pub session_idle_hours: Option<i64>,
+    /// Days after sign-in after which a session ends regardless [default: 90]
+    #[arg(long, env = "HEARTH_SESSION_MAX_DAYS", value_name = "DAYS")]
+    pub session_max_days: Option<i64>,
+    /// Seconds to finish in-flight requests after SIGTERM/SIGINT [default: 30]
+    #[arg(long, env = "HEARTH_SHUTDOWN_TIMEOUT", value_name = "SECS")]
+    pub shutdown_timeout: Option<u64>,
+}
+
+/// The TOML file: the same settings as the flags, in snake_case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    data: Option<PathBuf>,
+    database: Option<String>,
+    database_pool_size: Option<usize>,
+    listen: Option<SocketAddr>,
+    max_body_bytes: Option<usize>,
+    secure_cookies: Option<bool>,
+    trust_proxy: Option<bool>,
+    session_idle_hours: Option<i64>,
+    session_max_days: Option<i64>,
+    shutdown_timeout: Option<u64>,
+    log_format: Option<String>,
+}
+
+impl FileConfig {
+    /// Reads the file, or an empty configuration when there is none.
+    pub fn load(path: Option<&Path>) -> Result<Self, String> {
+        let Some(path) = path else {
+            return Ok(Self::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The log format the file asks for.
+    pub fn log_format(&self) -> Option<&str> {
+        self.log_format.as_deref()
+    }
+}
+
+/// Which store to open.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    /// SQLite in this directory.
+    Sqlite(PathBuf),
+    /// PostgreSQL at this URL, with a pool of this size.
+    Postgres(SecretString, usize),
+}
+
+impl Storage {
+    /// Resolves flags/environment over the file over defaults.
+    pub fn resolve(args: &StorageArgs, file: &FileConfig) -> Self {
+        match args.database.clone().or_else(|| file.database.clone()) {
+            Some(url) => Storage::Postgres(
+                SecretString::from(url),
+                args.database_pool_size
+                    .or(file.database_pool_size)
+                    .unwrap_or(16),
+            ),
+            None => Storage::Sqlite(
+                args.data
+                    .clone()
+                    .or_else(|| file.data.clone())
+                    .unwrap_or_else(|| PathBuf::from("hearth-data")),
+            ),
+        }
+    }
+
+    /// What to put in a log line: never a password.
+    pub fn describe(&self) -> String {
+        match self {
+            Storage::Sqlite(dir) => format!("sqlite in {}", dir.display()),
+            Storage::Postgres(url, _) => {
+                let url = url.expose_secret();
+                let hosts = url.split_once('@').map_or("(see URL)", |(_, rest)| {
+                    rest.split(['/', '?']).next().unwrap_or("")
+                });
+                format!("postgres at {hosts}")
+            }
+        }
+    }
+}
+
+/// Everything `hearth serve` needs, resolved.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub storage: Storage,
+    pub listen: SocketAddr,
+    pub web: hearth_web::WebConfig,
+    pub app: hearth_app::AppConfig,
+    pub shutdown_timeout_secs: u64,
+}
+
+impl ServeConfig {
+    /// Resolves flags/environment over the file over defaults.
+    pub fn resolve(args: &ServeArgs, file: &FileConfig) -> Self {
+        let web_defaults = hearth_web::WebConfig::default();
+        let app_defaults = hearth_app::AppConfig::default();
+        const HOUR_MS: i64 = 3_600_000;
+        Self {
+            storage: Storage::resolve(&args.storage, file),
+            listen: args
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            web: hearth_web::WebConfig {
+                max_body_bytes: args
+                    .max_body_bytes
+                    .or(file.max_body_bytes)
+                    .unwrap_or(web_defaults.max_body_bytes),
+                secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+                trust_proxy: args.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+                ..web_defaults
+            },
+            app: hearth_app::AppConfig {
+                session_idle_ms: args
+                    .session_idle_hours
+                    .or(file.session_idle_hours)
+                    .map_or(app_defaults.session_idle_ms, |h| h * HOUR_MS),
+                session_absolute_ms: args
+                    .session_max_days
+                    .or(file.session_max_days)
+                    .map_or(app_defaults.session_absolute_ms, |d| d * 24 * HOUR_MS),
+                ..app_defaults
+            },
+            shutdown_timeout_secs: args
+                .shutdown_timeout
+                .or(file.shutdown_timeout)
+                .unwrap_or(30),
+        }
+    }
+}
+
+/// Every `HEARTH_*` variable Hearth reads.
+const KNOWN_ENV: &[&str] = &[
+    "HEARTH_CONFIG",
+    "HEARTH_LOG_FORMAT",
+    "HEARTH_LOG",
+    "HEARTH_DATA",
+    "HEARTH_DATABASE",
+    "HEARTH_DATABASE_POOL_SIZE",
+    "HEARTH_LISTEN",
+    "HEARTH_MAX_BODY_BYTES",
+    "HEARTH_SECURE_COOKIES",
+    "HEARTH_TRUST_PROXY",
+    "HEARTH_SESSION_IDLE_HOURS",
+    "HEARTH_SESSION_MAX_DAYS",
+    "HEARTH_SHUTDOWN_TIMEOUT",
+];
+
+/// `HEARTH_*` variables that Hearth does not know: probably typos.
+pub fn unknown_env_vars() -> Vec<String> {
+    std::env::vars()
+        .map(|(k, _)| k)
+        .filter(|k| k.starts_with("HEARTH_") && !KNOWN_ENV.contains(&k.as_str()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() -> Result<(), String> {
+        let file: FileConfig = toml::from_str(
+            "listen = \"0.0.0.0:9000\"\nmax_body_bytes = 10\nsession_idle_hours = 2",
+        )
+        .map_err(|e| e.to_string())?;
+        let args = ServeArgs {
+            max_body_bytes: Some(20),
+            ..ServeArgs::default()
+        };
+        let cfg = ServeConfig::resolve(&args, &file);
+        assert_eq!(cfg.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(cfg.web.max_body_bytes, 20);
+        assert_eq!(cfg.app.session_idle_ms, 2 * 3_600_000);
+        assert!(matches!(cfg.storage, Storage::Sqlite(ref d) if d == Path::new("hearth-data")));
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_refused() {
+        assert!(toml::from_str::<FileConfig>("listn = \"x\"").is_err());
+    }
+
+    #[test]
+    fn a_database_password_never_appears_in_the_description() {
+        let s = Storage::Postgres(
+            SecretString::from(
+                "postgres://hearth:hunter2@db1:5432,db2:5432/hearth?target_session_attrs=read-write",
+            ),
+            4,
+        );
+        let d = s.describe();
+        assert!(!d.contains("hunter2"), "{d}");
+        assert!(d.contains("db1:5432,db2:5432"), "{d}");
+    }
+}

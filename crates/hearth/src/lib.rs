@@ -1,0 +1,8 @@
+//! The `hearth` binary's library: configuration, opening the store, serving
+//! with graceful shutdown, and the operator commands.
+
+pub mod admin;
+pub mod cli;
+pub mod config;
+pub mod serve;
+pub mod storage;

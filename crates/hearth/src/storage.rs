@@ -1,0 +1,29 @@
+//! Opening the configured store.
+
+use std::sync::Arc;
+
+use hearth_store::{Result, Store, StoreError};
+use secrecy::ExposeSecret;
+
+use crate::config::Storage;
+
+/// Opens (and migrates) the configured store.
+pub async fn open(storage: &Storage) -> Result<Arc<dyn Store>> {
+    match storage {
+        Storage::Sqlite(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Other(format!(
+                    "cannot create the data directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+            let store = hearth_store_sqlite::SqliteStore::open(dir.join("hearth.db")).await?;
+            Ok(Arc::new(store))
+        }
+        Storage::Postgres(url, pool) => {
+            let store =
+                hearth_store_postgres::PostgresStore::connect(url.expose_secret(), *pool).await?;
+            Ok(Arc::new(store))
+        }
+    }
+}

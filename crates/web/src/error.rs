@@ -1,0 +1,203 @@
+//! How use-case errors become responses: the status mapping in one function,
+//! a JSON body for the API, an error page (or a redirect to sign in) for pages.
+
+use askama::Template;
+use axum::http::header::{LOCATION, RETRY_AFTER};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use hearth_app::{AppError, FieldError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The status of each error.
+pub(crate) fn status_of(err: &AppError) -> StatusCode {
+    match err {
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn code_of(err: &AppError) -> &'static str {
+    match err {
+        AppError::NotFound => "not_found",
+        AppError::Unauthorized(_) => "unauthorized",
+        AppError::Forbidden(_) => "forbidden",
+        AppError::Invalid(_) => "invalid",
+        AppError::Conflict(_) => "conflict",
+        AppError::TooLarge(_) => "too_large",
+        AppError::TooManyRequests { .. } => "too_many_requests",
+        AppError::Unavailable(_) => "unavailable",
+        AppError::Internal(_) => "internal",
+    }
+}
+
+/// What people and clients are told; internal details go to the log only.
+fn message_of(err: &AppError) -> String {
+    match err {
+        AppError::NotFound => "not found".into(),
+        AppError::Invalid(fields) => fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::TooManyRequests { retry_after } => {
+            format!("too many attempts; try again in {retry_after} seconds")
+        }
+        AppError::Unavailable(_) => {
+            "the service cannot take this request right now; try again shortly".into()
+        }
+        AppError::Internal(_) => "something went wrong on our side; it has been logged".into(),
+        AppError::Unauthorized(m)
+        | AppError::Forbidden(m)
+        | AppError::Conflict(m)
+        | AppError::TooLarge(m) => m.clone(),
+    }
+}
+
+fn log(err: &AppError) {
+    match err {
+        AppError::Internal(detail) => tracing::error!(%detail, "internal error"),
+        AppError::Unavailable(detail) => tracing::warn!(%detail, "storage unavailable"),
+        _ => {}
+    }
+}
+
+fn add_retry_after(resp: &mut Response, err: &AppError) {
+    let secs = match err {
+        AppError::TooManyRequests { retry_after } => Some(*retry_after),
+        AppError::Unavailable(_) => Some(5),
+        _ => None,
+    };
+    if let Some(v) = secs.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        resp.headers_mut().insert(RETRY_AFTER, v);
+    }
+}
+
+/// The JSON error body: `{"error": {"code": "...", "message": "..."}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// One error.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `not_found`.
+    code: String,
+    /// Human-readable explanation.
+    message: String,
+    /// The refused fields, for `invalid`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldJson>,
+}
+
+/// A refused field.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct FieldJson {
+    field: String,
+    message: String,
+}
+
+/// An error answered as JSON.
+#[derive(Debug)]
+pub(crate) struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+pub(crate) fn json_error(
+    status: StatusCode,
+    code: &str,
+    message: String,
+    fields: &[FieldError],
+) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.into(),
+            message,
+            fields: fields
+                .iter()
+                .map(|f| FieldJson {
+                    field: f.field.clone(),
+                    message: f.message.clone(),
+                })
+                .collect(),
+        },
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let err = self.0;
+        log(&err);
+        let fields = match &err {
+            AppError::Invalid(f) => f.as_slice(),
+            _ => &[],
+        };
+        let mut resp = json_error(status_of(&err), code_of(&err), message_of(&err), fields);
+        add_retry_after(&mut resp, &err);
+        resp
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: u16,
+    title: &'static str,
+    message: String,
+}
+
+/// An error answered as a page; "sign in first" becomes a redirect.
+#[derive(Debug)]
+pub(crate) struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        Self(e)
+    }
+}
+
+impl PageError {
+    pub(crate) fn too_large() -> Self {
+        Self(AppError::TooLarge("the request is too large".into()))
+    }
+}
+
+/// Renders the standalone error page.
+pub(crate) fn error_page(status: StatusCode, message: String) -> Response {
+    let title = status.canonical_reason().unwrap_or("Error");
+    let page = ErrorPage {
+        status: status.as_u16(),
+        title,
+        message,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, title).into_response(),
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let err = self.0;
+        log(&err);
+        if let AppError::Unauthorized(_) = err {
+            return (StatusCode::SEE_OTHER, [(LOCATION, "/signin")]).into_response();
+        }
+        let mut resp = error_page(status_of(&err), message_of(&err));
+        add_retry_after(&mut resp, &err);
+        resp
+    }
+}

@@ -1,0 +1,83 @@
+//! The caller's own account in the API.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use hearth_app::{AppError, auth};
+use hearth_core::ids::TokenId;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::extract::ApiUser;
+use crate::features::users::api::UserJson;
+use crate::state::AppState;
+use crate::time_fmt::rfc3339;
+
+/// The signed-in user, with what only they see.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MeJson {
+    /// The user as others see them.
+    #[serde(flatten)]
+    user: UserJson,
+    /// Their e-mail address.
+    email: String,
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    responses((status = 200, body = MeJson), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn me(ApiUser(who): ApiUser) -> Json<MeJson> {
+    Json(MeJson {
+        user: UserJson::from(&who.user),
+        email: who.user.email.to_string(),
+    })
+}
+
+/// An API token (never its secret).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TokenJson {
+    /// Opaque id.
+    id: String,
+    /// Its name.
+    name: String,
+    /// When it was made.
+    created_at: String,
+    /// When it was last used (to the minute).
+    last_used_at: Option<String>,
+}
+
+/// The caller's API tokens.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
+    responses((status = 200, body = Vec<TokenJson>), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn tokens(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> Result<Json<Vec<TokenJson>>, ApiError> {
+    let tokens = auth::tokens(&state.ctx, &who).await?;
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenJson {
+                id: t.id.to_string(),
+                name: t.name,
+                created_at: rfc3339(t.created_at),
+                last_used_at: t.last_used_at.map(rfc3339),
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes one of the caller's tokens; it stops working at once.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "account",
+    params(("id" = String, Path, description = "the token's id")),
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let id: TokenId = id.parse().map_err(|_| AppError::NotFound)?;
+    auth::revoke_token(&state.ctx, &who, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,20 @@
+//! The signed-in user's own account: sessions, tokens, password.
+
+pub(crate) mod api;
+pub(crate) mod html;
+
+use axum::Router;
+use axum::routing::{delete, get, post};
+
+use crate::state::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(html::show))
+        .route("/account/password", post(html::change_password))
+        .route("/account/sessions/{id}/revoke", post(html::revoke_session))
+        .route("/account/tokens", post(html::create_token))
+        .route("/account/tokens/{id}/revoke", post(html::revoke_token))
+        .route("/api/v1/me", get(api::me))
+        .route("/api/v1/tokens/{id}", delete(api::revoke))
+}

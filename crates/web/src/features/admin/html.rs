@@ -1,0 +1,225 @@
+//! The administration page and its forms.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hearth_app::settings::SettingsInput;
+use hearth_app::users::{self, UserInput};
+use hearth_app::{AppError, invites, settings};
+use hearth_core::ids::{InviteId, UserId};
+use hearth_core::model::{Registration, UserStatus};
+use hearth_store::{Invite, SiteSettings, User};
+use serde::Deserialize;
+
+use crate::error::PageError;
+use crate::extract::{PageForm, SignedIn, Visitor};
+use crate::features::PageQuery;
+use crate::page::{Chrome, FormErrors, render_with};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/show.html")]
+struct AdminPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    users: Vec<User>,
+    next: Option<String>,
+    invites: Vec<Invite>,
+    settings: SiteSettings,
+    invite_link: String,
+    registrations: &'static [Registration],
+}
+
+struct Notice {
+    status: StatusCode,
+    errors: FormErrors,
+    invite_link: String,
+}
+
+async fn page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    visitor: &Visitor,
+    q: PageQuery,
+    notice: Notice,
+) -> Result<Response, PageError> {
+    let page = q.page()?;
+    let users = users::list(&state.ctx, &signed_in.who, page).await?;
+    let next = crate::features::next_cursor(&users, page, |u| u.id.0);
+    render_with(
+        notice.status,
+        &AdminPage {
+            chrome: Chrome::new(state, visitor, "Administration").await?,
+            errors: notice.errors,
+            users,
+            next,
+            invites: invites::pending(&state.ctx, &signed_in.who).await?,
+            settings: settings::get(&state.ctx).await?,
+            invite_link: notice.invite_link,
+            registrations: Registration::ALL,
+        },
+    )
+}
+
+fn ok() -> Notice {
+    Notice {
+        status: StatusCode::OK,
+        errors: FormErrors::default(),
+        invite_link: String::new(),
+    }
+}
+
+async fn refused(
+    state: &AppState,
+    signed_in: &SignedIn,
+    visitor: &Visitor,
+    err: AppError,
+) -> Result<Response, PageError> {
+    let (status, errors) = FormErrors::from_error(err)?;
+    page(
+        state,
+        signed_in,
+        visitor,
+        PageQuery::default(),
+        Notice {
+            status,
+            errors,
+            invite_link: String::new(),
+        },
+    )
+    .await
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    users::require_admin(&signed_in.who)?;
+    page(&state, &signed_in, &visitor, q, ok()).await
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CreateUserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    admin: Option<String>,
+}
+
+pub(crate) async fn create_user(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    PageForm(form): PageForm<CreateUserForm>,
+) -> Result<Response, PageError> {
+    let input = UserInput {
+        username: form.username,
+        display_name: form.display_name,
+        email: form.email,
+        password: form.password,
+    };
+    match users::create_by_admin(&state.ctx, &signed_in.who, &input, form.admin.is_some()).await {
+        Ok(_) => Ok(Redirect::to("/admin").into_response()),
+        Err(err) => refused(&state, &signed_in, &visitor, err).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ChangeUserForm {
+    #[serde(default)]
+    action: String,
+}
+
+pub(crate) async fn change_user(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ChangeUserForm>,
+) -> Result<Response, PageError> {
+    let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
+    let who = &signed_in.who;
+    let done = match form.action.as_str() {
+        "lock" => users::set_status(&state.ctx, who, id, UserStatus::Locked).await,
+        "unlock" => users::set_status(&state.ctx, who, id, UserStatus::Active).await,
+        "delete" => users::set_status(&state.ctx, who, id, UserStatus::Deleted).await,
+        "make_admin" => users::set_admin(&state.ctx, who, id, true).await,
+        "revoke_admin" => users::set_admin(&state.ctx, who, id, false).await,
+        _ => Err(AppError::invalid("action", "is not a known action")),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to("/admin").into_response()),
+        Err(err) => refused(&state, &signed_in, &visitor, err).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct InviteForm {
+    #[serde(default)]
+    email: String,
+}
+
+pub(crate) async fn invite(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    PageForm(form): PageForm<InviteForm>,
+) -> Result<Response, PageError> {
+    match invites::create(&state.ctx, &signed_in.who, &form.email).await {
+        Ok((_, secret)) => {
+            let notice = Notice {
+                status: StatusCode::CREATED,
+                errors: FormErrors::default(),
+                invite_link: format!("/register?invite={secret}"),
+            };
+            page(&state, &signed_in, &visitor, PageQuery::default(), notice).await
+        }
+        Err(err) => refused(&state, &signed_in, &visitor, err).await,
+    }
+}
+
+pub(crate) async fn revoke_invite(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: InviteId = id.parse().map_err(|_| AppError::NotFound)?;
+    invites::revoke(&state.ctx, &signed_in.who, id).await?;
+    Ok(Redirect::to("/admin").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct SettingsForm {
+    #[serde(default)]
+    site_name: String,
+    #[serde(default)]
+    registration: String,
+    #[serde(default)]
+    guest_access: Option<String>,
+}
+
+pub(crate) async fn save_settings(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    PageForm(form): PageForm<SettingsForm>,
+) -> Result<Response, PageError> {
+    let input = SettingsInput {
+        site_name: Some(form.site_name),
+        registration: Some(form.registration),
+        guest_access: Some(form.guest_access.is_some()),
+    };
+    match settings::update(&state.ctx, &signed_in.who, &input).await {
+        Ok(_) => Ok(Redirect::to("/admin").into_response()),
+        Err(err) => refused(&state, &signed_in, &visitor, err).await,
+    }
+}

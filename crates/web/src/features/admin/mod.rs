@@ -1,0 +1,18 @@
+//! Site administration: accounts, invitations, settings.
+
+pub(crate) mod html;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(html::show))
+        .route("/admin/users", post(html::create_user))
+        .route("/admin/users/{id}", post(html::change_user))
+        .route("/admin/invites", post(html::invite))
+        .route("/admin/invites/{id}/revoke", post(html::revoke_invite))
+        .route("/admin/settings", post(html::save_settings))
+}

@@ -1,0 +1,64 @@
+//! The home page: the visitor's spaces, or an invitation to sign in.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use hearth_app::settings;
+use hearth_core::model::Registration;
+use hearth_store::{Page, SpaceView};
+
+use crate::error::PageError;
+use crate::extract::Visitor;
+use crate::page::{Chrome, render};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    chrome: Chrome,
+    spaces: Vec<SpaceView>,
+    open_registration: bool,
+}
+
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, PageError> {
+    let spaces = match &visitor.who {
+        Some(who) => state
+            .ctx
+            .store
+            .spaces_of_member(who.user.id, who.viewer(), Page::first(100))
+            .await
+            .map_err(hearth_app::AppError::from)?,
+        None => Vec::new(),
+    };
+    let open_registration = settings::get(&state.ctx).await?.registration == Registration::Open;
+    render(&HomePage {
+        chrome: Chrome::new(&state, &visitor, "Home").await?,
+        spaces,
+        open_registration,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "status.html")]
+struct StatusPage {
+    chrome: Chrome,
+    database_ok: bool,
+    engine: &'static str,
+    release: String,
+}
+
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, PageError> {
+    let database_ok = state.ctx.store.ping().await.is_ok();
+    render(&StatusPage {
+        chrome: Chrome::new(&state, &visitor, "Status").await?,
+        database_ok,
+        engine: state.ctx.store.engine(),
+        release: state.config.release.clone(),
+    })
+}

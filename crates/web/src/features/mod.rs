@@ -1,0 +1,59 @@
+//! One module per feature, each with its own `router()`.
+
+pub(crate) mod account;
+pub(crate) mod admin;
+pub(crate) mod auth;
+pub(crate) mod home;
+pub(crate) mod members;
+pub(crate) mod ops;
+pub(crate) mod spaces;
+pub(crate) mod users;
+
+/// Paging parameters shared by list endpoints.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PageQuery {
+    /// Cursor: the `next` value of the previous page.
+    pub after: Option<String>,
+    /// How many items, 1 to 100 (default 50).
+    pub limit: Option<u32>,
+}
+
+impl PageQuery {
+    pub(crate) fn page(&self) -> Result<hearth_store::Page, hearth_app::AppError> {
+        let after = match self.after.as_deref() {
+            None | Some("") => 0,
+            Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                hearth_app::AppError::invalid("after", "is not a cursor from this API")
+            })?,
+        };
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=100).contains(&limit) {
+            return Err(hearth_app::AppError::invalid(
+                "limit",
+                "must be between 1 and 100",
+            ));
+        }
+        Ok(hearth_store::Page { after, limit })
+    }
+}
+
+/// The cursor of the page after `items`, if it was full.
+pub(crate) fn next_cursor<T>(
+    items: &[T],
+    page: hearth_store::Page,
+    id: impl Fn(&T) -> i64,
+) -> Option<String> {
+    (items.len() == page.limit as usize)
+        .then(|| items.last().map(|t| id(t).to_string()))
+        .flatten()
+}
+
+/// A redirect target from a form: only local paths, never another site.
+pub(crate) fn local_path(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
+}

@@ -1,0 +1,71 @@
+//! Users in the API.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use hearth_store::User;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::extract::ApiCaller;
+use crate::features::spaces::api::SpaceJson;
+use crate::state::AppState;
+use crate::time_fmt::rfc3339;
+
+/// A user as others see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct UserJson {
+    /// Opaque id.
+    pub id: String,
+    /// Login name.
+    pub username: String,
+    /// Shown name.
+    pub display_name: String,
+    /// Whether they administer the site.
+    pub is_admin: bool,
+    /// active, locked or deleted.
+    pub status: String,
+    /// When the account was created.
+    pub created_at: String,
+    /// Their profile page.
+    pub url: String,
+}
+
+impl From<&User> for UserJson {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.to_string(),
+            username: u.username.to_string(),
+            display_name: u.display_name.to_string(),
+            is_admin: u.is_admin,
+            status: u.status.to_string(),
+            created_at: rfc3339(u.created_at),
+            url: format!("/u/{}", u.username),
+        }
+    }
+}
+
+/// A profile: the user and the spaces the caller may see them in.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ProfileJson {
+    /// The user.
+    user: UserJson,
+    /// Their community spaces visible to the caller.
+    spaces: Vec<SpaceJson>,
+}
+
+/// A user's profile.
+#[utoipa::path(get, path = "/api/v1/users/{username}", tag = "users",
+    params(("username" = String, Path, description = "login name")),
+    responses((status = 200, body = ProfileJson), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(username): Path<String>,
+) -> Result<Json<ProfileJson>, ApiError> {
+    let p = hearth_app::users::profile(&state.ctx, caller.viewer(), &username).await?;
+    Ok(Json(ProfileJson {
+        user: UserJson::from(&p.user),
+        spaces: p.spaces.iter().map(SpaceJson::from).collect(),
+    }))
+}

@@ -1,0 +1,101 @@
+//! What every page's template gets: the site's name, the visitor, the CSRF
+//! token for its forms, and a notice to show once.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use hearth_app::AppError;
+use hearth_store::User;
+
+use crate::error::PageError;
+use crate::extract::Visitor;
+use crate::state::AppState;
+
+/// The frame around every page.
+#[derive(Debug, Clone)]
+pub(crate) struct Chrome {
+    pub site_name: String,
+    pub me: Option<User>,
+    pub csrf: String,
+    pub title: String,
+}
+
+impl Chrome {
+    /// The frame for `visitor`, titled `title`.
+    pub(crate) async fn new(
+        state: &AppState,
+        visitor: &Visitor,
+        title: impl Into<String>,
+    ) -> Result<Self, PageError> {
+        let settings = hearth_app::settings::get(&state.ctx).await?;
+        Ok(Self {
+            site_name: settings.site_name,
+            me: visitor.who.as_ref().map(|w| w.user.clone()),
+            csrf: visitor.csrf.clone(),
+            title: title.into(),
+        })
+    }
+
+    pub(crate) fn is_admin(&self) -> bool {
+        self.me.as_ref().is_some_and(|u| u.is_admin)
+    }
+}
+
+/// Renders a template as a 200 page.
+pub(crate) fn render(t: &impl Template) -> Result<Response, PageError> {
+    render_with(StatusCode::OK, t)
+}
+
+/// Renders a template with a status (a form sent back with errors is a 400).
+pub(crate) fn render_with(status: StatusCode, t: &impl Template) -> Result<Response, PageError> {
+    let html = t
+        .render()
+        .map_err(|e| PageError(AppError::Internal(e.to_string())))?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// Field errors of a refused form, by field name, for the template.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FormErrors(pub Vec<hearth_app::FieldError>);
+
+impl FormErrors {
+    /// The message for `field`, or "".
+    pub(crate) fn get(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Whether there is any error.
+    pub(crate) fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    /// Turns a use-case error into form errors when it is about the input;
+    /// other errors stay errors.
+    pub(crate) fn from_error(err: AppError) -> Result<(StatusCode, Self), PageError> {
+        let one = |status, message: String| {
+            Ok((
+                status,
+                FormErrors(vec![hearth_app::FieldError {
+                    field: String::new(),
+                    message,
+                }]),
+            ))
+        };
+        match err {
+            AppError::Invalid(fields) => Ok((StatusCode::BAD_REQUEST, FormErrors(fields))),
+            AppError::Conflict(m) => one(StatusCode::CONFLICT, m),
+            AppError::Unauthorized(m) => one(StatusCode::UNAUTHORIZED, m),
+            AppError::Forbidden(m) => one(StatusCode::FORBIDDEN, m),
+            AppError::TooManyRequests { retry_after } => one(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("too many attempts; try again in {retry_after} seconds"),
+            ),
+            other => Err(PageError(other)),
+        }
+    }
+}

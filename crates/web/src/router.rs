@@ -1,0 +1,111 @@
+//! The whole application: every feature's routes and the layers around them.
+
+use std::any::Any;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::{error_page, json_error};
+use crate::features;
+use crate::state::AppState;
+
+/// Builds the router over `state`.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .merge(features::home::router())
+        .merge(features::auth::router())
+        .merge(features::account::router())
+        .merge(features::spaces::router())
+        .merge(features::members::router())
+        .merge(features::users::router())
+        .merge(features::admin::router())
+        .merge(features::ops::router())
+        .route("/api/v1/openapi.json", get(crate::openapi::serve))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::layer,
+        ))
+        .fallback(not_found)
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn(api_panics_as_json))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth_layer::layer,
+        ))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        json_error(StatusCode::NOT_FOUND, "not_found", "not found".into(), &[])
+    } else {
+        error_page(
+            StatusCode::NOT_FOUND,
+            "There is nothing at this address.".into(),
+        )
+    }
+}
+
+/// Marks the response of a handler that panicked.
+#[derive(Clone, Copy)]
+struct Panicked;
+
+fn panicked(err: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown");
+    tracing::error!(panic = detail, "a handler panicked; the node keeps serving");
+    let mut resp = error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side; it has been logged.".into(),
+    );
+    resp.extensions_mut().insert(Panicked);
+    resp
+}
+
+/// API clients get the JSON error shape for a panic too.
+async fn api_panics_as_json(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let resp = next.run(req).await;
+    if api && resp.extensions().get::<Panicked>().is_some() {
+        return json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "something went wrong on our side; it has been logged".into(),
+            &[],
+        );
+    }
+    resp
+}
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                   object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+    ] {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp.into_response()
+}

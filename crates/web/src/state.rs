@@ -1,0 +1,66 @@
+//! The state every handler gets.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use hearth_app::Ctx;
+
+use crate::metrics::Metrics;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Mark cookies `Secure` (set when served over TLS or behind a TLS proxy).
+    pub secure_cookies: bool,
+    /// Believe `X-Forwarded-For` and `X-Forwarded-Proto` from the proxy in front.
+    pub trust_proxy: bool,
+    /// The running release, shown on the status page.
+    pub release: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1024 * 1024,
+            secure_cookies: false,
+            trust_proxy: false,
+            release: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+/// Shared by all handlers; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The use cases' context.
+    pub ctx: Ctx,
+    /// HTTP settings.
+    pub config: Arc<WebConfig>,
+    /// Request counters and latencies.
+    pub metrics: Arc<Metrics>,
+    draining: Arc<AtomicBool>,
+}
+
+impl AppState {
+    /// State over a context and settings.
+    pub fn new(ctx: Ctx, config: WebConfig) -> Self {
+        Self {
+            ctx,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::default()),
+            draining: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Marks the node as draining: `/readyz` answers 503 from now on.
+    pub fn start_draining(&self) {
+        self.draining.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the node is draining.
+    pub fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
+    }
+}
