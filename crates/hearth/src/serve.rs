@@ -21,10 +21,13 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let ctx = Ctx::new(store, Arc::new(SystemClock), config.app.clone());
     let state = AppState::new(ctx, config.web.clone());
     tracing::info!(
-        listen = %config.listen,
+        listen = %local,
         storage = %config.storage.describe(),
         release = %config.web.release,
         "hearth is ready"

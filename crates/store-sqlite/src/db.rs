@@ -18,7 +18,8 @@ type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
 const MAX_GROUP: usize = 512;
 
 pub(crate) struct Db {
-    jobs: mpsc::UnboundedSender<Job>,
+    jobs: Option<mpsc::UnboundedSender<Job>>,
+    writer: Option<std::thread::JoinHandle<()>>,
     readers: Arc<Readers>,
 }
 
@@ -55,12 +56,13 @@ impl Db {
             .map(|_| open_reader(path))
             .collect::<Result<Vec<_>>>()?;
         let (jobs, queue) = mpsc::unbounded_channel();
-        std::thread::Builder::new()
+        let writer = std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || write_loop(writer, queue))
             .map_err(|e| StoreError::Other(e.to_string()))?;
         Ok(Self {
-            jobs,
+            jobs: Some(jobs),
+            writer: Some(writer),
             readers: Arc::new(Readers {
                 path: path.to_owned(),
                 idle: Mutex::new(idle),
@@ -86,6 +88,8 @@ impl Db {
             (ok, finish)
         });
         self.jobs
+            .as_ref()
+            .ok_or_else(|| StoreError::Unavailable("the store is closed".into()))?
             .send(job)
             .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
         result
@@ -133,6 +137,22 @@ impl Db {
         PoolStatus {
             size: self.readers.size + 1,
             idle,
+        }
+    }
+}
+
+impl Drop for Db {
+    /// Closes the readers, then lets the writer finish its queue and close
+    /// last, so that SQLite checkpoints and removes the WAL.
+    fn drop(&mut self) {
+        self.readers
+            .idle
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        drop(self.jobs.take());
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
         }
     }
 }

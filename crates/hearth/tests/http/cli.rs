@@ -1,0 +1,198 @@
+//! The `hearth` binary: first start, operator commands, schema guard, shutdown.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use crate::support::app::{PASSWORD, fresh_storage};
+use crate::support::{Backend, both};
+use hearth::config::Storage;
+use secrecy::ExposeSecret;
+
+fn hearth() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    c.env_remove("HEARTH_DATA")
+        .env_remove("HEARTH_DATABASE")
+        .env("HEARTH_LOG", "info");
+    c
+}
+
+fn storage_args(storage: &Storage) -> Vec<String> {
+    match storage {
+        Storage::Sqlite(dir) => vec!["--data".into(), dir.display().to_string()],
+        Storage::Postgres(url, _) => vec!["--database".into(), url.expose_secret().to_owned()],
+    }
+}
+
+/// Starts `hearth serve` on a free port and waits for its "ready" log line.
+fn start_server(args: &[String], cwd: &Path) -> (Child, String) {
+    let mut child = hearth()
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start hearth serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("hearth exited before it was ready")
+            .expect("log line");
+        if line.contains("hearth is ready") {
+            let v: serde_json::Value = serde_json::from_str(&line).expect("JSON log line");
+            break v["fields"]["listen"]
+                .as_str()
+                .expect("listen field")
+                .to_owned();
+        }
+    };
+    // Keep draining the log so that the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, format!("http://{addr}"))
+}
+
+fn create_admin(args: &[String], cwd: &Path) -> std::process::Output {
+    let mut child = hearth()
+        .args([
+            "admin",
+            "create-user",
+            "--admin",
+            "--username",
+            "opal",
+            "--email",
+            "opal@example.org",
+        ])
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run create-user");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .expect("write password");
+    child.wait_with_output().expect("create-user output")
+}
+
+async fn an_operator_creates_an_admin_who_signs_in_to_a_running_server(backend: Backend) {
+    let (storage, _guard) = fresh_storage(backend).await;
+    let cwd = tempfile::tempdir().unwrap();
+    let args = storage_args(&storage);
+    let out = create_admin(&args, cwd.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = create_admin(&args, cwd.path());
+    assert!(!again.status.success(), "a second opal is refused");
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("taken") || stderr.contains("in use"),
+        "{stderr}"
+    );
+
+    let (mut child, base) = start_server(&args, cwd.path());
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/tokens"))
+        .json(&serde_json::json!({"username": "opal", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+both!(an_operator_creates_an_admin_who_signs_in_to_a_running_server);
+
+async fn a_schema_newer_than_the_release_is_refused_with_a_clear_message(backend: Backend) {
+    let (storage, _guard) = fresh_storage(backend).await;
+    let cwd = tempfile::tempdir().unwrap();
+    let args = storage_args(&storage);
+    let out = hearth()
+        .arg("migrate")
+        .args(&args)
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    match &storage {
+        Storage::Sqlite(dir) => {
+            let c = rusqlite::Connection::open(dir.join("hearth.db")).unwrap();
+            c.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')",
+                [],
+            )
+            .unwrap();
+        }
+        Storage::Postgres(url, _) => {
+            let (client, conn) =
+                tokio_postgres::connect(url.expose_secret(), tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+            tokio::spawn(conn);
+            client
+                .batch_execute(
+                    "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')",
+                )
+                .await
+                .unwrap();
+        }
+    }
+    for command in ["migrate", "serve"] {
+        let out = hearth()
+            .arg(command)
+            .args(&args)
+            .args(if command == "serve" {
+                vec!["--listen", "127.0.0.1:0"]
+            } else {
+                vec![]
+            })
+            .current_dir(cwd.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{command} must refuse");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("version 999, newer than this release knows"),
+            "{command}: {stderr}"
+        );
+    }
+}
+both!(a_schema_newer_than_the_release_is_refused_with_a_clear_message);
+
+#[tokio::test]
+async fn serve_with_no_flags_creates_its_data_directory_and_shuts_down_cleanly() {
+    let cwd = tempfile::tempdir().unwrap();
+    let (mut child, base) = start_server(&[], cwd.path());
+    let db = cwd.path().join("hearth-data").join("hearth.db");
+    assert!(db.exists(), "./hearth-data/hearth.db was created");
+    let ready = reqwest::get(format!("{base}/readyz")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let pid = child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "SIGTERM ends hearth with success: {exit:?}");
+    assert!(
+        !cwd.path()
+            .join("hearth-data")
+            .join("hearth.db-wal")
+            .exists(),
+        "the database was closed cleanly (its WAL checkpointed and removed)"
+    );
+}

@@ -1,0 +1,14 @@
+//! Hearth's behaviour suite: real HTTP against the real router, every test
+//! against SQLite and against a throwaway PostgreSQL cluster.
+//!
+//! One test binary (each test file is another slow link): add modules here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod accounts;
+mod api;
+mod cli;
+mod security;
+mod sessions;
+mod spaces;

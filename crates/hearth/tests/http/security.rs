@@ -1,0 +1,131 @@
+//! CSRF, security headers, redirects, operations endpoints.
+
+use crate::support::{Backend, both, spawn_app};
+
+async fn forms_without_a_valid_csrf_token_are_refused_and_write_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("cat", false).await;
+    app.create_user("dan", false).await;
+    let cat = app.signed_in("cat").await;
+    let fields = [
+        ("slug", "forged"),
+        ("name", "Forged"),
+        ("visibility", "public"),
+        ("join_policy", "open"),
+    ];
+    let resp = cat.post_form("/spaces", &fields).await;
+    assert_eq!(resp.status(), 403);
+    let dan = app.signed_in("dan").await;
+    let dans_token = dan.csrf_from("/account").await;
+    let mut with_other = vec![("csrf", dans_token.as_str())];
+    with_other.extend_from_slice(&fields);
+    assert_eq!(
+        cat.post_form("/spaces", &with_other).await.status(),
+        403,
+        "another session's token"
+    );
+    let resp = cat
+        .client
+        .post(cat.url("/spaces"))
+        .body("slug=forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 415, "not a form");
+    assert_eq!(cat.page("/s/forged").await.0, 404, "nothing was written");
+}
+both!(forms_without_a_valid_csrf_token_are_refused_and_write_nothing);
+
+async fn api_calls_signed_in_by_cookie_must_send_the_csrf_header(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("eli", false).await;
+    let eli = app.signed_in("eli").await;
+    let body = serde_json::json!({"slug": "via-cookie", "name": "N"});
+    let resp = eli
+        .client
+        .post(eli.url("/api/v1/spaces"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 403);
+    let csrf = eli.csrf_from("/account").await;
+    let resp = eli
+        .client
+        .post(eli.url("/api/v1/spaces"))
+        .header("x-csrf-token", csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let resp = eli.get("/api/v1/me").await;
+    assert_eq!(resp.status(), 200, "reads need no header");
+}
+both!(api_calls_signed_in_by_cookie_must_send_the_csrf_header);
+
+async fn responses_carry_security_headers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for path in ["/", "/signin", "/api/v1/openapi.json", "/nowhere"] {
+        let r = reqwest::get(app.url(path)).await.unwrap();
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+    }
+}
+both!(responses_carry_security_headers);
+
+async fn sign_in_never_redirects_to_another_site(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("fay", false).await;
+    for (next, expected) in [
+        ("//evil.example/x", "/"),
+        ("https://evil.example", "/"),
+        ("/spaces", "/spaces"),
+    ] {
+        let b = app.browser();
+        let resp = b
+            .submit(
+                "/signin",
+                "/signin",
+                &[
+                    ("login", "fay"),
+                    ("password", crate::support::app::PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(resp.status(), 303);
+        assert_eq!(resp.headers()["location"], expected, "{next}");
+    }
+}
+both!(sign_in_never_redirects_to_another_site);
+
+async fn health_readiness_and_metrics_answer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ok = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    let ready = reqwest::get(app.url("/readyz")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    reqwest::get(app.url("/signin")).await.unwrap();
+    let metrics = reqwest::get(app.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .contains(r#"hearth_http_requests_total{method="GET",route="/signin",status="200"} 1"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("hearth_http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("hearth_db_pool_connections"));
+}
+both!(health_readiness_and_metrics_answer);

@@ -1,0 +1,252 @@
+//! `spawn_app`: the real router on 127.0.0.1:0 over a fresh store.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hearth::config::Storage;
+use hearth_app::users::UserInput;
+use hearth_app::{AppConfig, Ctx, ManualClock};
+use hearth_store::User;
+use hearth_web::{AppState, WebConfig};
+use secrecy::SecretString;
+use tokio::sync::oneshot;
+
+use super::postgres::TestDatabase;
+
+/// Which engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Keeps a test's database alive, and removes it afterwards.
+pub enum DbGuard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres(#[allow(dead_code)] TestDatabase),
+}
+
+/// A running server and the verbs tests use on it.
+pub struct TestApp {
+    pub base: String,
+    pub ctx: Ctx,
+    pub clock: Arc<ManualClock>,
+    stop: Option<oneshot::Sender<()>>,
+    _db: DbGuard,
+}
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "a long test password";
+
+/// A fixed start time: 2026-01-01T00:00:00Z.
+pub const T0: i64 = 1_767_225_600_000;
+
+/// Opens a fresh store of the given engine.
+pub async fn fresh_storage(backend: Backend) -> (Storage, DbGuard) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            (Storage::Sqlite(dir.path().to_owned()), DbGuard::Sqlite(dir))
+        }
+        Backend::Postgres => {
+            let db = TestDatabase::create().await;
+            (
+                Storage::Postgres(SecretString::from(db.url.clone()), 8),
+                DbGuard::Postgres(db),
+            )
+        }
+    }
+}
+
+/// Starts the app with default settings.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_, _| {}).await
+}
+
+/// Starts the app after `configure` adjusts its settings.
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut AppConfig, &mut WebConfig),
+) -> TestApp {
+    let (storage, guard) = fresh_storage(backend).await;
+    let store = hearth::storage::open(&storage)
+        .await
+        .expect("open the store");
+    let clock = Arc::new(ManualClock::new(T0));
+    let mut app_config = AppConfig {
+        weak_password_hashing: true,
+        ..AppConfig::default()
+    };
+    let mut web_config = WebConfig::default();
+    configure(&mut app_config, &mut web_config);
+    let ctx = Ctx::new(store, clock.clone(), app_config);
+    let state = AppState::new(ctx.clone(), web_config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr: SocketAddr = listener.local_addr().expect("local addr");
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(hearth::serve::serve(
+        listener,
+        state,
+        Duration::from_secs(5),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    TestApp {
+        base: format!("http://{addr}"),
+        ctx,
+        clock,
+        stop: Some(stop),
+        _db: guard,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl TestApp {
+    /// Creates an account directly through the use cases.
+    pub async fn create_user(&self, username: &str, admin: bool) -> User {
+        let input = UserInput {
+            username: username.into(),
+            display_name: format!("{username} Tester"),
+            email: format!("{username}@example.org"),
+            password: PASSWORD.into(),
+        };
+        hearth_app::users::create_by_operator(&self.ctx, &input, admin)
+            .await
+            .expect("create user")
+    }
+
+    /// A browser with its own cookie jar.
+    pub fn browser(&self) -> super::Browser {
+        super::Browser::new(&self.base)
+    }
+
+    /// A browser signed in as `username`.
+    pub async fn signed_in(&self, username: &str) -> super::Browser {
+        let b = self.browser();
+        let resp = b.sign_in(username, PASSWORD).await;
+        assert_eq!(resp.status(), 303, "sign-in of {username} failed");
+        b
+    }
+
+    /// An API bearer token for `username`.
+    pub async fn token(&self, username: &str) -> String {
+        let resp = reqwest::Client::new()
+            .post(self.url("/api/v1/tokens"))
+            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("request a token");
+        assert_eq!(resp.status(), 201);
+        let body: serde_json::Value = resp.json().await.expect("token json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// An API client sending `token`.
+    pub fn api(&self, token: &str) -> Api {
+        Api {
+            base: self.base.clone(),
+            token: token.to_owned(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+/// A JSON API client with a bearer token.
+pub struct Api {
+    base: String,
+    token: String,
+    client: reqwest::Client,
+}
+
+impl Api {
+    pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("GET");
+        read(r).await
+    }
+
+    pub async fn post(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST");
+        read(r).await
+    }
+
+    pub async fn patch(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .patch(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .expect("PATCH");
+        read(r).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .delete(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("DELETE");
+        read(r).await
+    }
+
+    /// Sends raw bytes with a content type.
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        read(r).await
+    }
+}
+
+async fn read(r: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = r.status().as_u16();
+    let text = r.text().await.expect("body");
+    let json = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
+    };
+    (status, json)
+}
