@@ -88,8 +88,12 @@ pub async fn create_by_admin(
 }
 
 /// Someone registers: allowed when registration is open, or with a valid
-/// invitation (whose e-mail address the account then uses).
+/// invitation (whose e-mail address the account then uses). On a site with
+/// no accounts yet, the first registration creates the administrator.
 pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>) -> Result<User> {
+    if needs_first_admin(ctx).await? {
+        return create(ctx, input, true, None).await;
+    }
     let invite = match invite_secret.filter(|s| !s.is_empty()) {
         Some(secret) => Some(
             ctx.store
@@ -113,6 +117,12 @@ pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>)
         }
     }
     create(ctx, &input, false, invite.map(|i| i.id)).await
+}
+
+/// Whether the site has no account yet, so that the first one to register
+/// becomes its administrator.
+pub async fn needs_first_admin(ctx: &Ctx) -> Result<bool> {
+    Ok(ctx.store.count_users().await? == 0)
 }
 
 /// Refuses anyone but a site administrator.

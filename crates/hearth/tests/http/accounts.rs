@@ -87,6 +87,7 @@ both!(usernames_are_validated_with_a_message_naming_the_field);
 
 async fn registration_is_by_invitation_only_by_default(backend: Backend) {
     let app = spawn_app(backend).await;
+    app.create_user("boss", true).await;
     let visitor = app.browser();
     let (status, _) = visitor.page("/register").await;
     assert_eq!(status, 403);
@@ -102,7 +103,7 @@ async fn registration_is_by_invitation_only_by_default(backend: Backend) {
         )
         .await;
     assert_eq!(resp.status(), 403);
-    assert_eq!(app.ctx.store.count_users().await.unwrap(), 0);
+    assert_eq!(app.ctx.store.count_users().await.unwrap(), 1);
 }
 both!(registration_is_by_invitation_only_by_default);
 
@@ -240,3 +241,45 @@ async fn only_admins_reach_the_admin_page(backend: Backend) {
     );
 }
 both!(only_admins_reach_the_admin_page);
+
+async fn the_first_account_on_a_new_site_becomes_its_administrator(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let first = app.browser();
+    let (_, home) = first.page("/").await;
+    assert!(home.contains("Create the administrator account"));
+    let resp = first
+        .submit(
+            "/register",
+            "/register",
+            &[
+                ("username", "founder"),
+                ("email", "founder@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let (status, _) = first.page("/admin").await;
+    assert_eq!(status, 200, "the first account administers the site");
+
+    let second = app.browser();
+    let (_, home) = second.page("/").await;
+    assert!(!home.contains("Create the administrator account"));
+    let resp = second
+        .submit(
+            "/signin",
+            "/register",
+            &[
+                ("username", "late"),
+                ("email", "late@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(
+        resp.status(),
+        403,
+        "after that, registration is by invitation"
+    );
+}
+both!(the_first_account_on_a_new_site_becomes_its_administrator);

@@ -147,6 +147,10 @@ impl Cluster {
     }
 
     /// Stops the cluster and removes its files once this process is gone.
+    #[expect(
+        clippy::zombie_processes,
+        reason = "the watchdog must outlive this process"
+    )]
     fn watch(&self, dir: &Path, data: &Path) {
         let script = format!(
             "while [ -d /proc/{pid} ]; do sleep 1; done; '{pg_ctl}' stop -D '{data}' -m immediate -s; rm -rf '{dir}'",

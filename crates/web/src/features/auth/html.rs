@@ -141,6 +141,9 @@ pub(crate) struct InviteQuery {
 /// The e-mail address of a valid invitation, or refuses the page when
 /// registration is closed and there is no valid invitation.
 async fn invited_email(state: &AppState, invite: &str) -> Result<String, PageError> {
+    if hearth_app::users::needs_first_admin(&state.ctx).await? {
+        return Ok(String::new());
+    }
     if !invite.is_empty() {
         return match invites::by_secret(&state.ctx, invite).await? {
             Some(i) => Ok(i.email.to_string()),

@@ -18,6 +18,7 @@ struct HomePage {
     chrome: Chrome,
     spaces: Vec<SpaceView>,
     open_registration: bool,
+    first_run: bool,
 }
 
 pub(crate) async fn home(
@@ -38,6 +39,7 @@ pub(crate) async fn home(
         chrome: Chrome::new(&state, &visitor, "Home").await?,
         spaces,
         open_registration,
+        first_run: hearth_app::users::needs_first_admin(&state.ctx).await?,
     })
 }
 
