@@ -32,9 +32,11 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
         release = %config.web.release,
         "hearth is ready"
     );
+    let router = hearth_web::router(state.clone());
     serve(
         listener,
         state,
+        router,
         Duration::from_secs(config.shutdown_timeout_secs),
         shutdown_signal(),
     )
@@ -43,14 +45,15 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
     Ok(())
 }
 
-/// Serves on `listener` until `stop` completes, then drains for at most `grace`.
+/// Serves `router` on `listener` until `stop` completes, then drains for at most `grace`.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    router: axum::Router,
     grace: Duration,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
-    let app = hearth_web::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router.into_make_service_with_connect_info::<SocketAddr>();
     let stopping = Arc::new(Notify::new());
     let notify = Arc::clone(&stopping);
     let draining = state.clone();

@@ -25,6 +25,18 @@ pub(crate) struct RequestAuth {
     pub csrf: String,
     /// Where the request comes from.
     pub client: Client,
+    /// Whether cookies must be marked `Secure`: configured so, or the
+    /// trusted proxy in front says the client used HTTPS.
+    pub secure: bool,
+}
+
+fn secure_of(state: &AppState, req: &Request) -> bool {
+    state.config.secure_cookies
+        || (state.config.trust_proxy
+            && req
+                .headers()
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
 }
 
 fn client_of(state: &AppState, req: &Request) -> Client {
@@ -85,6 +97,7 @@ fn refuse(api: bool, err: hearth_app::AppError) -> Response {
 pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let api = is_api(&req);
     let client = client_of(&state, &req);
+    let secure = secure_of(&state, &req);
     let headers = req.headers();
     let token = bearer(headers).map(str::to_owned);
     let session_secret = cookies::get(headers, cookies::SESSION).map(str::to_owned);
@@ -136,10 +149,13 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
     };
 
     let mut req = req;
-    req.extensions_mut()
-        .insert(RequestAuth { who, csrf, client });
+    req.extensions_mut().insert(RequestAuth {
+        who,
+        csrf,
+        client,
+        secure,
+    });
     let mut resp = next.run(req).await;
-    let secure = state.config.secure_cookies;
     if let Some(t) = new_visitor_csrf {
         cookies::set(resp.headers_mut(), cookies::CSRF, &t, 30 * 86_400, secure);
     }

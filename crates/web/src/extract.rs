@@ -27,6 +27,8 @@ pub(crate) struct Visitor {
     pub who: Option<Authenticated>,
     pub csrf: String,
     pub client: Client,
+    /// Whether cookies set in the answer must be `Secure`.
+    pub secure: bool,
 }
 
 impl Visitor {
@@ -46,6 +48,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Visitor {
             who: auth.who,
             csrf: auth.csrf,
             client: auth.client,
+            secure: auth.secure,
         })
     }
 }

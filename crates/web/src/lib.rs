@@ -15,5 +15,5 @@ mod state;
 mod time_fmt;
 
 pub use metrics::Metrics;
-pub use router::router;
+pub use router::{router, router_with};
 pub use state::{AppState, WebConfig};

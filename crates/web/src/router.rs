@@ -17,8 +17,16 @@ use crate::state::AppState;
 
 /// Builds the router over `state`.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// Builds the router with `extra` routes inside the same layers; tests use
+/// it to prove what the layers do (a panicking handler, for one).
+#[doc(hidden)]
+pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
+        .merge(extra)
         .merge(features::home::router())
         .merge(features::auth::router())
         .merge(features::account::router())

@@ -129,3 +129,75 @@ async fn health_readiness_and_metrics_answer(backend: Backend) {
     assert!(metrics.contains("hearth_db_pool_connections"));
 }
 both!(health_readiness_and_metrics_answer);
+
+async fn a_panicking_handler_gets_a_500_and_the_node_keeps_serving(backend: Backend) {
+    async fn explode() -> &'static str {
+        panic!("boom: a bug in a handler")
+    }
+    let extra = axum::Router::new()
+        .route("/explode", axum::routing::get(explode))
+        .route("/api/v1/explode", axum::routing::get(explode));
+    let app = crate::support::app::spawn_app_routes(backend, |_, _| {}, extra).await;
+    let page = reqwest::get(app.url("/explode")).await.unwrap();
+    assert_eq!(page.status(), 500);
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("boom"), "no internals leak: {html}");
+    let api = reqwest::get(app.url("/api/v1/explode")).await.unwrap();
+    assert_eq!(api.status(), 500);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "internal");
+    assert!(!body.to_string().contains("boom"));
+    for _ in 0..3 {
+        assert_eq!(
+            reqwest::get(app.url("/healthz")).await.unwrap().status(),
+            200
+        );
+    }
+}
+both!(a_panicking_handler_gets_a_500_and_the_node_keeps_serving);
+
+async fn sign_in_is_rate_limited_per_address_across_accounts(backend: Backend) {
+    let app =
+        crate::support::app::spawn_app_with(backend, |cfg, _| cfg.signin_failures_per_address = 5)
+            .await;
+    app.create_user("gus", false).await;
+    let b = app.browser();
+    for i in 0..5 {
+        let resp = b.sign_in(&format!("guess{i}"), "wrong password!").await;
+        assert_eq!(resp.status(), 401);
+    }
+    let resp = b.sign_in("gus", crate::support::app::PASSWORD).await;
+    assert_eq!(resp.status(), 429, "this address has failed too often");
+    assert!(resp.headers().contains_key("retry-after"));
+}
+both!(sign_in_is_rate_limited_per_address_across_accounts);
+
+async fn cookies_are_secure_behind_a_trusted_https_proxy(backend: Backend) {
+    let app = crate::support::app::spawn_app_with(backend, |_, web| web.trust_proxy = true).await;
+    app.create_user("hal", false).await;
+    let b = app.browser();
+    let csrf = b.csrf_from("/signin").await;
+    let resp = b
+        .client
+        .post(b.url("/signin"))
+        .header("x-forwarded-proto", "https")
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("login", "hal"),
+            ("password", crate::support::app::PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let cookie = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("hearth_session="))
+        .unwrap()
+        .to_owned();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+both!(cookies_are_secure_behind_a_trusted_https_proxy);

@@ -69,6 +69,15 @@ pub async fn spawn_app_with(
     backend: Backend,
     configure: impl FnOnce(&mut AppConfig, &mut WebConfig),
 ) -> TestApp {
+    spawn_app_routes(backend, configure, axum::Router::new()).await
+}
+
+/// Starts the app with `extra` routes inside its layers.
+pub async fn spawn_app_routes(
+    backend: Backend,
+    configure: impl FnOnce(&mut AppConfig, &mut WebConfig),
+    extra: axum::Router<AppState>,
+) -> TestApp {
     let (storage, guard) = fresh_storage(backend).await;
     let store = hearth::storage::open(&storage)
         .await
@@ -87,9 +96,11 @@ pub async fn spawn_app_with(
         .expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("local addr");
     let (stop, stopped) = oneshot::channel::<()>();
+    let router = hearth_web::router_with(state.clone(), extra);
     tokio::spawn(hearth::serve::serve(
         listener,
         state,
+        router,
         Duration::from_secs(5),
         async move {
             let _ = stopped.await;

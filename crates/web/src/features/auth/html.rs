@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::users::UserInput;
 use hearth_app::{AppError, auth, invites, settings};
@@ -60,7 +60,7 @@ pub(crate) struct SigninForm {
     next: String,
 }
 
-fn session_cookie(state: &AppState, secret: &str) -> HeaderMap {
+fn session_cookie(state: &AppState, visitor: &Visitor, secret: &str) -> HeaderMap {
     let mut headers = HeaderMap::new();
     let max_age = state.ctx.config.session_absolute_ms / 1000;
     cookies::set(
@@ -68,7 +68,7 @@ fn session_cookie(state: &AppState, secret: &str) -> HeaderMap {
         cookies::SESSION,
         secret,
         max_age,
-        state.config.secure_cookies,
+        visitor.secure,
     );
     headers
 }
@@ -80,15 +80,19 @@ pub(crate) async fn signin(
 ) -> Result<Response, PageError> {
     match auth::sign_in(&state.ctx, &form.login, &form.password, &visitor.client).await {
         Ok((secret, _, _)) => Ok((
-            session_cookie(&state, &secret),
+            session_cookie(&state, &visitor, &secret),
             Redirect::to(local_path(&form.next)),
         )
             .into_response()),
         Err(err) => {
+            let retry_after = match &err {
+                AppError::TooManyRequests { retry_after } => Some(*retry_after),
+                _ => None,
+            };
             let (status, errors) = FormErrors::from_error(err)?;
             let open_registration =
                 settings::get(&state.ctx).await?.registration == Registration::Open;
-            render_with(
+            let mut resp = render_with(
                 status,
                 &SigninPage {
                     chrome: Chrome::new(&state, &visitor, "Sign in").await?,
@@ -97,7 +101,11 @@ pub(crate) async fn signin(
                     next: form.next,
                     open_registration,
                 },
-            )
+            )?;
+            if let Some(secs) = retry_after {
+                resp.headers_mut().insert(header::RETRY_AFTER, secs.into());
+            }
+            Ok(resp)
         }
     }
 }
@@ -110,13 +118,7 @@ pub(crate) async fn signout(
         auth::sign_out(&state.ctx, who).await?;
     }
     let mut headers = HeaderMap::new();
-    cookies::set(
-        &mut headers,
-        cookies::SESSION,
-        "",
-        0,
-        state.config.secure_cookies,
-    );
+    cookies::set(&mut headers, cookies::SESSION, "", 0, visitor.secure);
     Ok((headers, Redirect::to("/")).into_response())
 }
 
@@ -214,7 +216,7 @@ pub(crate) async fn register(
                 &visitor.client,
             )
             .await?;
-            Ok((session_cookie(&state, &secret), Redirect::to("/")).into_response())
+            Ok((session_cookie(&state, &visitor, &secret), Redirect::to("/")).into_response())
         }
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
