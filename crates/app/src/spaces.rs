@@ -82,6 +82,14 @@ pub async fn list(ctx: &Ctx, viewer: Viewer, page: Page) -> Result<Vec<SpaceView
     Ok(ctx.store.list_spaces(viewer, page).await?)
 }
 
+/// The community spaces the signed-in user belongs to.
+pub async fn mine(ctx: &Ctx, who: &Authenticated, page: Page) -> Result<Vec<SpaceView>> {
+    Ok(ctx
+        .store
+        .spaces_of_member(who.user.id, who.viewer(), page)
+        .await?)
+}
+
 /// What a person fills in to create or change a space.
 #[derive(Debug, Clone, Default)]
 pub struct SpaceInput {

@@ -26,12 +26,7 @@ pub(crate) async fn home(
     visitor: Visitor,
 ) -> Result<Response, PageError> {
     let spaces = match &visitor.who {
-        Some(who) => state
-            .ctx
-            .store
-            .spaces_of_member(who.user.id, who.viewer(), Page::first(100))
-            .await
-            .map_err(hearth_app::AppError::from)?,
+        Some(who) => hearth_app::spaces::mine(&state.ctx, who, Page::first(100)).await?,
         None => Vec::new(),
     };
     let open_registration = settings::get(&state.ctx).await?.registration == Registration::Open;
