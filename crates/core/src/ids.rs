@@ -42,4 +42,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, SpaceId, TokenId, InviteId);
+id_type!(UserId, SpaceId, TokenId, InviteId, TopicId, ReplyId);

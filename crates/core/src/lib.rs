@@ -2,10 +2,13 @@
 //!
 //! Nothing here does I/O or reads the clock; times and ids are passed in.
 
+pub mod content;
 pub mod error;
 pub mod ids;
+pub mod markdown;
 pub mod model;
 pub mod names;
 pub mod permissions;
+pub mod topic_rules;
 
 pub use error::CoreError;

@@ -99,3 +99,31 @@ text_enum!(
         InviteOnly = "invite_only",
     }
 );
+
+text_enum!(
+    /// What a topic is.
+    TopicKind, "kind" {
+        /// A title, a body and threaded replies.
+        Discussion = "discussion",
+        /// Like a discussion; one reply may be accepted as the answer.
+        Question = "question",
+        /// A blog post, with comments; may be a draft or scheduled.
+        Post = "post",
+        /// A page any member of the space may edit, with every version kept.
+        Document = "document",
+    }
+);
+
+text_enum!(
+    /// Whether a topic takes replies and who sees it.
+    TopicState, "state" {
+        /// Visible and open for replies.
+        Open = "open",
+        /// Visible; only moderators reply.
+        Locked = "locked",
+        /// Seen only by its author and moderators.
+        Hidden = "hidden",
+        /// Deleted, restorable by moderators.
+        Deleted = "deleted",
+    }
+);

@@ -1,0 +1,233 @@
+//! Who may read, reply to, edit and moderate a topic and its replies. Built
+//! on the space rules: nothing in a space the viewer may not read exists.
+
+use crate::ids::UserId;
+use crate::model::{TopicKind, TopicState};
+use crate::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
+
+/// What the rules need to know about a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicFacts {
+    /// Its kind.
+    pub kind: TopicKind,
+    /// Its state.
+    pub state: TopicState,
+    /// Its author.
+    pub author: UserId,
+    /// A draft, or a post scheduled for later: only its author sees it.
+    pub unpublished: bool,
+}
+
+/// Something a viewer may want to do with a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicAction {
+    /// See it and its replies.
+    Read,
+    /// Reply to it.
+    Reply,
+    /// Change its title, body or tags.
+    Edit,
+    /// Delete it (restorable by moderators).
+    Delete,
+    /// Hide, restore, lock, pin; delete or restore any reply.
+    Moderate,
+    /// Mark a reply as the accepted answer.
+    Accept,
+    /// Like or unlike it or its replies.
+    React,
+}
+
+fn allowed(b: bool) -> Decision {
+    if b { Decision::Allow } else { Decision::Deny }
+}
+
+/// Decides whether `viewer` may do `action` with a topic in `space`.
+pub fn decide_topic(
+    viewer: Viewer,
+    space: &SpaceAccess,
+    topic: &TopicFacts,
+    action: TopicAction,
+) -> Decision {
+    if decide(viewer, space, SpaceAction::Read) != Decision::Allow {
+        return Decision::Hide;
+    }
+    let author = viewer.user_id() == Some(topic.author);
+    let moderator = decide(viewer, space, SpaceAction::Moderate) == Decision::Allow;
+    let writer = decide(viewer, space, SpaceAction::Write) == Decision::Allow;
+    let readable = match topic.state {
+        TopicState::Deleted => moderator,
+        TopicState::Hidden => author || moderator,
+        TopicState::Open | TopicState::Locked => true,
+    } && (!topic.unpublished || author);
+    if !readable {
+        return Decision::Hide;
+    }
+    let live = matches!(topic.state, TopicState::Open | TopicState::Locked) && !topic.unpublished;
+    allowed(match action {
+        TopicAction::Read => true,
+        TopicAction::Reply => writer && live && (topic.state == TopicState::Open || moderator),
+        TopicAction::Edit => {
+            topic.state != TopicState::Deleted
+                && (author || moderator || (topic.kind == TopicKind::Document && writer))
+        }
+        TopicAction::Delete => topic.state != TopicState::Deleted && (author || moderator),
+        TopicAction::Moderate => moderator,
+        TopicAction::Accept => topic.kind == TopicKind::Question && live && (author || moderator),
+        TopicAction::React => viewer.user_id().is_some() && live,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{JoinPolicy, Role, SpaceKind, Visibility};
+
+    fn space(role: Option<Role>) -> SpaceAccess {
+        SpaceAccess {
+            kind: SpaceKind::Community,
+            visibility: Visibility::Public,
+            join_policy: JoinPolicy::Open,
+            role,
+            guest_access: false,
+        }
+    }
+
+    fn topic(kind: TopicKind, state: TopicState) -> TopicFacts {
+        TopicFacts {
+            kind,
+            state,
+            author: UserId(1),
+            unpublished: false,
+        }
+    }
+
+    const AUTHOR: Viewer = Viewer::User {
+        id: UserId(1),
+        admin: false,
+    };
+    const OTHER: Viewer = Viewer::User {
+        id: UserId(2),
+        admin: false,
+    };
+
+    #[test]
+    fn locked_topics_take_replies_from_moderators_only() {
+        let t = topic(TopicKind::Discussion, TopicState::Locked);
+        assert_eq!(
+            decide_topic(OTHER, &space(Some(Role::Member)), &t, TopicAction::Reply),
+            Decision::Deny
+        );
+        assert_eq!(
+            decide_topic(OTHER, &space(Some(Role::Moderator)), &t, TopicAction::Reply),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_topic(OTHER, &space(None), &t, TopicAction::Read),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn hidden_and_deleted_topics_vanish_for_others() {
+        let hidden = topic(TopicKind::Discussion, TopicState::Hidden);
+        let deleted = topic(TopicKind::Discussion, TopicState::Deleted);
+        let member = space(Some(Role::Member));
+        assert_eq!(
+            decide_topic(OTHER, &member, &hidden, TopicAction::Read),
+            Decision::Hide
+        );
+        assert_eq!(
+            decide_topic(AUTHOR, &member, &hidden, TopicAction::Read),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_topic(AUTHOR, &member, &hidden, TopicAction::Reply),
+            Decision::Deny
+        );
+        assert_eq!(
+            decide_topic(AUTHOR, &member, &deleted, TopicAction::Read),
+            Decision::Hide
+        );
+        let moderator = space(Some(Role::Moderator));
+        assert_eq!(
+            decide_topic(OTHER, &moderator, &deleted, TopicAction::Read),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn only_authors_see_their_drafts() {
+        let draft = TopicFacts {
+            unpublished: true,
+            ..topic(TopicKind::Post, TopicState::Open)
+        };
+        assert_eq!(
+            decide_topic(AUTHOR, &space(Some(Role::Owner)), &draft, TopicAction::Read),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_topic(
+                AUTHOR,
+                &space(Some(Role::Owner)),
+                &draft,
+                TopicAction::Reply
+            ),
+            Decision::Deny
+        );
+        assert_eq!(
+            decide_topic(OTHER, &space(Some(Role::Owner)), &draft, TopicAction::Read),
+            Decision::Hide
+        );
+    }
+
+    #[test]
+    fn any_member_edits_documents_but_only_authors_edit_discussions() {
+        let member = space(Some(Role::Member));
+        let doc = topic(TopicKind::Document, TopicState::Open);
+        let disc = topic(TopicKind::Discussion, TopicState::Open);
+        assert_eq!(
+            decide_topic(OTHER, &member, &doc, TopicAction::Edit),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_topic(OTHER, &member, &disc, TopicAction::Edit),
+            Decision::Deny
+        );
+        assert_eq!(
+            decide_topic(OTHER, &space(None), &doc, TopicAction::Edit),
+            Decision::Deny
+        );
+    }
+
+    #[test]
+    fn only_questions_have_accepted_answers() {
+        let member = space(Some(Role::Member));
+        let q = topic(TopicKind::Question, TopicState::Open);
+        assert_eq!(
+            decide_topic(AUTHOR, &member, &q, TopicAction::Accept),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide_topic(OTHER, &member, &q, TopicAction::Accept),
+            Decision::Deny
+        );
+        let d = topic(TopicKind::Discussion, TopicState::Open);
+        assert_eq!(
+            decide_topic(AUTHOR, &member, &d, TopicAction::Accept),
+            Decision::Deny
+        );
+    }
+
+    #[test]
+    fn nothing_of_an_unreadable_space_exists() {
+        let private = SpaceAccess {
+            visibility: Visibility::Private,
+            ..space(None)
+        };
+        let t = topic(TopicKind::Discussion, TopicState::Open);
+        assert_eq!(
+            decide_topic(OTHER, &private, &t, TopicAction::Read),
+            Decision::Hide
+        );
+    }
+}
