@@ -3,15 +3,19 @@
 //! follow a failover without a restart: a broken connection is dropped from
 //! the pool and the next one finds the new primary.
 
+mod content_rows;
 mod error;
 mod invites;
 mod memberships;
 mod migrate;
+mod reactions;
+mod replies;
 mod rows;
 mod sessions;
 mod settings;
 mod spaces;
 mod tokens;
+mod topics;
 mod users;
 
 use async_trait::async_trait;

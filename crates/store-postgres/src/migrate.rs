@@ -7,14 +7,21 @@ use tokio_postgres::Client;
 
 use crate::error::map_err;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "foundation",
+        include_str!("../migrations/0001_foundation.sql"),
+    ),
+    (
+        2,
+        "conversations",
+        include_str!("../migrations/0002_conversations.sql"),
+    ),
+];
 
 /// The newest schema version this build knows.
-pub const LATEST_VERSION: i64 = 1;
+pub const LATEST_VERSION: i64 = 2;
 
 /// An arbitrary constant that names Hearth's migration lock.
 const LOCK_KEY: i64 = 0x4845_4152_5448;

@@ -10,7 +10,7 @@ use tokio_postgres::Row;
 
 use crate::error::SqlResult;
 
-fn parsed<T>(r: Result<T, CoreError>) -> SqlResult<T> {
+pub(crate) fn parsed<T>(r: Result<T, CoreError>) -> SqlResult<T> {
     r.map_err(|e| StoreError::Other(format!("unreadable row: {e}")).into())
 }
 
@@ -53,11 +53,16 @@ pub(crate) fn role(row: &Row, at: usize) -> SqlResult<Role> {
 
 /// A space followed by the viewer's role (nullable) and the member count.
 pub(crate) fn space_view(row: &Row) -> SqlResult<SpaceView> {
-    let role: Option<&str> = row.try_get(8)?;
+    space_view_at(row, 0)
+}
+
+/// [`space_view`] starting at column `at`.
+pub(crate) fn space_view_at(row: &Row, at: usize) -> SqlResult<SpaceView> {
+    let role: Option<&str> = row.try_get(at + 8)?;
     Ok(SpaceView {
-        space: space(row, 0)?,
+        space: space(row, at)?,
         role: role.map(|r| parsed(Role::parse(r))).transpose()?,
-        member_count: row.try_get(9)?,
+        member_count: row.try_get(at + 9)?,
     })
 }
 

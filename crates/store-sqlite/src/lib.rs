@@ -2,16 +2,20 @@
 //! `synchronous=FULL`, one writer thread that commits concurrent writes
 //! together (group commit), and a pool of readers that never wait for it.
 
+mod content_rows;
 mod db;
 mod error;
 mod invites;
 mod memberships;
 mod migrate;
+mod reactions;
+mod replies;
 mod rows;
 mod sessions;
 mod settings;
 mod spaces;
 mod tokens;
+mod topics;
 mod users;
 
 use std::path::{Path, PathBuf};

@@ -52,11 +52,16 @@ pub(crate) fn role(row: &Row<'_>, at: usize) -> rusqlite::Result<Role> {
 
 /// A space followed by the viewer's role (nullable) and the member count.
 pub(crate) fn space_view(row: &Row<'_>) -> rusqlite::Result<SpaceView> {
-    let role: Option<String> = row.get(8)?;
+    space_view_at(row, 0)
+}
+
+/// [`space_view`] starting at column `at`.
+pub(crate) fn space_view_at(row: &Row<'_>, at: usize) -> rusqlite::Result<SpaceView> {
+    let role: Option<String> = row.get(at + 8)?;
     Ok(SpaceView {
-        space: space(row, 0)?,
-        role: role.map(|r| parsed(8, Role::parse(&r))).transpose()?,
-        member_count: row.get(9)?,
+        space: space(row, at)?,
+        role: role.map(|r| parsed(at + 8, Role::parse(&r))).transpose()?,
+        member_count: row.get(at + 9)?,
     })
 }
 

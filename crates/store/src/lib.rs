@@ -4,10 +4,12 @@
 //! their driver's errors to [`StoreError`] in one place; no driver type
 //! crosses this boundary.
 
+mod content;
 mod error;
 mod records;
 mod traits;
 
+pub use content::*;
 pub use error::{Result, StoreError};
 pub use records::*;
 pub use traits::*;

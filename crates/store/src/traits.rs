@@ -1,12 +1,13 @@
 //! The storage traits, one per aggregate, and the [`Store`] that combines them.
 
 use async_trait::async_trait;
-use hearth_core::ids::{InviteId, SpaceId, TokenId, UserId};
-use hearth_core::model::{Role, UserStatus};
+use hearth_core::ids::{InviteId, ReplyId, SpaceId, TokenId, TopicId, UserId};
+use hearth_core::model::{Role, TopicState, UserStatus};
 use hearth_core::names::Username;
 use hearth_core::permissions::Viewer;
 
 use crate::Result;
+use crate::content::*;
 use crate::records::*;
 
 /// Accounts.
@@ -128,6 +129,73 @@ pub trait SettingsStore {
     async fn save_settings(&self, settings: SiteSettings) -> Result<()>;
 }
 
+/// Topics, their revisions and moderation.
+#[async_trait]
+pub trait TopicStore {
+    /// Creates a topic with its tags, mentions and first revision.
+    async fn create_topic(&self, topic: NewTopic) -> Result<Topic>;
+    /// The topic, its space with the viewer's role, and whether the viewer likes it.
+    async fn topic(&self, id: TopicId, viewer: Option<UserId>) -> Result<Option<TopicView>>;
+    /// Topics of a space, pinned first, then by last activity.
+    async fn space_topics(&self, query: SpaceTopicsQuery) -> Result<Vec<Topic>>;
+    /// Published, open or locked topics of spaces the viewer may read.
+    async fn visible_topics(&self, query: VisibleTopicsQuery) -> Result<Vec<Topic>>;
+    /// Edits a topic and keeps the new text as a revision. Conflict
+    /// `topic_version` when `base_version` is stale.
+    async fn edit_topic(&self, id: TopicId, edit: TopicEdit) -> Result<Topic>;
+    /// Every version of a topic, newest first.
+    async fn topic_revisions(&self, id: TopicId) -> Result<Vec<Revision>>;
+    /// Sets a topic's state.
+    async fn set_topic_state(&self, id: TopicId, state: TopicState) -> Result<()>;
+    /// Pins or unpins a topic.
+    async fn set_pinned(&self, id: TopicId, pinned: bool) -> Result<()>;
+    /// Marks (or clears) a question's accepted answer; conflict `reply_topic`
+    /// when the reply belongs to another topic.
+    async fn set_accepted(&self, id: TopicId, reply: Option<ReplyId>) -> Result<()>;
+}
+
+/// Replies.
+#[async_trait]
+pub trait ReplyStore {
+    /// Adds a reply: threaded under its parent, counted on the topic. Conflict
+    /// `reply_parent` when the parent is in another topic, `topic_closed`
+    /// when the topic is hidden or deleted.
+    async fn create_reply(&self, reply: NewReply) -> Result<Reply>;
+    /// One reply.
+    async fn reply(&self, id: ReplyId, viewer: Option<UserId>) -> Result<Option<Reply>>;
+    /// A page of a topic's replies in thread order.
+    async fn replies(
+        &self,
+        topic: TopicId,
+        offset: i64,
+        limit: u32,
+        viewer: Option<UserId>,
+    ) -> Result<Vec<Reply>>;
+    /// How many replies precede this one in thread order, and its topic.
+    async fn reply_position(&self, id: ReplyId) -> Result<Option<(TopicId, i64)>>;
+    /// Edits a reply, keeping the new text as a revision.
+    async fn edit_reply(&self, id: ReplyId, edit: ReplyEdit) -> Result<Reply>;
+    /// Deletes (placeholder) or restores a reply.
+    async fn set_reply_deleted(&self, id: ReplyId, deleted: bool) -> Result<()>;
+    /// Every version of a reply, newest first.
+    async fn reply_revisions(&self, id: ReplyId) -> Result<Vec<Revision>>;
+}
+
+/// Likes.
+#[async_trait]
+pub trait ReactionStore {
+    /// Likes (`on`) or unlikes; returns the new count.
+    async fn set_reaction(
+        &self,
+        target: ReactionTarget,
+        user: UserId,
+        on: bool,
+        now: i64,
+    ) -> Result<i64>;
+    /// Who likes it, earliest first (at most 100).
+    async fn likers(&self, target: ReactionTarget) -> Result<Vec<User>>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -138,6 +206,9 @@ pub trait Store:
     + MembershipStore
     + InviteStore
     + SettingsStore
+    + TopicStore
+    + ReplyStore
+    + ReactionStore
     + Send
     + Sync
     + 'static

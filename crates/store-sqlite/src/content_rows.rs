@@ -1,0 +1,102 @@
+//! Reading topics, replies and revisions out of rows.
+
+use hearth_core::content::{Tag, Title};
+use hearth_core::ids::{ReplyId, SpaceId, TopicId};
+use hearth_core::model::{TopicKind, TopicState};
+use hearth_store::{Reply, Revision, Topic};
+use rusqlite::Row;
+use rusqlite::types::Type;
+
+use crate::rows::{self, USER_COLUMNS};
+
+fn parsed<T>(idx: usize, r: Result<T, hearth_core::CoreError>) -> rusqlite::Result<T> {
+    r.map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
+}
+
+/// Columns of `topics t` joined with `users u` (its author), read by [`topic`].
+pub(crate) fn topic_columns() -> String {
+    format!(
+        "t.id, t.space_id, t.kind, t.title, t.body_md, t.body_html, t.state, t.pinned,
+         t.accepted_reply_id, t.draft, t.publish_at, t.version, t.reply_count, t.like_count,
+         t.created_at, t.updated_at, t.last_activity_at,
+         (SELECT group_concat(tag, ',') FROM (SELECT tag FROM topic_tags WHERE topic_id = t.id ORDER BY tag)),
+         {USER_COLUMNS}"
+    )
+}
+
+/// How many columns [`topic_columns`] has.
+pub(crate) const TOPIC_WIDTH: usize = 25;
+
+pub(crate) fn topic(row: &Row<'_>) -> rusqlite::Result<Topic> {
+    let tags: Option<String> = row.get(17)?;
+    Ok(Topic {
+        id: TopicId(row.get(0)?),
+        space_id: SpaceId(row.get(1)?),
+        kind: parsed(2, TopicKind::parse(&row.get::<_, String>(2)?))?,
+        title: Title::from_trusted(row.get(3)?),
+        body_md: row.get(4)?,
+        body_html: row.get(5)?,
+        state: parsed(6, TopicState::parse(&row.get::<_, String>(6)?))?,
+        pinned: row.get(7)?,
+        accepted_reply: row.get::<_, Option<i64>>(8)?.map(ReplyId),
+        draft: row.get(9)?,
+        publish_at: row.get(10)?,
+        version: row.get(11)?,
+        reply_count: row.get(12)?,
+        like_count: row.get(13)?,
+        created_at: row.get(14)?,
+        updated_at: row.get(15)?,
+        last_activity_at: row.get(16)?,
+        tags: tags
+            .map(|t| {
+                t.split(',')
+                    .map(|s| Tag::from_trusted(s.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        author: rows::user(row, 18)?,
+    })
+}
+
+/// Columns of `replies r` joined with `users u`, then whether ?1 likes it.
+pub(crate) fn reply_columns() -> String {
+    format!(
+        "r.id, r.topic_id, r.parent_id, r.depth, r.body_md, r.body_html, r.deleted, r.edited,
+         r.like_count, r.created_at, r.version,
+         EXISTS (SELECT 1 FROM reactions x WHERE x.target_kind = 'reply' AND x.target_id = r.id AND x.user_id = ?1),
+         {USER_COLUMNS}"
+    )
+}
+
+pub(crate) fn reply(row: &Row<'_>) -> rusqlite::Result<Reply> {
+    Ok(Reply {
+        id: ReplyId(row.get(0)?),
+        topic_id: TopicId(row.get(1)?),
+        parent: row.get::<_, Option<i64>>(2)?.map(ReplyId),
+        depth: row.get(3)?,
+        body_md: row.get(4)?,
+        body_html: row.get(5)?,
+        deleted: row.get(6)?,
+        edited: row.get(7)?,
+        like_count: row.get(8)?,
+        created_at: row.get(9)?,
+        version: row.get(10)?,
+        liked: row.get(11)?,
+        author: rows::user(row, 12)?,
+    })
+}
+
+/// Columns of `revisions v` joined with `users u`.
+pub(crate) fn revision_columns() -> String {
+    format!("v.version, v.title, v.body_md, v.created_at, {USER_COLUMNS}")
+}
+
+pub(crate) fn revision(row: &Row<'_>) -> rusqlite::Result<Revision> {
+    Ok(Revision {
+        version: row.get(0)?,
+        title: row.get(1)?,
+        body_md: row.get(2)?,
+        created_at: row.get(3)?,
+        author: rows::user(row, 4)?,
+    })
+}

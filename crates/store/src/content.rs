@@ -1,0 +1,265 @@
+//! Records of conversations: topics, replies, revisions, reactions.
+
+use hearth_core::content::{Tag, Title};
+use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
+use hearth_core::model::{TopicKind, TopicState};
+use hearth_core::permissions::Viewer;
+
+use crate::records::{SpaceView, User};
+
+/// A topic with its author and tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    /// Its id.
+    pub id: TopicId,
+    /// The space it lives in.
+    pub space_id: SpaceId,
+    /// Who wrote it.
+    pub author: User,
+    /// Discussion, question, post or document.
+    pub kind: TopicKind,
+    /// Its title.
+    pub title: Title,
+    /// The Markdown source of its body.
+    pub body_md: String,
+    /// The sanitized HTML of its body, rendered at write time.
+    pub body_html: String,
+    /// Open, locked, hidden or deleted.
+    pub state: TopicState,
+    /// Shown first in its space.
+    pub pinned: bool,
+    /// A question's accepted answer.
+    pub accepted_reply: Option<ReplyId>,
+    /// A post kept by its author, unpublished.
+    pub draft: bool,
+    /// When a post appears; later than now means scheduled.
+    pub publish_at: Option<i64>,
+    /// Incremented at every edit; a stale edit is refused.
+    pub version: i64,
+    /// How many replies (deleted ones included: they keep their place).
+    pub reply_count: i64,
+    /// How many likes.
+    pub like_count: i64,
+    /// Its tags, sorted.
+    pub tags: Vec<Tag>,
+    /// When it was created.
+    pub created_at: i64,
+    /// When it was last edited.
+    pub updated_at: i64,
+    /// When it was created or last replied to.
+    pub last_activity_at: i64,
+}
+
+impl Topic {
+    /// A draft, or a post scheduled after `now`.
+    pub fn unpublished(&self, now: i64) -> bool {
+        self.draft || self.publish_at.is_some_and(|t| t > now)
+    }
+}
+
+/// A topic as one viewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicView {
+    /// The topic.
+    pub topic: Topic,
+    /// Its space, with the viewer's role there.
+    pub space: SpaceView,
+    /// Whether the viewer likes it.
+    pub liked: bool,
+}
+
+/// A new topic; its first revision, tags and mentions are written with it.
+#[derive(Debug, Clone)]
+pub struct NewTopic {
+    /// Where.
+    pub space_id: SpaceId,
+    /// Who.
+    pub author: UserId,
+    /// What kind.
+    pub kind: TopicKind,
+    /// Title.
+    pub title: Title,
+    /// Markdown body.
+    pub body_md: String,
+    /// Rendered body.
+    pub body_html: String,
+    /// Tags.
+    pub tags: Vec<Tag>,
+    /// Usernames mentioned in the body.
+    pub mentions: Vec<String>,
+    /// Kept unpublished.
+    pub draft: bool,
+    /// Publication time of a post.
+    pub publish_at: Option<i64>,
+    /// Now.
+    pub created_at: i64,
+}
+
+/// An edit of a topic; `None` keeps a value. Writes a revision.
+#[derive(Debug, Clone)]
+pub struct TopicEdit {
+    /// New title.
+    pub title: Option<Title>,
+    /// New Markdown body and its rendering.
+    pub body: Option<(String, String)>,
+    /// New tags.
+    pub tags: Option<Vec<Tag>>,
+    /// Mentions of the new body.
+    pub mentions: Vec<String>,
+    /// Publish a draft (`Some(false)`) or keep it (`Some(true)`).
+    pub draft: Option<bool>,
+    /// The version the editor started from; a newer one means someone else
+    /// edited meanwhile: conflict `topic_version`.
+    pub base_version: Option<i64>,
+    /// Who edits.
+    pub editor: UserId,
+    /// Now.
+    pub now: i64,
+}
+
+/// Which topics of a space to list.
+#[derive(Debug, Clone, Default)]
+pub struct TopicFilter {
+    /// Only this kind.
+    pub kind: Option<TopicKind>,
+    /// Only topics with this tag.
+    pub tag: Option<Tag>,
+    /// Only questions without an accepted answer.
+    pub unanswered: bool,
+}
+
+/// Where a list of topics continues: (pinned, last activity, id) of the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicCursor {
+    /// Whether the last topic was pinned.
+    pub pinned: bool,
+    /// Its last activity.
+    pub last_activity_at: i64,
+    /// Its id.
+    pub id: TopicId,
+}
+
+/// A query for the topics of one space.
+#[derive(Debug, Clone)]
+pub struct SpaceTopicsQuery {
+    /// The space.
+    pub space: SpaceId,
+    /// Who asks (for drafts, hidden topics and likes).
+    pub viewer: Option<UserId>,
+    /// Whether the viewer moderates the space (sees hidden topics).
+    pub moderator: bool,
+    /// What to include.
+    pub filter: TopicFilter,
+    /// Continue after this topic.
+    pub after: Option<TopicCursor>,
+    /// How many at most.
+    pub limit: u32,
+    /// Now, for scheduled posts.
+    pub now: i64,
+}
+
+/// A query for visible topics across spaces: a tag's page, a profile's activity.
+#[derive(Debug, Clone)]
+pub struct VisibleTopicsQuery {
+    /// Who asks; only topics of spaces they may read are returned.
+    pub viewer: Viewer,
+    /// Only with this tag.
+    pub tag: Option<Tag>,
+    /// Only by this author.
+    pub author: Option<UserId>,
+    /// Continue after this topic.
+    pub after: Option<TopicCursor>,
+    /// How many at most.
+    pub limit: u32,
+    /// Now, for scheduled posts.
+    pub now: i64,
+}
+
+/// A reply with its author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// Its id.
+    pub id: ReplyId,
+    /// The topic it belongs to.
+    pub topic_id: TopicId,
+    /// Who wrote it.
+    pub author: User,
+    /// The reply it answers, if any.
+    pub parent: Option<ReplyId>,
+    /// How deep in the thread (0 answers the topic).
+    pub depth: i64,
+    /// Markdown source.
+    pub body_md: String,
+    /// Sanitized HTML.
+    pub body_html: String,
+    /// Deleted: shown as a placeholder.
+    pub deleted: bool,
+    /// Edited at least once.
+    pub edited: bool,
+    /// How many likes.
+    pub like_count: i64,
+    /// Whether the viewer likes it.
+    pub liked: bool,
+    /// When it was written.
+    pub created_at: i64,
+    /// Incremented at every edit.
+    pub version: i64,
+}
+
+/// A new reply.
+#[derive(Debug, Clone)]
+pub struct NewReply {
+    /// The topic.
+    pub topic_id: TopicId,
+    /// Who writes.
+    pub author: UserId,
+    /// The reply it answers; must be in the same topic (conflict `reply_parent`).
+    pub parent: Option<ReplyId>,
+    /// Markdown source.
+    pub body_md: String,
+    /// Rendered body.
+    pub body_html: String,
+    /// Usernames mentioned.
+    pub mentions: Vec<String>,
+    /// Now.
+    pub created_at: i64,
+}
+
+/// An edit of a reply. Writes a revision.
+#[derive(Debug, Clone)]
+pub struct ReplyEdit {
+    /// New Markdown source.
+    pub body_md: String,
+    /// Its rendering.
+    pub body_html: String,
+    /// Usernames it mentions.
+    pub mentions: Vec<String>,
+    /// Who edits.
+    pub editor: UserId,
+    /// Now.
+    pub now: i64,
+}
+
+/// One kept version of a topic or reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// The version number, from 1.
+    pub version: i64,
+    /// Who wrote this version.
+    pub author: User,
+    /// The title then (topics only).
+    pub title: Option<String>,
+    /// The Markdown then.
+    pub body_md: String,
+    /// When.
+    pub created_at: i64,
+}
+
+/// What a like is given to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReactionTarget {
+    /// A topic.
+    Topic(TopicId),
+    /// A reply.
+    Reply(ReplyId),
+}
