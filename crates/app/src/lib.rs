@@ -8,9 +8,12 @@ mod error;
 pub mod invites;
 pub mod members;
 mod rate_limit;
+pub mod reactions;
+pub mod replies;
 pub mod secrets;
 pub mod settings;
 pub mod spaces;
+pub mod topics;
 pub mod users;
 
 pub use ctx::{AppConfig, Clock, Ctx, ManualClock, SystemClock};

@@ -1,0 +1,148 @@
+//! Replies: writing, editing, deleting, and finding a reply's page.
+
+use hearth_core::content::check_body;
+use hearth_core::ids::{ReplyId, TopicId};
+use hearth_core::markdown;
+use hearth_core::model::TopicState;
+use hearth_core::permissions::Viewer;
+use hearth_core::topic_rules::TopicAction;
+use hearth_store::{NewReply, Reply, ReplyEdit, Revision, StoreError};
+
+use crate::auth::Authenticated;
+use crate::topics::{REPLIES_PER_PAGE, VisibleTopic, find_topic};
+use crate::{AppError, Ctx, Result};
+
+fn mentions(body: &str) -> Vec<String> {
+    markdown::mentions(body)
+        .iter()
+        .map(|u| u.to_string())
+        .collect()
+}
+
+/// Replies to a topic, or to one of its replies.
+pub async fn create(
+    ctx: &Ctx,
+    who: &Authenticated,
+    topic: TopicId,
+    parent: Option<ReplyId>,
+    body: &str,
+) -> Result<Reply> {
+    find_topic(ctx, who.viewer(), topic, TopicAction::Reply).await?;
+    check_body("body", body, false)?;
+    let created = ctx
+        .store
+        .create_reply(NewReply {
+            topic_id: topic,
+            author: who.user.id,
+            parent,
+            body_md: body.to_owned(),
+            body_html: markdown::render(body),
+            mentions: mentions(body),
+            created_at: ctx.now(),
+        })
+        .await;
+    match created {
+        Ok(reply) => Ok(reply),
+        Err(StoreError::Conflict { constraint }) if constraint == "reply_parent" => {
+            Err(AppError::invalid("parent", "is not a reply of this topic"))
+        }
+        Err(StoreError::Conflict { constraint }) if constraint == "topic_closed" => Err(
+            AppError::Conflict("this topic no longer takes replies".into()),
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A reply and its topic, if the viewer may read them.
+async fn find_reply(ctx: &Ctx, viewer: Viewer, id: ReplyId) -> Result<(Reply, VisibleTopic)> {
+    let reply = ctx
+        .store
+        .reply(id, viewer.user_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let topic = find_topic(ctx, viewer, reply.topic_id, TopicAction::Read).await?;
+    Ok((reply, topic))
+}
+
+/// Its author edits a reply; the previous text is kept.
+pub async fn edit(ctx: &Ctx, who: &Authenticated, id: ReplyId, body: &str) -> Result<Reply> {
+    let (reply, topic) = find_reply(ctx, who.viewer(), id).await?;
+    if reply.author.id != who.user.id {
+        return Err(AppError::Forbidden(
+            "only its author may edit a reply".into(),
+        ));
+    }
+    let live = matches!(
+        topic.view.topic.state,
+        TopicState::Open | TopicState::Locked
+    );
+    if reply.deleted || !live {
+        return Err(AppError::Conflict(
+            "this reply can no longer be edited".into(),
+        ));
+    }
+    check_body("body", body, false)?;
+    Ok(ctx
+        .store
+        .edit_reply(
+            id,
+            ReplyEdit {
+                body_md: body.to_owned(),
+                body_html: markdown::render(body),
+                mentions: mentions(body),
+                editor: who.user.id,
+                now: ctx.now(),
+            },
+        )
+        .await?)
+}
+
+/// Its author or a moderator deletes a reply; a placeholder keeps its place.
+pub async fn delete(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<()> {
+    let (reply, topic) = find_reply(ctx, who.viewer(), id).await?;
+    if reply.author.id != who.user.id && !topic.can.moderate {
+        return Err(AppError::Forbidden(
+            "only its author or moderators may delete a reply".into(),
+        ));
+    }
+    ctx.store.set_reply_deleted(id, true).await?;
+    tracing::info!(by = %who.user.username, reply = %id, "reply deleted");
+    Ok(())
+}
+
+/// A moderator restores a deleted reply.
+pub async fn restore(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<()> {
+    let (_, topic) = find_reply(ctx, who.viewer(), id).await?;
+    if !topic.can.moderate {
+        return Err(AppError::Forbidden(
+            "only moderators may restore a reply".into(),
+        ));
+    }
+    ctx.store.set_reply_deleted(id, false).await?;
+    tracing::info!(by = %who.user.username, reply = %id, "reply restored");
+    Ok(())
+}
+
+/// Where a reply is: its topic and the page that holds it.
+pub async fn locate(ctx: &Ctx, viewer: Viewer, id: ReplyId) -> Result<(VisibleTopic, u32)> {
+    let (topic_id, index) = ctx
+        .store
+        .reply_position(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let topic = find_topic(ctx, viewer, topic_id, TopicAction::Read).await?;
+    let page = (index.max(0) as u32) / REPLIES_PER_PAGE + 1;
+    Ok((topic, page))
+}
+
+/// A reply's edit history, for its author and moderators.
+pub async fn revisions(ctx: &Ctx, viewer: Viewer, id: ReplyId) -> Result<(Reply, Vec<Revision>)> {
+    let (reply, topic) = find_reply(ctx, viewer, id).await?;
+    if viewer.user_id() != Some(reply.author.id) && !topic.can.moderate {
+        return Err(AppError::Forbidden(
+            "only the author and moderators see this history".into(),
+        ));
+    }
+    let revisions = ctx.store.reply_revisions(id).await?;
+    Ok((reply, revisions))
+}

@@ -1,0 +1,534 @@
+//! Topics: creating, reading, listing, editing, deleting, moderating.
+
+use hearth_core::content::{Tag, Title, check_body};
+use hearth_core::ids::{ReplyId, TopicId, UserId};
+use hearth_core::markdown;
+use hearth_core::model::{TopicKind, TopicState};
+use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
+use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic};
+use hearth_store::{
+    NewTopic, Reply, Revision, SpaceTopicsQuery, SpaceView, StoreError, Topic, TopicCursor,
+    TopicEdit, TopicFilter, TopicView, VisibleTopicsQuery,
+};
+
+use crate::auth::Authenticated;
+use crate::spaces::{VisibleSpace, find, guest_access};
+use crate::{AppError, Ctx, FieldError, Result};
+
+/// Replies per page of a topic.
+pub const REPLIES_PER_PAGE: u32 = 50;
+
+/// A topic as a viewer may see it, with what they may do.
+#[derive(Debug, Clone)]
+pub struct VisibleTopic {
+    /// The topic and its space.
+    pub view: TopicView,
+    /// The space rules' inputs.
+    pub access: SpaceAccess,
+    /// What the viewer may do.
+    pub can: TopicAbilities,
+}
+
+/// What a viewer may do with a topic.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TopicAbilities {
+    /// Reply to it.
+    pub reply: bool,
+    /// Edit it.
+    pub edit: bool,
+    /// Delete it.
+    pub delete: bool,
+    /// Hide, lock, pin; delete and restore replies.
+    pub moderate: bool,
+    /// Accept an answer.
+    pub accept: bool,
+    /// Like it and its replies.
+    pub react: bool,
+}
+
+fn facts(topic: &Topic, now: i64) -> TopicFacts {
+    TopicFacts {
+        kind: topic.kind,
+        state: topic.state,
+        author: topic.author.id,
+        unpublished: topic.unpublished(now),
+    }
+}
+
+fn access_of(space: &SpaceView, guest_access: bool) -> SpaceAccess {
+    SpaceAccess {
+        kind: space.space.kind,
+        visibility: space.space.visibility,
+        join_policy: space.space.join_policy,
+        role: space.role,
+        guest_access,
+    }
+}
+
+fn refuse(viewer: Viewer, decision: Decision, message: &str) -> AppError {
+    match decision {
+        Decision::Hide => AppError::NotFound,
+        _ if viewer == Viewer::Guest => AppError::Unauthorized("sign in to continue".into()),
+        _ => AppError::Forbidden(message.into()),
+    }
+}
+
+/// Finds a topic and checks that `viewer` may do `action` with it; a topic
+/// the viewer may not read is "not found".
+pub async fn find_topic(
+    ctx: &Ctx,
+    viewer: Viewer,
+    id: TopicId,
+    action: TopicAction,
+) -> Result<VisibleTopic> {
+    let guest_access = guest_access(ctx, viewer).await?;
+    let view = ctx
+        .store
+        .topic(id, viewer.user_id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let access = access_of(&view.space, guest_access);
+    let f = facts(&view.topic, ctx.now());
+    let d = |a| decide_topic(viewer, &access, &f, a);
+    let decision = d(action);
+    if decision != Decision::Allow {
+        let message = match action {
+            TopicAction::Read => "you may not read this",
+            TopicAction::Reply => "this topic does not take replies from you",
+            TopicAction::Edit => {
+                "only its author, moderators or (for documents) members may edit this"
+            }
+            TopicAction::Delete => "only its author or moderators may delete this",
+            TopicAction::Moderate => "only moderators can do this",
+            TopicAction::Accept => "only the asker or moderators may accept an answer",
+            TopicAction::React => "you cannot like this",
+        };
+        return Err(refuse(viewer, decision, message));
+    }
+    let ok = |a| d(a) == Decision::Allow;
+    let can = TopicAbilities {
+        reply: ok(TopicAction::Reply),
+        edit: ok(TopicAction::Edit),
+        delete: ok(TopicAction::Delete),
+        moderate: ok(TopicAction::Moderate),
+        accept: ok(TopicAction::Accept),
+        react: ok(TopicAction::React),
+    };
+    Ok(VisibleTopic { view, access, can })
+}
+
+/// What a person fills in to write or edit a topic.
+#[derive(Debug, Clone, Default)]
+pub struct TopicInput {
+    /// discussion, question, post or document (creation only; default discussion).
+    pub kind: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Markdown body.
+    pub body: Option<String>,
+    /// Comma-separated tags.
+    pub tags: Option<String>,
+    /// Keep a post as a draft.
+    pub draft: Option<bool>,
+    /// Publish a post at this time (Unix ms).
+    pub publish_at: Option<i64>,
+    /// The version an edit started from.
+    pub base_version: Option<i64>,
+}
+
+struct Parsed {
+    title: Option<Title>,
+    body: Option<String>,
+    tags: Option<Vec<Tag>>,
+}
+
+fn parse(input: &TopicInput, creating: bool, kind: TopicKind) -> Result<Parsed> {
+    let mut errors = Vec::new();
+    let mut note = |e: hearth_core::CoreError| {
+        if let AppError::Invalid(mut f) = AppError::from(e) {
+            errors.append(&mut f);
+        }
+    };
+    let title = match (&input.title, creating) {
+        (Some(t), _) => Title::parse(t).map_err(&mut note).ok(),
+        (None, true) => {
+            note(hearth_core::CoreError::invalid("title", "is required"));
+            None
+        }
+        (None, false) => None,
+    };
+    // A document may start empty; other topics need a body.
+    let may_be_empty = kind == TopicKind::Document;
+    let body = match (&input.body, creating) {
+        (Some(b), _) => check_body("body", b, may_be_empty)
+            .map_err(&mut note)
+            .ok()
+            .map(|()| b.clone()),
+        (None, true) if may_be_empty => Some(String::new()),
+        (None, true) => {
+            note(hearth_core::CoreError::invalid("body", "is required"));
+            None
+        }
+        (None, false) => None,
+    };
+    let tags = match &input.tags {
+        Some(t) => Tag::parse_list(t).map_err(&mut note).ok(),
+        None => None,
+    };
+    if kind != TopicKind::Post && (input.draft == Some(true) || input.publish_at.is_some()) {
+        errors.push(FieldError {
+            field: "draft".into(),
+            message: "only blog posts can be drafts or scheduled".into(),
+        });
+    }
+    if errors.is_empty() {
+        Ok(Parsed { title, body, tags })
+    } else {
+        Err(AppError::Invalid(errors))
+    }
+}
+
+fn mentions(body: &str) -> Vec<String> {
+    markdown::mentions(body)
+        .iter()
+        .map(|u| u.to_string())
+        .collect()
+}
+
+/// Writes a topic in a space the author may write in.
+pub async fn create(
+    ctx: &Ctx,
+    who: &Authenticated,
+    space_slug: &str,
+    input: &TopicInput,
+) -> Result<Topic> {
+    let space = find(ctx, who.viewer(), space_slug, SpaceAction::Write).await?;
+    let kind = match input.kind.as_deref().filter(|k| !k.is_empty()) {
+        Some(k) => TopicKind::parse(k)?,
+        None => TopicKind::Discussion,
+    };
+    let p = parse(input, true, kind)?;
+    let (Some(title), Some(body)) = (p.title, p.body) else {
+        return Err(AppError::invalid("title", "is required"));
+    };
+    let topic = ctx
+        .store
+        .create_topic(NewTopic {
+            space_id: space.view.space.id,
+            author: who.user.id,
+            kind,
+            title,
+            body_html: markdown::render(&body),
+            mentions: mentions(&body),
+            body_md: body,
+            tags: p.tags.unwrap_or_default(),
+            draft: input.draft.unwrap_or(false),
+            publish_at: input.publish_at,
+            created_at: ctx.now(),
+        })
+        .await?;
+    tracing::info!(by = %who.user.username, topic = %topic.id, kind = %kind, "topic created");
+    Ok(topic)
+}
+
+/// A topic's page: the topic and one page of its replies in thread order.
+#[derive(Debug, Clone)]
+pub struct TopicPage {
+    /// The topic and what the viewer may do.
+    pub topic: VisibleTopic,
+    /// The replies of this page.
+    pub replies: Vec<Reply>,
+    /// This page, from 1.
+    pub page: u32,
+    /// How many pages.
+    pub pages: u32,
+    /// A question's accepted answer, shown first.
+    pub accepted: Option<Reply>,
+}
+
+/// Reads a topic with one page of replies.
+pub async fn show(ctx: &Ctx, viewer: Viewer, id: TopicId, page: u32) -> Result<TopicPage> {
+    let topic = find_topic(ctx, viewer, id, TopicAction::Read).await?;
+    let count = topic.view.topic.reply_count.max(0) as u32;
+    let pages = count.div_ceil(REPLIES_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let offset = i64::from((page - 1) * REPLIES_PER_PAGE);
+    let replies = ctx
+        .store
+        .replies(id, offset, REPLIES_PER_PAGE, viewer.user_id())
+        .await?;
+    let accepted = match topic.view.topic.accepted_reply {
+        Some(r) => ctx
+            .store
+            .reply(r, viewer.user_id())
+            .await?
+            .filter(|r| !r.deleted),
+        None => None,
+    };
+    Ok(TopicPage {
+        topic,
+        replies,
+        page,
+        pages,
+        accepted,
+    })
+}
+
+/// Encodes where a topic list continues, for `?after=`.
+pub fn encode_cursor(t: &Topic) -> String {
+    format!("{}.{}.{}", u8::from(t.pinned), t.last_activity_at, t.id)
+}
+
+fn decode_cursor(s: Option<&str>) -> Result<Option<TopicCursor>> {
+    let Some(s) = s.filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || AppError::invalid("after", "is not a cursor from this list");
+    let mut parts = s.split('.');
+    let (Some(p), Some(t), Some(i), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    Ok(Some(TopicCursor {
+        pinned: p == "1",
+        last_activity_at: t.parse().map_err(|_| bad())?,
+        id: i.parse().map_err(|_| bad())?,
+    }))
+}
+
+/// Which topics of a space to list, as a person asks for them.
+#[derive(Debug, Clone, Default)]
+pub struct ListInput {
+    /// A kind, or all.
+    pub kind: Option<String>,
+    /// A tag, or all.
+    pub tag: Option<String>,
+    /// Only unanswered questions.
+    pub unanswered: bool,
+    /// Cursor from the previous page.
+    pub after: Option<String>,
+    /// Page size, 1–100 (default 30).
+    pub limit: Option<u32>,
+}
+
+/// The topics of a space the viewer may read.
+pub async fn list(
+    ctx: &Ctx,
+    viewer: Viewer,
+    space_slug: &str,
+    input: &ListInput,
+) -> Result<(VisibleSpace, Vec<Topic>)> {
+    let space = find(ctx, viewer, space_slug, SpaceAction::Read).await?;
+    let limit = input.limit.unwrap_or(30);
+    if !(1..=100).contains(&limit) {
+        return Err(AppError::invalid("limit", "must be between 1 and 100"));
+    }
+    let filter = TopicFilter {
+        kind: input
+            .kind
+            .as_deref()
+            .filter(|k| !k.is_empty())
+            .map(TopicKind::parse)
+            .transpose()?,
+        tag: input
+            .tag
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(Tag::parse)
+            .transpose()?,
+        unanswered: input.unanswered,
+    };
+    let topics = ctx
+        .store
+        .space_topics(SpaceTopicsQuery {
+            space: space.view.space.id,
+            viewer: viewer.user_id(),
+            moderator: decide(viewer, &space.access, SpaceAction::Moderate) == Decision::Allow,
+            filter,
+            after: decode_cursor(input.after.as_deref())?,
+            limit,
+            now: ctx.now(),
+        })
+        .await?;
+    Ok((space, topics))
+}
+
+/// Published topics the viewer may read, by tag or by author.
+pub async fn visible(
+    ctx: &Ctx,
+    viewer: Viewer,
+    tag: Option<&str>,
+    author: Option<UserId>,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Vec<Topic>> {
+    guest_access(ctx, viewer).await?;
+    let tag = tag
+        .map(Tag::parse)
+        .transpose()
+        .map_err(|_| AppError::NotFound)?;
+    Ok(ctx
+        .store
+        .visible_topics(VisibleTopicsQuery {
+            viewer,
+            tag,
+            author,
+            after: decode_cursor(after)?,
+            limit: limit.clamp(1, 100),
+            now: ctx.now(),
+        })
+        .await?)
+}
+
+/// Edits a topic. An edit based on an older version is refused with a
+/// conflict naming the current version; neither edit is lost.
+pub async fn edit(
+    ctx: &Ctx,
+    who: &Authenticated,
+    id: TopicId,
+    input: &TopicInput,
+) -> Result<Topic> {
+    let found = find_topic(ctx, who.viewer(), id, TopicAction::Edit).await?;
+    let topic = &found.view.topic;
+    if input
+        .kind
+        .as_deref()
+        .is_some_and(|k| k != topic.kind.as_str())
+    {
+        return Err(AppError::invalid("kind", "cannot be changed"));
+    }
+    let p = parse(input, false, topic.kind)?;
+    let body = p.body.map(|b| (b.clone(), markdown::render(&b)));
+    let mentions = body
+        .as_ref()
+        .map(|(md, _)| mentions(md))
+        .unwrap_or_default();
+    let edited = ctx
+        .store
+        .edit_topic(
+            id,
+            TopicEdit {
+                title: p.title,
+                body,
+                tags: p.tags,
+                mentions,
+                draft: input.draft,
+                base_version: input.base_version,
+                editor: who.user.id,
+                now: ctx.now(),
+            },
+        )
+        .await;
+    match edited {
+        Ok(t) => Ok(t),
+        Err(StoreError::Conflict { constraint }) if constraint == "topic_version" => {
+            let current = ctx
+                .store
+                .topic(id, Some(who.user.id))
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Err(AppError::Conflict(format!(
+                "someone else changed this meanwhile; the current version is {}. Your text was not saved: merge it into the current version and save again",
+                current.topic.version
+            )))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every version of a topic: for documents, for every reader; otherwise for
+/// its author and moderators.
+pub async fn revisions(
+    ctx: &Ctx,
+    viewer: Viewer,
+    id: TopicId,
+) -> Result<(VisibleTopic, Vec<Revision>)> {
+    let found = find_topic(ctx, viewer, id, TopicAction::Read).await?;
+    let author = viewer.user_id() == Some(found.view.topic.author.id);
+    if found.view.topic.kind != TopicKind::Document && !author && !found.can.moderate {
+        return Err(AppError::Forbidden(
+            "only the author and moderators see this history".into(),
+        ));
+    }
+    let revisions = ctx.store.topic_revisions(id).await?;
+    Ok((found, revisions))
+}
+
+/// Deletes a topic (moderators can restore it).
+pub async fn delete(ctx: &Ctx, who: &Authenticated, id: TopicId) -> Result<()> {
+    find_topic(ctx, who.viewer(), id, TopicAction::Delete).await?;
+    ctx.store.set_topic_state(id, TopicState::Deleted).await?;
+    tracing::info!(by = %who.user.username, topic = %id, "topic deleted");
+    Ok(())
+}
+
+/// A moderator's action on a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moderation {
+    /// Only the author and moderators see it.
+    Hide,
+    /// Back to open (from hidden, locked or deleted).
+    Restore,
+    /// Only moderators reply.
+    Lock,
+    /// Shown first in its space.
+    Pin,
+    /// No longer shown first.
+    Unpin,
+}
+
+impl Moderation {
+    /// Parses a form's or the API's action name.
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "hide" => Moderation::Hide,
+            "restore" | "unlock" | "unhide" => Moderation::Restore,
+            "lock" => Moderation::Lock,
+            "pin" => Moderation::Pin,
+            "unpin" => Moderation::Unpin,
+            _ => {
+                return Err(AppError::invalid(
+                    "action",
+                    "must be hide, restore, lock, unlock, pin or unpin",
+                ));
+            }
+        })
+    }
+}
+
+/// A moderator hides, restores, locks, pins or unpins a topic.
+pub async fn moderate(
+    ctx: &Ctx,
+    who: &Authenticated,
+    id: TopicId,
+    action: Moderation,
+) -> Result<()> {
+    find_topic(ctx, who.viewer(), id, TopicAction::Moderate).await?;
+    match action {
+        Moderation::Hide => ctx.store.set_topic_state(id, TopicState::Hidden).await?,
+        Moderation::Restore => ctx.store.set_topic_state(id, TopicState::Open).await?,
+        Moderation::Lock => ctx.store.set_topic_state(id, TopicState::Locked).await?,
+        Moderation::Pin => ctx.store.set_pinned(id, true).await?,
+        Moderation::Unpin => ctx.store.set_pinned(id, false).await?,
+    }
+    tracing::info!(by = %who.user.username, topic = %id, action = ?action, "topic moderated");
+    Ok(())
+}
+
+/// The asker or a moderator accepts a reply as the answer (or clears it).
+pub async fn accept(
+    ctx: &Ctx,
+    who: &Authenticated,
+    id: TopicId,
+    reply: Option<ReplyId>,
+) -> Result<()> {
+    find_topic(ctx, who.viewer(), id, TopicAction::Accept).await?;
+    match ctx.store.set_accepted(id, reply).await {
+        Err(StoreError::Conflict { .. }) => Err(AppError::invalid(
+            "reply",
+            "is not a reply of this question",
+        )),
+        other => Ok(other?),
+    }
+}
