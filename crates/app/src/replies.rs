@@ -54,7 +54,7 @@ pub async fn create(
 }
 
 /// A reply and its topic, if the viewer may read them.
-async fn find_reply(ctx: &Ctx, viewer: Viewer, id: ReplyId) -> Result<(Reply, VisibleTopic)> {
+pub async fn find_reply(ctx: &Ctx, viewer: Viewer, id: ReplyId) -> Result<(Reply, VisibleTopic)> {
     let reply = ctx
         .store
         .reply(id, viewer.user_id())

@@ -37,6 +37,12 @@ impl Title {
     }
 }
 
+impl std::fmt::Display for Title {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The most characters a Markdown body may have.
 pub const MAX_BODY_CHARS: usize = 100_000;
 

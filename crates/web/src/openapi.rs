@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::features::{account, auth, members, spaces, users};
+use crate::features::{account, auth, members, spaces, topics, users};
 
 struct BearerAuth;
 
@@ -35,6 +35,22 @@ impl Modify for BearerAuth {
         members::api::update,
         members::api::remove,
         users::api::show,
+        topics::api::list,
+        topics::api::create,
+        topics::api::show,
+        topics::api::update,
+        topics::api::delete,
+        topics::api::revisions,
+        topics::api::reply,
+        topics::api::edit_reply,
+        topics::api::delete_reply,
+        topics::api::like_topic,
+        topics::api::unlike_topic,
+        topics::api::like_reply,
+        topics::api::unlike_reply,
+        topics::api::moderate,
+        topics::api::accept,
+        topics::api::tag,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

@@ -7,6 +7,7 @@ pub(crate) mod home;
 pub(crate) mod members;
 pub(crate) mod ops;
 pub(crate) mod spaces;
+pub(crate) mod topics;
 pub(crate) mod users;
 
 /// Paging parameters shared by list endpoints.

@@ -137,15 +137,33 @@ struct ShowPage {
     can_request: bool,
     can_leave: bool,
     can_manage: bool,
+    can_write: bool,
     members: Vec<Member>,
     requests: Vec<JoinRequest>,
     roles: &'static [hearth_core::model::Role],
+    topics: Vec<crate::features::topics::views::TopicRow>,
+    kind: String,
+    next: Option<String>,
+}
+
+/// The filters of a space's topic list.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct TopicsQuery {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    unanswered: Option<String>,
+    #[serde(default)]
+    after: Option<String>,
 }
 
 pub(crate) async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(slug): Path<String>,
+    Query(q): Query<TopicsQuery>,
 ) -> Result<Response, PageError> {
     let viewer = visitor.viewer();
     let found = spaces::find(&state.ctx, viewer, &slug, SpaceAction::See).await?;
@@ -155,6 +173,29 @@ pub(crate) async fn show(
         hearth_app::members::list(&state.ctx, viewer, &slug, Page::first(100)).await?
     } else {
         Vec::new()
+    };
+    let (topics, next) = if can_read {
+        let input = hearth_app::topics::ListInput {
+            kind: Some(q.kind.clone()),
+            tag: Some(q.tag.clone()),
+            unanswered: q.unanswered.is_some(),
+            after: q.after.clone(),
+            limit: Some(30),
+        };
+        let (_, topics) = hearth_app::topics::list(&state.ctx, viewer, &slug, &input).await?;
+        let next = (topics.len() == 30)
+            .then(|| topics.last().map(hearth_app::topics::encode_cursor))
+            .flatten();
+        let now = state.ctx.now();
+        (
+            topics
+                .iter()
+                .map(|t| crate::features::topics::views::TopicRow::new(t, now))
+                .collect(),
+            next,
+        )
+    } else {
+        (Vec::new(), None)
     };
     let requests = match &visitor.who {
         Some(who) if can(SpaceAction::Moderate) => {
@@ -169,7 +210,11 @@ pub(crate) async fn show(
         can_request: can(SpaceAction::RequestJoin),
         can_leave: can(SpaceAction::Leave),
         can_manage: can(SpaceAction::Manage),
+        can_write: can(SpaceAction::Write),
         members,
+        topics,
+        kind: q.kind,
+        next,
         requests,
         roles: hearth_core::model::Role::ALL,
         view: found.view,

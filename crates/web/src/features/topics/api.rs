@@ -1,0 +1,479 @@
+//! Topics, replies and likes in the API.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use hearth_app::topics::{self, ListInput, Moderation, TopicInput};
+use hearth_app::{reactions, replies, AppError};
+use hearth_core::ids::{ReplyId, TopicId};
+use hearth_store::{ReactionTarget, Reply, Revision, Topic};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::views::topic_url;
+use crate::error::ApiError;
+use crate::extract::{ApiCaller, ApiJson, ApiQuery, ApiUser};
+use crate::features::users::api::UserJson;
+use crate::state::AppState;
+use crate::time_fmt::rfc3339;
+
+fn topic_id(s: &str) -> Result<TopicId, ApiError> {
+    s.parse().map_err(|_| ApiError(AppError::NotFound))
+}
+
+fn reply_id(s: &str) -> Result<ReplyId, ApiError> {
+    s.parse().map_err(|_| ApiError(AppError::NotFound))
+}
+
+/// A topic.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TopicJson {
+    id: String,
+    /// The space's slug.
+    space: String,
+    /// discussion, question, post or document.
+    kind: String,
+    title: String,
+    /// Markdown source.
+    body: String,
+    /// Sanitized HTML.
+    body_html: String,
+    author: UserJson,
+    /// open, locked, hidden or deleted.
+    state: String,
+    pinned: bool,
+    /// A question's accepted answer.
+    accepted_reply: Option<String>,
+    draft: bool,
+    publish_at: Option<String>,
+    /// Incremented at every edit; send it back as `base_version` when editing.
+    version: i64,
+    reply_count: i64,
+    like_count: i64,
+    tags: Vec<String>,
+    created_at: String,
+    updated_at: String,
+    last_activity_at: String,
+    url: String,
+}
+
+impl TopicJson {
+    fn new(t: &Topic, space_slug: &str) -> Self {
+        Self {
+            id: t.id.to_string(),
+            space: space_slug.to_owned(),
+            kind: t.kind.to_string(),
+            title: t.title.as_str().to_owned(),
+            body: t.body_md.clone(),
+            body_html: t.body_html.clone(),
+            author: UserJson::from(&t.author),
+            state: t.state.to_string(),
+            pinned: t.pinned,
+            accepted_reply: t.accepted_reply.map(|r| r.to_string()),
+            draft: t.draft,
+            publish_at: t.publish_at.map(rfc3339),
+            version: t.version,
+            reply_count: t.reply_count,
+            like_count: t.like_count,
+            tags: t.tags.iter().map(|t| t.to_string()).collect(),
+            created_at: rfc3339(t.created_at),
+            updated_at: rfc3339(t.updated_at),
+            last_activity_at: rfc3339(t.last_activity_at),
+            url: topic_url(t),
+        }
+    }
+}
+
+/// A reply.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ReplyJson {
+    id: String,
+    topic: String,
+    /// The reply it answers.
+    parent: Option<String>,
+    depth: i64,
+    /// Markdown source (empty when deleted).
+    body: String,
+    /// Sanitized HTML (empty when deleted).
+    body_html: String,
+    author: UserJson,
+    deleted: bool,
+    edited: bool,
+    like_count: i64,
+    liked: bool,
+    created_at: String,
+    url: String,
+}
+
+impl From<&Reply> for ReplyJson {
+    fn from(r: &Reply) -> Self {
+        let (body, body_html) = if r.deleted {
+            (String::new(), String::new())
+        } else {
+            (r.body_md.clone(), r.body_html.clone())
+        };
+        Self {
+            id: r.id.to_string(),
+            topic: r.topic_id.to_string(),
+            parent: r.parent.map(|p| p.to_string()),
+            depth: r.depth,
+            body,
+            body_html,
+            author: UserJson::from(&r.author),
+            deleted: r.deleted,
+            edited: r.edited,
+            like_count: r.like_count,
+            liked: r.liked,
+            created_at: rfc3339(r.created_at),
+            url: format!("/r/{}", r.id),
+        }
+    }
+}
+
+/// A page of topics.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TopicList {
+    items: Vec<TopicJson>,
+    /// Cursor for the next page, absent on the last.
+    next: Option<String>,
+}
+
+/// Filters of a space's topics.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TopicsQuery {
+    /// discussion, question, post or document.
+    kind: Option<String>,
+    /// Only with this tag.
+    tag: Option<String>,
+    /// Only questions without an accepted answer.
+    unanswered: Option<bool>,
+    /// Cursor from the previous page.
+    after: Option<String>,
+    /// 1 to 100 (default 30).
+    limit: Option<u32>,
+}
+
+/// The topics of a space, pinned first, then by last activity.
+#[utoipa::path(get, path = "/api/v1/spaces/{space}/topics", tag = "topics",
+    params(("space" = String, Path, description = "the space's slug"), TopicsQuery),
+    responses((status = 200, body = TopicList), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn list(State(state): State<AppState>, caller: ApiCaller, Path(slug): Path<String>, ApiQuery(q): ApiQuery<TopicsQuery>) -> Result<Json<TopicList>, ApiError> {
+    let limit = q.limit.unwrap_or(30);
+    let input = ListInput {
+        kind: q.kind,
+        tag: q.tag,
+        unanswered: q.unanswered.unwrap_or(false),
+        after: q.after,
+        limit: Some(limit),
+    };
+    let (space, topics) = topics::list(&state.ctx, caller.viewer(), &slug, &input).await?;
+    Ok(Json(TopicList {
+        next: (topics.len() == limit as usize).then(|| topics.last().map(topics::encode_cursor)).flatten(),
+        items: topics.iter().map(|t| TopicJson::new(t, &space.view.space.slug)).collect(),
+    }))
+}
+
+/// Tags: a list of strings, or one comma-separated string.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub(crate) enum Tags {
+    List(Vec<String>),
+    Text(String),
+}
+
+impl Tags {
+    fn joined(self) -> String {
+        match self {
+            Tags::List(l) => l.join(","),
+            Tags::Text(t) => t,
+        }
+    }
+}
+
+fn parse_time(field: &str, s: &str) -> Result<i64, AppError> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+        .map_err(|_| AppError::invalid(field, "must be an RFC 3339 time"))
+}
+
+/// A new topic, or changes to one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TopicBody {
+    /// discussion (default), question, post or document; only when creating.
+    kind: Option<String>,
+    title: Option<String>,
+    /// Markdown.
+    body: Option<String>,
+    #[schema(value_type = Option<Vec<String>>)]
+    tags: Option<Tags>,
+    /// Keep a post as a draft.
+    draft: Option<bool>,
+    /// Publish a post at this RFC 3339 time.
+    publish_at: Option<String>,
+    /// The version an edit started from; a stale one answers 409.
+    base_version: Option<i64>,
+}
+
+impl TopicBody {
+    fn input(self) -> Result<TopicInput, AppError> {
+        Ok(TopicInput {
+            kind: self.kind,
+            title: self.title,
+            body: self.body,
+            tags: self.tags.map(Tags::joined),
+            draft: self.draft,
+            publish_at: self.publish_at.as_deref().map(|s| parse_time("publish_at", s)).transpose()?,
+            base_version: self.base_version,
+        })
+    }
+}
+
+/// Writes a topic.
+#[utoipa::path(post, path = "/api/v1/spaces/{space}/topics", tag = "topics", request_body = TopicBody,
+    params(("space" = String, Path, description = "the space's slug")),
+    responses((status = 201, body = TopicJson), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn create(State(state): State<AppState>, ApiUser(who): ApiUser, Path(slug): Path<String>, ApiJson(body): ApiJson<TopicBody>) -> Result<(StatusCode, Json<TopicJson>), ApiError> {
+    let topic = topics::create(&state.ctx, &who, &slug, &body.input()?).await?;
+    Ok((StatusCode::CREATED, Json(TopicJson::new(&topic, &slug))))
+}
+
+/// A topic with a page of its replies.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TopicWithReplies {
+    #[serde(flatten)]
+    topic: TopicJson,
+    replies: ReplyList,
+}
+
+/// A page of replies in thread order.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ReplyList {
+    items: Vec<ReplyJson>,
+    /// The next page number, absent on the last.
+    next: Option<String>,
+}
+
+/// Which page of replies.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RepliesQuery {
+    /// The `next` value of the previous page.
+    after: Option<String>,
+}
+
+/// A topic and a page of its replies (50 per page, thread order).
+#[utoipa::path(get, path = "/api/v1/topics/{id}", tag = "topics",
+    params(("id" = String, Path, description = "the topic's id"), RepliesQuery),
+    responses((status = 200, body = TopicWithReplies), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn show(State(state): State<AppState>, caller: ApiCaller, Path(id): Path<String>, ApiQuery(q): ApiQuery<RepliesQuery>) -> Result<Json<TopicWithReplies>, ApiError> {
+    let page = match q.after.as_deref() {
+        None | Some("") => 1,
+        Some(p) => p.parse::<u32>().map_err(|_| AppError::invalid("after", "is not a cursor from this API"))?,
+    };
+    let p = topics::show(&state.ctx, caller.viewer(), topic_id(&id)?, page).await?;
+    let slug = p.topic.view.space.space.slug.clone();
+    Ok(Json(TopicWithReplies {
+        topic: TopicJson::new(&p.topic.view.topic, &slug),
+        replies: ReplyList {
+            items: p.replies.iter().map(ReplyJson::from).collect(),
+            next: (p.page < p.pages && p.page == page).then(|| (p.page + 1).to_string()),
+        },
+    }))
+}
+
+/// Edits a topic; send `base_version` to be told (409) when someone else edited meanwhile.
+#[utoipa::path(patch, path = "/api/v1/topics/{id}", tag = "topics", request_body = TopicBody,
+    params(("id" = String, Path, description = "the topic's id")),
+    responses((status = 200, body = TopicJson), (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn update(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<TopicBody>) -> Result<Json<TopicJson>, ApiError> {
+    let tid = topic_id(&id)?;
+    let topic = topics::edit(&state.ctx, &who, tid, &body.input()?).await?;
+    let found = topics::find_topic(&state.ctx, who.viewer(), tid, hearth_core::topic_rules::TopicAction::Read).await?;
+    Ok(Json(TopicJson::new(&topic, &found.view.space.space.slug)))
+}
+
+/// Deletes a topic (moderators can restore it).
+#[utoipa::path(delete, path = "/api/v1/topics/{id}", tag = "topics",
+    params(("id" = String, Path, description = "the topic's id")),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn delete(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    topics::delete(&state.ctx, &who, topic_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One version of a topic.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct RevisionJson {
+    version: i64,
+    author: UserJson,
+    title: Option<String>,
+    body: String,
+    created_at: String,
+}
+
+impl From<&Revision> for RevisionJson {
+    fn from(r: &Revision) -> Self {
+        Self {
+            version: r.version,
+            author: UserJson::from(&r.author),
+            title: r.title.clone(),
+            body: r.body_md.clone(),
+            created_at: rfc3339(r.created_at),
+        }
+    }
+}
+
+/// The versions of a topic, newest first.
+#[utoipa::path(get, path = "/api/v1/topics/{id}/revisions", tag = "topics",
+    params(("id" = String, Path, description = "the topic's id")),
+    responses((status = 200, body = Vec<RevisionJson>), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn revisions(State(state): State<AppState>, caller: ApiCaller, Path(id): Path<String>) -> Result<Json<Vec<RevisionJson>>, ApiError> {
+    let (_, revisions) = topics::revisions(&state.ctx, caller.viewer(), topic_id(&id)?).await?;
+    Ok(Json(revisions.iter().map(RevisionJson::from).collect()))
+}
+
+/// A reply's text, and the reply it answers.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReplyBody {
+    /// Markdown.
+    body: String,
+    /// The reply this one answers (same topic).
+    parent: Option<String>,
+}
+
+/// Replies to a topic or to one of its replies.
+#[utoipa::path(post, path = "/api/v1/topics/{id}/replies", tag = "replies", request_body = ReplyBody,
+    params(("id" = String, Path, description = "the topic's id")),
+    responses((status = 201, body = ReplyJson), (status = 400, body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<ReplyBody>) -> Result<(StatusCode, Json<ReplyJson>), ApiError> {
+    let parent = body
+        .parent
+        .as_deref()
+        .map(|p| p.parse::<ReplyId>().map_err(|_| AppError::invalid("parent", "is not a reply of this topic")))
+        .transpose()?;
+    let reply = replies::create(&state.ctx, &who, topic_id(&id)?, parent, &body.body).await?;
+    Ok((StatusCode::CREATED, Json(ReplyJson::from(&reply))))
+}
+
+/// A reply's new text.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReplyEditBody {
+    /// Markdown.
+    body: String,
+}
+
+/// Edits your reply; the previous text is kept.
+#[utoipa::path(patch, path = "/api/v1/replies/{id}", tag = "replies", request_body = ReplyEditBody,
+    params(("id" = String, Path, description = "the reply's id")),
+    responses((status = 200, body = ReplyJson), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn edit_reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<ReplyEditBody>) -> Result<Json<ReplyJson>, ApiError> {
+    let reply = replies::edit(&state.ctx, &who, reply_id(&id)?, &body.body).await?;
+    Ok(Json(ReplyJson::from(&reply)))
+}
+
+/// Deletes a reply (its author or a moderator); a placeholder keeps its place.
+#[utoipa::path(delete, path = "/api/v1/replies/{id}", tag = "replies",
+    params(("id" = String, Path, description = "the reply's id")),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn delete_reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    replies::delete(&state.ctx, &who, reply_id(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A like count.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct LikeCount {
+    like_count: i64,
+    liked: bool,
+}
+
+async fn set_like(state: &AppState, who: &hearth_app::auth::Authenticated, target: ReactionTarget, on: bool) -> Result<Json<LikeCount>, ApiError> {
+    let like_count = reactions::set(&state.ctx, who, target, on).await?;
+    Ok(Json(LikeCount { like_count, liked: on }))
+}
+
+/// Likes a topic.
+#[utoipa::path(post, path = "/api/v1/topics/{id}/reactions", tag = "reactions",
+    params(("id" = String, Path, description = "the topic's id")), responses((status = 200, body = LikeCount)))]
+pub(crate) async fn like_topic(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<Json<LikeCount>, ApiError> {
+    set_like(&state, &who, ReactionTarget::Topic(topic_id(&id)?), true).await
+}
+
+/// Takes back a like of a topic.
+#[utoipa::path(delete, path = "/api/v1/topics/{id}/reactions", tag = "reactions",
+    params(("id" = String, Path, description = "the topic's id")), responses((status = 200, body = LikeCount)))]
+pub(crate) async fn unlike_topic(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<Json<LikeCount>, ApiError> {
+    set_like(&state, &who, ReactionTarget::Topic(topic_id(&id)?), false).await
+}
+
+/// Likes a reply.
+#[utoipa::path(post, path = "/api/v1/replies/{id}/reactions", tag = "reactions",
+    params(("id" = String, Path, description = "the reply's id")), responses((status = 200, body = LikeCount)))]
+pub(crate) async fn like_reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<Json<LikeCount>, ApiError> {
+    set_like(&state, &who, ReactionTarget::Reply(reply_id(&id)?), true).await
+}
+
+/// Takes back a like of a reply.
+#[utoipa::path(delete, path = "/api/v1/replies/{id}/reactions", tag = "reactions",
+    params(("id" = String, Path, description = "the reply's id")), responses((status = 200, body = LikeCount)))]
+pub(crate) async fn unlike_reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<Json<LikeCount>, ApiError> {
+    set_like(&state, &who, ReactionTarget::Reply(reply_id(&id)?), false).await
+}
+
+/// A moderation action.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ModerationBody {
+    /// hide, restore, lock, unlock, pin or unpin.
+    action: String,
+}
+
+/// Hides, restores, locks, unlocks, pins or unpins a topic (moderators).
+#[utoipa::path(post, path = "/api/v1/topics/{id}/moderation", tag = "topics", request_body = ModerationBody,
+    params(("id" = String, Path, description = "the topic's id")),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn moderate(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<ModerationBody>) -> Result<StatusCode, ApiError> {
+    topics::moderate(&state.ctx, &who, topic_id(&id)?, Moderation::parse(&body.action)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The accepted answer of a question.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AcceptBody {
+    /// A reply of this question, or null to clear.
+    reply: Option<String>,
+}
+
+/// Accepts a reply as a question's answer (the asker or moderators).
+#[utoipa::path(post, path = "/api/v1/topics/{id}/accepted", tag = "topics", request_body = AcceptBody,
+    params(("id" = String, Path, description = "the topic's id")),
+    responses((status = 204), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn accept(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<AcceptBody>) -> Result<StatusCode, ApiError> {
+    let reply = body
+        .reply
+        .as_deref()
+        .map(|r| r.parse::<ReplyId>().map_err(|_| AppError::invalid("reply", "is not a reply of this question")))
+        .transpose()?;
+    topics::accept(&state.ctx, &who, topic_id(&id)?, reply).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Published topics with a tag, from spaces the caller may read.
+#[utoipa::path(get, path = "/api/v1/tags/{tag}/topics", tag = "topics",
+    params(("tag" = String, Path, description = "the tag"), RepliesQuery),
+    responses((status = 200, body = TopicList)))]
+pub(crate) async fn tag(State(state): State<AppState>, caller: ApiCaller, Path(tag): Path<String>, ApiQuery(q): ApiQuery<RepliesQuery>) -> Result<Json<TopicList>, ApiError> {
+    let topics = topics::visible(&state.ctx, caller.viewer(), Some(&tag), None, q.after.as_deref(), 30).await?;
+    Ok(Json(TopicList {
+        next: (topics.len() == 30).then(|| topics.last().map(topics::encode_cursor)).flatten(),
+        items: topics.iter().map(|t| TopicJson::new(t, "")).collect(),
+    }))
+}

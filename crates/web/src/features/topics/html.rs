@@ -1,0 +1,345 @@
+//! Topic pages: writing, reading, editing, history, moderation, tag pages.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use hearth_app::topics::{self, Moderation, TopicInput, VisibleTopic};
+use hearth_app::AppError;
+use hearth_core::ids::{ReplyId, TopicId};
+use hearth_core::model::TopicKind;
+use hearth_core::permissions::SpaceAction;
+use hearth_store::{ReactionTarget, Revision};
+use serde::Deserialize;
+
+use super::views::{topic_url, ReplyRow, TopicRow};
+use crate::error::PageError;
+use crate::extract::{PageForm, SignedIn, Visitor};
+use crate::page::{render, render_with, Chrome, FormErrors};
+use crate::state::AppState;
+use crate::time_fmt::human;
+
+pub(crate) fn topic_id(s: &str) -> Result<TopicId, PageError> {
+    s.parse().map_err(|_| PageError(AppError::NotFound))
+}
+
+/// The values of the topic form, kept when it comes back with errors.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct TopicForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    draft: Option<String>,
+    #[serde(default)]
+    base_version: Option<i64>,
+}
+
+impl TopicForm {
+    fn input(&self) -> TopicInput {
+        TopicInput {
+            kind: Some(self.kind.clone()),
+            title: Some(self.title.clone()),
+            body: Some(self.body.clone()),
+            tags: Some(self.tags.clone()),
+            draft: match (self.draft.is_some(), self.kind == "post") {
+                (true, _) => Some(true),
+                (false, true) => Some(false),
+                (false, false) => None,
+            },
+            publish_at: None,
+            base_version: self.base_version,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "topics/new.html")]
+struct NewPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    space_slug: String,
+    space_name: String,
+    form: TopicForm,
+    kinds: &'static [TopicKind],
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct KindQuery {
+    #[serde(default)]
+    kind: String,
+}
+
+pub(crate) async fn new(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(slug): Path<String>, Query(q): Query<KindQuery>) -> Result<Response, PageError> {
+    let space = hearth_app::spaces::find(&state.ctx, signed_in.who.viewer(), &slug, SpaceAction::Write).await?;
+    render(&NewPage {
+        chrome: Chrome::new(&state, &visitor, "New topic").await?,
+        errors: FormErrors::default(),
+        space_slug: slug,
+        space_name: space.view.space.name.to_string(),
+        form: TopicForm {
+            kind: if q.kind.is_empty() { "discussion".into() } else { q.kind },
+            ..TopicForm::default()
+        },
+        kinds: TopicKind::ALL,
+    })
+}
+
+pub(crate) async fn create(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(slug): Path<String>, PageForm(form): PageForm<TopicForm>) -> Result<Response, PageError> {
+    match topics::create(&state.ctx, &signed_in.who, &slug, &form.input()).await {
+        Ok(topic) => Ok(Redirect::to(&topic_url(&topic)).into_response()),
+        Err(err) => {
+            let (status, errors) = FormErrors::from_error(err)?;
+            let space = hearth_app::spaces::find(&state.ctx, signed_in.who.viewer(), &slug, SpaceAction::Write).await?;
+            render_with(
+                status,
+                &NewPage {
+                    chrome: Chrome::new(&state, &visitor, "New topic").await?,
+                    errors,
+                    space_slug: slug,
+                    space_name: space.view.space.name.to_string(),
+                    form,
+                    kinds: TopicKind::ALL,
+                },
+            )
+        }
+    }
+}
+
+pub(crate) async fn canonical(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
+    let found = topics::find_topic(&state.ctx, visitor.viewer(), topic_id(&id)?, hearth_core::topic_rules::TopicAction::Read).await?;
+    Ok(Redirect::to(&topic_url(&found.view.topic)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "topics/show.html")]
+struct ShowPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    t: VisibleTopic,
+    url: String,
+    when: String,
+    body_html: String,
+    unpublished: bool,
+    replies: Vec<ReplyRow>,
+    accepted: Option<ReplyRow>,
+    page: u32,
+    pages: u32,
+    draft_reply: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PageNumber {
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+/// Renders a topic page; a refused reply comes back with its text.
+pub(crate) async fn page(state: &AppState, visitor: &Visitor, id: TopicId, page: u32, status: StatusCode, errors: FormErrors, draft_reply: String) -> Result<Response, PageError> {
+    let p = topics::show(&state.ctx, visitor.viewer(), id, page).await?;
+    let me = visitor.who.as_ref().map(|w| w.user.id);
+    let topic = &p.topic.view.topic;
+    let accepted_id = topic.accepted_reply;
+    render_with(
+        status,
+        &ShowPage {
+            chrome: Chrome::new(state, visitor, topic.title.as_str()).await?,
+            errors,
+            url: topic_url(topic),
+            when: human(topic.created_at),
+            body_html: topic.body_html.clone(),
+            unpublished: topic.unpublished(state.ctx.now()),
+            replies: p.replies.iter().map(|r| ReplyRow::new(r, me, accepted_id)).collect(),
+            accepted: p.accepted.as_ref().map(|r| ReplyRow::new(r, me, accepted_id)),
+            page: p.page,
+            pages: p.pages,
+            draft_reply,
+            t: p.topic,
+        },
+    )
+}
+
+pub(crate) async fn show(State(state): State<AppState>, visitor: Visitor, Path((id, _slug)): Path<(String, String)>, Query(q): Query<PageNumber>) -> Result<Response, PageError> {
+    let id = topic_id(&id)?;
+    page(&state, &visitor, id, q.page.unwrap_or(1), StatusCode::OK, FormErrors::default(), String::new()).await
+}
+
+#[derive(Template)]
+#[template(path = "topics/edit.html")]
+struct EditPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    id: String,
+    url: String,
+    form: TopicForm,
+    is_post: bool,
+    is_draft: bool,
+}
+
+pub(crate) async fn edit_form(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
+    let found = topics::find_topic(&state.ctx, signed_in.who.viewer(), topic_id(&id)?, hearth_core::topic_rules::TopicAction::Edit).await?;
+    let t = &found.view.topic;
+    render(&EditPage {
+        chrome: Chrome::new(&state, &visitor, format!("Edit {}", t.title.as_str())).await?,
+        errors: FormErrors::default(),
+        id,
+        url: topic_url(t),
+        is_post: t.kind == TopicKind::Post,
+        is_draft: t.draft,
+        form: TopicForm {
+            kind: t.kind.to_string(),
+            title: t.title.as_str().to_owned(),
+            body: t.body_md.clone(),
+            tags: t.tags.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "),
+            draft: t.draft.then(|| "on".into()),
+            base_version: Some(t.version),
+        },
+    })
+}
+
+pub(crate) async fn edit(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(id): Path<String>, PageForm(form): PageForm<TopicForm>) -> Result<Response, PageError> {
+    let tid = topic_id(&id)?;
+    let mut input = form.input();
+    input.kind = None;
+    match topics::edit(&state.ctx, &signed_in.who, tid, &input).await {
+        Ok(topic) => Ok(Redirect::to(&topic_url(&topic)).into_response()),
+        Err(err) => {
+            let (status, errors) = FormErrors::from_error(err)?;
+            let found = topics::find_topic(&state.ctx, signed_in.who.viewer(), tid, hearth_core::topic_rules::TopicAction::Edit).await?;
+            let t = &found.view.topic;
+            render_with(
+                status,
+                &EditPage {
+                    chrome: Chrome::new(&state, &visitor, "Edit").await?,
+                    errors,
+                    id,
+                    url: topic_url(t),
+                    is_post: t.kind == TopicKind::Post,
+                    is_draft: t.draft,
+                    // The person's text is kept; the version stays the one they started from.
+                    form,
+                },
+            )
+        }
+    }
+}
+
+struct RevisionRow {
+    version: i64,
+    author: String,
+    when: String,
+    title: String,
+    body_md: String,
+}
+
+#[derive(Template)]
+#[template(path = "topics/history.html")]
+struct HistoryPage {
+    chrome: Chrome,
+    url: String,
+    title: String,
+    revisions: Vec<RevisionRow>,
+}
+
+fn revision_rows(revisions: Vec<Revision>) -> Vec<RevisionRow> {
+    revisions
+        .into_iter()
+        .map(|r| RevisionRow {
+            version: r.version,
+            author: r.author.display_name.to_string(),
+            when: human(r.created_at),
+            title: r.title.unwrap_or_default(),
+            body_md: r.body_md,
+        })
+        .collect()
+}
+
+pub(crate) async fn history(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
+    let (found, revisions) = topics::revisions(&state.ctx, visitor.viewer(), topic_id(&id)?).await?;
+    let t = &found.view.topic;
+    render(&HistoryPage {
+        chrome: Chrome::new(&state, &visitor, format!("History of {}", t.title.as_str())).await?,
+        url: topic_url(t),
+        title: t.title.as_str().to_owned(),
+        revisions: revision_rows(revisions),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ActionForm {
+    #[serde(default)]
+    action: String,
+}
+
+pub(crate) async fn moderate(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>, PageForm(form): PageForm<ActionForm>) -> Result<Response, PageError> {
+    let tid = topic_id(&id)?;
+    topics::moderate(&state.ctx, &signed_in.who, tid, Moderation::parse(&form.action)?).await?;
+    Ok(Redirect::to(&format!("/t/{tid}")).into_response())
+}
+
+pub(crate) async fn delete(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
+    let tid = topic_id(&id)?;
+    let found = topics::find_topic(&state.ctx, signed_in.who.viewer(), tid, hearth_core::topic_rules::TopicAction::Delete).await?;
+    topics::delete(&state.ctx, &signed_in.who, tid).await?;
+    Ok(Redirect::to(&format!("/s/{}", found.view.space.space.slug)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct AcceptForm {
+    #[serde(default)]
+    reply: String,
+}
+
+pub(crate) async fn accept(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>, PageForm(form): PageForm<AcceptForm>) -> Result<Response, PageError> {
+    let tid = topic_id(&id)?;
+    let reply = match form.reply.as_str() {
+        "" => None,
+        r => Some(r.parse::<ReplyId>().map_err(AppError::from)?),
+    };
+    topics::accept(&state.ctx, &signed_in.who, tid, reply).await?;
+    Ok(Redirect::to(&format!("/t/{tid}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct LikeForm {
+    #[serde(default)]
+    pub on: String,
+}
+
+pub(crate) async fn like(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>, PageForm(form): PageForm<LikeForm>) -> Result<Response, PageError> {
+    let tid = topic_id(&id)?;
+    hearth_app::reactions::set(&state.ctx, &signed_in.who, ReactionTarget::Topic(tid), form.on == "1").await?;
+    Ok(Redirect::to(&format!("/t/{tid}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "topics/tag.html")]
+struct TagPage {
+    chrome: Chrome,
+    tag: String,
+    topics: Vec<TopicRow>,
+    next: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct AfterQuery {
+    #[serde(default)]
+    after: Option<String>,
+}
+
+pub(crate) async fn tag(State(state): State<AppState>, visitor: Visitor, Path(tag): Path<String>, Query(q): Query<AfterQuery>) -> Result<Response, PageError> {
+    let topics = topics::visible(&state.ctx, visitor.viewer(), Some(&tag), None, q.after.as_deref(), 30).await?;
+    let now = state.ctx.now();
+    let next = (topics.len() == 30).then(|| topics.last().map(topics::encode_cursor)).flatten();
+    render(&TagPage {
+        chrome: Chrome::new(&state, &visitor, format!("#{tag}")).await?,
+        topics: topics.iter().map(|t| TopicRow::new(t, now)).collect(),
+        tag,
+        next,
+    })
+}

@@ -1,0 +1,57 @@
+//! Topics and their replies: pages, forms and the API.
+
+pub(crate) mod api;
+pub(crate) mod html;
+pub(crate) mod reply_html;
+pub(crate) mod views;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/s/{space}/new", get(html::new))
+        .route("/s/{space}/topics", post(html::create))
+        .route("/t/{id}", get(html::canonical))
+        .route("/t/{id}/{slug}", get(html::show))
+        .route("/t/{id}/edit", get(html::edit_form).post(html::edit))
+        .route("/t/{id}/history", get(html::history))
+        .route("/t/{id}/moderate", post(html::moderate))
+        .route("/t/{id}/delete", post(html::delete))
+        .route("/t/{id}/accept", post(html::accept))
+        .route("/t/{id}/like", post(html::like))
+        .route("/t/{id}/replies", post(reply_html::create))
+        .route("/r/{id}", get(reply_html::permalink))
+        .route("/r/{id}/edit", get(reply_html::edit_form).post(reply_html::edit))
+        .route("/r/{id}/delete", post(reply_html::delete))
+        .route("/r/{id}/restore", post(reply_html::restore))
+        .route("/r/{id}/like", post(reply_html::like))
+        .route("/tags/{tag}", get(html::tag))
+        .route(
+            "/api/v1/spaces/{space}/topics",
+            get(api::list).post(api::create),
+        )
+        .route(
+            "/api/v1/topics/{id}",
+            get(api::show).patch(api::update).delete(api::delete),
+        )
+        .route("/api/v1/topics/{id}/revisions", get(api::revisions))
+        .route("/api/v1/topics/{id}/replies", post(api::reply))
+        .route("/api/v1/topics/{id}/moderation", post(api::moderate))
+        .route("/api/v1/topics/{id}/accepted", post(api::accept))
+        .route(
+            "/api/v1/topics/{id}/reactions",
+            post(api::like_topic).delete(api::unlike_topic),
+        )
+        .route(
+            "/api/v1/replies/{id}",
+            axum::routing::patch(api::edit_reply).delete(api::delete_reply),
+        )
+        .route(
+            "/api/v1/replies/{id}/reactions",
+            post(api::like_reply).delete(api::unlike_reply),
+        )
+        .route("/api/v1/tags/{tag}/topics", get(api::tag))
+}
