@@ -12,3 +12,4 @@ mod cli;
 mod security;
 mod sessions;
 mod spaces;
+mod topics;

@@ -1,10 +1,10 @@
 //! Topics, replies and likes in the API.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use hearth_app::topics::{self, ListInput, Moderation, TopicInput};
-use hearth_app::{reactions, replies, AppError};
+use hearth_app::{AppError, reactions, replies};
 use hearth_core::ids::{ReplyId, TopicId};
 use hearth_store::{ReactionTarget, Reply, Revision, Topic};
 use serde::{Deserialize, Serialize};
@@ -158,7 +158,12 @@ pub(crate) struct TopicsQuery {
 #[utoipa::path(get, path = "/api/v1/spaces/{space}/topics", tag = "topics",
     params(("space" = String, Path, description = "the space's slug"), TopicsQuery),
     responses((status = 200, body = TopicList), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn list(State(state): State<AppState>, caller: ApiCaller, Path(slug): Path<String>, ApiQuery(q): ApiQuery<TopicsQuery>) -> Result<Json<TopicList>, ApiError> {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(slug): Path<String>,
+    ApiQuery(q): ApiQuery<TopicsQuery>,
+) -> Result<Json<TopicList>, ApiError> {
     let limit = q.limit.unwrap_or(30);
     let input = ListInput {
         kind: q.kind,
@@ -169,8 +174,13 @@ pub(crate) async fn list(State(state): State<AppState>, caller: ApiCaller, Path(
     };
     let (space, topics) = topics::list(&state.ctx, caller.viewer(), &slug, &input).await?;
     Ok(Json(TopicList {
-        next: (topics.len() == limit as usize).then(|| topics.last().map(topics::encode_cursor)).flatten(),
-        items: topics.iter().map(|t| TopicJson::new(t, &space.view.space.slug)).collect(),
+        next: (topics.len() == limit as usize)
+            .then(|| topics.last().map(topics::encode_cursor))
+            .flatten(),
+        items: topics
+            .iter()
+            .map(|t| TopicJson::new(t, &space.view.space.slug))
+            .collect(),
     }))
 }
 
@@ -224,7 +234,11 @@ impl TopicBody {
             body: self.body,
             tags: self.tags.map(Tags::joined),
             draft: self.draft,
-            publish_at: self.publish_at.as_deref().map(|s| parse_time("publish_at", s)).transpose()?,
+            publish_at: self
+                .publish_at
+                .as_deref()
+                .map(|s| parse_time("publish_at", s))
+                .transpose()?,
             base_version: self.base_version,
         })
     }
@@ -235,7 +249,12 @@ impl TopicBody {
     params(("space" = String, Path, description = "the space's slug")),
     responses((status = 201, body = TopicJson), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn create(State(state): State<AppState>, ApiUser(who): ApiUser, Path(slug): Path<String>, ApiJson(body): ApiJson<TopicBody>) -> Result<(StatusCode, Json<TopicJson>), ApiError> {
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<TopicBody>,
+) -> Result<(StatusCode, Json<TopicJson>), ApiError> {
     let topic = topics::create(&state.ctx, &who, &slug, &body.input()?).await?;
     Ok((StatusCode::CREATED, Json(TopicJson::new(&topic, &slug))))
 }
@@ -268,10 +287,17 @@ pub(crate) struct RepliesQuery {
 #[utoipa::path(get, path = "/api/v1/topics/{id}", tag = "topics",
     params(("id" = String, Path, description = "the topic's id"), RepliesQuery),
     responses((status = 200, body = TopicWithReplies), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn show(State(state): State<AppState>, caller: ApiCaller, Path(id): Path<String>, ApiQuery(q): ApiQuery<RepliesQuery>) -> Result<Json<TopicWithReplies>, ApiError> {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<RepliesQuery>,
+) -> Result<Json<TopicWithReplies>, ApiError> {
     let page = match q.after.as_deref() {
         None | Some("") => 1,
-        Some(p) => p.parse::<u32>().map_err(|_| AppError::invalid("after", "is not a cursor from this API"))?,
+        Some(p) => p
+            .parse::<u32>()
+            .map_err(|_| AppError::invalid("after", "is not a cursor from this API"))?,
     };
     let p = topics::show(&state.ctx, caller.viewer(), topic_id(&id)?, page).await?;
     let slug = p.topic.view.space.space.slug.clone();
@@ -289,10 +315,21 @@ pub(crate) async fn show(State(state): State<AppState>, caller: ApiCaller, Path(
     params(("id" = String, Path, description = "the topic's id")),
     responses((status = 200, body = TopicJson), (status = 403, body = crate::error::ErrorBody),
               (status = 409, body = crate::error::ErrorBody)))]
-pub(crate) async fn update(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<TopicBody>) -> Result<Json<TopicJson>, ApiError> {
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<TopicBody>,
+) -> Result<Json<TopicJson>, ApiError> {
     let tid = topic_id(&id)?;
     let topic = topics::edit(&state.ctx, &who, tid, &body.input()?).await?;
-    let found = topics::find_topic(&state.ctx, who.viewer(), tid, hearth_core::topic_rules::TopicAction::Read).await?;
+    let found = topics::find_topic(
+        &state.ctx,
+        who.viewer(),
+        tid,
+        hearth_core::topic_rules::TopicAction::Read,
+    )
+    .await?;
     Ok(Json(TopicJson::new(&topic, &found.view.space.space.slug)))
 }
 
@@ -300,7 +337,11 @@ pub(crate) async fn update(State(state): State<AppState>, ApiUser(who): ApiUser,
 #[utoipa::path(delete, path = "/api/v1/topics/{id}", tag = "topics",
     params(("id" = String, Path, description = "the topic's id")),
     responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn delete(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     topics::delete(&state.ctx, &who, topic_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -331,7 +372,11 @@ impl From<&Revision> for RevisionJson {
 #[utoipa::path(get, path = "/api/v1/topics/{id}/revisions", tag = "topics",
     params(("id" = String, Path, description = "the topic's id")),
     responses((status = 200, body = Vec<RevisionJson>), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn revisions(State(state): State<AppState>, caller: ApiCaller, Path(id): Path<String>) -> Result<Json<Vec<RevisionJson>>, ApiError> {
+pub(crate) async fn revisions(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<RevisionJson>>, ApiError> {
     let (_, revisions) = topics::revisions(&state.ctx, caller.viewer(), topic_id(&id)?).await?;
     Ok(Json(revisions.iter().map(RevisionJson::from).collect()))
 }
@@ -351,11 +396,19 @@ pub(crate) struct ReplyBody {
     params(("id" = String, Path, description = "the topic's id")),
     responses((status = 201, body = ReplyJson), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<ReplyBody>) -> Result<(StatusCode, Json<ReplyJson>), ApiError> {
+pub(crate) async fn reply(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReplyBody>,
+) -> Result<(StatusCode, Json<ReplyJson>), ApiError> {
     let parent = body
         .parent
         .as_deref()
-        .map(|p| p.parse::<ReplyId>().map_err(|_| AppError::invalid("parent", "is not a reply of this topic")))
+        .map(|p| {
+            p.parse::<ReplyId>()
+                .map_err(|_| AppError::invalid("parent", "is not a reply of this topic"))
+        })
         .transpose()?;
     let reply = replies::create(&state.ctx, &who, topic_id(&id)?, parent, &body.body).await?;
     Ok((StatusCode::CREATED, Json(ReplyJson::from(&reply))))
@@ -373,7 +426,12 @@ pub(crate) struct ReplyEditBody {
 #[utoipa::path(patch, path = "/api/v1/replies/{id}", tag = "replies", request_body = ReplyEditBody,
     params(("id" = String, Path, description = "the reply's id")),
     responses((status = 200, body = ReplyJson), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn edit_reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<ReplyEditBody>) -> Result<Json<ReplyJson>, ApiError> {
+pub(crate) async fn edit_reply(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReplyEditBody>,
+) -> Result<Json<ReplyJson>, ApiError> {
     let reply = replies::edit(&state.ctx, &who, reply_id(&id)?, &body.body).await?;
     Ok(Json(ReplyJson::from(&reply)))
 }
@@ -382,7 +440,11 @@ pub(crate) async fn edit_reply(State(state): State<AppState>, ApiUser(who): ApiU
 #[utoipa::path(delete, path = "/api/v1/replies/{id}", tag = "replies",
     params(("id" = String, Path, description = "the reply's id")),
     responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn delete_reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn delete_reply(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     replies::delete(&state.ctx, &who, reply_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -394,36 +456,60 @@ pub(crate) struct LikeCount {
     liked: bool,
 }
 
-async fn set_like(state: &AppState, who: &hearth_app::auth::Authenticated, target: ReactionTarget, on: bool) -> Result<Json<LikeCount>, ApiError> {
+async fn set_like(
+    state: &AppState,
+    who: &hearth_app::auth::Authenticated,
+    target: ReactionTarget,
+    on: bool,
+) -> Result<Json<LikeCount>, ApiError> {
     let like_count = reactions::set(&state.ctx, who, target, on).await?;
-    Ok(Json(LikeCount { like_count, liked: on }))
+    Ok(Json(LikeCount {
+        like_count,
+        liked: on,
+    }))
 }
 
 /// Likes a topic.
 #[utoipa::path(post, path = "/api/v1/topics/{id}/reactions", tag = "reactions",
     params(("id" = String, Path, description = "the topic's id")), responses((status = 200, body = LikeCount)))]
-pub(crate) async fn like_topic(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<Json<LikeCount>, ApiError> {
+pub(crate) async fn like_topic(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<LikeCount>, ApiError> {
     set_like(&state, &who, ReactionTarget::Topic(topic_id(&id)?), true).await
 }
 
 /// Takes back a like of a topic.
 #[utoipa::path(delete, path = "/api/v1/topics/{id}/reactions", tag = "reactions",
     params(("id" = String, Path, description = "the topic's id")), responses((status = 200, body = LikeCount)))]
-pub(crate) async fn unlike_topic(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<Json<LikeCount>, ApiError> {
+pub(crate) async fn unlike_topic(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<LikeCount>, ApiError> {
     set_like(&state, &who, ReactionTarget::Topic(topic_id(&id)?), false).await
 }
 
 /// Likes a reply.
 #[utoipa::path(post, path = "/api/v1/replies/{id}/reactions", tag = "reactions",
     params(("id" = String, Path, description = "the reply's id")), responses((status = 200, body = LikeCount)))]
-pub(crate) async fn like_reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<Json<LikeCount>, ApiError> {
+pub(crate) async fn like_reply(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<LikeCount>, ApiError> {
     set_like(&state, &who, ReactionTarget::Reply(reply_id(&id)?), true).await
 }
 
 /// Takes back a like of a reply.
 #[utoipa::path(delete, path = "/api/v1/replies/{id}/reactions", tag = "reactions",
     params(("id" = String, Path, description = "the reply's id")), responses((status = 200, body = LikeCount)))]
-pub(crate) async fn unlike_reply(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>) -> Result<Json<LikeCount>, ApiError> {
+pub(crate) async fn unlike_reply(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<LikeCount>, ApiError> {
     set_like(&state, &who, ReactionTarget::Reply(reply_id(&id)?), false).await
 }
 
@@ -439,8 +525,19 @@ pub(crate) struct ModerationBody {
 #[utoipa::path(post, path = "/api/v1/topics/{id}/moderation", tag = "topics", request_body = ModerationBody,
     params(("id" = String, Path, description = "the topic's id")),
     responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn moderate(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<ModerationBody>) -> Result<StatusCode, ApiError> {
-    topics::moderate(&state.ctx, &who, topic_id(&id)?, Moderation::parse(&body.action)?).await?;
+pub(crate) async fn moderate(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ModerationBody>,
+) -> Result<StatusCode, ApiError> {
+    topics::moderate(
+        &state.ctx,
+        &who,
+        topic_id(&id)?,
+        Moderation::parse(&body.action)?,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -456,11 +553,19 @@ pub(crate) struct AcceptBody {
 #[utoipa::path(post, path = "/api/v1/topics/{id}/accepted", tag = "topics", request_body = AcceptBody,
     params(("id" = String, Path, description = "the topic's id")),
     responses((status = 204), (status = 400, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn accept(State(state): State<AppState>, ApiUser(who): ApiUser, Path(id): Path<String>, ApiJson(body): ApiJson<AcceptBody>) -> Result<StatusCode, ApiError> {
+pub(crate) async fn accept(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<AcceptBody>,
+) -> Result<StatusCode, ApiError> {
     let reply = body
         .reply
         .as_deref()
-        .map(|r| r.parse::<ReplyId>().map_err(|_| AppError::invalid("reply", "is not a reply of this question")))
+        .map(|r| {
+            r.parse::<ReplyId>()
+                .map_err(|_| AppError::invalid("reply", "is not a reply of this question"))
+        })
         .transpose()?;
     topics::accept(&state.ctx, &who, topic_id(&id)?, reply).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -470,10 +575,25 @@ pub(crate) async fn accept(State(state): State<AppState>, ApiUser(who): ApiUser,
 #[utoipa::path(get, path = "/api/v1/tags/{tag}/topics", tag = "topics",
     params(("tag" = String, Path, description = "the tag"), RepliesQuery),
     responses((status = 200, body = TopicList)))]
-pub(crate) async fn tag(State(state): State<AppState>, caller: ApiCaller, Path(tag): Path<String>, ApiQuery(q): ApiQuery<RepliesQuery>) -> Result<Json<TopicList>, ApiError> {
-    let topics = topics::visible(&state.ctx, caller.viewer(), Some(&tag), None, q.after.as_deref(), 30).await?;
+pub(crate) async fn tag(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(tag): Path<String>,
+    ApiQuery(q): ApiQuery<RepliesQuery>,
+) -> Result<Json<TopicList>, ApiError> {
+    let topics = topics::visible(
+        &state.ctx,
+        caller.viewer(),
+        Some(&tag),
+        None,
+        q.after.as_deref(),
+        30,
+    )
+    .await?;
     Ok(Json(TopicList {
-        next: (topics.len() == 30).then(|| topics.last().map(topics::encode_cursor)).flatten(),
+        next: (topics.len() == 30)
+            .then(|| topics.last().map(topics::encode_cursor))
+            .flatten(),
         items: topics.iter().map(|t| TopicJson::new(t, "")).collect(),
     }))
 }

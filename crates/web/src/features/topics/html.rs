@@ -4,18 +4,18 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::topics::{self, Moderation, TopicInput, VisibleTopic};
 use hearth_app::AppError;
+use hearth_app::topics::{self, Moderation, TopicInput, VisibleTopic};
 use hearth_core::ids::{ReplyId, TopicId};
 use hearth_core::model::TopicKind;
 use hearth_core::permissions::SpaceAction;
 use hearth_store::{ReactionTarget, Revision};
 use serde::Deserialize;
 
-use super::views::{topic_url, ReplyRow, TopicRow};
+use super::views::{ReplyRow, TopicRow, topic_url};
 use crate::error::PageError;
 use crate::extract::{PageForm, SignedIn, Visitor};
-use crate::page::{render, render_with, Chrome, FormErrors};
+use crate::page::{Chrome, FormErrors, render, render_with};
 use crate::state::AppState;
 use crate::time_fmt::human;
 
@@ -75,27 +75,55 @@ pub(crate) struct KindQuery {
     kind: String,
 }
 
-pub(crate) async fn new(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(slug): Path<String>, Query(q): Query<KindQuery>) -> Result<Response, PageError> {
-    let space = hearth_app::spaces::find(&state.ctx, signed_in.who.viewer(), &slug, SpaceAction::Write).await?;
+pub(crate) async fn new(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    Query(q): Query<KindQuery>,
+) -> Result<Response, PageError> {
+    let space = hearth_app::spaces::find(
+        &state.ctx,
+        signed_in.who.viewer(),
+        &slug,
+        SpaceAction::Write,
+    )
+    .await?;
     render(&NewPage {
         chrome: Chrome::new(&state, &visitor, "New topic").await?,
         errors: FormErrors::default(),
         space_slug: slug,
         space_name: space.view.space.name.to_string(),
         form: TopicForm {
-            kind: if q.kind.is_empty() { "discussion".into() } else { q.kind },
+            kind: if q.kind.is_empty() {
+                "discussion".into()
+            } else {
+                q.kind
+            },
             ..TopicForm::default()
         },
         kinds: TopicKind::ALL,
     })
 }
 
-pub(crate) async fn create(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(slug): Path<String>, PageForm(form): PageForm<TopicForm>) -> Result<Response, PageError> {
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    PageForm(form): PageForm<TopicForm>,
+) -> Result<Response, PageError> {
     match topics::create(&state.ctx, &signed_in.who, &slug, &form.input()).await {
         Ok(topic) => Ok(Redirect::to(&topic_url(&topic)).into_response()),
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
-            let space = hearth_app::spaces::find(&state.ctx, signed_in.who.viewer(), &slug, SpaceAction::Write).await?;
+            let space = hearth_app::spaces::find(
+                &state.ctx,
+                signed_in.who.viewer(),
+                &slug,
+                SpaceAction::Write,
+            )
+            .await?;
             render_with(
                 status,
                 &NewPage {
@@ -111,8 +139,18 @@ pub(crate) async fn create(State(state): State<AppState>, signed_in: SignedIn, v
     }
 }
 
-pub(crate) async fn canonical(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
-    let found = topics::find_topic(&state.ctx, visitor.viewer(), topic_id(&id)?, hearth_core::topic_rules::TopicAction::Read).await?;
+pub(crate) async fn canonical(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let found = topics::find_topic(
+        &state.ctx,
+        visitor.viewer(),
+        topic_id(&id)?,
+        hearth_core::topic_rules::TopicAction::Read,
+    )
+    .await?;
     Ok(Redirect::to(&topic_url(&found.view.topic)).into_response())
 }
 
@@ -140,7 +178,15 @@ pub(crate) struct PageNumber {
 }
 
 /// Renders a topic page; a refused reply comes back with its text.
-pub(crate) async fn page(state: &AppState, visitor: &Visitor, id: TopicId, page: u32, status: StatusCode, errors: FormErrors, draft_reply: String) -> Result<Response, PageError> {
+pub(crate) async fn page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: TopicId,
+    page: u32,
+    status: StatusCode,
+    errors: FormErrors,
+    draft_reply: String,
+) -> Result<Response, PageError> {
     let p = topics::show(&state.ctx, visitor.viewer(), id, page).await?;
     let me = visitor.who.as_ref().map(|w| w.user.id);
     let topic = &p.topic.view.topic;
@@ -154,8 +200,15 @@ pub(crate) async fn page(state: &AppState, visitor: &Visitor, id: TopicId, page:
             when: human(topic.created_at),
             body_html: topic.body_html.clone(),
             unpublished: topic.unpublished(state.ctx.now()),
-            replies: p.replies.iter().map(|r| ReplyRow::new(r, me, accepted_id)).collect(),
-            accepted: p.accepted.as_ref().map(|r| ReplyRow::new(r, me, accepted_id)),
+            replies: p
+                .replies
+                .iter()
+                .map(|r| ReplyRow::new(r, me, accepted_id))
+                .collect(),
+            accepted: p
+                .accepted
+                .as_ref()
+                .map(|r| ReplyRow::new(r, me, accepted_id)),
             page: p.page,
             pages: p.pages,
             draft_reply,
@@ -164,9 +217,23 @@ pub(crate) async fn page(state: &AppState, visitor: &Visitor, id: TopicId, page:
     )
 }
 
-pub(crate) async fn show(State(state): State<AppState>, visitor: Visitor, Path((id, _slug)): Path<(String, String)>, Query(q): Query<PageNumber>) -> Result<Response, PageError> {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, _slug)): Path<(String, String)>,
+    Query(q): Query<PageNumber>,
+) -> Result<Response, PageError> {
     let id = topic_id(&id)?;
-    page(&state, &visitor, id, q.page.unwrap_or(1), StatusCode::OK, FormErrors::default(), String::new()).await
+    page(
+        &state,
+        &visitor,
+        id,
+        q.page.unwrap_or(1),
+        StatusCode::OK,
+        FormErrors::default(),
+        String::new(),
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -181,8 +248,19 @@ struct EditPage {
     is_draft: bool,
 }
 
-pub(crate) async fn edit_form(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
-    let found = topics::find_topic(&state.ctx, signed_in.who.viewer(), topic_id(&id)?, hearth_core::topic_rules::TopicAction::Edit).await?;
+pub(crate) async fn edit_form(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let found = topics::find_topic(
+        &state.ctx,
+        signed_in.who.viewer(),
+        topic_id(&id)?,
+        hearth_core::topic_rules::TopicAction::Edit,
+    )
+    .await?;
     let t = &found.view.topic;
     render(&EditPage {
         chrome: Chrome::new(&state, &visitor, format!("Edit {}", t.title.as_str())).await?,
@@ -195,14 +273,25 @@ pub(crate) async fn edit_form(State(state): State<AppState>, signed_in: SignedIn
             kind: t.kind.to_string(),
             title: t.title.as_str().to_owned(),
             body: t.body_md.clone(),
-            tags: t.tags.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "),
+            tags: t
+                .tags
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
             draft: t.draft.then(|| "on".into()),
             base_version: Some(t.version),
         },
     })
 }
 
-pub(crate) async fn edit(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(id): Path<String>, PageForm(form): PageForm<TopicForm>) -> Result<Response, PageError> {
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<TopicForm>,
+) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
     let mut input = form.input();
     input.kind = None;
@@ -210,7 +299,13 @@ pub(crate) async fn edit(State(state): State<AppState>, signed_in: SignedIn, vis
         Ok(topic) => Ok(Redirect::to(&topic_url(&topic)).into_response()),
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
-            let found = topics::find_topic(&state.ctx, signed_in.who.viewer(), tid, hearth_core::topic_rules::TopicAction::Edit).await?;
+            let found = topics::find_topic(
+                &state.ctx,
+                signed_in.who.viewer(),
+                tid,
+                hearth_core::topic_rules::TopicAction::Edit,
+            )
+            .await?;
             let t = &found.view.topic;
             render_with(
                 status,
@@ -259,8 +354,13 @@ fn revision_rows(revisions: Vec<Revision>) -> Vec<RevisionRow> {
         .collect()
 }
 
-pub(crate) async fn history(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
-    let (found, revisions) = topics::revisions(&state.ctx, visitor.viewer(), topic_id(&id)?).await?;
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (found, revisions) =
+        topics::revisions(&state.ctx, visitor.viewer(), topic_id(&id)?).await?;
     let t = &found.view.topic;
     render(&HistoryPage {
         chrome: Chrome::new(&state, &visitor, format!("History of {}", t.title.as_str())).await?,
@@ -276,15 +376,36 @@ pub(crate) struct ActionForm {
     action: String,
 }
 
-pub(crate) async fn moderate(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>, PageForm(form): PageForm<ActionForm>) -> Result<Response, PageError> {
+pub(crate) async fn moderate(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ActionForm>,
+) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
-    topics::moderate(&state.ctx, &signed_in.who, tid, Moderation::parse(&form.action)?).await?;
+    topics::moderate(
+        &state.ctx,
+        &signed_in.who,
+        tid,
+        Moderation::parse(&form.action)?,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/t/{tid}")).into_response())
 }
 
-pub(crate) async fn delete(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
-    let found = topics::find_topic(&state.ctx, signed_in.who.viewer(), tid, hearth_core::topic_rules::TopicAction::Delete).await?;
+    let found = topics::find_topic(
+        &state.ctx,
+        signed_in.who.viewer(),
+        tid,
+        hearth_core::topic_rules::TopicAction::Delete,
+    )
+    .await?;
     topics::delete(&state.ctx, &signed_in.who, tid).await?;
     Ok(Redirect::to(&format!("/s/{}", found.view.space.space.slug)).into_response())
 }
@@ -295,7 +416,12 @@ pub(crate) struct AcceptForm {
     reply: String,
 }
 
-pub(crate) async fn accept(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>, PageForm(form): PageForm<AcceptForm>) -> Result<Response, PageError> {
+pub(crate) async fn accept(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<AcceptForm>,
+) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
     let reply = match form.reply.as_str() {
         "" => None,
@@ -311,9 +437,20 @@ pub(crate) struct LikeForm {
     pub on: String,
 }
 
-pub(crate) async fn like(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>, PageForm(form): PageForm<LikeForm>) -> Result<Response, PageError> {
+pub(crate) async fn like(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<LikeForm>,
+) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
-    hearth_app::reactions::set(&state.ctx, &signed_in.who, ReactionTarget::Topic(tid), form.on == "1").await?;
+    hearth_app::reactions::set(
+        &state.ctx,
+        &signed_in.who,
+        ReactionTarget::Topic(tid),
+        form.on == "1",
+    )
+    .await?;
     Ok(Redirect::to(&format!("/t/{tid}")).into_response())
 }
 
@@ -332,10 +469,25 @@ pub(crate) struct AfterQuery {
     after: Option<String>,
 }
 
-pub(crate) async fn tag(State(state): State<AppState>, visitor: Visitor, Path(tag): Path<String>, Query(q): Query<AfterQuery>) -> Result<Response, PageError> {
-    let topics = topics::visible(&state.ctx, visitor.viewer(), Some(&tag), None, q.after.as_deref(), 30).await?;
+pub(crate) async fn tag(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(tag): Path<String>,
+    Query(q): Query<AfterQuery>,
+) -> Result<Response, PageError> {
+    let topics = topics::visible(
+        &state.ctx,
+        visitor.viewer(),
+        Some(&tag),
+        None,
+        q.after.as_deref(),
+        30,
+    )
+    .await?;
     let now = state.ctx.now();
-    let next = (topics.len() == 30).then(|| topics.last().map(topics::encode_cursor)).flatten();
+    let next = (topics.len() == 30)
+        .then(|| topics.last().map(topics::encode_cursor))
+        .flatten();
     render(&TagPage {
         chrome: Chrome::new(&state, &visitor, format!("#{tag}")).await?,
         topics: topics.iter().map(|t| TopicRow::new(t, now)).collect(),

@@ -5,8 +5,8 @@ pub(crate) mod html;
 pub(crate) mod reply_html;
 pub(crate) mod views;
 
-use axum::routing::{get, post};
 use axum::Router;
+use axum::routing::{get, post};
 
 use crate::state::AppState;
 
@@ -24,7 +24,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/t/{id}/like", post(html::like))
         .route("/t/{id}/replies", post(reply_html::create))
         .route("/r/{id}", get(reply_html::permalink))
-        .route("/r/{id}/edit", get(reply_html::edit_form).post(reply_html::edit))
+        .route(
+            "/r/{id}/edit",
+            get(reply_html::edit_form).post(reply_html::edit),
+        )
         .route("/r/{id}/delete", post(reply_html::delete))
         .route("/r/{id}/restore", post(reply_html::restore))
         .route("/r/{id}/like", post(reply_html::like))

@@ -4,16 +4,16 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{replies, AppError};
+use hearth_app::{AppError, replies};
 use hearth_core::ids::ReplyId;
 use hearth_store::ReactionTarget;
 use serde::Deserialize;
 
-use super::html::{page, topic_id, LikeForm};
+use super::html::{LikeForm, page, topic_id};
 use super::views::topic_url;
 use crate::error::PageError;
 use crate::extract::{PageForm, SignedIn, Visitor};
-use crate::page::{render, render_with, Chrome, FormErrors};
+use crate::page::{Chrome, FormErrors, render, render_with};
 use crate::state::AppState;
 
 fn reply_id(s: &str) -> Result<ReplyId, PageError> {
@@ -28,11 +28,20 @@ pub(crate) struct ReplyForm {
     parent: String,
 }
 
-pub(crate) async fn create(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(id): Path<String>, PageForm(form): PageForm<ReplyForm>) -> Result<Response, PageError> {
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ReplyForm>,
+) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
     let parent = match form.parent.as_str() {
         "" => None,
-        p => Some(p.parse::<ReplyId>().map_err(|_| AppError::invalid("parent", "is not a reply"))?),
+        p => Some(
+            p.parse::<ReplyId>()
+                .map_err(|_| AppError::invalid("parent", "is not a reply"))?,
+        ),
     };
     match replies::create(&state.ctx, &signed_in.who, tid, parent, &form.body).await {
         Ok(reply) => Ok(Redirect::to(&format!("/r/{}", reply.id)).into_response()),
@@ -44,11 +53,19 @@ pub(crate) async fn create(State(state): State<AppState>, signed_in: SignedIn, v
 }
 
 /// `/r/{id}`: the page of the topic that holds the reply, at the reply.
-pub(crate) async fn permalink(State(state): State<AppState>, visitor: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
+pub(crate) async fn permalink(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let rid = reply_id(&id)?;
     let (topic, page) = replies::locate(&state.ctx, visitor.viewer(), rid).await?;
     let url = topic_url(&topic.view.topic);
-    let query = if page > 1 { format!("?page={page}") } else { String::new() };
+    let query = if page > 1 {
+        format!("?page={page}")
+    } else {
+        String::new()
+    };
     Ok(Redirect::to(&format!("{url}{query}#r-{rid}")).into_response())
 }
 
@@ -61,11 +78,18 @@ struct EditReplyPage {
     body: String,
 }
 
-pub(crate) async fn edit_form(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(id): Path<String>) -> Result<Response, PageError> {
+pub(crate) async fn edit_form(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let rid = reply_id(&id)?;
     let (reply, _) = replies::find_reply(&state.ctx, signed_in.who.viewer(), rid).await?;
     if reply.author.id != signed_in.who.user.id {
-        return Err(PageError(AppError::Forbidden("only its author may edit a reply".into())));
+        return Err(PageError(AppError::Forbidden(
+            "only its author may edit a reply".into(),
+        )));
     }
     render(&EditReplyPage {
         chrome: Chrome::new(&state, &visitor, "Edit reply").await?,
@@ -75,14 +99,24 @@ pub(crate) async fn edit_form(State(state): State<AppState>, signed_in: SignedIn
     })
 }
 
-pub(crate) async fn edit(State(state): State<AppState>, signed_in: SignedIn, visitor: Visitor, Path(id): Path<String>, PageForm(form): PageForm<ReplyForm>) -> Result<Response, PageError> {
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<ReplyForm>,
+) -> Result<Response, PageError> {
     let rid = reply_id(&id)?;
     match replies::edit(&state.ctx, &signed_in.who, rid, &form.body).await {
         Ok(_) => Ok(Redirect::to(&format!("/r/{rid}")).into_response()),
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
             render_with(
-                if status == StatusCode::OK { StatusCode::BAD_REQUEST } else { status },
+                if status == StatusCode::OK {
+                    StatusCode::BAD_REQUEST
+                } else {
+                    status
+                },
                 &EditReplyPage {
                     chrome: Chrome::new(&state, &visitor, "Edit reply").await?,
                     errors,
@@ -94,20 +128,39 @@ pub(crate) async fn edit(State(state): State<AppState>, signed_in: SignedIn, vis
     }
 }
 
-pub(crate) async fn delete(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let rid = reply_id(&id)?;
     replies::delete(&state.ctx, &signed_in.who, rid).await?;
     Ok(Redirect::to(&format!("/r/{rid}")).into_response())
 }
 
-pub(crate) async fn restore(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
+pub(crate) async fn restore(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let rid = reply_id(&id)?;
     replies::restore(&state.ctx, &signed_in.who, rid).await?;
     Ok(Redirect::to(&format!("/r/{rid}")).into_response())
 }
 
-pub(crate) async fn like(State(state): State<AppState>, signed_in: SignedIn, Path(id): Path<String>, PageForm(form): PageForm<LikeForm>) -> Result<Response, PageError> {
+pub(crate) async fn like(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<LikeForm>,
+) -> Result<Response, PageError> {
     let rid = reply_id(&id)?;
-    hearth_app::reactions::set(&state.ctx, &signed_in.who, ReactionTarget::Reply(rid), form.on == "1").await?;
+    hearth_app::reactions::set(
+        &state.ctx,
+        &signed_in.who,
+        ReactionTarget::Reply(rid),
+        form.on == "1",
+    )
+    .await?;
     Ok(Redirect::to(&format!("/r/{rid}")).into_response())
 }

@@ -27,7 +27,11 @@ pub(crate) struct TopicRow {
 
 /// A topic's page address.
 pub(crate) fn topic_url(t: &Topic) -> String {
-    format!("/t/{}/{}", t.id, hearth_core::content::slugify(t.title.as_str()))
+    format!(
+        "/t/{}/{}",
+        t.id,
+        hearth_core::content::slugify(t.title.as_str())
+    )
 }
 
 impl TopicRow {
@@ -68,7 +72,11 @@ pub(crate) struct ReplyRow {
 }
 
 impl ReplyRow {
-    pub(crate) fn new(r: &Reply, me: Option<hearth_core::ids::UserId>, accepted: Option<hearth_core::ids::ReplyId>) -> Self {
+    pub(crate) fn new(
+        r: &Reply,
+        me: Option<hearth_core::ids::UserId>,
+        accepted: Option<hearth_core::ids::ReplyId>,
+    ) -> Self {
         Self {
             id: r.id.to_string(),
             author: r.author.display_name.to_string(),
