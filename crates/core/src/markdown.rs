@@ -89,10 +89,10 @@ pub fn mentions(markdown: &str) -> Vec<Username> {
             Event::End(TagEnd::Link | TagEnd::CodeBlock) => depth = depth.saturating_sub(1),
             Event::Text(text) if depth == 0 => {
                 for (s, e) in mention_spans(&text) {
-                    if let Ok(u) = Username::parse(&text[s + 1..e]) {
-                        if !seen.contains(&u) {
-                            seen.push(u);
-                        }
+                    if let Ok(u) = Username::parse(&text[s + 1..e])
+                        && !seen.contains(&u)
+                    {
+                        seen.push(u);
                     }
                 }
             }
