@@ -18,11 +18,13 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .url_relative(ammonia::UrlRelative::PassThrough)
         .add_tags(["input"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // Task-list boxes only: every input becomes a disabled checkbox.
+        .add_tag_attributes("input", ["checked"])
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
         .add_tag_attributes("code", ["class"])
         .add_allowed_classes("a", ["mention"])
         .attribute_filter(|element, attribute, value| match (element, attribute) {
-            ("input", "type") => (value == "checkbox").then_some(value.into()),
             ("code", "class") => {
                 let ok = value.strip_prefix("language-").is_some_and(|lang| {
                     !lang.is_empty()
@@ -33,6 +35,9 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 });
                 ok.then_some(value.into())
             }
+            // Browsers ignore control characters in some places of a URL and
+            // not others; a URL that holds any is refused outright.
+            (_, "href" | "src") if value.chars().any(char::is_control) => None,
             _ => Some(value.into()),
         });
     b

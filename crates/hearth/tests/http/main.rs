@@ -13,3 +13,4 @@ mod security;
 mod sessions;
 mod spaces;
 mod topics;
+mod xss;

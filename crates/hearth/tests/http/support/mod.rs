@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod markup;
 pub mod postgres;
 
 pub use app::{Backend, TestApp, spawn_app};
