@@ -532,3 +532,64 @@ pub async fn accept(
         other => Ok(other?),
     }
 }
+
+/// Two versions of a topic and the line diff between their bodies.
+#[derive(Debug, Clone)]
+pub struct VersionDiff {
+    /// The topic.
+    pub topic: VisibleTopic,
+    /// The older version.
+    pub from: Revision,
+    /// The newer version.
+    pub to: Revision,
+    /// The body's lines, marked.
+    pub lines: Vec<hearth_core::diff::LineChange>,
+}
+
+/// The difference between two versions of a topic, for those who may see its history.
+pub async fn diff(
+    ctx: &Ctx,
+    viewer: Viewer,
+    id: TopicId,
+    from: i64,
+    to: i64,
+) -> Result<VersionDiff> {
+    let (topic, revisions) = revisions(ctx, viewer, id).await?;
+    let pick = |v: i64, field: &str| {
+        revisions
+            .iter()
+            .find(|r| r.version == v)
+            .cloned()
+            .ok_or_else(|| AppError::invalid(field, "is not a version of this topic"))
+    };
+    let (from, to) = (pick(from, "from")?, pick(to, "to")?);
+    let lines = hearth_core::diff::line_diff(&from.body_md, &to.body_md);
+    Ok(VersionDiff {
+        topic,
+        from,
+        to,
+        lines,
+    })
+}
+
+/// Brings back an older version's title and text as a new version; the
+/// versions in between stay in the history.
+pub async fn restore_version(
+    ctx: &Ctx,
+    who: &Authenticated,
+    id: TopicId,
+    version: i64,
+) -> Result<Topic> {
+    let (found, revisions) = revisions(ctx, who.viewer(), id).await?;
+    let old = revisions
+        .into_iter()
+        .find(|r| r.version == version)
+        .ok_or_else(|| AppError::invalid("version", "is not a version of this topic"))?;
+    let input = TopicInput {
+        title: old.title,
+        body: Some(old.body_md),
+        base_version: Some(found.view.topic.version),
+        ..TopicInput::default()
+    };
+    edit(ctx, who, id, &input).await
+}

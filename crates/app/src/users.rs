@@ -181,6 +181,8 @@ pub struct Profile {
     pub user: User,
     /// Its spaces that the viewer may know of.
     pub spaces: Vec<SpaceView>,
+    /// Its latest published topics in spaces the viewer may read.
+    pub recent: Vec<hearth_store::Topic>,
 }
 
 /// The profile of `username` as `viewer` may see it. Guests see profiles
@@ -200,5 +202,10 @@ pub async fn profile(ctx: &Ctx, viewer: Viewer, username: &str) -> Result<Profil
         .store
         .spaces_of_member(user.id, viewer, Page::first(100))
         .await?;
-    Ok(Profile { user, spaces })
+    let recent = crate::topics::visible(ctx, viewer, None, Some(user.id), None, 20).await?;
+    Ok(Profile {
+        user,
+        spaces,
+        recent,
+    })
 }

@@ -3,6 +3,7 @@
 //! Nothing here does I/O or reads the clock; times and ids are passed in.
 
 pub mod content;
+pub mod diff;
 pub mod error;
 pub mod ids;
 pub mod markdown;

@@ -16,12 +16,13 @@ pub(crate) fn topic_columns() -> String {
          t.accepted_reply_id, t.draft, t.publish_at, t.version, t.reply_count, t.like_count,
          t.created_at, t.updated_at, t.last_activity_at,
          (SELECT string_agg(tag, ',' ORDER BY tag) FROM topic_tags WHERE topic_id = t.id),
+         (SELECT sp.slug FROM spaces sp WHERE sp.id = t.space_id),
          {USER_COLUMNS}"
     )
 }
 
 /// How many columns [`topic_columns`] has.
-pub(crate) const TOPIC_WIDTH: usize = 25;
+pub(crate) const TOPIC_WIDTH: usize = 26;
 
 pub(crate) fn topic(row: &Row) -> SqlResult<Topic> {
     let tags: Option<String> = row.try_get(17)?;
@@ -50,7 +51,8 @@ pub(crate) fn topic(row: &Row) -> SqlResult<Topic> {
                     .collect()
             })
             .unwrap_or_default(),
-        author: rows::user(row, 18)?,
+        space_slug: row.try_get(18)?,
+        author: rows::user(row, 19)?,
     })
 }
 

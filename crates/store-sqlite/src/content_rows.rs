@@ -20,12 +20,13 @@ pub(crate) fn topic_columns() -> String {
          t.accepted_reply_id, t.draft, t.publish_at, t.version, t.reply_count, t.like_count,
          t.created_at, t.updated_at, t.last_activity_at,
          (SELECT group_concat(tag, ',') FROM (SELECT tag FROM topic_tags WHERE topic_id = t.id ORDER BY tag)),
+         (SELECT sp.slug FROM spaces sp WHERE sp.id = t.space_id),
          {USER_COLUMNS}"
     )
 }
 
 /// How many columns [`topic_columns`] has.
-pub(crate) const TOPIC_WIDTH: usize = 25;
+pub(crate) const TOPIC_WIDTH: usize = 26;
 
 pub(crate) fn topic(row: &Row<'_>) -> rusqlite::Result<Topic> {
     let tags: Option<String> = row.get(17)?;
@@ -54,7 +55,8 @@ pub(crate) fn topic(row: &Row<'_>) -> rusqlite::Result<Topic> {
                     .collect()
             })
             .unwrap_or_default(),
-        author: rows::user(row, 18)?,
+        space_slug: row.get(18)?,
+        author: rows::user(row, 19)?,
     })
 }
 

@@ -14,6 +14,8 @@ pub struct Topic {
     pub id: TopicId,
     /// The space it lives in.
     pub space_id: SpaceId,
+    /// That space's slug.
+    pub space_slug: String,
     /// Who wrote it.
     pub author: User,
     /// Discussion, question, post or document.

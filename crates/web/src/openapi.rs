@@ -51,6 +51,7 @@ impl Modify for BearerAuth {
         topics::api::moderate,
         topics::api::accept,
         topics::api::tag,
+        topics::api::reply_revisions,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

@@ -598,3 +598,90 @@ async fn private_content_stays_private_in_pages_lists_and_tags(backend: Backend)
     assert!(!html.contains("Merger"));
 }
 both!(private_content_stays_private_in_pages_lists_and_tags);
+
+async fn a_document_shows_a_diff_and_restores_an_old_version(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "vera", &["walt"], "docs", "public").await;
+    let doc = topic(
+        &apis[0],
+        "docs",
+        json!({"kind": "document", "title": "Plan", "body": "alpha\nbeta\ngamma\n"}),
+    )
+    .await;
+    let id = doc["id"].as_str().unwrap();
+    let (status, _) = apis[1]
+        .patch(
+            &format!("/api/v1/topics/{id}"),
+            json!({"body": "alpha\nBETA\ngamma\ndelta\n", "base_version": 1}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let walt = app.signed_in("walt").await;
+    let (status, html) = walt.page(&format!("/t/{id}/diff?from=1&to=2")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<del>- beta</del>")
+            && html.contains("<ins>+ BETA</ins>")
+            && html.contains("<ins>+ delta</ins>"),
+        "{html}"
+    );
+    assert_eq!(walt.page(&format!("/t/{id}/diff?from=1&to=9")).await.0, 400);
+
+    let resp = walt
+        .submit(
+            &format!("/t/{id}/history"),
+            &format!("/t/{id}/restore"),
+            &[("version", "1")],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let (_, now) = apis[0].get(&format!("/api/v1/topics/{id}")).await;
+    assert_eq!(now["version"], 3, "restoring makes a new version");
+    assert_eq!(now["body"], "alpha\nbeta\ngamma\n");
+    let (_, history) = apis[0].get(&format!("/api/v1/topics/{id}/revisions")).await;
+    assert_eq!(
+        history.as_array().unwrap().len(),
+        3,
+        "nothing in between is lost"
+    );
+}
+both!(a_document_shows_a_diff_and_restores_an_old_version);
+
+async fn a_profile_shows_recent_topics_the_viewer_may_read(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let open = team(&app, "xia", &[], "plaza", "public").await;
+    topic(
+        &open[0],
+        "plaza",
+        json!({"title": "Hello plaza", "body": "hi"}),
+    )
+    .await;
+    let (status, _) = open[0]
+        .post(
+            "/api/v1/spaces",
+            json!({"slug": "den", "name": "Den", "visibility": "secret"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    topic(
+        &open[0],
+        "den",
+        json!({"title": "Secret den plans", "body": "hush"}),
+    )
+    .await;
+    app.create_user("yan", false).await;
+    let yan = app.api(&app.token("yan").await);
+    let (_, profile) = yan.get("/api/v1/users/xia").await;
+    let titles: Vec<&str> = profile["recent_topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Hello plaza"]);
+    let b = app.signed_in("yan").await;
+    let (_, html) = b.page("/u/xia").await;
+    assert!(html.contains("Hello plaza") && !html.contains("Secret den"));
+}
+both!(a_profile_shows_recent_topics_the_viewer_may_read);

@@ -57,11 +57,11 @@ pub(crate) struct TopicJson {
     url: String,
 }
 
-impl TopicJson {
-    fn new(t: &Topic, space_slug: &str) -> Self {
+impl From<&Topic> for TopicJson {
+    fn from(t: &Topic) -> Self {
         Self {
             id: t.id.to_string(),
-            space: space_slug.to_owned(),
+            space: t.space_slug.clone(),
             kind: t.kind.to_string(),
             title: t.title.as_str().to_owned(),
             body: t.body_md.clone(),
@@ -172,15 +172,12 @@ pub(crate) async fn list(
         after: q.after,
         limit: Some(limit),
     };
-    let (space, topics) = topics::list(&state.ctx, caller.viewer(), &slug, &input).await?;
+    let (_, topics) = topics::list(&state.ctx, caller.viewer(), &slug, &input).await?;
     Ok(Json(TopicList {
         next: (topics.len() == limit as usize)
             .then(|| topics.last().map(topics::encode_cursor))
             .flatten(),
-        items: topics
-            .iter()
-            .map(|t| TopicJson::new(t, &space.view.space.slug))
-            .collect(),
+        items: topics.iter().map(TopicJson::from).collect(),
     }))
 }
 
@@ -256,7 +253,7 @@ pub(crate) async fn create(
     ApiJson(body): ApiJson<TopicBody>,
 ) -> Result<(StatusCode, Json<TopicJson>), ApiError> {
     let topic = topics::create(&state.ctx, &who, &slug, &body.input()?).await?;
-    Ok((StatusCode::CREATED, Json(TopicJson::new(&topic, &slug))))
+    Ok((StatusCode::CREATED, Json(TopicJson::from(&topic))))
 }
 
 /// A topic with a page of its replies.
@@ -300,9 +297,8 @@ pub(crate) async fn show(
             .map_err(|_| AppError::invalid("after", "is not a cursor from this API"))?,
     };
     let p = topics::show(&state.ctx, caller.viewer(), topic_id(&id)?, page).await?;
-    let slug = p.topic.view.space.space.slug.clone();
     Ok(Json(TopicWithReplies {
-        topic: TopicJson::new(&p.topic.view.topic, &slug),
+        topic: TopicJson::from(&p.topic.view.topic),
         replies: ReplyList {
             items: p.replies.iter().map(ReplyJson::from).collect(),
             next: (p.page < p.pages && p.page == page).then(|| (p.page + 1).to_string()),
@@ -323,14 +319,7 @@ pub(crate) async fn update(
 ) -> Result<Json<TopicJson>, ApiError> {
     let tid = topic_id(&id)?;
     let topic = topics::edit(&state.ctx, &who, tid, &body.input()?).await?;
-    let found = topics::find_topic(
-        &state.ctx,
-        who.viewer(),
-        tid,
-        hearth_core::topic_rules::TopicAction::Read,
-    )
-    .await?;
-    Ok(Json(TopicJson::new(&topic, &found.view.space.space.slug)))
+    Ok(Json(TopicJson::from(&topic)))
 }
 
 /// Deletes a topic (moderators can restore it).
@@ -594,6 +583,19 @@ pub(crate) async fn tag(
         next: (topics.len() == 30)
             .then(|| topics.last().map(topics::encode_cursor))
             .flatten(),
-        items: topics.iter().map(|t| TopicJson::new(t, "")).collect(),
+        items: topics.iter().map(TopicJson::from).collect(),
     }))
+}
+
+/// The versions of a reply, newest first (its author and moderators).
+#[utoipa::path(get, path = "/api/v1/replies/{id}/revisions", tag = "replies",
+    params(("id" = String, Path, description = "the reply's id")),
+    responses((status = 200, body = Vec<RevisionJson>), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn reply_revisions(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<RevisionJson>>, ApiError> {
+    let (_, revisions) = replies::revisions(&state.ctx, caller.viewer(), reply_id(&id)?).await?;
+    Ok(Json(revisions.iter().map(RevisionJson::from).collect()))
 }

@@ -9,10 +9,10 @@ use hearth_app::topics::{self, Moderation, TopicInput, VisibleTopic};
 use hearth_core::ids::{ReplyId, TopicId};
 use hearth_core::model::TopicKind;
 use hearth_core::permissions::SpaceAction;
-use hearth_store::{ReactionTarget, Revision};
+use hearth_store::ReactionTarget;
 use serde::Deserialize;
 
-use super::views::{ReplyRow, TopicRow, topic_url};
+use super::views::{ReplyRow, RevisionRow, TopicRow, revision_rows, topic_url};
 use crate::error::PageError;
 use crate::extract::{PageForm, SignedIn, Visitor};
 use crate::page::{Chrome, FormErrors, render, render_with};
@@ -324,34 +324,15 @@ pub(crate) async fn edit(
     }
 }
 
-struct RevisionRow {
-    version: i64,
-    author: String,
-    when: String,
-    title: String,
-    body_md: String,
-}
-
 #[derive(Template)]
 #[template(path = "topics/history.html")]
 struct HistoryPage {
     chrome: Chrome,
+    id: String,
     url: String,
     title: String,
+    can_restore: bool,
     revisions: Vec<RevisionRow>,
-}
-
-fn revision_rows(revisions: Vec<Revision>) -> Vec<RevisionRow> {
-    revisions
-        .into_iter()
-        .map(|r| RevisionRow {
-            version: r.version,
-            author: r.author.display_name.to_string(),
-            when: human(r.created_at),
-            title: r.title.unwrap_or_default(),
-            body_md: r.body_md,
-        })
-        .collect()
 }
 
 pub(crate) async fn history(
@@ -364,6 +345,8 @@ pub(crate) async fn history(
     let t = &found.view.topic;
     render(&HistoryPage {
         chrome: Chrome::new(&state, &visitor, format!("History of {}", t.title.as_str())).await?,
+        id,
+        can_restore: found.can.edit,
         url: topic_url(t),
         title: t.title.as_str().to_owned(),
         revisions: revision_rows(revisions),
@@ -494,4 +477,76 @@ pub(crate) async fn tag(
         tag,
         next,
     })
+}
+
+#[derive(Template)]
+#[template(path = "topics/diff.html")]
+struct DiffPage {
+    chrome: Chrome,
+    id: String,
+    url: String,
+    title: String,
+    from: i64,
+    to: i64,
+    lines: Vec<(char, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DiffQuery {
+    #[serde(default)]
+    from: i64,
+    #[serde(default)]
+    to: i64,
+}
+
+pub(crate) async fn diff(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> Result<Response, PageError> {
+    use hearth_core::diff::LineChange;
+    let d = topics::diff(
+        &state.ctx,
+        visitor.viewer(),
+        topic_id(&id)?,
+        q.from.min(q.to),
+        q.from.max(q.to),
+    )
+    .await?;
+    let t = &d.topic.view.topic;
+    render(&DiffPage {
+        chrome: Chrome::new(&state, &visitor, format!("Changes to {}", t.title.as_str())).await?,
+        url: topic_url(t),
+        title: t.title.as_str().to_owned(),
+        id,
+        from: d.from.version,
+        to: d.to.version,
+        lines: d
+            .lines
+            .into_iter()
+            .map(|l| match l {
+                LineChange::Same(s) => (' ', s),
+                LineChange::Added(s) => ('+', s),
+                LineChange::Removed(s) => ('-', s),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct RestoreForm {
+    #[serde(default)]
+    version: i64,
+}
+
+pub(crate) async fn restore(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    PageForm(form): PageForm<RestoreForm>,
+) -> Result<Response, PageError> {
+    let topic =
+        topics::restore_version(&state.ctx, &signed_in.who, topic_id(&id)?, form.version).await?;
+    Ok(Redirect::to(&topic_url(&topic)).into_response())
 }

@@ -18,6 +18,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/t/{id}/{slug}", get(html::show))
         .route("/t/{id}/edit", get(html::edit_form).post(html::edit))
         .route("/t/{id}/history", get(html::history))
+        .route("/t/{id}/diff", get(html::diff))
+        .route("/t/{id}/restore", post(html::restore))
         .route("/t/{id}/moderate", post(html::moderate))
         .route("/t/{id}/delete", post(html::delete))
         .route("/t/{id}/accept", post(html::accept))
@@ -30,6 +32,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/r/{id}/delete", post(reply_html::delete))
         .route("/r/{id}/restore", post(reply_html::restore))
+        .route("/r/{id}/history", get(reply_html::history))
         .route("/r/{id}/like", post(reply_html::like))
         .route("/tags/{tag}", get(html::tag))
         .route(
@@ -57,4 +60,5 @@ pub(crate) fn router() -> Router<AppState> {
             post(api::like_reply).delete(api::unlike_reply),
         )
         .route("/api/v1/tags/{tag}/topics", get(api::tag))
+        .route("/api/v1/replies/{id}/revisions", get(api::reply_revisions))
 }

@@ -164,3 +164,24 @@ pub(crate) async fn like(
     .await?;
     Ok(Redirect::to(&format!("/r/{rid}")).into_response())
 }
+
+#[derive(Template)]
+#[template(path = "topics/reply_history.html")]
+struct ReplyHistoryPage {
+    chrome: Chrome,
+    id: String,
+    revisions: Vec<super::views::RevisionRow>,
+}
+
+pub(crate) async fn history(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let (_, revisions) = replies::revisions(&state.ctx, visitor.viewer(), reply_id(&id)?).await?;
+    render(&ReplyHistoryPage {
+        chrome: Chrome::new(&state, &visitor, "Reply history").await?,
+        id,
+        revisions: super::views::revision_rows(revisions),
+    })
+}

@@ -93,3 +93,26 @@ impl ReplyRow {
         }
     }
 }
+
+/// One version in a history.
+pub(crate) struct RevisionRow {
+    pub version: i64,
+    pub author: String,
+    pub when: String,
+    pub title: String,
+    pub body_md: String,
+}
+
+/// Versions shaped for a history page.
+pub(crate) fn revision_rows(revisions: Vec<hearth_store::Revision>) -> Vec<RevisionRow> {
+    revisions
+        .into_iter()
+        .map(|r| RevisionRow {
+            version: r.version,
+            author: r.author.display_name.to_string(),
+            when: human(r.created_at),
+            title: r.title.unwrap_or_default(),
+            body_md: r.body_md,
+        })
+        .collect()
+}

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::error::ApiError;
 use crate::extract::ApiCaller;
 use crate::features::spaces::api::SpaceJson;
+use crate::features::topics::api::TopicJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 
@@ -52,6 +53,8 @@ pub(crate) struct ProfileJson {
     user: UserJson,
     /// Their community spaces visible to the caller.
     spaces: Vec<SpaceJson>,
+    /// Their latest published topics in spaces the caller may read.
+    recent_topics: Vec<TopicJson>,
 }
 
 /// A user's profile.
@@ -67,5 +70,6 @@ pub(crate) async fn show(
     Ok(Json(ProfileJson {
         user: UserJson::from(&p.user),
         spaces: p.spaces.iter().map(SpaceJson::from).collect(),
+        recent_topics: p.recent.iter().map(TopicJson::from).collect(),
     }))
 }

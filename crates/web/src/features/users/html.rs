@@ -18,6 +18,7 @@ struct ProfilePage {
     user: User,
     joined: String,
     spaces: Vec<SpaceView>,
+    topics: Vec<crate::features::topics::views::TopicRow>,
 }
 
 pub(crate) async fn show(
@@ -29,6 +30,11 @@ pub(crate) async fn show(
     render(&ProfilePage {
         chrome: Chrome::new(&state, &visitor, p.user.display_name.to_string()).await?,
         joined: human(p.user.created_at),
+        topics: p
+            .recent
+            .iter()
+            .map(|t| crate::features::topics::views::TopicRow::new(t, state.ctx.now()))
+            .collect(),
         user: p.user,
         spaces: p.spaces,
     })
