@@ -68,6 +68,8 @@ pub struct AppConfig {
     pub signin_window_ms: i64,
     /// Cheap password hashing, for tests only.
     pub weak_password_hashing: bool,
+    /// The largest attachment accepted, in bytes.
+    pub max_attachment_bytes: usize,
 }
 
 impl Default for AppConfig {
@@ -81,6 +83,7 @@ impl Default for AppConfig {
             signin_failures_per_address: 50,
             signin_window_ms: HOUR / 4,
             weak_password_hashing: false,
+            max_attachment_bytes: 25 * 1024 * 1024,
         }
     }
 }

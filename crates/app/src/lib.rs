@@ -2,6 +2,7 @@
 //! its input, checks the permission rules of `hearth_core`, and calls the
 //! store. The HTML pages and the JSON API call the same functions.
 
+pub mod attachments;
 pub mod auth;
 mod ctx;
 mod error;

@@ -42,4 +42,12 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, SpaceId, TokenId, InviteId, TopicId, ReplyId);
+id_type!(
+    UserId,
+    SpaceId,
+    TokenId,
+    InviteId,
+    TopicId,
+    ReplyId,
+    AttachmentId
+);

@@ -5,6 +5,7 @@
 pub mod content;
 pub mod diff;
 pub mod error;
+pub mod files;
 pub mod ids;
 pub mod markdown;
 pub mod model;

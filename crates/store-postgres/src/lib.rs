@@ -3,6 +3,7 @@
 //! follow a failover without a restart: a broken connection is dropped from
 //! the pool and the next one finds the new primary.
 
+mod attachments;
 mod content_rows;
 mod error;
 mod invites;

@@ -18,10 +18,15 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "conversations",
         include_str!("../migrations/0002_conversations.sql"),
     ),
+    (
+        3,
+        "attachments",
+        include_str!("../migrations/0003_attachments.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// An arbitrary constant that names Hearth's migration lock.
 const LOCK_KEY: i64 = 0x4845_4152_5448;

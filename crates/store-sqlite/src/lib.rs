@@ -2,6 +2,7 @@
 //! `synchronous=FULL`, one writer thread that commits concurrent writes
 //! together (group commit), and a pool of readers that never wait for it.
 
+mod attachments;
 mod content_rows;
 mod db;
 mod error;

@@ -17,10 +17,15 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "conversations",
         include_str!("../migrations/0002_conversations.sql"),
     ),
+    (
+        3,
+        "attachments",
+        include_str!("../migrations/0003_attachments.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 pub(crate) fn run(conn: &mut Connection) -> Result<()> {
     conn.execute_batch(

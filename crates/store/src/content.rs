@@ -265,3 +265,43 @@ pub enum ReactionTarget {
     /// A reply.
     Reply(ReplyId),
 }
+
+/// A file uploaded into a space; as private as the space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Its id.
+    pub id: hearth_core::ids::AttachmentId,
+    /// The space it belongs to.
+    pub space_id: SpaceId,
+    /// Who uploaded it.
+    pub uploader: UserId,
+    /// SHA-256 of its bytes, hex: the blob it names.
+    pub hash: String,
+    /// Its cleaned file name.
+    pub filename: String,
+    /// The type its bytes were found to be.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// When it was uploaded.
+    pub created_at: i64,
+}
+
+/// A new upload; the blob is stored once however often it is uploaded.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    /// Where.
+    pub space_id: SpaceId,
+    /// Who.
+    pub uploader: UserId,
+    /// SHA-256 of `data`, hex.
+    pub hash: String,
+    /// Cleaned file name.
+    pub filename: String,
+    /// Detected type.
+    pub content_type: String,
+    /// The bytes.
+    pub data: Vec<u8>,
+    /// Now.
+    pub created_at: i64,
+}

@@ -1,7 +1,7 @@
 //! The storage traits, one per aggregate, and the [`Store`] that combines them.
 
 use async_trait::async_trait;
-use hearth_core::ids::{InviteId, ReplyId, SpaceId, TokenId, TopicId, UserId};
+use hearth_core::ids::{AttachmentId, InviteId, ReplyId, SpaceId, TokenId, TopicId, UserId};
 use hearth_core::model::{Role, TopicState, UserStatus};
 use hearth_core::names::Username;
 use hearth_core::permissions::Viewer;
@@ -196,6 +196,21 @@ pub trait ReactionStore {
     async fn likers(&self, target: ReactionTarget) -> Result<Vec<User>>;
 }
 
+/// Attachments and their content-addressed blobs.
+#[async_trait]
+pub trait AttachmentStore {
+    /// Stores the blob (once per hash) and a new attachment naming it.
+    async fn create_attachment(&self, attachment: NewAttachment) -> Result<Attachment>;
+    /// An attachment and its space as the viewer sees it.
+    async fn attachment(
+        &self,
+        id: AttachmentId,
+        viewer: Option<UserId>,
+    ) -> Result<Option<(Attachment, SpaceView)>>;
+    /// The bytes of a blob.
+    async fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -209,6 +224,7 @@ pub trait Store:
     + TopicStore
     + ReplyStore
     + ReactionStore
+    + AttachmentStore
     + Send
     + Sync
     + 'static

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -195,28 +195,62 @@ async fn check_csrf(
             _ => Err(forbidden(true)),
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_owned();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err((
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "forms must be sent url-encoded",
+            "forms must be sent url-encoded or as multipart",
         )
             .into_response());
     }
+    // Uploads may be as large as an attachment; other forms as large as a body.
+    let limit = if multipart {
+        state.ctx.config.max_attachment_bytes + 64 * 1024
+    } else {
+        state.config.max_body_bytes
+    };
     let (parts, body) = req.into_parts();
-    let bytes = match to_bytes(body, state.config.max_body_bytes).await {
+    let bytes = match to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => return Err(PageError::too_large().into_response()),
     };
-    let sent = form_urlencoded_field(&bytes, "csrf");
+    let sent = if multipart {
+        multipart_field(&parts, bytes.clone(), "csrf").await
+    } else {
+        form_urlencoded_field(&bytes, "csrf")
+    };
     match sent {
         Some(sent) if same(&sent, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
         _ => Err(forbidden(false)),
     }
+}
+
+/// The text of field `name` of a multipart form, which must come before any file.
+async fn multipart_field(
+    parts: &axum::http::request::Parts,
+    bytes: axum::body::Bytes,
+    name: &str,
+) -> Option<String> {
+    let mut copy = Request::new(Body::from(bytes));
+    *copy.headers_mut() = parts.headers.clone();
+    let mut form = axum::extract::Multipart::from_request(copy, &())
+        .await
+        .ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.file_name().is_some() {
+            return None;
+        }
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn form_urlencoded_field(body: &[u8], name: &str) -> Option<String> {

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::features::{account, auth, members, spaces, topics, users};
+use crate::features::{account, attachments, auth, members, spaces, topics, users};
 
 struct BearerAuth;
 
@@ -52,6 +52,7 @@ impl Modify for BearerAuth {
         topics::api::accept,
         topics::api::tag,
         topics::api::reply_revisions,
+        attachments::api::upload,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

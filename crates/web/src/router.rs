@@ -34,6 +34,9 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(features::members::router())
         .merge(features::users::router())
         .merge(features::topics::router())
+        .merge(features::attachments::router(
+            state.ctx.config.max_attachment_bytes,
+        ))
         .merge(features::admin::router())
         .merge(features::ops::router())
         .route("/api/v1/openapi.json", get(crate::openapi::serve))

@@ -196,3 +196,11 @@ async fn serve_with_no_flags_creates_its_data_directory_and_shuts_down_cleanly()
         "the database was closed cleanly (its WAL checkpointed and removed)"
     );
 }
+
+#[test]
+fn both_engines_know_the_same_schema_version() {
+    assert_eq!(
+        hearth_store_sqlite::LATEST_VERSION,
+        hearth_store_postgres::LATEST_VERSION
+    );
+}

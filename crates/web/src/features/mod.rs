@@ -2,6 +2,7 @@
 
 pub(crate) mod account;
 pub(crate) mod admin;
+pub(crate) mod attachments;
 pub(crate) mod auth;
 pub(crate) mod home;
 pub(crate) mod members;

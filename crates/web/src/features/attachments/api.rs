@@ -1,0 +1,73 @@
+//! Uploading through the API: the request body is the file.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use hearth_app::AppError;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{attachment_url, markdown_for};
+use crate::error::ApiError;
+use crate::extract::{ApiQuery, ApiUser};
+use crate::state::AppState;
+use crate::time_fmt::rfc3339;
+
+/// The file's name.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UploadQuery {
+    /// The file's name (paths are removed).
+    filename: String,
+}
+
+/// An uploaded file.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AttachmentJson {
+    id: String,
+    filename: String,
+    /// The type found in its bytes.
+    content_type: String,
+    size: i64,
+    created_at: String,
+    /// Markdown that shows or links it.
+    markdown: String,
+    url: String,
+}
+
+/// Uploads a file into a space; the body is the file's bytes.
+#[utoipa::path(post, path = "/api/v1/spaces/{space}/attachments", tag = "attachments",
+    params(("space" = String, Path, description = "the space's slug"), UploadQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = AttachmentJson), (status = 413, body = crate::error::ErrorBody)))]
+pub(crate) async fn upload(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(slug): Path<String>,
+    ApiQuery(q): ApiQuery<UploadQuery>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<AttachmentJson>), ApiError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge("the file is too large".into())
+        } else {
+            AppError::invalid("body", e.body_text())
+        }
+    })?;
+    let a = hearth_app::attachments::upload(&state.ctx, &who, &slug, &q.filename, body.to_vec())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AttachmentJson {
+            id: a.id.to_string(),
+            markdown: markdown_for(&a),
+            url: attachment_url(&a),
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+            created_at: rfc3339(a.created_at),
+        }),
+    ))
+}
