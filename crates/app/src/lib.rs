@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod auth;
 mod ctx;
 mod error;
+pub mod feeds;
 pub mod invites;
 pub mod members;
 mod rate_limit;

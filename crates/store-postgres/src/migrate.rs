@@ -23,6 +23,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "attachments",
         include_str!("../migrations/0003_attachments.sql"),
     ),
+    (
+        4,
+        "feed_tokens",
+        include_str!("../migrations/0004_feed_tokens.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
@@ -70,4 +75,23 @@ pub(crate) async fn run(client: &mut Client) -> Result<()> {
         tracing::info!(version, name, "applied migration");
     }
     tx.commit().await.map_err(map_err)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_migration_file_is_applied_in_order() -> std::io::Result<()> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            files.push(entry?.file_name().to_string_lossy().into_owned());
+        }
+        files.sort();
+        let listed: Vec<String> = super::MIGRATIONS
+            .iter()
+            .map(|(version, name, _)| format!("{version:04}_{name}.sql"))
+            .collect();
+        assert_eq!(files, listed);
+        Ok(())
+    }
 }

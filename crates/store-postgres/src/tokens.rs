@@ -76,4 +76,35 @@ impl TokenStore for PostgresStore {
             .map_err(map_err)?;
         Ok(n > 0)
     }
+
+    async fn set_feed_token(&self, user: UserId, token_hash: String, now: i64) -> Result<()> {
+        let c = self.client().await?;
+        c.execute(
+            "INSERT INTO feed_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+            &[&user.0, &token_hash, &now],
+        )
+        .await
+        .map_err(map_err)?;
+        Ok(())
+    }
+
+    async fn feed_token_user(&self, token_hash: &str) -> Result<Option<User>> {
+        let c = self.client().await?;
+        let sql = format!(
+            "SELECT {USER_COLUMNS} FROM feed_tokens f JOIN users u ON u.id = f.user_id
+             WHERE f.token_hash = $1 AND u.status = 'active'"
+        );
+        let rows = query(&c, &sql, &[&token_hash]).await?;
+        Ok(rows.first().map(|r| rows::user(r, 0)).transpose()?)
+    }
+
+    async fn delete_feed_token(&self, user: UserId) -> Result<bool> {
+        let c = self.client().await?;
+        let n = c
+            .execute("DELETE FROM feed_tokens WHERE user_id = $1", &[&user.0])
+            .await
+            .map_err(map_err)?;
+        Ok(n > 0)
+    }
 }

@@ -88,4 +88,40 @@ impl TokenStore for SqliteStore {
             })
             .await
     }
+
+    async fn set_feed_token(&self, user: UserId, token_hash: String, now: i64) -> Result<()> {
+        self.db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO feed_tokens (user_id, token_hash, created_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (user_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
+                    params![user.0, token_hash, now],
+                )?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn feed_token_user(&self, token_hash: &str) -> Result<Option<User>> {
+        let token_hash = token_hash.to_owned();
+        self.db
+            .read(move |c| {
+                let sql = format!(
+                    "SELECT {USER_COLUMNS} FROM feed_tokens f JOIN users u ON u.id = f.user_id
+                     WHERE f.token_hash = ?1 AND u.status = 'active'"
+                );
+                Ok(c.prepare_cached(&sql)?
+                    .query_row([token_hash], |r| rows::user(r, 0))
+                    .optional()?)
+            })
+            .await
+    }
+
+    async fn delete_feed_token(&self, user: UserId) -> Result<bool> {
+        self.db
+            .write(move |c| {
+                Ok(c.execute("DELETE FROM feed_tokens WHERE user_id = ?1", [user.0])? > 0)
+            })
+            .await
+    }
 }

@@ -66,6 +66,12 @@ pub trait TokenStore {
     async fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>>;
     /// Revokes one token of `user`; false if there was none.
     async fn delete_token(&self, user: UserId, id: TokenId) -> Result<bool>;
+    /// Sets (replacing any old one) the user's feed token hash.
+    async fn set_feed_token(&self, user: UserId, token_hash: String, now: i64) -> Result<()>;
+    /// The active user whose feed token has this hash.
+    async fn feed_token_user(&self, token_hash: &str) -> Result<Option<User>>;
+    /// Revokes the user's feed token; false if there was none.
+    async fn delete_feed_token(&self, user: UserId) -> Result<bool>;
 }
 
 /// Spaces. Every list is filtered by what the viewer may see, inside the query.

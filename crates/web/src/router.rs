@@ -34,6 +34,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(features::members::router())
         .merge(features::users::router())
         .merge(features::topics::router())
+        .merge(features::feeds::router())
         .merge(features::attachments::router(
             state.ctx.config.max_attachment_bytes,
         ))

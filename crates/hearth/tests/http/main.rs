@@ -10,6 +10,7 @@ mod accounts;
 mod api;
 mod attachments;
 mod cli;
+mod feeds;
 mod security;
 mod sessions;
 mod spaces;

@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod attachments;
 pub(crate) mod auth;
+pub(crate) mod feeds;
 pub(crate) mod home;
 pub(crate) mod members;
 pub(crate) mod ops;

@@ -1,10 +1,10 @@
-//! The account page.
+//! The account page: sessions, API tokens, the feed token, the password.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{AppError, auth};
+use hearth_app::{AppError, auth, feeds};
 use hearth_core::ids::TokenId;
 use serde::Deserialize;
 
@@ -29,6 +29,14 @@ struct TokenRow {
     last_used: String,
 }
 
+/// What the page shows once, after an action.
+#[derive(Default)]
+struct Shown {
+    api_token: String,
+    feed_token: String,
+    password_changed: bool,
+}
+
 #[derive(Template)]
 #[template(path = "account/show.html")]
 struct AccountPage {
@@ -36,8 +44,8 @@ struct AccountPage {
     errors: FormErrors,
     sessions: Vec<SessionRow>,
     tokens: Vec<TokenRow>,
-    new_token: String,
-    password_changed: bool,
+    username: String,
+    shown: Shown,
 }
 
 async fn page(
@@ -46,8 +54,7 @@ async fn page(
     visitor: &Visitor,
     status: StatusCode,
     errors: FormErrors,
-    new_token: String,
-    password_changed: bool,
+    shown: Shown,
 ) -> Result<Response, PageError> {
     let who = &signed_in.who;
     let current = who.session.as_ref().map(|s| s.id_hash.as_str());
@@ -79,10 +86,36 @@ async fn page(
             errors,
             sessions,
             tokens,
-            new_token,
-            password_changed,
+            username: who.user.username.to_string(),
+            shown,
         },
     )
+}
+
+/// The page after an action that may have been refused for its input.
+async fn after(
+    state: &AppState,
+    signed_in: &SignedIn,
+    visitor: &Visitor,
+    done: Result<(StatusCode, Shown), AppError>,
+) -> Result<Response, PageError> {
+    match done {
+        Ok((status, shown)) => {
+            page(
+                state,
+                signed_in,
+                visitor,
+                status,
+                FormErrors::default(),
+                shown,
+            )
+            .await
+        }
+        Err(err) => {
+            let (status, errors) = FormErrors::from_error(err)?;
+            page(state, signed_in, visitor, status, errors, Shown::default()).await
+        }
+    }
 }
 
 pub(crate) async fn show(
@@ -96,8 +129,7 @@ pub(crate) async fn show(
         &visitor,
         StatusCode::OK,
         FormErrors::default(),
-        String::new(),
-        false,
+        Shown::default(),
     )
     .await
 }
@@ -116,40 +148,21 @@ pub(crate) async fn change_password(
     visitor: Visitor,
     PageForm(form): PageForm<PasswordForm>,
 ) -> Result<Response, PageError> {
-    match auth::change_password(
+    let done = auth::change_password(
         &state.ctx,
         &signed_in.who,
         &form.current_password,
         &form.new_password,
     )
     .await
-    {
-        Ok(()) => {
-            page(
-                &state,
-                &signed_in,
-                &visitor,
-                StatusCode::OK,
-                FormErrors::default(),
-                String::new(),
-                true,
-            )
-            .await
-        }
-        Err(err) => {
-            let (status, errors) = FormErrors::from_error(err)?;
-            page(
-                &state,
-                &signed_in,
-                &visitor,
-                status,
-                errors,
-                String::new(),
-                false,
-            )
-            .await
-        }
-    }
+    .map(|()| {
+        let shown = Shown {
+            password_changed: true,
+            ..Shown::default()
+        };
+        (StatusCode::OK, shown)
+    });
+    after(&state, &signed_in, &visitor, done).await
 }
 
 pub(crate) async fn revoke_session(
@@ -178,33 +191,16 @@ pub(crate) async fn create_token(
     visitor: Visitor,
     PageForm(form): PageForm<TokenForm>,
 ) -> Result<Response, PageError> {
-    match auth::issue_token(&state.ctx, &signed_in.who.user, &form.name).await {
-        Ok((secret, _)) => {
-            page(
-                &state,
-                &signed_in,
-                &visitor,
-                StatusCode::CREATED,
-                FormErrors::default(),
-                secret,
-                false,
-            )
-            .await
-        }
-        Err(err) => {
-            let (status, errors) = FormErrors::from_error(err)?;
-            page(
-                &state,
-                &signed_in,
-                &visitor,
-                status,
-                errors,
-                String::new(),
-                false,
-            )
-            .await
-        }
-    }
+    let done = auth::issue_token(&state.ctx, &signed_in.who.user, &form.name)
+        .await
+        .map(|(secret, _)| {
+            let shown = Shown {
+                api_token: secret,
+                ..Shown::default()
+            };
+            (StatusCode::CREATED, shown)
+        });
+    after(&state, &signed_in, &visitor, done).await
 }
 
 pub(crate) async fn revoke_token(
@@ -214,5 +210,30 @@ pub(crate) async fn revoke_token(
 ) -> Result<Response, PageError> {
     let id: TokenId = id.parse().map_err(AppError::from)?;
     auth::revoke_token(&state.ctx, &signed_in.who, id).await?;
+    Ok(Redirect::to("/account").into_response())
+}
+
+pub(crate) async fn create_feed_token(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+) -> Result<Response, PageError> {
+    let done = feeds::new_token(&state.ctx, &signed_in.who)
+        .await
+        .map(|secret| {
+            let shown = Shown {
+                feed_token: secret,
+                ..Shown::default()
+            };
+            (StatusCode::CREATED, shown)
+        });
+    after(&state, &signed_in, &visitor, done).await
+}
+
+pub(crate) async fn revoke_feed_token(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Response, PageError> {
+    feeds::revoke_token(&state.ctx, &signed_in.who).await?;
     Ok(Redirect::to("/account").into_response())
 }

@@ -15,6 +15,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/account/sessions/{id}/revoke", post(html::revoke_session))
         .route("/account/tokens", post(html::create_token))
         .route("/account/tokens/{id}/revoke", post(html::revoke_token))
+        .route("/account/feed-token", post(html::create_feed_token))
+        .route("/account/feed-token/revoke", post(html::revoke_feed_token))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/tokens/{id}", delete(api::revoke))
 }
