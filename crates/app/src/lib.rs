@@ -3,6 +3,7 @@
 //! store. The HTML pages and the JSON API call the same functions.
 
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 mod ctx;
 mod error;

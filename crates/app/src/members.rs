@@ -31,7 +31,7 @@ pub async fn join(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<JoinOutc
     let id = space.view.space.id;
     if space.allows(viewer, SpaceAction::Join) {
         ctx.store
-            .add_member(id, who.user.id, Role::Member, ctx.now())
+            .add_member(id, who.user.id, Role::Member, ctx.now(), None)
             .await?;
         Ok(JoinOutcome::Joined)
     } else if space.allows(viewer, SpaceAction::RequestJoin) {
@@ -51,7 +51,7 @@ pub async fn leave(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<()> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Leave).await?;
     Ok(ctx
         .store
-        .remove_member(space.view.space.id, who.user.id)
+        .remove_member(space.view.space.id, who.user.id, None)
         .await?)
 }
 
@@ -81,8 +81,17 @@ pub async fn add(
     }
     let user = user_named(ctx, username).await?;
     let now = ctx.now();
+    let audit = crate::audit::event(
+        ctx,
+        who,
+        "member.add",
+        format!("user:{}", user.id),
+        Some(space.view.space.id),
+        None,
+        Some(role.to_string()),
+    );
     ctx.store
-        .add_member(space.view.space.id, user.id, role, now)
+        .add_member(space.view.space.id, user.id, role, now, audit)
         .await?;
     tracing::info!(by = %who.user.username, space = %slug, user = %user.username, role = %role, "member added");
     Ok(Member {
@@ -102,8 +111,23 @@ pub async fn set_role(
 ) -> Result<()> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
     let user = user_named(ctx, username).await?;
+    let before = ctx
+        .store
+        .space_by_slug(slug, Some(user.id))
+        .await?
+        .and_then(|v| v.role)
+        .map(|r| r.to_string());
+    let audit = crate::audit::event(
+        ctx,
+        who,
+        "member.role",
+        format!("user:{}", user.id),
+        Some(space.view.space.id),
+        before,
+        Some(role.to_string()),
+    );
     ctx.store
-        .set_role(space.view.space.id, user.id, role)
+        .set_role(space.view.space.id, user.id, role, audit)
         .await?;
     tracing::info!(by = %who.user.username, space = %slug, user = %user.username, role = %role, "role changed");
     Ok(())
@@ -113,8 +137,17 @@ pub async fn set_role(
 pub async fn remove(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str) -> Result<()> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
     let user = user_named(ctx, username).await?;
+    let audit = crate::audit::event(
+        ctx,
+        who,
+        "member.remove",
+        format!("user:{}", user.id),
+        Some(space.view.space.id),
+        None,
+        None,
+    );
     ctx.store
-        .remove_member(space.view.space.id, user.id)
+        .remove_member(space.view.space.id, user.id, audit)
         .await?;
     tracing::info!(by = %who.user.username, space = %slug, user = %user.username, "member removed");
     Ok(())
@@ -141,9 +174,18 @@ pub async fn decide_request(
     if !pending.iter().any(|r| r.user.id == user.id) {
         return Err(AppError::NotFound);
     }
+    let approval = crate::audit::event(
+        ctx,
+        who,
+        "member.approve",
+        format!("user:{}", user.id),
+        Some(id),
+        None,
+        Some(Role::Member.to_string()),
+    );
     if approve {
         ctx.store
-            .add_member(id, user.id, Role::Member, ctx.now())
+            .add_member(id, user.id, Role::Member, ctx.now(), approval)
             .await?;
     } else {
         ctx.store.delete_join_request(id, user.id).await?;

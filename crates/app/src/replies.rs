@@ -100,14 +100,36 @@ pub async fn edit(ctx: &Ctx, who: &Authenticated, id: ReplyId, body: &str) -> Re
 /// Its author or a moderator deletes a reply; a placeholder keeps its place.
 pub async fn delete(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<()> {
     let (reply, topic) = find_reply(ctx, who.viewer(), id).await?;
-    if reply.author.id != who.user.id && !topic.can.moderate {
+    let own = reply.author.id == who.user.id;
+    if !own && !topic.can.moderate {
         return Err(AppError::Forbidden(
             "only its author or moderators may delete a reply".into(),
         ));
     }
-    ctx.store.set_reply_deleted(id, true).await?;
+    let audit = (!own)
+        .then(|| reply_event(ctx, who, &topic, id, "reply.delete"))
+        .flatten();
+    ctx.store.set_reply_deleted(id, true, audit).await?;
     tracing::info!(by = %who.user.username, reply = %id, "reply deleted");
     Ok(())
+}
+
+fn reply_event(
+    ctx: &Ctx,
+    who: &Authenticated,
+    topic: &VisibleTopic,
+    id: ReplyId,
+    action: &str,
+) -> Option<hearth_store::NewAuditEvent> {
+    crate::audit::event(
+        ctx,
+        who,
+        action,
+        format!("reply:{id}"),
+        Some(topic.view.topic.space_id),
+        None,
+        None,
+    )
 }
 
 /// A moderator restores a deleted reply.
@@ -118,7 +140,8 @@ pub async fn restore(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<()> 
             "only moderators may restore a reply".into(),
         ));
     }
-    ctx.store.set_reply_deleted(id, false).await?;
+    let audit = reply_event(ctx, who, &topic, id, "reply.restore");
+    ctx.store.set_reply_deleted(id, false, audit).await?;
     tracing::info!(by = %who.user.username, reply = %id, "reply restored");
     Ok(())
 }

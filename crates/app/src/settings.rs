@@ -12,6 +12,13 @@ pub async fn get(ctx: &Ctx) -> Result<SiteSettings> {
     Ok(ctx.store.settings().await?)
 }
 
+fn describe(s: &SiteSettings) -> String {
+    format!(
+        "name={:?} registration={} guest_access={}",
+        s.site_name, s.registration, s.guest_access
+    )
+}
+
 /// What an administrator submits.
 #[derive(Debug, Clone, Default)]
 pub struct SettingsInput {
@@ -27,6 +34,7 @@ pub struct SettingsInput {
 pub async fn update(ctx: &Ctx, who: &Authenticated, input: &SettingsInput) -> Result<SiteSettings> {
     require_admin(who)?;
     let mut s = ctx.store.settings().await?;
+    let before = describe(&s);
     if let Some(name) = &input.site_name {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
@@ -43,7 +51,16 @@ pub async fn update(ctx: &Ctx, who: &Authenticated, input: &SettingsInput) -> Re
     if let Some(g) = input.guest_access {
         s.guest_access = g;
     }
-    ctx.store.save_settings(s.clone()).await?;
+    let audit = crate::audit::event(
+        ctx,
+        who,
+        "site.settings",
+        "site".into(),
+        None,
+        Some(before),
+        Some(describe(&s)),
+    );
+    ctx.store.save_settings(s.clone(), audit).await?;
     tracing::info!(by = %who.user.username, "site settings changed");
     Ok(s)
 }

@@ -199,7 +199,37 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let space = ctx.store.update_space(found.view.space.id, patch).await?;
+    let describe = |s: &hearth_store::Space| {
+        format!(
+            "name={:?} visibility={} join_policy={}",
+            s.name.as_str(),
+            s.visibility,
+            s.join_policy
+        )
+    };
+    let before = describe(&found.view.space);
+    let preview = hearth_store::Space {
+        name: patch
+            .name
+            .clone()
+            .unwrap_or_else(|| found.view.space.name.clone()),
+        visibility: patch.visibility.unwrap_or(found.view.space.visibility),
+        join_policy: patch.join_policy.unwrap_or(found.view.space.join_policy),
+        ..found.view.space.clone()
+    };
+    let audit = crate::audit::event(
+        ctx,
+        who,
+        "space.settings",
+        format!("space:{}", found.view.space.slug),
+        Some(found.view.space.id),
+        Some(before),
+        Some(describe(&preview)),
+    );
+    let space = ctx
+        .store
+        .update_space(found.view.space.id, patch, audit)
+        .await?;
     tracing::info!(by = %who.user.username, space = %space.slug, "space changed");
     Ok(SpaceView {
         space,

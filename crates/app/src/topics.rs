@@ -457,8 +457,24 @@ pub async fn revisions(
 
 /// Deletes a topic (moderators can restore it).
 pub async fn delete(ctx: &Ctx, who: &Authenticated, id: TopicId) -> Result<()> {
-    find_topic(ctx, who.viewer(), id, TopicAction::Delete).await?;
-    ctx.store.set_topic_state(id, TopicState::Deleted).await?;
+    let found = find_topic(ctx, who.viewer(), id, TopicAction::Delete).await?;
+    let topic = &found.view.topic;
+    // An author deleting their own topic is no moderation; anyone else's is.
+    let audit = (topic.author.id != who.user.id)
+        .then(|| {
+            moderation_event(
+                ctx,
+                who,
+                &found,
+                "topic.delete",
+                Some(topic.state.to_string()),
+                Some("deleted".into()),
+            )
+        })
+        .flatten();
+    ctx.store
+        .set_topic_state(id, TopicState::Deleted, audit)
+        .await?;
     tracing::info!(by = %who.user.username, topic = %id, "topic deleted");
     Ok(())
 }
@@ -504,15 +520,87 @@ pub async fn moderate(
     id: TopicId,
     action: Moderation,
 ) -> Result<()> {
-    find_topic(ctx, who.viewer(), id, TopicAction::Moderate).await?;
+    let found = find_topic(ctx, who.viewer(), id, TopicAction::Moderate).await?;
+    let state = found.view.topic.state.to_string();
+    let pinned = found.view.topic.pinned.to_string();
+    let event = |action: &str, before: String, after: &str| {
+        moderation_event(
+            ctx,
+            who,
+            &found,
+            action,
+            Some(before),
+            Some(after.to_owned()),
+        )
+    };
     match action {
-        Moderation::Hide => ctx.store.set_topic_state(id, TopicState::Hidden).await?,
-        Moderation::Restore => ctx.store.set_topic_state(id, TopicState::Open).await?,
-        Moderation::Lock => ctx.store.set_topic_state(id, TopicState::Locked).await?,
-        Moderation::Pin => ctx.store.set_pinned(id, true).await?,
-        Moderation::Unpin => ctx.store.set_pinned(id, false).await?,
+        Moderation::Hide => {
+            let audit = event("topic.hide", state, "hidden");
+            ctx.store
+                .set_topic_state(id, TopicState::Hidden, audit)
+                .await?
+        }
+        Moderation::Restore => {
+            let audit = event("topic.restore", state, "open");
+            ctx.store
+                .set_topic_state(id, TopicState::Open, audit)
+                .await?
+        }
+        Moderation::Lock => {
+            let audit = event("topic.lock", state, "locked");
+            ctx.store
+                .set_topic_state(id, TopicState::Locked, audit)
+                .await?
+        }
+        Moderation::Pin => {
+            let audit = event("topic.pin", pinned, "true");
+            ctx.store.set_pinned(id, true, audit).await?
+        }
+        Moderation::Unpin => {
+            let audit = event("topic.unpin", pinned, "false");
+            ctx.store.set_pinned(id, false, audit).await?
+        }
     }
     tracing::info!(by = %who.user.username, topic = %id, action = ?action, "topic moderated");
+    Ok(())
+}
+
+fn moderation_event(
+    ctx: &Ctx,
+    who: &Authenticated,
+    found: &VisibleTopic,
+    action: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Option<hearth_store::NewAuditEvent> {
+    crate::audit::event(
+        ctx,
+        who,
+        action,
+        format!("topic:{}", found.view.topic.id),
+        Some(found.view.topic.space_id),
+        before,
+        after,
+    )
+}
+
+/// A moderator moves a topic to another space they may write in.
+pub async fn move_to(ctx: &Ctx, who: &Authenticated, id: TopicId, to_slug: &str) -> Result<()> {
+    let found = find_topic(ctx, who.viewer(), id, TopicAction::Moderate).await?;
+    let to = find(ctx, who.viewer(), to_slug, SpaceAction::Write).await?;
+    if to.view.space.id == found.view.topic.space_id {
+        return Ok(());
+    }
+    let audit = moderation_event(
+        ctx,
+        who,
+        &found,
+        "topic.move",
+        Some(found.view.space.space.slug.clone()),
+        Some(to.view.space.slug.clone()),
+    );
+    ctx.store.move_topic(id, to.view.space.id, audit).await?;
+    tracing::info!(by = %who.user.username, topic = %id, to = %to_slug, "topic moved");
     Ok(())
 }
 

@@ -156,7 +156,17 @@ pub async fn set_status(
             "you cannot lock or delete your own account".into(),
         ));
     }
-    ctx.store.set_user_status(id, status).await?;
+    let before = ctx.store.user(id).await?.ok_or(AppError::NotFound)?;
+    let audit = crate::audit::event(
+        ctx,
+        who,
+        "user.status",
+        format!("user:{id}"),
+        None,
+        Some(before.status.to_string()),
+        Some(status.to_string()),
+    );
+    ctx.store.set_user_status(id, status, audit).await?;
     tracing::info!(by = %who.user.username, user = %id, status = %status, "account status changed");
     Ok(())
 }
@@ -169,7 +179,16 @@ pub async fn set_admin(ctx: &Ctx, who: &Authenticated, id: UserId, admin: bool) 
             "you cannot withdraw your own administration".into(),
         ));
     }
-    ctx.store.set_admin(id, admin).await?;
+    let audit = crate::audit::event(
+        ctx,
+        who,
+        "user.admin",
+        format!("user:{id}"),
+        None,
+        Some((!admin).to_string()),
+        Some(admin.to_string()),
+    );
+    ctx.store.set_admin(id, admin, audit).await?;
     tracing::info!(by = %who.user.username, user = %id, admin, "administration changed");
     Ok(())
 }

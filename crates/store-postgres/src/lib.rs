@@ -4,6 +4,7 @@
 //! the pool and the next one finds the new primary.
 
 mod attachments;
+mod audit;
 mod content_rows;
 mod error;
 mod invites;

@@ -3,9 +3,10 @@
 use async_trait::async_trait;
 use hearth_core::ids::{SpaceId, UserId};
 use hearth_core::model::Role;
-use hearth_store::{JoinRequest, Member, MembershipStore, Page, Result, StoreError};
+use hearth_store::{JoinRequest, Member, MembershipStore, NewAuditEvent, Page, Result, StoreError};
 use tokio_postgres::Transaction;
 
+use crate::audit::write_audit;
 use crate::error::map_err;
 use crate::rows::{self, USER_COLUMNS};
 use crate::{PostgresStore, query};
@@ -55,7 +56,14 @@ impl MembershipStore for PostgresStore {
         })?)
     }
 
-    async fn add_member(&self, space: SpaceId, user: UserId, role: Role, now: i64) -> Result<()> {
+    async fn add_member(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        role: Role,
+        now: i64,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         tx.execute(
@@ -70,10 +78,17 @@ impl MembershipStore for PostgresStore {
         )
         .await
         .map_err(map_err)?;
+        write_audit(&tx, &audit).await?;
         tx.commit().await.map_err(map_err)
     }
 
-    async fn set_role(&self, space: SpaceId, user: UserId, role: Role) -> Result<()> {
+    async fn set_role(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        role: Role,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         if role != Role::Owner {
@@ -89,10 +104,16 @@ impl MembershipStore for PostgresStore {
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        write_audit(&tx, &audit).await?;
         tx.commit().await.map_err(map_err)
     }
 
-    async fn remove_member(&self, space: SpaceId, user: UserId) -> Result<()> {
+    async fn remove_member(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         ensure_other_owner(&tx, space, user).await?;
@@ -102,6 +123,7 @@ impl MembershipStore for PostgresStore {
         )
         .await
         .map_err(map_err)?;
+        write_audit(&tx, &audit).await?;
         tx.commit().await.map_err(map_err)
     }
 

@@ -3,9 +3,12 @@
 
 use async_trait::async_trait;
 use hearth_core::ids::{ReplyId, TopicId, UserId};
-use hearth_store::{NewReply, Reply, ReplyEdit, ReplyStore, Result, Revision, StoreError};
+use hearth_store::{
+    NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyStore, Result, Revision, StoreError,
+};
 use tokio_postgres::Transaction;
 
+use crate::audit::audited;
 use crate::content_rows::{self, reply_columns};
 use crate::error::{SqlResult, map_err};
 use crate::rows;
@@ -192,19 +195,19 @@ impl ReplyStore for PostgresStore {
         Ok(reply)
     }
 
-    async fn set_reply_deleted(&self, id: ReplyId, deleted: bool) -> Result<()> {
-        let c = self.client().await?;
-        let n = c
-            .execute(
-                "UPDATE replies SET deleted = $2 WHERE id = $1",
-                &[&id.0, &deleted],
-            )
-            .await
-            .map_err(map_err)?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    async fn set_reply_deleted(
+        &self,
+        id: ReplyId,
+        deleted: bool,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        audited(
+            self,
+            "UPDATE replies SET deleted = $2 WHERE id = $1",
+            &[&id.0, &deleted],
+            &audit,
+        )
+        .await
     }
 
     async fn reply_revisions(&self, id: ReplyId) -> Result<Vec<Revision>> {

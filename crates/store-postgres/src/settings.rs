@@ -2,8 +2,9 @@
 
 use async_trait::async_trait;
 use hearth_core::model::Registration;
-use hearth_store::{Result, SettingsStore, SiteSettings};
+use hearth_store::{NewAuditEvent, Result, SettingsStore, SiteSettings};
 
+use crate::audit::write_audit;
 use crate::error::map_err;
 use crate::{PostgresStore, query};
 
@@ -28,7 +29,7 @@ impl SettingsStore for PostgresStore {
         Ok(s)
     }
 
-    async fn save_settings(&self, s: SiteSettings) -> Result<()> {
+    async fn save_settings(&self, s: SiteSettings, audit: Option<NewAuditEvent>) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         let guest = if s.guest_access { "true" } else { "false" };
@@ -45,6 +46,7 @@ impl SettingsStore for PostgresStore {
             .await
             .map_err(map_err)?;
         }
+        write_audit(&tx, &audit).await?;
         tx.commit().await.map_err(map_err)
     }
 }

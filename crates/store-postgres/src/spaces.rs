@@ -5,8 +5,11 @@ use async_trait::async_trait;
 use hearth_core::ids::{SpaceId, UserId};
 use hearth_core::model::{Role, SpaceKind};
 use hearth_core::permissions::Viewer;
-use hearth_store::{NewSpace, Page, Result, Space, SpacePatch, SpaceStore, SpaceView, StoreError};
+use hearth_store::{
+    NewAuditEvent, NewSpace, Page, Result, Space, SpacePatch, SpaceStore, SpaceView, StoreError,
+};
 
+use crate::audit::write_audit;
 use crate::error::map_err;
 use crate::rows::{self, SPACE_COLUMNS};
 use crate::{PostgresStore, query};
@@ -127,14 +130,20 @@ impl SpaceStore for PostgresStore {
         Ok(rows::all(&rows, rows::space_view)?)
     }
 
-    async fn update_space(&self, id: SpaceId, patch: SpacePatch) -> Result<Space> {
-        let c = self.client().await?;
+    async fn update_space(
+        &self,
+        id: SpaceId,
+        patch: SpacePatch,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Space> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_err)?;
         let sql = format!(
             "UPDATE spaces s SET name = coalesce($2, name), description = coalesce($3, description),
                  visibility = coalesce($4, visibility), join_policy = coalesce($5, join_policy)
              WHERE id = $1 RETURNING {SPACE_COLUMNS}"
         );
-        let rows = c
+        let rows = tx
             .query(
                 &sql,
                 &[
@@ -148,6 +157,9 @@ impl SpaceStore for PostgresStore {
             .await
             .map_err(map_err)?;
         let row = rows.first().ok_or(StoreError::NotFound)?;
-        Ok(rows::space(row, 0)?)
+        let space = rows::space(row, 0)?;
+        write_audit(&tx, &audit).await?;
+        tx.commit().await.map_err(map_err)?;
+        Ok(space)
     }
 }

@@ -2,14 +2,15 @@
 
 use async_trait::async_trait;
 use hearth_core::content::Tag;
-use hearth_core::ids::{ReplyId, TopicId, UserId};
+use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::TopicState;
 use hearth_store::{
-    NewTopic, Result, Revision, SpaceTopicsQuery, StoreError, Topic, TopicEdit, TopicStore,
-    TopicView, VisibleTopicsQuery,
+    NewAuditEvent, NewTopic, Result, Revision, SpaceTopicsQuery, StoreError, Topic, TopicEdit,
+    TopicStore, TopicView, VisibleTopicsQuery,
 };
 use tokio_postgres::Transaction;
 
+use crate::audit::audited;
 use crate::content_rows::{self, TOPIC_WIDTH, topic_columns};
 use crate::error::{SqlResult, map_err};
 use crate::rows::{self, SPACE_COLUMNS};
@@ -301,34 +302,49 @@ impl TopicStore for PostgresStore {
         Ok(rows::all(&rows, content_rows::revision)?)
     }
 
-    async fn set_topic_state(&self, id: TopicId, state: TopicState) -> Result<()> {
-        let c = self.client().await?;
-        let n = c
-            .execute(
-                "UPDATE topics SET state = $2 WHERE id = $1",
-                &[&id.0, &state.as_str()],
-            )
-            .await
-            .map_err(map_err)?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    async fn set_topic_state(
+        &self,
+        id: TopicId,
+        state: TopicState,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        audited(
+            self,
+            "UPDATE topics SET state = $2 WHERE id = $1",
+            &[&id.0, &state.as_str()],
+            &audit,
+        )
+        .await
     }
 
-    async fn set_pinned(&self, id: TopicId, pinned: bool) -> Result<()> {
-        let c = self.client().await?;
-        let n = c
-            .execute(
-                "UPDATE topics SET pinned = $2 WHERE id = $1",
-                &[&id.0, &pinned],
-            )
-            .await
-            .map_err(map_err)?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    async fn set_pinned(
+        &self,
+        id: TopicId,
+        pinned: bool,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        audited(
+            self,
+            "UPDATE topics SET pinned = $2 WHERE id = $1",
+            &[&id.0, &pinned],
+            &audit,
+        )
+        .await
+    }
+
+    async fn move_topic(
+        &self,
+        id: TopicId,
+        to: SpaceId,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        audited(
+            self,
+            "UPDATE topics SET space_id = $2 WHERE id = $1",
+            &[&id.0, &to.0],
+            &audit,
+        )
+        .await
     }
 
     async fn set_accepted(&self, id: TopicId, reply: Option<ReplyId>) -> Result<()> {

@@ -4,8 +4,9 @@ use async_trait::async_trait;
 use hearth_core::ids::UserId;
 use hearth_core::model::{JoinPolicy, Role, SpaceKind, UserStatus, Visibility};
 use hearth_core::names::{Slug, Username};
-use hearth_store::{NewUser, Page, Result, StoreError, User, UserStore};
+use hearth_store::{NewAuditEvent, NewUser, Page, Result, StoreError, User, UserStore};
 
+use crate::audit::{audited, write_audit};
 use crate::error::map_err;
 use crate::rows::{self, USER_COLUMNS};
 use crate::{PostgresStore, query};
@@ -119,7 +120,12 @@ impl UserStore for PostgresStore {
         Ok(rows.first().map_or(0, |r| r.get(0)))
     }
 
-    async fn set_user_status(&self, id: UserId, status: UserStatus) -> Result<()> {
+    async fn set_user_status(
+        &self,
+        id: UserId,
+        status: UserStatus,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         let n = tx
@@ -139,23 +145,22 @@ impl UserStore for PostgresStore {
             tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &[&id.0])
                 .await
                 .map_err(map_err)?;
+            tx.execute("DELETE FROM feed_tokens WHERE user_id = $1", &[&id.0])
+                .await
+                .map_err(map_err)?;
         }
+        write_audit(&tx, &audit).await?;
         tx.commit().await.map_err(map_err)
     }
 
-    async fn set_admin(&self, id: UserId, admin: bool) -> Result<()> {
-        let c = self.client().await?;
-        let n = c
-            .execute(
-                "UPDATE users SET is_admin = $2 WHERE id = $1",
-                &[&id.0, &admin],
-            )
-            .await
-            .map_err(map_err)?;
-        if n == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+    async fn set_admin(&self, id: UserId, admin: bool, audit: Option<NewAuditEvent>) -> Result<()> {
+        audited(
+            self,
+            "UPDATE users SET is_admin = $2 WHERE id = $1",
+            &[&id.0, &admin],
+            &audit,
+        )
+        .await
     }
 
     async fn set_password(

@@ -3,6 +3,7 @@
 //! together (group commit), and a pool of readers that never wait for it.
 
 mod attachments;
+mod audit;
 mod content_rows;
 mod db;
 mod error;

@@ -3,10 +3,11 @@
 use async_trait::async_trait;
 use hearth_core::ids::{SpaceId, UserId};
 use hearth_core::model::Role;
-use hearth_store::{JoinRequest, Member, MembershipStore, Page, Result, StoreError};
+use hearth_store::{JoinRequest, Member, MembershipStore, NewAuditEvent, Page, Result, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::SqliteStore;
+use crate::audit::write_audit;
 use crate::error::SqlResult;
 use crate::rows::{self, USER_COLUMNS};
 
@@ -61,7 +62,14 @@ impl MembershipStore for SqliteStore {
             .await
     }
 
-    async fn add_member(&self, space: SpaceId, user: UserId, role: Role, now: i64) -> Result<()> {
+    async fn add_member(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        role: Role,
+        now: i64,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         self.db
             .write(move |c| {
                 c.execute(
@@ -72,12 +80,18 @@ impl MembershipStore for SqliteStore {
                     "DELETE FROM join_requests WHERE space_id = ?1 AND user_id = ?2",
                     (space.0, user.0),
                 )?;
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }
 
-    async fn set_role(&self, space: SpaceId, user: UserId, role: Role) -> Result<()> {
+    async fn set_role(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        role: Role,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         self.db
             .write(move |c| {
                 if role != Role::Owner {
@@ -90,12 +104,17 @@ impl MembershipStore for SqliteStore {
                 if n == 0 {
                     return Err(StoreError::NotFound.into());
                 }
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }
 
-    async fn remove_member(&self, space: SpaceId, user: UserId) -> Result<()> {
+    async fn remove_member(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         self.db
             .write(move |c| {
                 ensure_other_owner(c, space, user)?;
@@ -103,7 +122,7 @@ impl MembershipStore for SqliteStore {
                     "DELETE FROM memberships WHERE space_id = ?1 AND user_id = ?2",
                     (space.0, user.0),
                 )?;
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }

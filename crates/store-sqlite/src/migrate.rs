@@ -27,6 +27,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "feed_tokens",
         include_str!("../migrations/0004_feed_tokens.sql"),
     ),
+    (5, "audit", include_str!("../migrations/0005_audit.sql")),
 ];
 
 /// The newest schema version this build knows.

@@ -3,10 +3,13 @@
 
 use async_trait::async_trait;
 use hearth_core::ids::{ReplyId, TopicId, UserId};
-use hearth_store::{NewReply, Reply, ReplyEdit, ReplyStore, Result, Revision, StoreError};
+use hearth_store::{
+    NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyStore, Result, Revision, StoreError,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::SqliteStore;
+use crate::audit::write_audit;
 use crate::content_rows::{self, reply_columns};
 use crate::error::SqlResult;
 use crate::topics::{write_mentions, write_revision};
@@ -153,7 +156,12 @@ impl ReplyStore for SqliteStore {
             .await
     }
 
-    async fn set_reply_deleted(&self, id: ReplyId, deleted: bool) -> Result<()> {
+    async fn set_reply_deleted(
+        &self,
+        id: ReplyId,
+        deleted: bool,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         self.db
             .write(move |c| {
                 let n = c.execute(
@@ -163,7 +171,7 @@ impl ReplyStore for SqliteStore {
                 if n == 0 {
                     return Err(StoreError::NotFound.into());
                 }
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }

@@ -2,9 +2,10 @@
 
 use async_trait::async_trait;
 use hearth_core::model::Registration;
-use hearth_store::{Result, SettingsStore, SiteSettings};
+use hearth_store::{NewAuditEvent, Result, SettingsStore, SiteSettings};
 
 use crate::SqliteStore;
+use crate::audit::write_audit;
 
 #[async_trait]
 impl SettingsStore for SqliteStore {
@@ -31,7 +32,7 @@ impl SettingsStore for SqliteStore {
             .await
     }
 
-    async fn save_settings(&self, s: SiteSettings) -> Result<()> {
+    async fn save_settings(&self, s: SiteSettings, audit: Option<NewAuditEvent>) -> Result<()> {
         self.db
             .write(move |c| {
                 let mut stmt = c.prepare_cached(
@@ -44,7 +45,7 @@ impl SettingsStore for SqliteStore {
                     "guest_access",
                     if s.guest_access { "true" } else { "false" },
                 ))?;
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }

@@ -5,10 +5,13 @@ use async_trait::async_trait;
 use hearth_core::ids::{SpaceId, UserId};
 use hearth_core::model::{Role, SpaceKind};
 use hearth_core::permissions::Viewer;
-use hearth_store::{NewSpace, Page, Result, Space, SpacePatch, SpaceStore, SpaceView, StoreError};
+use hearth_store::{
+    NewAuditEvent, NewSpace, Page, Result, Space, SpacePatch, SpaceStore, SpaceView, StoreError,
+};
 use rusqlite::{OptionalExtension, params};
 
 use crate::SqliteStore;
+use crate::audit::write_audit;
 use crate::rows::{self, SPACE_COLUMNS};
 
 /// Selects a space, the viewer's role (?1 is the viewer's id, 0 for guests)
@@ -127,7 +130,12 @@ impl SpaceStore for SqliteStore {
             .await
     }
 
-    async fn update_space(&self, id: SpaceId, patch: SpacePatch) -> Result<Space> {
+    async fn update_space(
+        &self,
+        id: SpaceId,
+        patch: SpacePatch,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Space> {
         self.db
             .write(move |c| {
                 let n = c.execute(
@@ -145,6 +153,7 @@ impl SpaceStore for SqliteStore {
                 if n == 0 {
                     return Err(StoreError::NotFound.into());
                 }
+                write_audit(c, &audit)?;
                 let sql = format!("SELECT {SPACE_COLUMNS} FROM spaces s WHERE s.id = ?1");
                 Ok(c.query_row(&sql, [id.0], |r| rows::space(r, 0))?)
             })

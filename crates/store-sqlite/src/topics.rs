@@ -2,15 +2,16 @@
 
 use async_trait::async_trait;
 use hearth_core::content::Tag;
-use hearth_core::ids::{ReplyId, TopicId, UserId};
+use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::TopicState;
 use hearth_store::{
-    NewTopic, Result, Revision, SpaceTopicsQuery, StoreError, Topic, TopicEdit, TopicStore,
-    TopicView, VisibleTopicsQuery,
+    NewAuditEvent, NewTopic, Result, Revision, SpaceTopicsQuery, StoreError, Topic, TopicEdit,
+    TopicStore, TopicView, VisibleTopicsQuery,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::SqliteStore;
+use crate::audit::write_audit;
 use crate::content_rows::{self, TOPIC_WIDTH, topic_columns};
 use crate::error::SqlResult;
 use crate::rows::{self, SPACE_COLUMNS};
@@ -277,7 +278,12 @@ impl TopicStore for SqliteStore {
             .await
     }
 
-    async fn set_topic_state(&self, id: TopicId, state: TopicState) -> Result<()> {
+    async fn set_topic_state(
+        &self,
+        id: TopicId,
+        state: TopicState,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         self.db
             .write(move |c| {
                 let n = c.execute(
@@ -287,12 +293,17 @@ impl TopicStore for SqliteStore {
                 if n == 0 {
                     return Err(StoreError::NotFound.into());
                 }
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }
 
-    async fn set_pinned(&self, id: TopicId, pinned: bool) -> Result<()> {
+    async fn set_pinned(
+        &self,
+        id: TopicId,
+        pinned: bool,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         self.db
             .write(move |c| {
                 let n = c.execute(
@@ -302,7 +313,27 @@ impl TopicStore for SqliteStore {
                 if n == 0 {
                     return Err(StoreError::NotFound.into());
                 }
-                Ok(())
+                write_audit(c, &audit)
+            })
+            .await
+    }
+
+    async fn move_topic(
+        &self,
+        id: TopicId,
+        to: SpaceId,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        self.db
+            .write(move |c| {
+                let n = c.execute(
+                    "UPDATE topics SET space_id = ?2 WHERE id = ?1",
+                    params![id.0, to.0],
+                )?;
+                if n == 0 {
+                    return Err(StoreError::NotFound.into());
+                }
+                write_audit(c, &audit)
             })
             .await
     }

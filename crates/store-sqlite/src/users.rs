@@ -4,10 +4,11 @@ use async_trait::async_trait;
 use hearth_core::ids::UserId;
 use hearth_core::model::{JoinPolicy, Role, SpaceKind, UserStatus, Visibility};
 use hearth_core::names::{Slug, Username};
-use hearth_store::{NewUser, Page, Result, StoreError, User, UserStore};
+use hearth_store::{NewAuditEvent, NewUser, Page, Result, StoreError, User, UserStore};
 use rusqlite::{OptionalExtension, params};
 
 use crate::SqliteStore;
+use crate::audit::write_audit;
 use crate::rows::{self, USER_COLUMNS};
 
 #[async_trait]
@@ -124,7 +125,12 @@ impl UserStore for SqliteStore {
             .await
     }
 
-    async fn set_user_status(&self, id: UserId, status: UserStatus) -> Result<()> {
+    async fn set_user_status(
+        &self,
+        id: UserId,
+        status: UserStatus,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         self.db
             .write(move |c| {
                 let n = c.execute(
@@ -137,13 +143,14 @@ impl UserStore for SqliteStore {
                 if status != UserStatus::Active {
                     c.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
                     c.execute("DELETE FROM api_tokens WHERE user_id = ?1", [id.0])?;
+                    c.execute("DELETE FROM feed_tokens WHERE user_id = ?1", [id.0])?;
                 }
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }
 
-    async fn set_admin(&self, id: UserId, admin: bool) -> Result<()> {
+    async fn set_admin(&self, id: UserId, admin: bool, audit: Option<NewAuditEvent>) -> Result<()> {
         self.db
             .write(move |c| {
                 let n = c.execute(
@@ -153,7 +160,7 @@ impl UserStore for SqliteStore {
                 if n == 0 {
                     return Err(StoreError::NotFound.into());
                 }
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }

@@ -248,3 +248,43 @@ pub struct PoolStatus {
     /// Connections idle.
     pub idle: usize,
 }
+
+/// A record of an action taken as owner, moderator or administrator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    /// Its id, increasing.
+    pub id: i64,
+    /// When.
+    pub at: i64,
+    /// Who acted.
+    pub actor: User,
+    /// What was done, e.g. `topic.hide`.
+    pub action: String,
+    /// What it was done to, e.g. `topic:12`.
+    pub target: String,
+    /// The space concerned, if any.
+    pub space_id: Option<SpaceId>,
+    /// The value before, if it had one.
+    pub before: Option<String>,
+    /// The value after.
+    pub after: Option<String>,
+}
+
+/// An action to record; written in the same transaction as the action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEvent {
+    /// When.
+    pub at: i64,
+    /// Who acts.
+    pub actor: UserId,
+    /// What is done.
+    pub action: String,
+    /// What it is done to.
+    pub target: String,
+    /// The space concerned.
+    pub space_id: Option<SpaceId>,
+    /// The value before.
+    pub before: Option<String>,
+    /// The value after.
+    pub after: Option<String>,
+}

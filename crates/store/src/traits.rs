@@ -26,9 +26,14 @@ pub trait UserStore {
     /// How many accounts exist.
     async fn count_users(&self) -> Result<i64>;
     /// Locks, deletes or reactivates an account; anything but active ends its sessions and tokens.
-    async fn set_user_status(&self, id: UserId, status: UserStatus) -> Result<()>;
+    async fn set_user_status(
+        &self,
+        id: UserId,
+        status: UserStatus,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
     /// Grants or withdraws site administration.
-    async fn set_admin(&self, id: UserId, admin: bool) -> Result<()>;
+    async fn set_admin(&self, id: UserId, admin: bool, audit: Option<NewAuditEvent>) -> Result<()>;
     /// Replaces the password hash and ends every session of the account but `keep_session`.
     async fn set_password(
         &self,
@@ -91,7 +96,12 @@ pub trait SpaceStore {
         page: Page,
     ) -> Result<Vec<SpaceView>>;
     /// Changes a space's settings.
-    async fn update_space(&self, id: SpaceId, patch: SpacePatch) -> Result<Space>;
+    async fn update_space(
+        &self,
+        id: SpaceId,
+        patch: SpacePatch,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Space>;
 }
 
 /// Memberships and join requests.
@@ -100,11 +110,29 @@ pub trait MembershipStore {
     /// Members of a space in user id order.
     async fn members(&self, space: SpaceId, page: Page) -> Result<Vec<Member>>;
     /// Adds a member (and drops their join request). Conflict if already a member.
-    async fn add_member(&self, space: SpaceId, user: UserId, role: Role, now: i64) -> Result<()>;
+    async fn add_member(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        role: Role,
+        now: i64,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
     /// Changes a member's role. Conflict `last_owner` if that would leave no owner.
-    async fn set_role(&self, space: SpaceId, user: UserId, role: Role) -> Result<()>;
+    async fn set_role(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        role: Role,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
     /// Removes a member. Conflict `last_owner` if that would leave no owner.
-    async fn remove_member(&self, space: SpaceId, user: UserId) -> Result<()>;
+    async fn remove_member(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
     /// Records a request to join. Conflict if one is pending.
     async fn request_join(&self, space: SpaceId, user: UserId, now: i64) -> Result<()>;
     /// Pending requests, oldest first.
@@ -132,7 +160,11 @@ pub trait SettingsStore {
     /// The current settings (defaults where none were saved).
     async fn settings(&self) -> Result<SiteSettings>;
     /// Saves the settings.
-    async fn save_settings(&self, settings: SiteSettings) -> Result<()>;
+    async fn save_settings(
+        &self,
+        settings: SiteSettings,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
 }
 
 /// Topics, their revisions and moderation.
@@ -152,9 +184,26 @@ pub trait TopicStore {
     /// Every version of a topic, newest first.
     async fn topic_revisions(&self, id: TopicId) -> Result<Vec<Revision>>;
     /// Sets a topic's state.
-    async fn set_topic_state(&self, id: TopicId, state: TopicState) -> Result<()>;
+    async fn set_topic_state(
+        &self,
+        id: TopicId,
+        state: TopicState,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
     /// Pins or unpins a topic.
-    async fn set_pinned(&self, id: TopicId, pinned: bool) -> Result<()>;
+    async fn set_pinned(
+        &self,
+        id: TopicId,
+        pinned: bool,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
+    /// Moves a topic to another space.
+    async fn move_topic(
+        &self,
+        id: TopicId,
+        to: SpaceId,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
     /// Marks (or clears) a question's accepted answer; conflict `reply_topic`
     /// when the reply belongs to another topic.
     async fn set_accepted(&self, id: TopicId, reply: Option<ReplyId>) -> Result<()>;
@@ -182,7 +231,12 @@ pub trait ReplyStore {
     /// Edits a reply, keeping the new text as a revision.
     async fn edit_reply(&self, id: ReplyId, edit: ReplyEdit) -> Result<Reply>;
     /// Deletes (placeholder) or restores a reply.
-    async fn set_reply_deleted(&self, id: ReplyId, deleted: bool) -> Result<()>;
+    async fn set_reply_deleted(
+        &self,
+        id: ReplyId,
+        deleted: bool,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
     /// Every version of a reply, newest first.
     async fn reply_revisions(&self, id: ReplyId) -> Result<Vec<Revision>>;
 }
@@ -217,6 +271,13 @@ pub trait AttachmentStore {
     async fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>>;
 }
 
+/// The audit log: appended to by the actions above, read by administrators.
+#[async_trait]
+pub trait AuditStore {
+    /// The newest events before id `before` (all when `None`), newest first.
+    async fn audit_events(&self, before: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -231,6 +292,7 @@ pub trait Store:
     + ReplyStore
     + ReactionStore
     + AttachmentStore
+    + AuditStore
     + Send
     + Sync
     + 'static

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::features::{account, attachments, auth, members, spaces, topics, users};
+use crate::features::{account, admin, attachments, auth, members, spaces, topics, users};
 
 struct BearerAuth;
 
@@ -53,6 +53,7 @@ impl Modify for BearerAuth {
         topics::api::tag,
         topics::api::reply_revisions,
         attachments::api::upload,
+        admin::api::list,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

@@ -11,6 +11,7 @@ mod api;
 mod attachments;
 mod cli;
 mod feeds;
+mod moderation;
 mod security;
 mod sessions;
 mod spaces;

@@ -29,6 +29,16 @@ struct AdminPage {
     settings: SiteSettings,
     invite_link: String,
     registrations: &'static [Registration],
+    audit: Vec<AuditRow>,
+}
+
+struct AuditRow {
+    when: String,
+    actor: String,
+    action: String,
+    target: String,
+    before: String,
+    after: String,
 }
 
 struct Notice {
@@ -58,6 +68,18 @@ async fn page(
             settings: settings::get(&state.ctx).await?,
             invite_link: notice.invite_link,
             registrations: Registration::ALL,
+            audit: hearth_app::audit::list(&state.ctx, &signed_in.who, None, 50)
+                .await?
+                .into_iter()
+                .map(|e| AuditRow {
+                    when: crate::time_fmt::human(e.at),
+                    actor: e.actor.username.to_string(),
+                    action: e.action,
+                    target: e.target,
+                    before: e.before.unwrap_or_default(),
+                    after: e.after.unwrap_or_default(),
+                })
+                .collect(),
         },
     )
 }

@@ -1,5 +1,6 @@
 //! Site administration: accounts, invitations, settings.
 
+pub(crate) mod api;
 pub(crate) mod html;
 
 use axum::Router;
@@ -15,4 +16,5 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/admin/invites", post(html::invite))
         .route("/admin/invites/{id}/revoke", post(html::revoke_invite))
         .route("/admin/settings", post(html::save_settings))
+        .route("/api/v1/audit", get(api::list))
 }

@@ -506,8 +506,10 @@ pub(crate) async fn unlike_reply(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ModerationBody {
-    /// hide, restore, lock, unlock, pin or unpin.
+    /// hide, restore, lock, unlock, pin, unpin or move.
     action: String,
+    /// For `move`: the slug of the destination space.
+    to: Option<String>,
 }
 
 /// Hides, restores, locks, unlocks, pins or unpins a topic (moderators).
@@ -520,13 +522,17 @@ pub(crate) async fn moderate(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<ModerationBody>,
 ) -> Result<StatusCode, ApiError> {
-    topics::moderate(
-        &state.ctx,
-        &who,
-        topic_id(&id)?,
-        Moderation::parse(&body.action)?,
-    )
-    .await?;
+    let tid = topic_id(&id)?;
+    match (body.action.as_str(), body.to.as_deref()) {
+        ("move", Some(to)) => topics::move_to(&state.ctx, &who, tid, to).await?,
+        ("move", None) => {
+            return Err(ApiError(AppError::invalid(
+                "to",
+                "is required to move a topic",
+            )));
+        }
+        (action, _) => topics::moderate(&state.ctx, &who, tid, Moderation::parse(action)?).await?,
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

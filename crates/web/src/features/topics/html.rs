@@ -357,6 +357,9 @@ pub(crate) async fn history(
 pub(crate) struct ActionForm {
     #[serde(default)]
     action: String,
+    /// The destination space of a move.
+    #[serde(default)]
+    to: String,
 }
 
 pub(crate) async fn moderate(
@@ -366,13 +369,12 @@ pub(crate) async fn moderate(
     PageForm(form): PageForm<ActionForm>,
 ) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
-    topics::moderate(
-        &state.ctx,
-        &signed_in.who,
-        tid,
-        Moderation::parse(&form.action)?,
-    )
-    .await?;
+    if form.action == "move" {
+        topics::move_to(&state.ctx, &signed_in.who, tid, form.to.trim()).await?;
+    } else {
+        let action = Moderation::parse(&form.action)?;
+        topics::moderate(&state.ctx, &signed_in.who, tid, action).await?;
+    }
     Ok(Redirect::to(&format!("/t/{tid}")).into_response())
 }
 

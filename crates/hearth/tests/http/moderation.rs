@@ -1,0 +1,190 @@
+//! Moderation: moving topics, and the audit log that records every action
+//! taken as owner, moderator or administrator.
+
+use serde_json::{Value, json};
+
+use crate::support::{Backend, both, spawn_app};
+
+fn actions(log: &Value) -> Vec<(String, String, String)> {
+    log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["before"].as_str().unwrap_or("").to_owned(),
+                e["after"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn moderators_move_topics_and_every_action_is_audited(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("boss", true).await;
+    app.create_user("mod", false).await;
+    app.create_user("pen", false).await;
+    let boss = app.api(&app.token("boss").await);
+    let moderator = app.api(&app.token("mod").await);
+    let pen = app.api(&app.token("pen").await);
+    moderator
+        .post("/api/v1/spaces", json!({"slug": "from", "name": "From"}))
+        .await;
+    moderator
+        .post("/api/v1/spaces", json!({"slug": "to", "name": "To"}))
+        .await;
+    boss.post(
+        "/api/v1/spaces",
+        json!({"slug": "closed", "name": "Closed", "join_policy": "invite"}),
+    )
+    .await;
+    let (status, _) = moderator
+        .post("/api/v1/spaces/from/members", json!({"username": "pen"}))
+        .await;
+    assert_eq!(status, 201);
+    let (_, t) = pen
+        .post(
+            "/api/v1/spaces/from/topics",
+            json!({"title": "Misplaced", "body": "x"}),
+        )
+        .await;
+    let tid = t["id"].as_str().unwrap();
+
+    let (status, _) = pen
+        .post(
+            &format!("/api/v1/topics/{tid}/moderation"),
+            json!({"action": "move", "to": "to"}),
+        )
+        .await;
+    assert_eq!(status, 403, "members do not move topics");
+    let (status, _) = moderator
+        .post(
+            &format!("/api/v1/topics/{tid}/moderation"),
+            json!({"action": "move", "to": "closed"}),
+        )
+        .await;
+    assert_eq!(status, 403, "only into spaces the moderator may write in");
+    let (status, _) = moderator
+        .post(
+            &format!("/api/v1/topics/{tid}/moderation"),
+            json!({"action": "move"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = moderator
+        .post(
+            &format!("/api/v1/topics/{tid}/moderation"),
+            json!({"action": "move", "to": "to"}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (_, moved) = pen.get(&format!("/api/v1/topics/{tid}")).await;
+    assert_eq!(moved["space"], "to");
+    let (_, listed) = moderator.get("/api/v1/spaces/to/topics").await;
+    assert_eq!(listed["items"][0]["id"], t["id"]);
+
+    moderator
+        .post(
+            &format!("/api/v1/topics/{tid}/moderation"),
+            json!({"action": "lock"}),
+        )
+        .await;
+    moderator
+        .post(
+            &format!("/api/v1/topics/{tid}/moderation"),
+            json!({"action": "pin"}),
+        )
+        .await;
+    let (_, r) = pen
+        .post(
+            &format!("/api/v1/topics/{tid}/replies"),
+            json!({"body": "oops"}),
+        )
+        .await;
+    assert!(r["error"].is_object(), "locked: {r}");
+    moderator
+        .patch(
+            "/api/v1/spaces/from/members/pen",
+            json!({"role": "moderator"}),
+        )
+        .await;
+    moderator
+        .patch("/api/v1/spaces/from", json!({"visibility": "private"}))
+        .await;
+
+    let (status, _) = pen.get("/api/v1/audit").await;
+    assert_eq!(status, 403, "only administrators read the log");
+    let (status, log) = boss.get("/api/v1/audit").await;
+    assert_eq!(status, 200);
+    let got = actions(&log);
+    let expect = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
+    assert!(got.contains(&expect("topic.move", "from", "to")), "{got:?}");
+    assert!(
+        got.contains(&expect("topic.lock", "open", "locked")),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&expect("topic.pin", "false", "true")),
+        "{got:?}"
+    );
+    assert!(got.contains(&expect("member.add", "", "member")), "{got:?}");
+    assert!(
+        got.contains(&expect("member.role", "member", "moderator")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(|(a, b, c)| a == "space.settings"
+            && b.contains("visibility=public")
+            && c.contains("visibility=private")),
+        "{got:?}"
+    );
+    assert_eq!(log["items"][0]["actor"]["username"], "mod");
+    assert_eq!(log["items"][0]["action"], "space.settings", "newest first");
+
+    let b = app.signed_in("boss").await;
+    let (_, admin) = b.page("/admin").await;
+    assert!(admin.contains("Audit log") && admin.contains("topic.move"));
+}
+both!(moderators_move_topics_and_every_action_is_audited);
+
+async fn administrator_actions_are_audited(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("boss", true).await;
+    let quinn = app.create_user("quinn", false).await;
+    let b = app.signed_in("boss").await;
+    b.submit(
+        "/admin",
+        &format!("/admin/users/{}", quinn.id),
+        &[("action", "lock")],
+    )
+    .await;
+    b.submit(
+        "/admin",
+        &format!("/admin/users/{}", quinn.id),
+        &[("action", "make_admin")],
+    )
+    .await;
+    b.submit(
+        "/admin",
+        "/admin/settings",
+        &[("site_name", "Acme"), ("registration", "open")],
+    )
+    .await;
+    let (_, log) = app.api(&app.token("boss").await).get("/api/v1/audit").await;
+    let got = actions(&log);
+    assert!(
+        got.contains(&("user.status".into(), "active".into(), "locked".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&("user.admin".into(), "false".into(), "true".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(a, _, c)| a == "site.settings" && c.contains("registration=open")),
+        "{got:?}"
+    );
+}
+both!(administrator_actions_are_audited);
