@@ -54,6 +54,7 @@ impl Modify for BearerAuth {
         topics::api::reply_revisions,
         attachments::api::upload,
         admin::api::list,
+        topics::api::preview,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

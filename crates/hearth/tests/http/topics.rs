@@ -685,3 +685,42 @@ async fn a_profile_shows_recent_topics_the_viewer_may_read(backend: Backend) {
     assert!(html.contains("Hello plaza") && !html.contains("Secret den"));
 }
 both!(a_profile_shows_recent_topics_the_viewer_may_read);
+
+async fn the_preview_renders_sanitized_html_without_saving(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("zed", false).await;
+    let api = app.api(&app.token("zed").await);
+    let (status, body) = api
+        .post(
+            "/api/v1/preview",
+            json!({"body": "**hi** <script>x</script> @zed"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let html = body["html"].as_str().unwrap();
+    assert!(
+        html.contains("<strong>hi</strong>")
+            && !html.contains("<script")
+            && html.contains("/u/zed"),
+        "{html}"
+    );
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/preview"))
+        .json(&json!({"body": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "signed-in users only");
+    let js = reqwest::get(app.url("/static/preview.js")).await.unwrap();
+    assert_eq!(
+        js.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    app.api(&app.token("zed").await)
+        .post("/api/v1/spaces", json!({"slug": "pv", "name": "Pv"}))
+        .await;
+    let b = app.signed_in("zed").await;
+    let (_, form) = b.page("/s/pv/new").await;
+    assert!(form.contains("<textarea data-preview") && form.contains("src=\"/static/preview.js\""));
+}
+both!(the_preview_renders_sanitized_html_without_saving);

@@ -14,6 +14,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/static/hearth.css", get(stylesheet))
+        .route("/static/preview.js", get(preview_script))
 }
 
 /// The process is alive.
@@ -49,6 +50,17 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/hearth.css"),
+    )
+        .into_response()
+}
+
+async fn preview_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/preview.js"),
     )
         .into_response()
 }

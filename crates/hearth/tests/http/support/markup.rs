@@ -118,7 +118,13 @@ fn url_scheme(value: &str) -> String {
 /// Why `html` could execute, if it could.
 fn executable(html: &str, content: bool) -> Option<String> {
     for (name, attrs) in tags(html) {
-        if FORBIDDEN_ELEMENTS.contains(&name.as_str()) {
+        // Hearth's own scripts, from its own origin, are the only ones allowed.
+        let own_script = name == "script"
+            && !content
+            && attrs
+                .iter()
+                .any(|(a, v)| a == "src" && v.starts_with("/static/"));
+        if FORBIDDEN_ELEMENTS.contains(&name.as_str()) && !own_script {
             return Some(format!("<{name}> element"));
         }
         if content && CHROME_ONLY.contains(&name.as_str()) {

@@ -605,3 +605,30 @@ pub(crate) async fn reply_revisions(
     let (_, revisions) = replies::revisions(&state.ctx, caller.viewer(), reply_id(&id)?).await?;
     Ok(Json(revisions.iter().map(RevisionJson::from).collect()))
 }
+
+/// Markdown to render.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PreviewBody {
+    /// Markdown.
+    body: String,
+}
+
+/// The sanitized HTML a text would be shown as.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct PreviewJson {
+    html: String,
+}
+
+/// Renders Markdown as it would be shown, without saving anything.
+#[utoipa::path(post, path = "/api/v1/preview", tag = "topics", request_body = PreviewBody,
+    responses((status = 200, body = PreviewJson), (status = 400, body = crate::error::ErrorBody)))]
+pub(crate) async fn preview(
+    ApiUser(_who): ApiUser,
+    ApiJson(body): ApiJson<PreviewBody>,
+) -> Result<Json<PreviewJson>, ApiError> {
+    hearth_core::content::check_body("body", &body.body, true).map_err(AppError::from)?;
+    Ok(Json(PreviewJson {
+        html: hearth_core::markdown::render(&body.body),
+    }))
+}

@@ -60,5 +60,6 @@ pub(crate) fn router() -> Router<AppState> {
             post(api::like_reply).delete(api::unlike_reply),
         )
         .route("/api/v1/tags/{tag}/topics", get(api::tag))
+        .route("/api/v1/preview", post(api::preview))
         .route("/api/v1/replies/{id}/revisions", get(api::reply_revisions))
 }
