@@ -30,6 +30,8 @@ pub enum Command {
     /// Administer accounts
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Fill an empty store with a deterministic dataset for benchmarks
+    Seed(crate::seed::SeedArgs),
 }
 
 /// Administration commands.

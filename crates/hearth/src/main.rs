@@ -42,6 +42,15 @@ async fn main() -> ExitCode {
                 .map(|_| tracing::info!(storage = %storage.describe(), "migrations applied"))
                 .map_err(|e| e.to_string())
         }
+        Command::Seed(args) => {
+            let storage = Storage::resolve(&args.storage, &file);
+            match hearth::storage::open(&storage).await {
+                Ok(store) => hearth::seed::run(store, &args)
+                    .await
+                    .map(|summary| eprintln!("{summary}")),
+                Err(e) => Err(e.to_string()),
+            }
+        }
         Command::Admin(AdminCommand::CreateUser {
             storage,
             username,

@@ -204,3 +204,40 @@ fn both_engines_know_the_same_schema_version() {
         hearth_store_postgres::LATEST_VERSION
     );
 }
+
+async fn seed_fills_a_store_deterministically_with_a_50_reply_benchmark_topic(backend: Backend) {
+    let (storage, _guard) = fresh_storage(backend).await;
+    let cwd = tempfile::tempdir().unwrap();
+    let out = hearth()
+        .args([
+            "seed",
+            "--users",
+            "30",
+            "--spaces",
+            "6",
+            "--replies",
+            "400",
+            "--seed",
+            "7",
+        ])
+        .args(storage_args(&storage))
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("seeded 30 users, 6 spaces, 20 topics, 400 replies"),
+        "{stderr}"
+    );
+    let store = hearth::storage::open(&storage).await.unwrap();
+    let bench = store
+        .topic(hearth_core::ids::TopicId(1), None)
+        .await
+        .unwrap()
+        .expect("the benchmark topic");
+    assert_eq!(bench.topic.reply_count, 50);
+    assert_eq!(bench.space.space.slug, "bench");
+    assert_eq!(store.count_users().await.unwrap(), 30);
+}
+both!(seed_fills_a_store_deterministically_with_a_50_reply_benchmark_topic);

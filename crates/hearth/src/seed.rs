@@ -1,0 +1,367 @@
+//! `hearth seed`: fills an empty store with a realistic, deterministic
+//! dataset for benchmarks and demonstrations: long-tailed space sizes and
+//! thread lengths, private and secret spaces, Markdown bodies with mentions
+//! and tags, likes, and one 50-reply discussion to benchmark.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use hearth_app::secrets::hash_password;
+use hearth_core::content::{Tag, Title};
+use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
+use hearth_core::markdown;
+use hearth_core::model::{JoinPolicy, Role, TopicKind, Visibility};
+use hearth_core::names::{Description, DisplayName, Email, Slug, SpaceName, Username};
+use hearth_store::{NewReply, NewSpace, NewTopic, NewUser, ReactionTarget, Store};
+use tokio::task::JoinSet;
+
+/// What to generate.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub storage: crate::config::StorageArgs,
+    /// Accounts to create
+    #[arg(long, default_value_t = 1000)]
+    pub users: u32,
+    /// Community spaces to create
+    #[arg(long, default_value_t = 100)]
+    pub spaces: u32,
+    /// Replies to create (topics: one per twenty replies)
+    #[arg(long, default_value_t = 100_000)]
+    pub replies: u32,
+    /// Random seed; the same seed gives the same data
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// The password of every seeded account.
+pub const PASSWORD: &str = "hearth seed password";
+
+/// SplitMix64: small, fast, and deterministic across platforms.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// In [0, n), most often near 0: a long tail.
+    fn skewed(&mut self, n: usize) -> usize {
+        ((self.unit().powi(3) * n as f64) as usize).min(n.saturating_sub(1))
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const WORDS: &[&str] = &[
+    "release",
+    "storage",
+    "review",
+    "customer",
+    "incident",
+    "design",
+    "budget",
+    "roadmap",
+    "search",
+    "latency",
+    "onboarding",
+    "backup",
+    "meeting",
+    "draft",
+    "policy",
+    "migration",
+    "feedback",
+    "launch",
+    "office",
+    "hiring",
+    "security",
+    "report",
+    "metrics",
+    "documentation",
+    "support",
+    "team",
+    "quarter",
+];
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let s: Vec<&str> = (0..words).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+    let mut text = s.join(" ");
+    if let Some(c) = text.get_mut(0..1) {
+        c.make_ascii_uppercase();
+    }
+    text.push('.');
+    text
+}
+
+/// A Markdown body of a realistic length, rendered once.
+fn body(rng: &mut Rng, users: u32) -> (String, String) {
+    let paragraphs = 1 + rng.skewed(5);
+    let mut md = String::new();
+    for p in 0..paragraphs {
+        if p > 0 {
+            md.push_str("\n\n");
+        }
+        let sentences = 1 + rng.below(4);
+        for _ in 0..sentences {
+            let words = 6 + rng.below(12);
+            md.push_str(&sentence(rng, words));
+            md.push(' ');
+        }
+    }
+    if rng.unit() < 0.2 {
+        md.push_str(&format!("\n\nThanks @user{}!", rng.below(users as usize)));
+    }
+    if rng.unit() < 0.15 {
+        md.push_str("\n\n- first point\n- **second** point\n- `third` point");
+    }
+    let html = markdown::render(&md);
+    (md, html)
+}
+
+fn invalid(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Fills `store`, printing progress to stderr; returns a summary.
+pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, String> {
+    let started = Instant::now();
+    let mut rng = Rng(args.seed);
+    let now = 1_767_225_600_000i64;
+    let password_hash = hash_password(PASSWORD.to_owned(), false)
+        .await
+        .map_err(invalid)?;
+
+    let mut users: Vec<UserId> = Vec::with_capacity(args.users as usize);
+    let mut jobs = JoinSet::new();
+    for i in 0..args.users {
+        let store = Arc::clone(&store);
+        let name = if i == 0 {
+            "bench".to_owned()
+        } else {
+            format!("user{i}")
+        };
+        let user = NewUser {
+            username: Username::parse(&name).map_err(invalid)?,
+            display_name: DisplayName::parse(&format!("User {i}")).map_err(invalid)?,
+            email: Email::parse(&format!("{name}@example.org")).map_err(invalid)?,
+            password_hash: password_hash.clone(),
+            is_admin: i == 0,
+            invite: None,
+            created_at: now,
+        };
+        jobs.spawn(async move { store.create_user(user).await });
+        if jobs.len() >= 256 {
+            drain(&mut jobs, &mut users).await?;
+        }
+    }
+    while !jobs.is_empty() {
+        drain(&mut jobs, &mut users).await?;
+    }
+    users.sort();
+    eprintln!(
+        "seed: {} users ({:.1}s)",
+        users.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let mut spaces: Vec<SpaceId> = Vec::new();
+    for i in 0..args.spaces {
+        let visibility = match i % 20 {
+            0 => Visibility::Secret,
+            1..=3 => Visibility::Private,
+            _ => Visibility::Public,
+        };
+        let owner = users[rng.below(users.len())];
+        let slug = if i == 0 {
+            "bench".to_owned()
+        } else {
+            format!("space-{i}")
+        };
+        let space = store
+            .create_space(NewSpace {
+                slug: Slug::parse(&slug).map_err(invalid)?,
+                name: SpaceName::parse(&format!("Space {i}: {}", WORDS[i as usize % WORDS.len()]))
+                    .map_err(invalid)?,
+                description: Description::parse(&sentence(&mut rng, 12)).map_err(invalid)?,
+                visibility: if i == 0 {
+                    Visibility::Public
+                } else {
+                    visibility
+                },
+                join_policy: JoinPolicy::Open,
+                owner,
+                created_at: now,
+            })
+            .await
+            .map_err(invalid)?;
+        // Long-tailed membership: a few large spaces, many small ones; the
+        // bench user belongs everywhere.
+        let members = 2 + rng.skewed(users.len().min(2000));
+        let mut wanted: Vec<UserId> = (0..members)
+            .map(|_| users[rng.below(users.len())])
+            .collect();
+        wanted.push(users[0]);
+        wanted.sort();
+        wanted.dedup();
+        let mut adds = JoinSet::new();
+        for u in wanted.into_iter().filter(|u| *u != owner) {
+            let store = Arc::clone(&store);
+            let space = space.id;
+            adds.spawn(async move { store.add_member(space, u, Role::Member, now, None).await });
+        }
+        while let Some(done) = adds.join_next().await {
+            done.map_err(invalid)?.map_err(invalid)?;
+        }
+        spaces.push(space.id);
+    }
+    eprintln!(
+        "seed: {} spaces ({:.1}s)",
+        spaces.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let bodies: Vec<(String, String)> = (0..500).map(|_| body(&mut rng, args.users)).collect();
+    let topic_count = (args.replies / 20).max(1) as usize;
+    let mut topics: Vec<TopicId> = Vec::with_capacity(topic_count);
+    let kinds = [
+        TopicKind::Discussion,
+        TopicKind::Discussion,
+        TopicKind::Question,
+        TopicKind::Post,
+        TopicKind::Document,
+    ];
+    for t in 0..topic_count {
+        let space = if t == 0 {
+            spaces[0]
+        } else {
+            spaces[rng.skewed(spaces.len())]
+        };
+        let (md, html) = bodies[rng.below(bodies.len())].clone();
+        let tags = vec![Tag::parse(WORDS[rng.below(WORDS.len())]).map_err(invalid)?];
+        let words = 4 + rng.below(6);
+        let title = if t == 0 {
+            "The benchmark discussion".to_owned()
+        } else {
+            sentence(&mut rng, words)
+        };
+        let topic = store
+            .create_topic(NewTopic {
+                space_id: space,
+                author: users[rng.skewed(users.len())],
+                kind: if t == 0 {
+                    TopicKind::Discussion
+                } else {
+                    kinds[rng.below(kinds.len())]
+                },
+                title: Title::parse(&title).map_err(invalid)?,
+                body_md: md,
+                body_html: html,
+                tags,
+                mentions: Vec::new(),
+                draft: false,
+                publish_at: None,
+                created_at: now + t as i64,
+            })
+            .await
+            .map_err(invalid)?;
+        topics.push(topic.id);
+    }
+    eprintln!(
+        "seed: {} topics ({:.1}s)",
+        topics.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    // The benchmark topic gets exactly 50 replies; the rest spread with a long tail.
+    let mut last_reply: Vec<Option<ReplyId>> = vec![None; topics.len()];
+    let mut jobs: JoinSet<Result<(usize, ReplyId, bool), String>> = JoinSet::new();
+    let mut written = 0u32;
+    for i in 0..args.replies {
+        let t = if i < 50 {
+            0
+        } else {
+            1 + rng.skewed(topics.len().saturating_sub(1).max(1))
+        }
+        .min(topics.len() - 1);
+        let parent = if rng.unit() < 0.3 {
+            last_reply[t]
+        } else {
+            None
+        };
+        let (md, html) = bodies[rng.below(bodies.len())].clone();
+        let like = rng.unit() < 0.1;
+        let reply = NewReply {
+            topic_id: topics[t],
+            author: users[rng.skewed(users.len())],
+            parent,
+            body_md: md,
+            body_html: html,
+            mentions: Vec::new(),
+            created_at: now + 1_000 + i as i64,
+        };
+        let liker = users[rng.below(users.len())];
+        let store = Arc::clone(&store);
+        jobs.spawn(async move {
+            let r = store.create_reply(reply).await.map_err(invalid)?;
+            if like {
+                store
+                    .set_reaction(ReactionTarget::Reply(r.id), liker, true, now)
+                    .await
+                    .map_err(invalid)?;
+            }
+            Ok((t, r.id, like))
+        });
+        if jobs.len() >= 512 {
+            while let Some(done) = jobs.join_next().await {
+                let (t, id, _) = done.map_err(invalid)??;
+                last_reply[t] = Some(id);
+                written += 1;
+                if jobs.len() < 256 {
+                    break;
+                }
+            }
+        }
+        if i > 0 && i % 100_000 == 0 {
+            eprintln!(
+                "seed: {i} replies ({:.1}s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    while let Some(done) = jobs.join_next().await {
+        done.map_err(invalid)??;
+        written += 1;
+    }
+    Ok(format!(
+        "seeded {} users, {} spaces, {} topics, {written} replies in {:.1}s; sign in as bench / {PASSWORD:?}; benchmark topic /t/{}",
+        users.len(),
+        spaces.len(),
+        topics.len(),
+        started.elapsed().as_secs_f64(),
+        topics[0]
+    ))
+}
+
+async fn drain(
+    jobs: &mut JoinSet<hearth_store::Result<hearth_store::User>>,
+    users: &mut Vec<UserId>,
+) -> Result<(), String> {
+    while let Some(done) = jobs.join_next().await {
+        users.push(done.map_err(invalid)?.map_err(invalid)?.id);
+        if jobs.len() < 128 {
+            break;
+        }
+    }
+    Ok(())
+}
