@@ -134,6 +134,8 @@ pub struct TopicInput {
     pub publish_at: Option<i64>,
     /// The version an edit started from.
     pub base_version: Option<i64>,
+    /// A client's key: repeating a create with it returns the first topic.
+    pub idempotency_key: Option<String>,
 }
 
 struct Parsed {
@@ -224,6 +226,7 @@ pub async fn create(
             tags: p.tags.unwrap_or_default(),
             draft: input.draft.unwrap_or(false),
             publish_at: input.publish_at,
+            idempotency_key: crate::replies::check_key(input.idempotency_key.as_deref())?,
             created_at: ctx.now(),
         })
         .await?;

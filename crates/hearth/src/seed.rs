@@ -271,6 +271,7 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
                 mentions: Vec::new(),
                 draft: false,
                 publish_at: None,
+                idempotency_key: None,
                 created_at: now + t as i64,
             })
             .await
@@ -308,6 +309,7 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             body_md: md,
             body_html: html,
             mentions: Vec::new(),
+            idempotency_key: None,
             created_at: now + 1_000 + i as i64,
         };
         let liker = users[rng.below(users.len())];

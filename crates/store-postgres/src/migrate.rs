@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_feed_tokens.sql"),
     ),
     (5, "audit", include_str!("../migrations/0005_audit.sql")),
+    (
+        6,
+        "idempotency",
+        include_str!("../migrations/0006_idempotency.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

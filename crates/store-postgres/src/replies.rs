@@ -40,6 +40,20 @@ impl ReplyStore for PostgresStore {
             .await
             .map_err(map_err)?
             .ok_or(StoreError::NotFound)?;
+        // Replies to one topic are serialized by the lock above, so a second
+        // create with the same key finds the first.
+        if let Some(key) = &new.idempotency_key {
+            let existing = tx
+                .query_opt(
+                    "SELECT id FROM replies WHERE author_id = $1 AND idempotency_key = $2",
+                    &[&new.author.0, key],
+                )
+                .await
+                .map_err(map_err)?;
+            if let Some(row) = existing {
+                return Ok(load_reply(&tx, row.get(0), new.author.0).await?);
+            }
+        }
         let state: &str = state.get(0);
         if !matches!(state, "open" | "locked") {
             return Err(StoreError::conflict("topic_closed"));
@@ -61,8 +75,8 @@ impl ReplyStore for PostgresStore {
         let id: i64 = tx
             .query_one(
                 "INSERT INTO replies (topic_id, author_id, parent_id, thread_path, depth, body_md, body_html,
-                                      created_at, updated_at)
-                 VALUES ($1, $2, $3, '', $4, $5, $6, $7, $7) RETURNING id",
+                                      created_at, updated_at, idempotency_key)
+                 VALUES ($1, $2, $3, '', $4, $5, $6, $7, $7, $8) RETURNING id",
                 &[
                     &new.topic_id.0,
                     &new.author.0,
@@ -71,6 +85,7 @@ impl ReplyStore for PostgresStore {
                     &new.body_md,
                     &new.body_html,
                     &new.created_at,
+                    &new.idempotency_key,
                 ],
             )
             .await

@@ -96,11 +96,15 @@ impl TopicStore for PostgresStore {
     async fn create_topic(&self, new: NewTopic) -> Result<Topic> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
-        let id: i64 = tx
-            .query_one(
+        // A concurrent create with the same key waits on the unique index,
+        // then inserts nothing; the first topic is returned.
+        let inserted = tx
+            .query_opt(
                 "INSERT INTO topics (space_id, author_id, kind, title, body_md, body_html, draft,
-                                     publish_at, created_at, updated_at, last_activity_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9) RETURNING id",
+                                     publish_at, created_at, updated_at, last_activity_at, idempotency_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, $10)
+                 ON CONFLICT (author_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                 RETURNING id",
                 &[
                     &new.space_id.0,
                     &new.author.0,
@@ -111,11 +115,23 @@ impl TopicStore for PostgresStore {
                     &new.draft,
                     &new.publish_at,
                     &new.created_at,
+                    &new.idempotency_key,
                 ],
             )
             .await
-            .map_err(map_err)?
-            .get(0);
+            .map_err(map_err)?;
+        let Some(row) = inserted else {
+            let existing: i64 = tx
+                .query_one(
+                    "SELECT id FROM topics WHERE author_id = $1 AND idempotency_key = $2",
+                    &[&new.author.0, &new.idempotency_key],
+                )
+                .await
+                .map_err(map_err)?
+                .get(0);
+            return Ok(load_topic(&tx, existing).await?);
+        };
+        let id: i64 = row.get(0);
         write_tags(&tx, id, &new.tags).await?;
         write_mentions(&tx, id, None, &new.mentions).await?;
         write_revision(

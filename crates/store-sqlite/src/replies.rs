@@ -29,6 +29,18 @@ impl ReplyStore for SqliteStore {
     async fn create_reply(&self, new: NewReply) -> Result<Reply> {
         self.db
             .write(move |c| {
+                if let Some(key) = &new.idempotency_key {
+                    let existing: Option<i64> = c
+                        .query_row(
+                            "SELECT id FROM replies WHERE author_id = ?1 AND idempotency_key = ?2",
+                            params![new.author.0, key],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    if let Some(id) = existing {
+                        return load_reply(c, id, new.author.0)?.ok_or_else(|| StoreError::NotFound.into());
+                    }
+                }
                 let state: Option<String> = c
                     .query_row("SELECT state FROM topics WHERE id = ?1", [new.topic_id.0], |r| r.get(0))
                     .optional()?;
@@ -53,8 +65,8 @@ impl ReplyStore for SqliteStore {
                 };
                 let id: i64 = c.query_row(
                     "INSERT INTO replies (topic_id, author_id, parent_id, thread_path, depth, body_md, body_html,
-                                          created_at, updated_at)
-                     VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?7) RETURNING id",
+                                          created_at, updated_at, idempotency_key)
+                     VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?7, ?8) RETURNING id",
                     params![
                         new.topic_id.0,
                         new.author.0,
@@ -62,7 +74,8 @@ impl ReplyStore for SqliteStore {
                         depth,
                         new.body_md,
                         new.body_html,
-                        new.created_at
+                        new.created_at,
+                        new.idempotency_key
                     ],
                     |r| r.get(0),
                 )?;

@@ -90,10 +90,22 @@ impl TopicStore for SqliteStore {
     async fn create_topic(&self, new: NewTopic) -> Result<Topic> {
         self.db
             .write(move |c| {
+                if let Some(key) = &new.idempotency_key {
+                    let existing: Option<i64> = c
+                        .query_row(
+                            "SELECT id FROM topics WHERE author_id = ?1 AND idempotency_key = ?2",
+                            params![new.author.0, key],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    if let Some(id) = existing {
+                        return load_topic(c, id);
+                    }
+                }
                 let id: i64 = c.query_row(
                     "INSERT INTO topics (space_id, author_id, kind, title, body_md, body_html, draft,
-                                         publish_at, created_at, updated_at, last_activity_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?9) RETURNING id",
+                                         publish_at, created_at, updated_at, last_activity_at, idempotency_key)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?9, ?10) RETURNING id",
                     params![
                         new.space_id.0,
                         new.author.0,
@@ -103,7 +115,8 @@ impl TopicStore for SqliteStore {
                         new.body_html,
                         new.draft,
                         new.publish_at,
-                        new.created_at
+                        new.created_at,
+                        new.idempotency_key
                     ],
                     |r| r.get(0),
                 )?;

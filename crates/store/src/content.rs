@@ -93,6 +93,9 @@ pub struct NewTopic {
     pub draft: bool,
     /// Publication time of a post.
     pub publish_at: Option<i64>,
+    /// The client's key: a second create with the same author and key
+    /// returns the first topic instead of writing another.
+    pub idempotency_key: Option<String>,
     /// Now.
     pub created_at: i64,
 }
@@ -223,6 +226,9 @@ pub struct NewReply {
     pub body_html: String,
     /// Usernames mentioned.
     pub mentions: Vec<String>,
+    /// The client's key: a second create with the same author and key
+    /// returns the first reply instead of writing another.
+    pub idempotency_key: Option<String>,
     /// Now.
     pub created_at: i64,
 }

@@ -184,3 +184,25 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         }
     }
 }
+
+/// The `Idempotency-Key` header of an API write, if sent.
+pub(crate) struct IdempotencyKey(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.headers.get("idempotency-key") {
+            None => Ok(IdempotencyKey(None)),
+            Some(v) => v
+                .to_str()
+                .map(|k| IdempotencyKey(Some(k.to_owned())))
+                .map_err(|_| {
+                    ApiError(AppError::invalid(
+                        "Idempotency-Key",
+                        "must be visible ASCII",
+                    ))
+                }),
+        }
+    }
+}

@@ -18,6 +18,8 @@ pub(crate) struct Chrome {
     pub me: Option<User>,
     pub csrf: String,
     pub title: String,
+    /// A fresh key for this page's create forms: submitting twice writes once.
+    pub form_key: String,
 }
 
 impl Chrome {
@@ -33,6 +35,7 @@ impl Chrome {
             me: visitor.who.as_ref().map(|w| w.user.clone()),
             csrf: visitor.csrf.clone(),
             title: title.into(),
+            form_key: hearth_app::secrets::random_secret()?,
         })
     }
 

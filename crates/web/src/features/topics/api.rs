@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::views::topic_url;
 use crate::error::ApiError;
-use crate::extract::{ApiCaller, ApiJson, ApiQuery, ApiUser};
+use crate::extract::{ApiCaller, ApiJson, ApiQuery, ApiUser, IdempotencyKey};
 use crate::features::users::api::UserJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
@@ -237,6 +237,7 @@ impl TopicBody {
                 .map(|s| parse_time("publish_at", s))
                 .transpose()?,
             base_version: self.base_version,
+            idempotency_key: None,
         })
     }
 }
@@ -250,9 +251,12 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(slug): Path<String>,
+    key: IdempotencyKey,
     ApiJson(body): ApiJson<TopicBody>,
 ) -> Result<(StatusCode, Json<TopicJson>), ApiError> {
-    let topic = topics::create(&state.ctx, &who, &slug, &body.input()?).await?;
+    let mut input = body.input()?;
+    input.idempotency_key = key.0;
+    let topic = topics::create(&state.ctx, &who, &slug, &input).await?;
     Ok((StatusCode::CREATED, Json(TopicJson::from(&topic))))
 }
 
@@ -389,6 +393,7 @@ pub(crate) async fn reply(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
     Path(id): Path<String>,
+    key: IdempotencyKey,
     ApiJson(body): ApiJson<ReplyBody>,
 ) -> Result<(StatusCode, Json<ReplyJson>), ApiError> {
     let parent = body
@@ -399,7 +404,15 @@ pub(crate) async fn reply(
                 .map_err(|_| AppError::invalid("parent", "is not a reply of this topic"))
         })
         .transpose()?;
-    let reply = replies::create(&state.ctx, &who, topic_id(&id)?, parent, &body.body).await?;
+    let reply = replies::create(
+        &state.ctx,
+        &who,
+        topic_id(&id)?,
+        parent,
+        &body.body,
+        key.0.as_deref(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(ReplyJson::from(&reply))))
 }
 

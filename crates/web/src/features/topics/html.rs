@@ -38,6 +38,8 @@ pub(crate) struct TopicForm {
     draft: Option<String>,
     #[serde(default)]
     base_version: Option<i64>,
+    #[serde(default)]
+    idempotency_key: String,
 }
 
 impl TopicForm {
@@ -54,6 +56,7 @@ impl TopicForm {
             },
             publish_at: None,
             base_version: self.base_version,
+            idempotency_key: Some(self.idempotency_key.clone()),
         }
     }
 }
@@ -281,6 +284,7 @@ pub(crate) async fn edit_form(
                 .join(", "),
             draft: t.draft.then(|| "on".into()),
             base_version: Some(t.version),
+            idempotency_key: String::new(),
         },
     })
 }

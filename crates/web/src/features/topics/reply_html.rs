@@ -26,6 +26,8 @@ pub(crate) struct ReplyForm {
     body: String,
     #[serde(default)]
     parent: String,
+    #[serde(default)]
+    idempotency_key: String,
 }
 
 pub(crate) async fn create(
@@ -43,7 +45,16 @@ pub(crate) async fn create(
                 .map_err(|_| AppError::invalid("parent", "is not a reply"))?,
         ),
     };
-    match replies::create(&state.ctx, &signed_in.who, tid, parent, &form.body).await {
+    match replies::create(
+        &state.ctx,
+        &signed_in.who,
+        tid,
+        parent,
+        &form.body,
+        Some(&form.idempotency_key),
+    )
+    .await
+    {
         Ok(reply) => Ok(Redirect::to(&format!("/r/{}", reply.id)).into_response()),
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
