@@ -55,6 +55,8 @@ impl Modify for BearerAuth {
         attachments::api::upload,
         admin::api::list,
         topics::api::preview,
+        topics::api::topic_likers,
+        topics::api::reply_likers,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerAuth),

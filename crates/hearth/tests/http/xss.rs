@@ -170,6 +170,45 @@ async fn hostile_input_never_becomes_executable_markup(backend: Backend) {
     for r in board_json["replies"]["items"].as_array().unwrap() {
         assert_inert_content(r["body_html"].as_str().unwrap(), "reply in the API");
     }
+    // Attachment names carry payloads too: cleaned, escaped on the upload
+    // page, and never turned into markup in a download's headers.
+    for (i, p) in payloads.iter().enumerate().take(60) {
+        let (status, a) = host
+            .post_raw(
+                &format!(
+                    "/api/v1/spaces/arena/attachments?filename={}",
+                    crate::support::browser::encode(p)
+                ),
+                "text/plain",
+                format!("file {i}").into_bytes(),
+            )
+            .await;
+        assert_eq!(status, 201, "attachment {i}: {a}");
+        assert_inert_content(
+            &hearth_core::markdown::render(a["markdown"].as_str().unwrap()),
+            &format!("attachment markdown {i}"),
+        );
+        let resp = browser.get(a["url"].as_str().unwrap()).await;
+        assert_eq!(resp.status(), 200, "attachment {i}");
+        assert!(resp.headers()["content-disposition"].to_str().is_ok());
+    }
+    // Feeds carry titles as text and bodies as sanitized HTML.
+    let (status, feed) = browser.page("/feeds/s/arena").await;
+    assert_eq!(status, 200);
+    assert!(
+        !feed.contains("<script") && !feed.contains("<img"),
+        "markup in a feed must be escaped"
+    );
+    let unescaped = feed
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+    for content in unescaped.split("<content type=\"html\">").skip(1) {
+        let html = content.split("</content>").next().unwrap();
+        assert_inert_content(html, "feed entry");
+    }
     for tag in tags {
         let (status, page) = browser
             .page(&format!("/tags/{}", crate::support::browser::encode(&tag)))

@@ -645,3 +645,29 @@ pub(crate) async fn preview(
         html: hearth_core::markdown::render(&body.body),
     }))
 }
+
+/// Who likes a topic, earliest first (at most 100).
+#[utoipa::path(get, path = "/api/v1/topics/{id}/reactions", tag = "reactions",
+    params(("id" = String, Path, description = "the topic's id")),
+    responses((status = 200, body = Vec<UserJson>), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn topic_likers(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<UserJson>>, ApiError> {
+    let users = reactions::likers(&state.ctx, &who, ReactionTarget::Topic(topic_id(&id)?)).await?;
+    Ok(Json(users.iter().map(UserJson::from).collect()))
+}
+
+/// Who likes a reply, earliest first (at most 100).
+#[utoipa::path(get, path = "/api/v1/replies/{id}/reactions", tag = "reactions",
+    params(("id" = String, Path, description = "the reply's id")),
+    responses((status = 200, body = Vec<UserJson>), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn reply_likers(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<UserJson>>, ApiError> {
+    let users = reactions::likers(&state.ctx, &who, ReactionTarget::Reply(reply_id(&id)?)).await?;
+    Ok(Json(users.iter().map(UserJson::from).collect()))
+}

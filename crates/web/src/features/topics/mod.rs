@@ -49,7 +49,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/topics/{id}/accepted", post(api::accept))
         .route(
             "/api/v1/topics/{id}/reactions",
-            post(api::like_topic).delete(api::unlike_topic),
+            get(api::topic_likers)
+                .post(api::like_topic)
+                .delete(api::unlike_topic),
         )
         .route(
             "/api/v1/replies/{id}",
@@ -57,7 +59,9 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route(
             "/api/v1/replies/{id}/reactions",
-            post(api::like_reply).delete(api::unlike_reply),
+            get(api::reply_likers)
+                .post(api::like_reply)
+                .delete(api::unlike_reply),
         )
         .route("/api/v1/tags/{tag}/topics", get(api::tag))
         .route("/api/v1/preview", post(api::preview))
