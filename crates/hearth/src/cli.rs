@@ -32,6 +32,8 @@ pub enum Command {
     Admin(AdminCommand),
     /// Fill an empty store with a deterministic dataset for benchmarks
     Seed(crate::seed::SeedArgs),
+    /// Check that the database is whole and consistent; exits non-zero if not
+    Verify(VerifyArgs),
 }
 
 /// Administration commands.
@@ -54,4 +56,14 @@ pub enum AdminCommand {
         #[arg(long)]
         admin: bool,
     },
+}
+
+/// What `hearth verify` checks.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Check the live database (while it serves)
+    #[arg(long, required = true)]
+    pub live: bool,
 }

@@ -19,6 +19,25 @@ fn init_logging(format: Option<&str>) {
     }
 }
 
+/// `hearth verify --live`: prints what is wrong, or that nothing is.
+async fn verify(storage: &Storage) -> Result<(), String> {
+    use std::io::Write;
+    let store = hearth::storage::open(storage)
+        .await
+        .map_err(|e| e.to_string())?;
+    let problems = store.verify().await.map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    for p in &problems {
+        let _ = writeln!(out, "{p}");
+    }
+    if problems.is_empty() {
+        let _ = writeln!(out, "ok: {} is whole and consistent", storage.describe());
+        Ok(())
+    } else {
+        Err(format!("{} problems found", problems.len()))
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -51,6 +70,7 @@ async fn main() -> ExitCode {
                 Err(e) => Err(e.to_string()),
             }
         }
+        Command::Verify(args) => verify(&Storage::resolve(&args.storage, &file)).await,
         Command::Admin(AdminCommand::CreateUser {
             storage,
             username,

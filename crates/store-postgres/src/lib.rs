@@ -19,6 +19,7 @@ mod spaces;
 mod tokens;
 mod topics;
 mod users;
+mod verify;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};

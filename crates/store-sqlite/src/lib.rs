@@ -19,6 +19,7 @@ mod spaces;
 mod tokens;
 mod topics;
 mod users;
+mod verify;
 
 use std::path::{Path, PathBuf};
 

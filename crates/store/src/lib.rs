@@ -8,6 +8,7 @@ mod content;
 mod error;
 mod records;
 mod traits;
+pub mod verify;
 
 pub use content::*;
 pub use error::{Result, StoreError};

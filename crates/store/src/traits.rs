@@ -278,6 +278,15 @@ pub trait AuditStore {
     async fn audit_events(&self, before: Option<i64>, limit: u32) -> Result<Vec<AuditEvent>>;
 }
 
+/// Proof that the stored data is whole and consistent.
+#[async_trait]
+pub trait VerifyStore {
+    /// Checks everything the engine can: its own integrity checks, foreign
+    /// keys, every blob against its hash, counts against the rows they count,
+    /// and a revision for every current version. Returns what is wrong.
+    async fn verify(&self) -> Result<Vec<String>>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -293,6 +302,7 @@ pub trait Store:
     + ReactionStore
     + AttachmentStore
     + AuditStore
+    + VerifyStore
     + Send
     + Sync
     + 'static

@@ -241,3 +241,59 @@ async fn seed_fills_a_store_deterministically_with_a_50_reply_benchmark_topic(ba
     assert_eq!(store.count_users().await.unwrap(), 30);
 }
 both!(seed_fills_a_store_deterministically_with_a_50_reply_benchmark_topic);
+
+async fn verify_passes_on_a_consistent_store_and_names_what_is_broken(backend: Backend) {
+    let (storage, _guard) = fresh_storage(backend).await;
+    let cwd = tempfile::tempdir().unwrap();
+    let args = storage_args(&storage);
+    let out = hearth()
+        .args(["seed", "--users", "12", "--spaces", "3", "--replies", "120"])
+        .args(&args)
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = hearth()
+        .args(["verify", "--live"])
+        .args(&args)
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("ok:"), "{stdout}");
+
+    // Break a count and a blob behind Hearth's back.
+    let breakage = "UPDATE topics SET reply_count = reply_count + 1 WHERE id = 1";
+    match &storage {
+        Storage::Sqlite(dir) => {
+            let c = rusqlite::Connection::open(dir.join("hearth.db")).unwrap();
+            c.execute_batch(breakage).unwrap();
+        }
+        Storage::Postgres(url, _) => {
+            let (client, conn) =
+                tokio_postgres::connect(url.expose_secret(), tokio_postgres::NoTls)
+                    .await
+                    .unwrap();
+            tokio::spawn(conn);
+            client.batch_execute(breakage).await.unwrap();
+        }
+    }
+    let out = hearth()
+        .args(["verify", "--live"])
+        .args(&args)
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains("reply counts: topic 1: reply_count 51 but 50 replies"),
+        "{stdout}"
+    );
+}
+both!(verify_passes_on_a_consistent_store_and_names_what_is_broken);

@@ -1,0 +1,40 @@
+//! `hearth verify` on PostgreSQL: every blob against its hash and the shared
+//! consistency checks (the server guards its own pages and foreign keys).
+
+use async_trait::async_trait;
+use hearth_store::verify::CONSISTENCY_CHECKS;
+use hearth_store::{Result, VerifyStore};
+use sha2::{Digest, Sha256};
+
+use crate::PostgresStore;
+use crate::error::map_err;
+
+#[async_trait]
+impl VerifyStore for PostgresStore {
+    async fn verify(&self) -> Result<Vec<String>> {
+        let c = self.client().await?;
+        let mut problems = Vec::new();
+        for (what, sql) in CONSISTENCY_CHECKS {
+            for row in c.query(*sql, &[]).await.map_err(map_err)? {
+                problems.push(format!("{what}: {}", row.get::<_, String>(0)));
+            }
+        }
+        for row in c
+            .query("SELECT hash, size, data FROM blobs", &[])
+            .await
+            .map_err(map_err)?
+        {
+            let hash: String = row.get(0);
+            let size: i64 = row.get(1);
+            let data: Vec<u8> = row.get(2);
+            let actual: String = Sha256::digest(&data)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            if actual != hash || data.len() as i64 != size {
+                problems.push(format!("blobs: {hash} does not match its content"));
+            }
+        }
+        Ok(problems)
+    }
+}

@@ -1,0 +1,61 @@
+//! `hearth verify` on SQLite: its integrity and foreign-key checks, every
+//! blob against its hash, and the shared consistency checks.
+
+use async_trait::async_trait;
+use hearth_store::verify::CONSISTENCY_CHECKS;
+use hearth_store::{Result, VerifyStore};
+use sha2::{Digest, Sha256};
+
+use crate::SqliteStore;
+
+#[async_trait]
+impl VerifyStore for SqliteStore {
+    async fn verify(&self) -> Result<Vec<String>> {
+        self.db
+            .read(|c| {
+                let mut problems = Vec::new();
+                let integrity: Vec<String> = c
+                    .prepare("PRAGMA integrity_check")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                if integrity != ["ok"] {
+                    problems.extend(integrity.into_iter().map(|p| format!("integrity: {p}")));
+                }
+                let fk: Vec<String> = c
+                    .prepare("PRAGMA foreign_key_check")?
+                    .query_map([], |r| {
+                        Ok(format!(
+                            "foreign key: {} row {:?} -> {}",
+                            r.get::<_, String>(0)?,
+                            r.get::<_, Option<i64>>(1)?,
+                            r.get::<_, String>(2)?
+                        ))
+                    })?
+                    .collect::<rusqlite::Result<_>>()?;
+                problems.extend(fk);
+                for (what, sql) in CONSISTENCY_CHECKS {
+                    let found: Vec<String> = c
+                        .prepare(sql)?
+                        .query_map([], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    problems.extend(found.into_iter().map(|p| format!("{what}: {p}")));
+                }
+                let mut blobs = c.prepare("SELECT hash, size, data FROM blobs")?;
+                let mut rows = blobs.query([])?;
+                while let Some(row) = rows.next()? {
+                    let hash: String = row.get(0)?;
+                    let size: i64 = row.get(1)?;
+                    let data: Vec<u8> = row.get(2)?;
+                    let actual: String = Sha256::digest(&data)
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect();
+                    if actual != hash || data.len() as i64 != size {
+                        problems.push(format!("blobs: {hash} does not match its content"));
+                    }
+                }
+                Ok(problems)
+            })
+            .await
+    }
+}
