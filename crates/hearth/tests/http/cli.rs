@@ -9,7 +9,7 @@ use crate::support::{Backend, both};
 use hearth::config::Storage;
 use secrecy::ExposeSecret;
 
-fn hearth() -> Command {
+pub(crate) fn hearth() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_hearth"));
     c.env_remove("HEARTH_DATA")
         .env_remove("HEARTH_DATABASE")
@@ -17,7 +17,7 @@ fn hearth() -> Command {
     c
 }
 
-fn storage_args(storage: &Storage) -> Vec<String> {
+pub(crate) fn storage_args(storage: &Storage) -> Vec<String> {
     match storage {
         Storage::Sqlite(dir) => vec!["--data".into(), dir.display().to_string()],
         Storage::Postgres(url, _) => vec!["--database".into(), url.expose_secret().to_owned()],
@@ -25,7 +25,7 @@ fn storage_args(storage: &Storage) -> Vec<String> {
 }
 
 /// Starts `hearth serve` on a free port and waits for its "ready" log line.
-fn start_server(args: &[String], cwd: &Path) -> (Child, String) {
+pub(crate) fn start_server(args: &[String], cwd: &Path) -> (Child, String) {
     let mut child = hearth()
         .arg("serve")
         .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
@@ -56,7 +56,7 @@ fn start_server(args: &[String], cwd: &Path) -> (Child, String) {
     (child, format!("http://{addr}"))
 }
 
-fn create_admin(args: &[String], cwd: &Path) -> std::process::Output {
+pub(crate) fn create_admin(args: &[String], cwd: &Path) -> std::process::Output {
     let mut child = hearth()
         .args([
             "admin",

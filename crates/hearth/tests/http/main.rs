@@ -10,6 +10,7 @@ mod accounts;
 mod api;
 mod attachments;
 mod cli;
+mod crash;
 mod feeds;
 mod moderation;
 mod security;

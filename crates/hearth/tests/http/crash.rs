@@ -1,0 +1,199 @@
+//! Crash safety: a load generator posts replies while the server is killed
+//! with SIGKILL at arbitrary moments and restarted; every acknowledged reply
+//! must survive exactly once, and `verify` must find nothing half-written.
+//!
+//! `HEARTH_CRASH_CYCLES` sets the number of kills (default 50).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::task::JoinSet;
+
+use crate::cli::{create_admin, start_server, storage_args};
+use crate::support::app::{PASSWORD, fresh_storage};
+use crate::support::{Backend, both};
+
+/// A small deterministic generator for kill moments.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// What one request's answer says about its reply.
+enum Outcome {
+    Acked(String),
+    Unknown,
+}
+
+async fn post(
+    client: reqwest::Client,
+    url: String,
+    token: String,
+    key: String,
+) -> (String, Outcome) {
+    let sent = client
+        .post(&url)
+        .bearer_auth(&token)
+        .header("idempotency-key", &key)
+        .json(&json!({"body": key}))
+        .send()
+        .await;
+    let outcome = match sent {
+        Ok(r) if r.status() == 201 => match r.json::<Value>().await {
+            Ok(v) => Outcome::Acked(v["id"].as_str().unwrap_or_default().to_owned()),
+            Err(_) => Outcome::Unknown,
+        },
+        _ => Outcome::Unknown,
+    };
+    (key, outcome)
+}
+
+async fn acknowledged_replies_survive_kill_9_exactly_once(backend: Backend) {
+    let cycles: u64 = std::env::var("HEARTH_CRASH_CYCLES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(50);
+    let (storage, _guard) = fresh_storage(backend).await;
+    let cwd = tempfile::tempdir().unwrap();
+    let args = storage_args(&storage);
+    assert!(create_admin(&args, cwd.path()).status.success());
+
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let (mut child, base) = start_server(&args, cwd.path());
+    let token: Value = client
+        .post(format!("{base}/api/v1/tokens"))
+        .json(&json!({"username": "opal", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    let api = |path: &str| format!("{base}{path}");
+    client
+        .post(api("/api/v1/spaces"))
+        .bearer_auth(&token)
+        .json(&json!({"slug": "crash", "name": "Crash"}))
+        .send()
+        .await
+        .unwrap();
+    let topic: Value = client
+        .post(api("/api/v1/spaces/crash/topics"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Under fire", "body": "replies below"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let topic_id = topic["id"].as_str().unwrap().to_owned();
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let mut rng = Lcg(42);
+    let mut acked: BTreeMap<String, String> = BTreeMap::new();
+    let mut unknown: BTreeSet<String> = BTreeSet::new();
+    let mut next = 0u64;
+    for cycle in 0..cycles {
+        let (mut child, base) = start_server(&args, cwd.path());
+        let url = format!("{base}/api/v1/topics/{topic_id}/replies");
+        let mut load = JoinSet::new();
+        // Retry what was in flight at the last kill, with the same keys.
+        for key in std::mem::take(&mut unknown) {
+            load.spawn(post(client.clone(), url.clone(), token.clone(), key));
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(20 + rng.below(100));
+        while tokio::time::Instant::now() < deadline {
+            while load.len() < 8 {
+                next += 1;
+                load.spawn(post(
+                    client.clone(),
+                    url.clone(),
+                    token.clone(),
+                    format!("c{cycle}-r{next}"),
+                ));
+            }
+            if let Some(done) = load.join_next().await {
+                match done.unwrap() {
+                    (key, Outcome::Acked(id)) => {
+                        if let Some(first) = acked.insert(key.clone(), id.clone()) {
+                            assert_eq!(first, id, "a retried key {key} got a second reply");
+                        }
+                    }
+                    (key, Outcome::Unknown) => {
+                        unknown.insert(key);
+                    }
+                }
+            }
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        while let Some(done) = load.join_next().await {
+            match done.unwrap() {
+                (key, Outcome::Acked(id)) => {
+                    acked.insert(key, id);
+                }
+                (key, Outcome::Unknown) => {
+                    unknown.insert(key);
+                }
+            }
+        }
+        unknown.retain(|k| !acked.contains_key(k));
+    }
+    assert!(
+        acked.len() as u64 > cycles,
+        "the load generator got too few acknowledgements: {}",
+        acked.len()
+    );
+
+    let store = hearth::storage::open(&storage).await.unwrap();
+    let problems = store.verify().await.unwrap();
+    assert!(
+        problems.is_empty(),
+        "verify after {cycles} kills: {problems:?}"
+    );
+    let topic_id: hearth_core::ids::TopicId = topic_id.parse().unwrap();
+    let mut stored: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut offset = 0;
+    loop {
+        let page = store.replies(topic_id, offset, 100, None).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len() as i64;
+        for r in page {
+            stored
+                .entry(r.body_md.clone())
+                .or_default()
+                .push(r.id.to_string());
+        }
+    }
+    for (key, ids) in &stored {
+        assert_eq!(ids.len(), 1, "{key} was written {} times", ids.len());
+    }
+    for (key, id) in &acked {
+        let found = stored
+            .get(key)
+            .unwrap_or_else(|| panic!("acknowledged reply {key} ({id}) was lost"));
+        assert_eq!(&found[0], id, "{key} has another id than acknowledged");
+    }
+    eprintln!(
+        "crash test ({backend:?}): {cycles} kills, {} acknowledged replies all present once, {} stored",
+        acked.len(),
+        stored.len()
+    );
+}
+both!(acknowledged_replies_survive_kill_9_exactly_once);
