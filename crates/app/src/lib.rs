@@ -16,6 +16,7 @@ pub mod replies;
 pub mod secrets;
 pub mod settings;
 pub mod spaces;
+pub mod status;
 pub mod topics;
 pub mod users;
 

@@ -2,8 +2,8 @@
 //! consistency checks (the server guards its own pages and foreign keys).
 
 use async_trait::async_trait;
-use hearth_store::verify::CONSISTENCY_CHECKS;
-use hearth_store::{Result, VerifyStore};
+use hearth_store::verify::{CONSISTENCY_CHECKS, STATS};
+use hearth_store::{Result, SiteStats, VerifyStore};
 use sha2::{Digest, Sha256};
 
 use crate::PostgresStore;
@@ -36,5 +36,18 @@ impl VerifyStore for PostgresStore {
             }
         }
         Ok(problems)
+    }
+    async fn stats(&self) -> Result<SiteStats> {
+        let c = self.client().await?;
+        let r = c.query_one(STATS, &[]).await.map_err(map_err)?;
+        Ok(SiteStats {
+            users: r.get(0),
+            spaces: r.get(1),
+            topics: r.get(2),
+            replies: r.get(3),
+            attachments: r.get(4),
+            schema_version: r.get(5),
+            migrated_at: r.get(6),
+        })
     }
 }

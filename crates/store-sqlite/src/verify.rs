@@ -2,8 +2,8 @@
 //! blob against its hash, and the shared consistency checks.
 
 use async_trait::async_trait;
-use hearth_store::verify::CONSISTENCY_CHECKS;
-use hearth_store::{Result, VerifyStore};
+use hearth_store::verify::{CONSISTENCY_CHECKS, STATS};
+use hearth_store::{Result, SiteStats, VerifyStore};
 use sha2::{Digest, Sha256};
 
 use crate::SqliteStore;
@@ -55,6 +55,23 @@ impl VerifyStore for SqliteStore {
                     }
                 }
                 Ok(problems)
+            })
+            .await
+    }
+    async fn stats(&self) -> Result<SiteStats> {
+        self.db
+            .read(|c| {
+                Ok(c.query_row(STATS, [], |r| {
+                    Ok(SiteStats {
+                        users: r.get(0)?,
+                        spaces: r.get(1)?,
+                        topics: r.get(2)?,
+                        replies: r.get(3)?,
+                        attachments: r.get(4)?,
+                        schema_version: r.get(5)?,
+                        migrated_at: r.get(6)?,
+                    })
+                })?)
             })
             .await
     }

@@ -288,3 +288,22 @@ pub struct NewAuditEvent {
     /// The value after.
     pub after: Option<String>,
 }
+
+/// What the store holds, counted now, for the status page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SiteStats {
+    /// Accounts.
+    pub users: i64,
+    /// Community spaces.
+    pub spaces: i64,
+    /// Topics.
+    pub topics: i64,
+    /// Replies.
+    pub replies: i64,
+    /// Attachments.
+    pub attachments: i64,
+    /// The schema version in the database.
+    pub schema_version: i64,
+    /// When the newest migration was applied (Unix ms).
+    pub migrated_at: i64,
+}

@@ -285,6 +285,8 @@ pub trait VerifyStore {
     /// keys, every blob against its hash, counts against the rows they count,
     /// and a revision for every current version. Returns what is wrong.
     async fn verify(&self) -> Result<Vec<String>>;
+    /// Counts of what the store holds, and its schema's version and age.
+    async fn stats(&self) -> Result<SiteStats>;
 }
 
 /// Everything Hearth stores, behind one handle.

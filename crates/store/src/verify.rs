@@ -54,3 +54,13 @@ pub const CONSISTENCY_CHECKS: &[(&str, &str)] = &[
          LEFT JOIN blobs b ON b.hash = a.blob_hash WHERE b.hash IS NULL OR b.size <> a.size",
     ),
 ];
+
+/// One row: users, community spaces, topics, replies, attachments, schema
+/// version, time of the newest migration.
+pub const STATS: &str = "SELECT (SELECT count(*) FROM users),
+        (SELECT count(*) FROM spaces WHERE kind = 'community'),
+        (SELECT count(*) FROM topics),
+        (SELECT count(*) FROM replies),
+        (SELECT count(*) FROM attachments),
+        (SELECT max(version) FROM schema_migrations),
+        (SELECT max(applied_at) FROM schema_migrations)";

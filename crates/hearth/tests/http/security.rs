@@ -201,3 +201,42 @@ async fn cookies_are_secure_behind_a_trusted_https_proxy(backend: Backend) {
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
 both!(cookies_are_secure_behind_a_trusted_https_proxy);
+
+async fn the_status_page_shows_members_what_is_stored(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("vic", false).await;
+    let api = app.api(&app.token("vic").await);
+    api.post(
+        "/api/v1/spaces",
+        serde_json::json!({"slug": "st", "name": "St"}),
+    )
+    .await;
+    let (_, t) = api
+        .post(
+            "/api/v1/spaces/st/topics",
+            serde_json::json!({"title": "T", "body": "b"}),
+        )
+        .await;
+    api.post(
+        &format!("/api/v1/topics/{}/replies", t["id"].as_str().unwrap()),
+        serde_json::json!({"body": "r"}),
+    )
+    .await;
+    let (status, html) = app.signed_in("vic").await.page("/status").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Operating normally"), "{html}");
+    assert!(
+        html.contains("1 topics and 1 replies in 1 spaces, 0 files, 1 people"),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "schema version {}",
+        hearth_store_sqlite::LATEST_VERSION
+    )));
+    let (_, guest) = app.browser().page("/status").await;
+    assert!(
+        guest.contains("Operating normally") && !guest.contains("replies in"),
+        "guests see health only"
+    );
+}
+both!(the_status_page_shows_members_what_is_stored);

@@ -42,19 +42,24 @@ pub(crate) async fn home(
 #[template(path = "status.html")]
 struct StatusPage {
     chrome: Chrome,
-    database_ok: bool,
+    status: hearth_app::status::Status,
     engine: &'static str,
     release: String,
+    migrated: String,
 }
 
 pub(crate) async fn status(
     State(state): State<AppState>,
     visitor: Visitor,
 ) -> Result<Response, PageError> {
-    let database_ok = state.ctx.store.ping().await.is_ok();
+    let status = hearth_app::status::show(&state.ctx, visitor.viewer()).await?;
     render(&StatusPage {
         chrome: Chrome::new(&state, &visitor, "Status").await?,
-        database_ok,
+        migrated: status
+            .stats
+            .map(|s| crate::time_fmt::human(s.migrated_at))
+            .unwrap_or_default(),
+        status,
         engine: state.ctx.store.engine(),
         release: state.config.release.clone(),
     })

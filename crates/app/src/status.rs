@@ -1,0 +1,25 @@
+//! The trust page: is the service well, and is everything still there.
+
+use hearth_core::permissions::Viewer;
+use hearth_store::SiteStats;
+
+use crate::{Ctx, Result};
+
+/// What the status page shows.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// The database answers.
+    pub healthy: bool,
+    /// What is stored, for signed-in members (guests see only health).
+    pub stats: Option<SiteStats>,
+}
+
+/// The service's state as `viewer` may see it.
+pub async fn show(ctx: &Ctx, viewer: Viewer) -> Result<Status> {
+    let healthy = ctx.store.ping().await.is_ok();
+    let stats = match (healthy, viewer) {
+        (true, Viewer::User { .. }) => Some(ctx.store.stats().await?),
+        _ => None,
+    };
+    Ok(Status { healthy, stats })
+}
