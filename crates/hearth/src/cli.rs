@@ -32,8 +32,12 @@ pub enum Command {
     Admin(AdminCommand),
     /// Fill an empty store with a deterministic dataset for benchmarks
     Seed(crate::seed::SeedArgs),
-    /// Check that the database is whole and consistent; exits non-zero if not
+    /// Check that the database or an export file is whole and consistent; exits non-zero if not
     Verify(VerifyArgs),
+    /// Write everything to an engine-neutral, checksummed file, while serving
+    Export(TransferArgs),
+    /// Load an export file into an empty store (SQLite or PostgreSQL)
+    Import(TransferArgs),
 }
 
 /// Administration commands.
@@ -58,12 +62,24 @@ pub enum AdminCommand {
     },
 }
 
-/// What `hearth verify` checks.
+/// What `hearth verify` checks: an export file, or the live database.
 #[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
     #[command(flatten)]
     pub storage: StorageArgs,
+    /// An export file to check
+    #[arg(required_unless_present = "live", conflicts_with = "live")]
+    pub file: Option<PathBuf>,
     /// Check the live database (while it serves)
-    #[arg(long, required = true)]
+    #[arg(long)]
     pub live: bool,
+}
+
+/// The file of `hearth export` and `hearth import`.
+#[derive(Debug, clap::Args)]
+pub struct TransferArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The export file
+    pub file: PathBuf,
 }

@@ -7,3 +7,4 @@ pub mod config;
 pub mod seed;
 pub mod serve;
 pub mod storage;
+pub mod transfer;

@@ -19,6 +19,21 @@ fn init_logging(format: Option<&str>) {
     }
 }
 
+/// Prints each table's row count and checksum.
+fn report(
+    what: &str,
+    path: &std::path::Path,
+    sums: &std::collections::BTreeMap<String, hearth::transfer::TableSum>,
+) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for (table, sum) in sums {
+        let _ = writeln!(out, "{table}\t{}\t{}", sum.rows, sum.sha256);
+    }
+    let rows: u64 = sums.values().map(|s| s.rows).sum();
+    let _ = writeln!(out, "ok: {what} {rows} rows, {}", path.display());
+}
+
 /// `hearth verify --live`: prints what is wrong, or that nothing is.
 async fn verify(storage: &Storage) -> Result<(), String> {
     use std::io::Write;
@@ -70,7 +85,36 @@ async fn main() -> ExitCode {
                 Err(e) => Err(e.to_string()),
             }
         }
-        Command::Verify(args) => verify(&Storage::resolve(&args.storage, &file)).await,
+        Command::Verify(args) => match &args.file {
+            Some(path) => {
+                hearth::transfer::verify(path).map(|sums| report("verified", path, &sums))
+            }
+            None => verify(&Storage::resolve(&args.storage, &file)).await,
+        },
+        Command::Export(args) => {
+            let storage = Storage::resolve(&args.storage, &file);
+            match hearth::storage::open(&storage).await {
+                Ok(store) => match store.stats().await {
+                    Ok(stats) => {
+                        let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
+                        hearth::transfer::export(store, stats.schema_version, now, &args.file)
+                            .await
+                            .map(|sums| report("exported", &args.file, &sums))
+                    }
+                    Err(e) => Err(e.to_string()),
+                },
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Command::Import(args) => {
+            let storage = Storage::resolve(&args.storage, &file);
+            match hearth::storage::open(&storage).await {
+                Ok(store) => hearth::transfer::import(store, &args.file)
+                    .await
+                    .map(|sums| report("imported", &args.file, &sums)),
+                Err(e) => Err(e.to_string()),
+            }
+        }
         Command::Admin(AdminCommand::CreateUser {
             storage,
             username,

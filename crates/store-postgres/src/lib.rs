@@ -7,6 +7,7 @@ mod attachments;
 mod audit;
 mod content_rows;
 mod error;
+mod export;
 mod invites;
 mod memberships;
 mod migrate;

@@ -7,6 +7,7 @@ mod audit;
 mod content_rows;
 mod db;
 mod error;
+mod export;
 mod invites;
 mod memberships;
 mod migrate;

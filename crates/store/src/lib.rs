@@ -6,6 +6,7 @@
 
 mod content;
 mod error;
+pub mod export;
 mod records;
 mod traits;
 pub mod verify;

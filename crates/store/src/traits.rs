@@ -289,6 +289,24 @@ pub trait VerifyStore {
     async fn stats(&self) -> Result<SiteStats>;
 }
 
+/// Moving everything out and in, engine-neutrally.
+#[async_trait]
+pub trait ExportStore {
+    /// Streams every table of [`crate::export::TABLES`] into `sink` from one
+    /// consistent snapshot, while the site keeps serving.
+    async fn export(&self, sink: Box<dyn crate::export::ExportSink>) -> Result<()>;
+    /// Whether the store holds no account and no space (safe to import into).
+    async fn is_empty(&self) -> Result<bool>;
+    /// Inserts rows of one table, in one transaction.
+    async fn import_rows(
+        &self,
+        table: &'static crate::export::Table,
+        rows: Vec<Vec<crate::export::Value>>,
+    ) -> Result<()>;
+    /// After an import: moves id sequences past the imported ids.
+    async fn finish_import(&self) -> Result<()>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -305,6 +323,7 @@ pub trait Store:
     + AttachmentStore
     + AuditStore
     + VerifyStore
+    + ExportStore
     + Send
     + Sync
     + 'static

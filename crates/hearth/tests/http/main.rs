@@ -17,4 +17,5 @@ mod security;
 mod sessions;
 mod spaces;
 mod topics;
+mod transfer;
 mod xss;

@@ -1,0 +1,191 @@
+//! Export and import: everything moves between SQLite and PostgreSQL with
+//! equal checksums; damaged, truncated or newer files never touch a store.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::cli::{hearth, storage_args};
+use crate::support::app::{Backend, fresh_storage};
+use hearth::config::Storage;
+
+fn run(args: &[&str], storage: &Storage, cwd: &Path) -> Output {
+    hearth()
+        .args(args)
+        .args(storage_args(storage))
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+/// The per-table lines of a report, without the closing line.
+fn sums(out: &Output) -> Vec<String> {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .filter(|l| !l.starts_with("ok:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everything_moves_between_sqlite_and_postgres_with_equal_checksums() {
+    let cwd = tempfile::tempdir().unwrap();
+    let (sqlite, _g1) = fresh_storage(Backend::Sqlite).await;
+    let (postgres, _g2) = fresh_storage(Backend::Postgres).await;
+    let (back, _g3) = fresh_storage(Backend::Sqlite).await;
+    let seeded = run(
+        &["seed", "--users", "25", "--spaces", "5", "--replies", "400"],
+        &sqlite,
+        cwd.path(),
+    );
+    assert!(seeded.status.success());
+    {
+        // A file too, so that blobs travel.
+        let store = hearth::storage::open(&sqlite).await.unwrap();
+        store
+            .create_attachment(hearth_store::NewAttachment {
+                space_id: hearth_core::ids::SpaceId(1),
+                uploader: hearth_core::ids::UserId(1),
+                hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+                filename: "test.bin".into(),
+                content_type: "application/octet-stream".into(),
+                data: b"test".to_vec(),
+                created_at: 1,
+            })
+            .await
+            .unwrap();
+    }
+    let a = cwd.path().join("a.export");
+    let b = cwd.path().join("b.export");
+    let c = cwd.path().join("c.export");
+    let from_sqlite = sums(&run(&["export", a.to_str().unwrap()], &sqlite, cwd.path()));
+    assert_eq!(from_sqlite.len(), hearth_store::export::TABLES.len());
+    assert!(
+        from_sqlite.iter().any(|l| l.starts_with("replies\t400\t")),
+        "{from_sqlite:?}"
+    );
+
+    let imported = sums(&run(
+        &["import", a.to_str().unwrap()],
+        &postgres,
+        cwd.path(),
+    ));
+    assert_eq!(imported, from_sqlite);
+    let from_postgres = sums(&run(
+        &["export", b.to_str().unwrap()],
+        &postgres,
+        cwd.path(),
+    ));
+    assert_eq!(
+        from_postgres, from_sqlite,
+        "PostgreSQL holds exactly what SQLite held"
+    );
+    let live = hearth()
+        .args(["verify", "--live"])
+        .args(storage_args(&postgres))
+        .output()
+        .unwrap();
+    assert!(
+        live.status.success(),
+        "{}",
+        String::from_utf8_lossy(&live.stdout)
+    );
+
+    sums(&run(&["import", b.to_str().unwrap()], &back, cwd.path()));
+    let round_trip = sums(&run(&["export", c.to_str().unwrap()], &back, cwd.path()));
+    assert_eq!(round_trip, from_sqlite, "and back again");
+
+    // Ids continue after the imported ones.
+    let store = hearth::storage::open(&postgres).await.unwrap();
+    let user = store
+        .create_user(hearth_store::NewUser {
+            username: hearth_core::names::Username::parse("newcomer").unwrap(),
+            display_name: hearth_core::names::DisplayName::parse("New").unwrap(),
+            email: hearth_core::names::Email::parse("new@example.org").unwrap(),
+            password_hash: "x".into(),
+            is_admin: false,
+            invite: None,
+            created_at: 1,
+        })
+        .await
+        .unwrap();
+    assert_eq!(user.id.0, 26);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn damaged_truncated_or_newer_files_never_touch_the_target() {
+    let cwd = tempfile::tempdir().unwrap();
+    let (source, _g1) = fresh_storage(Backend::Sqlite).await;
+    let (target, _g2) = fresh_storage(Backend::Sqlite).await;
+    assert!(
+        run(
+            &["seed", "--users", "10", "--spaces", "2", "--replies", "60"],
+            &source,
+            cwd.path()
+        )
+        .status
+        .success()
+    );
+    let good = cwd.path().join("good.export");
+    sums(&run(
+        &["export", good.to_str().unwrap()],
+        &source,
+        cwd.path(),
+    ));
+    assert!(
+        !cwd.path().join("good.partial").exists(),
+        "no partial file is left behind"
+    );
+    let text = std::fs::read_to_string(&good).unwrap();
+
+    let cases = [
+        (
+            "truncated",
+            text.lines()
+                .take(text.lines().count() - 1)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            "truncated",
+        ),
+        ("changed", text.replacen("User 1", "User X", 1), "checksum"),
+        (
+            "newer",
+            text.replacen("\"version\":1", "\"version\":99", 1),
+            "newer than this release reads",
+        ),
+        (
+            "garbage",
+            "not json at all\n".to_owned(),
+            "not a Hearth export",
+        ),
+    ];
+    for (name, content, expected) in cases {
+        let path = cwd.path().join(format!("{name}.export"));
+        std::fs::write(&path, content).unwrap();
+        let out = run(&["import", path.to_str().unwrap()], &target, cwd.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name} was imported");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        let verify = hearth()
+            .args(["verify", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(!verify.status.success(), "verify accepted the {name} file");
+    }
+    let store = hearth::storage::open(&target).await.unwrap();
+    assert!(store.is_empty().await.unwrap(), "nothing was written");
+
+    sums(&run(
+        &["import", good.to_str().unwrap()],
+        &target,
+        cwd.path(),
+    ));
+    let again = run(&["import", good.to_str().unwrap()], &target, cwd.path());
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("only into an empty store"));
+}
