@@ -97,6 +97,8 @@ pub struct Ctx {
     pub clock: Arc<dyn Clock>,
     /// The settings.
     pub config: Arc<AppConfig>,
+    /// Scheduled backups and their proof.
+    pub backups: Arc<crate::backups::Backups>,
     pub(crate) limiter: Arc<RateLimiter>,
 }
 
@@ -107,6 +109,7 @@ impl Ctx {
             store,
             clock,
             config: Arc::new(config),
+            backups: Arc::new(crate::backups::Backups::default()),
             limiter: Arc::new(RateLimiter::default()),
         }
     }

@@ -5,6 +5,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 mod ctx;
 mod error;
 pub mod feeds;

@@ -38,6 +38,10 @@ pub enum Command {
     Export(TransferArgs),
     /// Load an export file into an empty store (SQLite or PostgreSQL)
     Import(TransferArgs),
+    /// Write a backup into a directory and prove it by restoring it into a scratch store
+    Backup(BackupArgs),
+    /// Restore a backup into an empty store (or, with --force, replace a SQLite database)
+    Restore(RestoreArgs),
 }
 
 /// Administration commands.
@@ -82,4 +86,25 @@ pub struct TransferArgs {
     pub storage: StorageArgs,
     /// The export file
     pub file: PathBuf,
+}
+
+/// Where `hearth backup` writes.
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The directory for backup files
+    pub dir: PathBuf,
+}
+
+/// What `hearth restore` restores.
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The backup file
+    pub file: PathBuf,
+    /// Replace an existing SQLite database (it is kept beside, renamed)
+    #[arg(long)]
+    pub force: bool,
 }

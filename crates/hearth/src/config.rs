@@ -53,6 +53,15 @@ pub struct ServeArgs {
     /// Seconds to finish in-flight requests after SIGTERM/SIGINT [default: 30]
     #[arg(long, env = "HEARTH_SHUTDOWN_TIMEOUT", value_name = "SECS")]
     pub shutdown_timeout: Option<u64>,
+    /// Write a backup this often and prove it by restoring it (e.g. 1h) [default: off]
+    #[arg(long, env = "HEARTH_BACKUP_EVERY", value_name = "INTERVAL")]
+    pub backup_every: Option<String>,
+    /// How many backups to keep [default: 48]
+    #[arg(long, env = "HEARTH_BACKUP_KEEP", value_name = "N")]
+    pub backup_keep: Option<usize>,
+    /// Where backups go [default: DATA/backups; required with PostgreSQL]
+    #[arg(long, env = "HEARTH_BACKUP_DIR", value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
 }
 
 /// The TOML file: the same settings as the flags, in snake_case.
@@ -69,6 +78,9 @@ pub struct FileConfig {
     session_idle_hours: Option<i64>,
     session_max_days: Option<i64>,
     shutdown_timeout: Option<u64>,
+    backup_every: Option<String>,
+    backup_keep: Option<usize>,
+    backup_dir: Option<PathBuf>,
     log_format: Option<String>,
 }
 
@@ -140,16 +152,47 @@ pub struct ServeConfig {
     pub web: hearth_web::WebConfig,
     pub app: hearth_app::AppConfig,
     pub shutdown_timeout_secs: u64,
+    /// Scheduled backups: where, how often, how many kept.
+    pub backups: Option<(PathBuf, std::time::Duration, usize)>,
 }
 
 impl ServeConfig {
     /// Resolves flags/environment over the file over defaults.
-    pub fn resolve(args: &ServeArgs, file: &FileConfig) -> Self {
+    pub fn resolve(args: &ServeArgs, file: &FileConfig) -> Result<Self, String> {
         let web_defaults = hearth_web::WebConfig::default();
         let app_defaults = hearth_app::AppConfig::default();
         const HOUR_MS: i64 = 3_600_000;
-        Self {
-            storage: Storage::resolve(&args.storage, file),
+        let storage = Storage::resolve(&args.storage, file);
+        let backups = match args
+            .backup_every
+            .clone()
+            .or_else(|| file.backup_every.clone())
+        {
+            None => None,
+            Some(every) => {
+                let every = crate::backup::parse_every(&every)?;
+                let dir = match (
+                    args.backup_dir.clone().or_else(|| file.backup_dir.clone()),
+                    &storage,
+                ) {
+                    (Some(dir), _) => dir,
+                    (None, Storage::Sqlite(data)) => data.join("backups"),
+                    (None, Storage::Postgres(..)) => {
+                        return Err(
+                            "--backup-dir is required for scheduled backups of PostgreSQL".into(),
+                        );
+                    }
+                };
+                Some((
+                    dir,
+                    every,
+                    args.backup_keep.or(file.backup_keep).unwrap_or(48).max(1),
+                ))
+            }
+        };
+        Ok(Self {
+            storage,
+            backups,
             listen: args
                 .listen
                 .or(file.listen)
@@ -178,7 +221,7 @@ impl ServeConfig {
                 .shutdown_timeout
                 .or(file.shutdown_timeout)
                 .unwrap_or(30),
-        }
+        })
     }
 }
 
@@ -197,6 +240,9 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_SESSION_IDLE_HOURS",
     "HEARTH_SESSION_MAX_DAYS",
     "HEARTH_SHUTDOWN_TIMEOUT",
+    "HEARTH_BACKUP_EVERY",
+    "HEARTH_BACKUP_KEEP",
+    "HEARTH_BACKUP_DIR",
 ];
 
 /// `HEARTH_*` variables that Hearth does not know: probably typos.
@@ -221,7 +267,7 @@ mod tests {
             max_body_bytes: Some(20),
             ..ServeArgs::default()
         };
-        let cfg = ServeConfig::resolve(&args, &file);
+        let cfg = ServeConfig::resolve(&args, &file)?;
         assert_eq!(cfg.listen.to_string(), "0.0.0.0:9000");
         assert_eq!(cfg.web.max_body_bytes, 20);
         assert_eq!(cfg.app.session_idle_ms, 2 * 3_600_000);

@@ -2,6 +2,7 @@
 //! with graceful shutdown, and the operator commands.
 
 pub mod admin;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod seed;

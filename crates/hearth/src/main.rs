@@ -19,6 +19,38 @@ fn init_logging(format: Option<&str>) {
     }
 }
 
+/// `hearth restore`: checks the backup, then loads it into an empty store;
+/// `--force` moves an existing SQLite database aside first.
+async fn restore(storage: &Storage, path: &std::path::Path, force: bool) -> Result<(), String> {
+    hearth::transfer::verify(path)?;
+    if force {
+        match storage {
+            Storage::Sqlite(dir) => {
+                let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
+                for suffix in ["", "-wal", "-shm"] {
+                    let old = dir.join(format!("hearth.db{suffix}"));
+                    if old.exists() {
+                        let aside = dir.join(format!("hearth.db{suffix}.before-restore-{now}"));
+                        std::fs::rename(&old, &aside).map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+            Storage::Postgres(..) => {
+                return Err("--force works on SQLite only; restore into a new, empty PostgreSQL database and point Hearth to it".into());
+            }
+        }
+    }
+    let store = hearth::storage::open(storage)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !store.is_empty().await.map_err(|e| e.to_string())? {
+        return Err("the target holds data: restore into an empty store, or use --force (SQLite) to replace it".into());
+    }
+    let sums = hearth::transfer::import(store, path).await?;
+    report("restored", path, &sums);
+    Ok(())
+}
+
 /// Prints each table's row count and checksum.
 fn report(
     what: &str,
@@ -68,7 +100,10 @@ async fn main() -> ExitCode {
         tracing::warn!(variable = %name, "unknown HEARTH_* environment variable ignored");
     }
     let result = match cli.command {
-        Command::Serve(args) => hearth::serve::run(ServeConfig::resolve(&args, &file)).await,
+        Command::Serve(args) => match ServeConfig::resolve(&args, &file) {
+            Ok(config) => hearth::serve::run(config).await,
+            Err(e) => Err(e),
+        },
         Command::Migrate(args) => {
             let storage = Storage::resolve(&args, &file);
             hearth::storage::open(&storage)
@@ -105,6 +140,32 @@ async fn main() -> ExitCode {
                 },
                 Err(e) => Err(e.to_string()),
             }
+        }
+        Command::Backup(args) => {
+            let storage = Storage::resolve(&args.storage, &file);
+            match hearth::storage::open(&storage).await {
+                Ok(store) => {
+                    let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
+                    match hearth::backup::write(store, &args.dir, now).await {
+                        Ok(path) => hearth::backup::prove(&path, now).await.map(|()| {
+                            eprintln!(
+                                "backup written and verified by restoring it: {}",
+                                path.display()
+                            )
+                        }),
+                        Err(e) => Err(e),
+                    }
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Command::Restore(args) => {
+            restore(
+                &Storage::resolve(&args.storage, &file),
+                &args.file,
+                args.force,
+            )
+            .await
         }
         Command::Import(args) => {
             let storage = Storage::resolve(&args.storage, &file);

@@ -25,6 +25,10 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let ctx = Ctx::new(store, Arc::new(SystemClock), config.app.clone());
+    if let Some((dir, every, keep)) = config.backups.clone() {
+        tracing::info!(dir = %dir.display(), every_secs = every.as_secs(), keep, "scheduled backups on");
+        tokio::spawn(crate::backup::schedule(ctx.clone(), dir, every, keep));
+    }
     let state = AppState::new(ctx, config.web.clone());
     tracing::info!(
         listen = %local,

@@ -9,6 +9,7 @@ mod support;
 mod accounts;
 mod api;
 mod attachments;
+mod backups;
 mod cli;
 mod crash;
 mod feeds;

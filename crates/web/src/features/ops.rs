@@ -37,9 +37,22 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    let body = state
+    let mut body = state
         .metrics
         .render(state.ctx.store.pool_status(), state.ctx.store.engine());
+    let backups = state.ctx.backups.get();
+    body.push_str("# HELP hearth_backup_last_verified_restore_timestamp_seconds When a backup was last restored and verified.\n");
+    body.push_str("# TYPE hearth_backup_last_verified_restore_timestamp_seconds gauge\n");
+    body.push_str(&format!(
+        "hearth_backup_last_verified_restore_timestamp_seconds {}\n",
+        backups.last_verified_restore_at.unwrap_or(0) / 1000
+    ));
+    body.push_str("# HELP hearth_backup_failures_total Scheduled backups that failed.\n");
+    body.push_str("# TYPE hearth_backup_failures_total counter\n");
+    body.push_str(&format!(
+        "hearth_backup_failures_total {}\n",
+        backups.failures
+    ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 

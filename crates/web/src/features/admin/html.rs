@@ -30,6 +30,7 @@ struct AdminPage {
     invite_link: String,
     registrations: &'static [Registration],
     audit: Vec<AuditRow>,
+    backup_error: Option<String>,
 }
 
 struct AuditRow {
@@ -68,6 +69,7 @@ async fn page(
             settings: settings::get(&state.ctx).await?,
             invite_link: notice.invite_link,
             registrations: Registration::ALL,
+            backup_error: state.ctx.backups.get().last_error,
             audit: hearth_app::audit::list(&state.ctx, &signed_in.who, None, 50)
                 .await?
                 .into_iter()

@@ -46,6 +46,9 @@ struct StatusPage {
     engine: &'static str,
     release: String,
     migrated: String,
+    backups: hearth_app::backups::BackupState,
+    last_backup: String,
+    last_verified: String,
 }
 
 pub(crate) async fn status(
@@ -53,7 +56,15 @@ pub(crate) async fn status(
     visitor: Visitor,
 ) -> Result<Response, PageError> {
     let status = hearth_app::status::show(&state.ctx, visitor.viewer()).await?;
+    let backups = state.ctx.backups.get();
+    let when = |t: Option<i64>| {
+        t.map(crate::time_fmt::human)
+            .unwrap_or_else(|| "not yet".into())
+    };
     render(&StatusPage {
+        last_backup: when(backups.last_backup_at),
+        last_verified: when(backups.last_verified_restore_at),
+        backups,
         chrome: Chrome::new(&state, &visitor, "Status").await?,
         migrated: status
             .stats

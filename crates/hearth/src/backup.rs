@@ -1,0 +1,132 @@
+//! Backups that are proven: each is an export file, restored into a scratch
+//! SQLite store and verified before it counts; old ones are pruned.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hearth_app::Ctx;
+use hearth_store::Store;
+
+/// Parses `90s`, `30m`, `1h`, `2d` (a bare number is minutes).
+pub fn parse_every(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (number, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration like 30m or 1h"))?;
+    let secs = match unit {
+        "s" => n,
+        "" | "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        _ => return Err(format!("{s:?} is not a duration like 30m or 1h")),
+    };
+    if secs == 0 {
+        return Err("the backup interval must be longer than zero".into());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+/// Writes a backup of `store` into `dir`; returns its path.
+pub async fn write(store: Arc<dyn Store>, dir: &Path, now: i64) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let schema = store
+        .stats()
+        .await
+        .map_err(|e| e.to_string())?
+        .schema_version;
+    let path = dir.join(format!("hearth-{now}.export"));
+    crate::transfer::export(store, schema, now, &path).await?;
+    Ok(path)
+}
+
+/// Restores a backup into a scratch SQLite store and verifies it there.
+pub async fn prove(path: &Path, now: i64) -> Result<(), String> {
+    let scratch =
+        std::env::temp_dir().join(format!("hearth-restore-check-{}-{now}", std::process::id()));
+    let result = async {
+        let store: Arc<dyn Store> = Arc::new(
+            hearth_store_sqlite::SqliteStore::open(scratch.join("hearth.db"))
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+        crate::transfer::import(Arc::clone(&store), path).await?;
+        let problems = store.verify().await.map_err(|e| e.to_string())?;
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "the restored backup is inconsistent: {}",
+                problems.join("; ")
+            ))
+        }
+    };
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let outcome = result.await;
+    let _ = std::fs::remove_dir_all(&scratch);
+    outcome
+}
+
+/// Keeps the newest `keep` backups in `dir`, removes the rest.
+pub fn prune(dir: &Path, keep: usize) -> Result<(), String> {
+    let mut backups: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("hearth-") && n.ends_with(".export"))
+        })
+        .collect();
+    // Names carry the time in milliseconds: sort numerically, newest last.
+    backups.sort_by_key(|p| {
+        p.file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.trim_start_matches("hearth-").parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let excess = backups.len().saturating_sub(keep);
+    for old in &backups[..excess] {
+        std::fs::remove_file(old).map_err(|e| format!("cannot remove {}: {e}", old.display()))?;
+    }
+    Ok(())
+}
+
+/// One scheduled round: write, prove, prune; the outcome goes to `ctx.backups`.
+pub async fn round(ctx: &Ctx, dir: &Path, keep: usize) {
+    let now = ctx.clock.now_ms();
+    let outcome = async {
+        let path = write(Arc::clone(&ctx.store), dir, now).await?;
+        ctx.backups.update(|s| s.last_backup_at = Some(now));
+        prove(&path, now).await?;
+        prune(dir, keep)?;
+        Ok::<_, String>(path)
+    }
+    .await;
+    match outcome {
+        Ok(path) => {
+            tracing::info!(backup = %path.display(), "backup written and verified by restoring it");
+            ctx.backups.update(|s| {
+                s.last_verified_restore_at = Some(now);
+                s.last_error = None;
+            });
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "scheduled backup failed");
+            ctx.backups.update(|s| {
+                s.last_error = Some(e);
+                s.failures += 1;
+            });
+        }
+    }
+}
+
+/// Runs [`round`] every `every`, forever.
+pub async fn schedule(ctx: Ctx, dir: PathBuf, every: Duration, keep: usize) {
+    ctx.backups.update(|s| s.scheduled = true);
+    loop {
+        tokio::time::sleep(every).await;
+        round(&ctx, &dir, keep).await;
+    }
+}
