@@ -121,7 +121,10 @@ pub async fn session(ctx: &Ctx, secret: &str) -> Result<Option<Authenticated>> {
         return Ok(None);
     }
     if now - session.last_seen_at > TOUCH_EVERY_MS {
-        ctx.store.touch_session(&id_hash, now).await?;
+        // Best effort: a database that refuses writes must not stop reading.
+        if let Err(e) = ctx.store.touch_session(&id_hash, now).await {
+            tracing::warn!(error = %e, "could not record session use");
+        }
     }
     Ok(Some(Authenticated {
         user,
@@ -223,8 +226,10 @@ pub async fn token(ctx: &Ctx, secret: &str) -> Result<Option<Authenticated>> {
         return Ok(None);
     };
     let now = ctx.now();
-    if token.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY_MS) {
-        ctx.store.touch_token(token.id, now).await?;
+    if token.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY_MS)
+        && let Err(e) = ctx.store.touch_token(token.id, now).await
+    {
+        tracing::warn!(error = %e, "could not record token use");
     }
     Ok(Some(Authenticated {
         user,

@@ -14,8 +14,8 @@ pub async fn get(ctx: &Ctx) -> Result<SiteSettings> {
 
 fn describe(s: &SiteSettings) -> String {
     format!(
-        "name={:?} registration={} guest_access={}",
-        s.site_name, s.registration, s.guest_access
+        "name={:?} registration={} guest_access={} read_only={}",
+        s.site_name, s.registration, s.guest_access, s.read_only
     )
 }
 
@@ -28,6 +28,8 @@ pub struct SettingsInput {
     pub registration: Option<String>,
     /// Whether guests may read public spaces.
     pub guest_access: Option<bool>,
+    /// Maintenance: readable, no writes.
+    pub read_only: Option<bool>,
 }
 
 /// An administrator changes the settings.
@@ -50,6 +52,9 @@ pub async fn update(ctx: &Ctx, who: &Authenticated, input: &SettingsInput) -> Re
     }
     if let Some(g) = input.guest_access {
         s.guest_access = g;
+    }
+    if let Some(r) = input.read_only {
+        s.read_only = r;
     }
     let audit = crate::audit::event(
         ctx,

@@ -23,6 +23,7 @@ impl SettingsStore for PostgresStore {
                     s.registration = Registration::parse(&value).unwrap_or(s.registration)
                 }
                 "guest_access" => s.guest_access = value == "true",
+                "read_only" => s.read_only = value == "true",
                 _ => {}
             }
         }
@@ -33,10 +34,12 @@ impl SettingsStore for PostgresStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         let guest = if s.guest_access { "true" } else { "false" };
+        let read_only = if s.read_only { "true" } else { "false" };
         for (key, value) in [
             ("site_name", s.site_name.as_str()),
             ("registration", s.registration.as_str()),
             ("guest_access", guest),
+            ("read_only", read_only),
         ] {
             tx.execute(
                 "INSERT INTO settings (key, value) VALUES ($1, $2)

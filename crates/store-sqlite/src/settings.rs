@@ -24,6 +24,7 @@ impl SettingsStore for SqliteStore {
                             s.registration = Registration::parse(&value).unwrap_or(s.registration)
                         }
                         "guest_access" => s.guest_access = value == "true",
+                        "read_only" => s.read_only = value == "true",
                         _ => {}
                     }
                 }
@@ -41,10 +42,9 @@ impl SettingsStore for SqliteStore {
                 )?;
                 stmt.execute(("site_name", &s.site_name))?;
                 stmt.execute(("registration", s.registration.as_str()))?;
-                stmt.execute((
-                    "guest_access",
-                    if s.guest_access { "true" } else { "false" },
-                ))?;
+                let flag = |b: bool| if b { "true" } else { "false" };
+                stmt.execute(("guest_access", flag(s.guest_access)))?;
+                stmt.execute(("read_only", flag(s.read_only)))?;
                 write_audit(c, &audit)
             })
             .await

@@ -212,6 +212,8 @@ pub struct SiteSettings {
     pub registration: Registration,
     /// Whether guests may read public spaces without signing in.
     pub guest_access: bool,
+    /// Maintenance: the site is readable but refuses writes.
+    pub read_only: bool,
 }
 
 impl Default for SiteSettings {
@@ -220,6 +222,7 @@ impl Default for SiteSettings {
             site_name: "Hearth".into(),
             registration: Registration::InviteOnly,
             guest_access: false,
+            read_only: false,
         }
     }
 }

@@ -92,9 +92,24 @@ fn refuse(api: bool, err: hearth_app::AppError) -> Response {
     }
 }
 
-/// Resolves the user, checks CSRF on every state-changing request, and
-/// keeps the visitor's CSRF cookie.
+/// Resolves the user, checks CSRF on every state-changing request, keeps the
+/// visitor's CSRF cookie, and notes whether writes go through.
 pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let resp = handle(&state, req, next).await;
+    if unsafe_method {
+        let status = resp.status();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            state.note_write(false);
+        } else if status.is_success() || status.is_redirection() {
+            state.note_write(true);
+        }
+    }
+    resp
+}
+
+async fn handle(state: &AppState, req: Request, next: Next) -> Response {
+    let state = state.clone();
     let api = is_api(&req);
     let client = client_of(&state, &req);
     let secure = secure_of(&state, &req);
@@ -148,6 +163,13 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
         req
     };
 
+    if unsafe_method
+        && !writes_allowed_in_maintenance(req.uri().path())
+        && let Ok(settings) = hearth_app::settings::get(&state.ctx).await
+        && settings.read_only
+    {
+        return refuse(api, hearth_app::AppError::Unavailable("maintenance".into()));
+    }
     let mut req = req;
     req.extensions_mut().insert(RequestAuth {
         who,
@@ -163,6 +185,15 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
         cookies::set(resp.headers_mut(), cookies::SESSION, "", 0, secure);
     }
     resp
+}
+
+/// Writes that stay possible while the site is paused for maintenance:
+/// signing in and out (to read), and the switch that ends the pause.
+fn writes_allowed_in_maintenance(path: &str) -> bool {
+    matches!(
+        path,
+        "/signin" | "/signout" | "/admin/settings" | "/api/v1/tokens"
+    )
 }
 
 /// API calls signed in by cookie must send `X-CSRF-Token`; forms must carry

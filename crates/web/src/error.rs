@@ -51,7 +51,7 @@ fn message_of(err: &AppError) -> String {
             format!("too many attempts; try again in {retry_after} seconds")
         }
         AppError::Unavailable(_) => {
-            "the service cannot take this request right now; try again shortly".into()
+            "writing is paused right now; nothing was saved. Your text is not lost: go back, and send it again in a moment".into()
         }
         AppError::Internal(_) => "something went wrong on our side; it has been logged".into(),
         AppError::Unauthorized(m)

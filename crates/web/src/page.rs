@@ -20,6 +20,8 @@ pub(crate) struct Chrome {
     pub title: String,
     /// A fresh key for this page's create forms: submitting twice writes once.
     pub form_key: String,
+    /// Writing is paused (maintenance, or the database refuses writes).
+    pub paused: bool,
 }
 
 impl Chrome {
@@ -30,12 +32,14 @@ impl Chrome {
         title: impl Into<String>,
     ) -> Result<Self, PageError> {
         let settings = hearth_app::settings::get(&state.ctx).await?;
+        let paused = settings.read_only || state.writes_failing();
         Ok(Self {
             site_name: settings.site_name,
             me: visitor.who.as_ref().map(|w| w.user.clone()),
             csrf: visitor.csrf.clone(),
             title: title.into(),
             form_key: hearth_app::secrets::random_secret()?,
+            paused,
         })
     }
 
@@ -94,6 +98,10 @@ impl FormErrors {
             AppError::Conflict(m) => one(StatusCode::CONFLICT, m),
             AppError::Unauthorized(m) => one(StatusCode::UNAUTHORIZED, m),
             AppError::Forbidden(m) => one(StatusCode::FORBIDDEN, m),
+            AppError::Unavailable(_) => one(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "writing is paused right now; nothing was saved, and your text is kept below: send it again in a moment".into(),
+            ),
             AppError::TooManyRequests { retry_after } => one(
                 StatusCode::TOO_MANY_REQUESTS,
                 format!("too many attempts; try again in {retry_after} seconds"),

@@ -41,6 +41,9 @@ pub struct AppState {
     /// Request counters and latencies.
     pub metrics: Arc<Metrics>,
     draining: Arc<AtomicBool>,
+    /// Set while the database refuses writes (a write answered 503), cleared
+    /// by the next write that succeeds.
+    writes_failing: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -51,12 +54,23 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             draining: Arc::new(AtomicBool::new(false)),
+            writes_failing: Arc::new(AtomicBool::new(false)),
         }
     }
 
     /// Marks the node as draining: `/readyz` answers 503 from now on.
     pub fn start_draining(&self) {
         self.draining.store(true, Ordering::SeqCst);
+    }
+
+    /// Records whether the last write went through.
+    pub(crate) fn note_write(&self, ok: bool) {
+        self.writes_failing.store(!ok, Ordering::SeqCst);
+    }
+
+    /// Whether writes are failing right now.
+    pub(crate) fn writes_failing(&self) -> bool {
+        self.writes_failing.load(Ordering::SeqCst)
     }
 
     /// Whether the node is draining.

@@ -14,6 +14,7 @@ mod cli;
 mod crash;
 mod feeds;
 mod moderation;
+mod readonly;
 mod security;
 mod sessions;
 mod spaces;

@@ -172,6 +172,18 @@ impl TestApp {
         }
     }
 
+    /// A URL to the cluster's maintenance database and this test's database
+    /// name (PostgreSQL only).
+    pub fn postgres_admin_url(&self) -> (String, String) {
+        match &self._db {
+            DbGuard::Postgres(db) => (
+                super::postgres::cluster().url("postgres"),
+                db.name().to_owned(),
+            ),
+            DbGuard::Sqlite(_) => panic!("not a PostgreSQL test"),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

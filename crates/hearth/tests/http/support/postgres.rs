@@ -214,6 +214,13 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         let url = cluster().url("postgres");

@@ -229,6 +229,8 @@ pub(crate) struct SettingsForm {
     registration: String,
     #[serde(default)]
     guest_access: Option<String>,
+    #[serde(default)]
+    read_only: Option<String>,
 }
 
 pub(crate) async fn save_settings(
@@ -241,6 +243,7 @@ pub(crate) async fn save_settings(
         site_name: Some(form.site_name),
         registration: Some(form.registration),
         guest_access: Some(form.guest_access.is_some()),
+        read_only: Some(form.read_only.is_some()),
     };
     match settings::update(&state.ctx, &signed_in.who, &input).await {
         Ok(_) => Ok(Redirect::to("/admin").into_response()),
