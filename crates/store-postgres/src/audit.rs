@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use hearth_core::ids::SpaceId;
+use hearth_store::verify::ChainedEvent;
 use hearth_store::{AuditEvent, AuditStore, NewAuditEvent, Result};
 use tokio_postgres::Transaction;
 
@@ -9,15 +10,30 @@ use crate::error::{SqlResult, map_err};
 use crate::rows::{self, USER_COLUMNS};
 use crate::{PostgresStore, query};
 
-/// Appends `event`, if any, in the action's transaction.
+/// Appends `event`, if any, in the action's transaction, chained to the
+/// previous event; a lock held to the end of the transaction keeps
+/// concurrent writers from forking the chain.
 pub(crate) async fn write_audit(
     tx: &Transaction<'_>,
     event: &Option<NewAuditEvent>,
 ) -> SqlResult<()> {
-    if let Some(e) = event {
-        tx.execute(
+    let Some(e) = event else {
+        return Ok(());
+    };
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
+        .await?;
+    let prev: String = tx
+        .query_opt(
+            "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+            &[],
+        )
+        .await?
+        .map(|r| r.get(0))
+        .unwrap_or_default();
+    let id: i64 = tx
+        .query_one(
             "INSERT INTO audit_events (at, actor_id, action, target, space_id, before, after)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             &[
                 &e.at,
                 &e.actor.0,
@@ -28,10 +44,31 @@ pub(crate) async fn write_audit(
                 &e.after,
             ],
         )
-        .await?;
-    }
+        .await?
+        .get(0);
+    let chained = ChainedEvent {
+        id,
+        at: e.at,
+        actor: e.actor.0,
+        action: e.action.clone(),
+        target: e.target.clone(),
+        space: e.space_id.map(|s| s.0),
+        before: e.before.clone(),
+        after: e.after.clone(),
+        prev_hash: None,
+        hash: None,
+    };
+    let hash = chained.expected_hash(&prev);
+    tx.execute(
+        "UPDATE audit_events SET prev_hash = $2, hash = $3 WHERE id = $1",
+        &[&id, &prev, &hash],
+    )
+    .await?;
     Ok(())
 }
+
+/// An arbitrary constant that names the audit chain's lock.
+const AUDIT_LOCK: i64 = 0x4155_4449_54;
 
 #[async_trait]
 impl AuditStore for PostgresStore {

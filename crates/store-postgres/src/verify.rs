@@ -2,7 +2,9 @@
 //! consistency checks (the server guards its own pages and foreign keys).
 
 use async_trait::async_trait;
-use hearth_store::verify::{CONSISTENCY_CHECKS, STATS};
+use hearth_store::verify::{
+    CHAIN_COLUMNS, CONSISTENCY_CHECKS, ChainedEvent, STATS, check_audit_chain,
+};
 use hearth_store::{Result, SiteStats, VerifyStore};
 use sha2::{Digest, Sha256};
 
@@ -19,6 +21,26 @@ impl VerifyStore for PostgresStore {
                 problems.push(format!("{what}: {}", row.get::<_, String>(0)));
             }
         }
+        let sql = format!("SELECT {CHAIN_COLUMNS} FROM audit_events ORDER BY id");
+        let events = c
+            .query(&sql, &[])
+            .await
+            .map_err(map_err)?
+            .iter()
+            .map(|r| ChainedEvent {
+                id: r.get(0),
+                at: r.get(1),
+                actor: r.get(2),
+                action: r.get(3),
+                target: r.get(4),
+                space: r.get(5),
+                before: r.get(6),
+                after: r.get(7),
+                prev_hash: r.get(8),
+                hash: r.get(9),
+            })
+            .collect::<Vec<_>>();
+        problems.extend(check_audit_chain(events));
         for row in c
             .query("SELECT hash, size, data FROM blobs", &[])
             .await

@@ -2,30 +2,62 @@
 
 use async_trait::async_trait;
 use hearth_core::ids::SpaceId;
+use hearth_store::verify::ChainedEvent;
 use hearth_store::{AuditEvent, AuditStore, NewAuditEvent, Result};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::SqliteStore;
 use crate::error::SqlResult;
 use crate::rows::{self, USER_COLUMNS};
 
-/// Appends `event`, if any, on the action's own connection.
+/// Appends `event`, if any, on the action's own connection, chained to the
+/// previous event (the single writer makes the order total).
 pub(crate) fn write_audit(c: &Connection, event: &Option<NewAuditEvent>) -> SqlResult<()> {
-    if let Some(e) = event {
-        c.prepare_cached(
+    let Some(e) = event else {
+        return Ok(());
+    };
+    let prev: String = c
+        .query_row(
+            "SELECT hash FROM audit_events WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_default();
+    let id: i64 = c
+        .prepare_cached(
             "INSERT INTO audit_events (at, actor_id, action, target, space_id, before, after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         )?
-        .execute(params![
-            e.at,
-            e.actor.0,
-            e.action,
-            e.target,
-            e.space_id.map(|s| s.0),
-            e.before,
-            e.after
-        ])?;
-    }
+        .query_row(
+            params![
+                e.at,
+                e.actor.0,
+                e.action,
+                e.target,
+                e.space_id.map(|s| s.0),
+                e.before,
+                e.after
+            ],
+            |r| r.get(0),
+        )?;
+    let chained = ChainedEvent {
+        id,
+        at: e.at,
+        actor: e.actor.0,
+        action: e.action.clone(),
+        target: e.target.clone(),
+        space: e.space_id.map(|s| s.0),
+        before: e.before.clone(),
+        after: e.after.clone(),
+        prev_hash: None,
+        hash: None,
+    };
+    let hash = chained.expected_hash(&prev);
+    c.execute(
+        "UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE id = ?1",
+        params![id, prev, hash],
+    )?;
     Ok(())
 }
 

@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "idempotency",
         include_str!("../migrations/0006_idempotency.sql"),
     ),
+    (
+        7,
+        "audit_chain",
+        include_str!("../migrations/0007_audit_chain.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

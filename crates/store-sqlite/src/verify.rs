@@ -2,7 +2,9 @@
 //! blob against its hash, and the shared consistency checks.
 
 use async_trait::async_trait;
-use hearth_store::verify::{CONSISTENCY_CHECKS, STATS};
+use hearth_store::verify::{
+    CHAIN_COLUMNS, CONSISTENCY_CHECKS, ChainedEvent, STATS, check_audit_chain,
+};
 use hearth_store::{Result, SiteStats, VerifyStore};
 use sha2::{Digest, Sha256};
 
@@ -40,6 +42,25 @@ impl VerifyStore for SqliteStore {
                         .collect::<rusqlite::Result<_>>()?;
                     problems.extend(found.into_iter().map(|p| format!("{what}: {p}")));
                 }
+                let sql = format!("SELECT {CHAIN_COLUMNS} FROM audit_events ORDER BY id");
+                let events = c
+                    .prepare(&sql)?
+                    .query_map([], |r| {
+                        Ok(ChainedEvent {
+                            id: r.get(0)?,
+                            at: r.get(1)?,
+                            actor: r.get(2)?,
+                            action: r.get(3)?,
+                            target: r.get(4)?,
+                            space: r.get(5)?,
+                            before: r.get(6)?,
+                            after: r.get(7)?,
+                            prev_hash: r.get(8)?,
+                            hash: r.get(9)?,
+                        })
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                problems.extend(check_audit_chain(events));
                 let mut blobs = c.prepare("SELECT hash, size, data FROM blobs")?;
                 let mut rows = blobs.query([])?;
                 while let Some(row) = rows.next()? {

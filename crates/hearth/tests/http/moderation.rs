@@ -188,3 +188,59 @@ async fn administrator_actions_are_audited(backend: Backend) {
     );
 }
 both!(administrator_actions_are_audited);
+
+async fn a_changed_or_removed_audit_event_breaks_the_chain(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("boss", true).await;
+    let ivy = app.create_user("ivy", false).await;
+    let b = app.signed_in("boss").await;
+    for action in ["lock", "unlock", "make_admin", "revoke_admin"] {
+        b.submit(
+            "/admin",
+            &format!("/admin/users/{}", ivy.id),
+            &[("action", action)],
+        )
+        .await;
+    }
+    assert_eq!(app.ctx.store.verify().await.unwrap(), Vec::<String>::new());
+    let (_, log) = app.api(&app.token("boss").await).get("/api/v1/audit").await;
+    let ids: Vec<i64> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 4);
+    let (oldest, second) = (ids[3], ids[2]);
+
+    app.tamper(&format!(
+        "UPDATE audit_events SET after = 'active' WHERE id = {oldest}"
+    ))
+    .await;
+    let problems = app.ctx.store.verify().await.unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains(&format!("event {oldest} was changed"))),
+        "{problems:?}"
+    );
+    app.tamper(&format!(
+        "UPDATE audit_events SET after = 'locked' WHERE id = {oldest}"
+    ))
+    .await;
+    assert!(
+        app.ctx.store.verify().await.unwrap().is_empty(),
+        "restored, the chain holds again"
+    );
+
+    app.tamper(&format!("DELETE FROM audit_events WHERE id = {second}"))
+        .await;
+    let problems = app.ctx.store.verify().await.unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("an event before it was removed")),
+        "{problems:?}"
+    );
+}
+both!(a_changed_or_removed_audit_event_breaks_the_chain);

@@ -172,6 +172,24 @@ impl TestApp {
         }
     }
 
+    /// Changes the database behind Hearth's back, as an attacker or a broken
+    /// disk would.
+    pub async fn tamper(&self, sql: &str) {
+        match &self._db {
+            DbGuard::Sqlite(dir) => {
+                let c = rusqlite::Connection::open(dir.path().join("hearth.db")).expect("open");
+                c.execute_batch(sql).expect("tamper");
+            }
+            DbGuard::Postgres(db) => {
+                let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect");
+                tokio::spawn(conn);
+                client.batch_execute(sql).await.expect("tamper");
+            }
+        }
+    }
+
     /// A URL to the cluster's maintenance database and this test's database
     /// name (PostgreSQL only).
     pub fn postgres_admin_url(&self) -> (String, String) {
