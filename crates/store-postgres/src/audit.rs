@@ -68,7 +68,7 @@ pub(crate) async fn write_audit(
 }
 
 /// An arbitrary constant that names the audit chain's lock.
-const AUDIT_LOCK: i64 = 0x4155_4449_54;
+const AUDIT_LOCK: i64 = 0x0041_5544_4954;
 
 #[async_trait]
 impl AuditStore for PostgresStore {
