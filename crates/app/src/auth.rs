@@ -104,7 +104,8 @@ pub async fn sign_in(
         expires_at: now + ctx.config.session_absolute_ms,
         user_agent: client.user_agent.chars().take(200).collect(),
     };
-    ctx.store.create_session(session.clone()).await?;
+    let audit = security_event(ctx, &user, "auth.signin", Some(client.address.clone()));
+    ctx.store.create_session(session.clone(), audit).await?;
     tracing::info!(user = %user.username, "signed in");
     Ok((secret, session, user))
 }
@@ -175,9 +176,30 @@ pub async fn change_password(
     let new = check_new_password(new)?.to_owned();
     let hash = hash_password(new, ctx.config.weak_password_hashing).await?;
     let keep = who.session.as_ref().map(|s| s.id_hash.clone());
-    ctx.store.set_password(who.user.id, hash, keep).await?;
+    let audit = security_event(ctx, &who.user, "auth.password", None);
+    ctx.store
+        .set_password(who.user.id, hash, keep, audit)
+        .await?;
     tracing::info!(user = %who.user.username, "password changed; other sessions ended");
     Ok(())
+}
+
+/// A security event of `user`'s own account, for the audit log.
+fn security_event(
+    ctx: &Ctx,
+    user: &User,
+    action: &str,
+    after: Option<String>,
+) -> Option<hearth_store::NewAuditEvent> {
+    Some(hearth_store::NewAuditEvent {
+        at: ctx.now(),
+        actor: user.id,
+        action: action.to_owned(),
+        target: format!("user:{}", user.id),
+        space_id: None,
+        before: None,
+        after,
+    })
 }
 
 /// Prefix that marks Hearth's API tokens, so that leaked ones are easy to find.
@@ -209,12 +231,15 @@ pub async fn issue_token(ctx: &Ctx, user: &User, name: &str) -> Result<(String, 
     let secret = format!("{TOKEN_PREFIX}{}", random_secret()?);
     let token = ctx
         .store
-        .create_token(NewApiToken {
-            user_id: user.id,
-            name: name.to_owned(),
-            token_hash: hash_secret(&secret),
-            created_at: ctx.now(),
-        })
+        .create_token(
+            NewApiToken {
+                user_id: user.id,
+                name: name.to_owned(),
+                token_hash: hash_secret(&secret),
+                created_at: ctx.now(),
+            },
+            security_event(ctx, user, "auth.token", Some(name.to_owned())),
+        )
         .await?;
     tracing::info!(user = %user.username, token = %token.id, "API token created");
     Ok((secret, token))

@@ -2,24 +2,27 @@
 
 use async_trait::async_trait;
 use hearth_core::ids::UserId;
-use hearth_store::{Result, Session, SessionStore, User};
+use hearth_store::{NewAuditEvent, Result, Session, SessionStore, User};
 
+use crate::audit::write_audit;
 use crate::error::map_err;
 use crate::rows::{self, SESSION_COLUMNS, USER_COLUMNS};
 use crate::{PostgresStore, query};
 
 #[async_trait]
 impl SessionStore for PostgresStore {
-    async fn create_session(&self, s: Session) -> Result<()> {
-        let c = self.client().await?;
-        c.execute(
+    async fn create_session(&self, s: Session, audit: Option<NewAuditEvent>) -> Result<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_err)?;
+        tx.execute(
             "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &[&s.id_hash, &s.user_id.0, &s.csrf_token, &s.created_at, &s.last_seen_at, &s.expires_at, &s.user_agent],
         )
         .await
         .map_err(map_err)?;
-        Ok(())
+        write_audit(&tx, &audit).await?;
+        tx.commit().await.map_err(map_err)
     }
 
     async fn session(&self, id_hash: &str, now: i64) -> Result<Option<(Session, User)>> {

@@ -2,17 +2,19 @@
 
 use async_trait::async_trait;
 use hearth_core::ids::{TokenId, UserId};
-use hearth_store::{ApiToken, NewApiToken, Result, TokenStore, User};
+use hearth_store::{ApiToken, NewApiToken, NewAuditEvent, Result, TokenStore, User};
 
+use crate::audit::write_audit;
 use crate::error::map_err;
 use crate::rows::{self, TOKEN_COLUMNS, USER_COLUMNS};
 use crate::{PostgresStore, query};
 
 #[async_trait]
 impl TokenStore for PostgresStore {
-    async fn create_token(&self, t: NewApiToken) -> Result<ApiToken> {
-        let c = self.client().await?;
-        let id: i64 = c
+    async fn create_token(&self, t: NewApiToken, audit: Option<NewAuditEvent>) -> Result<ApiToken> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_err)?;
+        let id: i64 = tx
             .query_one(
                 "INSERT INTO api_tokens (user_id, name, token_hash, created_at)
                  VALUES ($1, $2, $3, $4) RETURNING id",
@@ -21,6 +23,8 @@ impl TokenStore for PostgresStore {
             .await
             .map_err(map_err)?
             .get(0);
+        write_audit(&tx, &audit).await?;
+        tx.commit().await.map_err(map_err)?;
         Ok(ApiToken {
             id: TokenId(id),
             user_id: t.user_id,

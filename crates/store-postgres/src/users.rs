@@ -168,6 +168,7 @@ impl UserStore for PostgresStore {
         id: UserId,
         hash: String,
         keep_session: Option<String>,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
@@ -187,6 +188,7 @@ impl UserStore for PostgresStore {
         )
         .await
         .map_err(map_err)?;
+        write_audit(&tx, &audit).await?;
         tx.commit().await.map_err(map_err)
     }
 }

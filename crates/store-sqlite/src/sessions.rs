@@ -2,15 +2,16 @@
 
 use async_trait::async_trait;
 use hearth_core::ids::UserId;
-use hearth_store::{Result, Session, SessionStore, User};
+use hearth_store::{NewAuditEvent, Result, Session, SessionStore, User};
 use rusqlite::{OptionalExtension, params};
 
 use crate::SqliteStore;
+use crate::audit::write_audit;
 use crate::rows::{self, SESSION_COLUMNS, USER_COLUMNS};
 
 #[async_trait]
 impl SessionStore for SqliteStore {
-    async fn create_session(&self, s: Session) -> Result<()> {
+    async fn create_session(&self, s: Session, audit: Option<NewAuditEvent>) -> Result<()> {
         self.db
             .write(move |c| {
                 c.execute(
@@ -18,7 +19,7 @@ impl SessionStore for SqliteStore {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     params![s.id_hash, s.user_id.0, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at, s.user_agent],
                 )?;
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }

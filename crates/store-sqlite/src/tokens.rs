@@ -2,15 +2,16 @@
 
 use async_trait::async_trait;
 use hearth_core::ids::{TokenId, UserId};
-use hearth_store::{ApiToken, NewApiToken, Result, TokenStore, User};
+use hearth_store::{ApiToken, NewApiToken, NewAuditEvent, Result, TokenStore, User};
 use rusqlite::{OptionalExtension, params};
 
 use crate::SqliteStore;
+use crate::audit::write_audit;
 use crate::rows::{self, TOKEN_COLUMNS, USER_COLUMNS};
 
 #[async_trait]
 impl TokenStore for SqliteStore {
-    async fn create_token(&self, t: NewApiToken) -> Result<ApiToken> {
+    async fn create_token(&self, t: NewApiToken, audit: Option<NewAuditEvent>) -> Result<ApiToken> {
         self.db
             .write(move |c| {
                 let id: i64 = c.query_row(
@@ -19,6 +20,7 @@ impl TokenStore for SqliteStore {
                     params![t.user_id.0, t.name, t.token_hash, t.created_at],
                     |r| r.get(0),
                 )?;
+                write_audit(c, &audit)?;
                 Ok(ApiToken {
                     id: TokenId(id),
                     user_id: t.user_id,

@@ -170,6 +170,7 @@ impl UserStore for SqliteStore {
         id: UserId,
         hash: String,
         keep_session: Option<String>,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         self.db
             .write(move |c| {
@@ -184,7 +185,7 @@ impl UserStore for SqliteStore {
                     "DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?2",
                     params![id.0, keep_session],
                 )?;
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }

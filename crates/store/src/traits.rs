@@ -40,6 +40,7 @@ pub trait UserStore {
         id: UserId,
         hash: String,
         keep_session: Option<String>,
+        audit: Option<NewAuditEvent>,
     ) -> Result<()>;
 }
 
@@ -47,7 +48,7 @@ pub trait UserStore {
 #[async_trait]
 pub trait SessionStore {
     /// Stores a new session.
-    async fn create_session(&self, session: Session) -> Result<()>;
+    async fn create_session(&self, session: Session, audit: Option<NewAuditEvent>) -> Result<()>;
     /// The session with this hash and its active user, if it has not expired by `now`.
     async fn session(&self, id_hash: &str, now: i64) -> Result<Option<(Session, User)>>;
     /// Records use of a session.
@@ -62,7 +63,11 @@ pub trait SessionStore {
 #[async_trait]
 pub trait TokenStore {
     /// Stores a new token.
-    async fn create_token(&self, token: NewApiToken) -> Result<ApiToken>;
+    async fn create_token(
+        &self,
+        token: NewApiToken,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<ApiToken>;
     /// The token with this hash and its active user.
     async fn token(&self, token_hash: &str) -> Result<Option<(ApiToken, User)>>;
     /// Records use of a token.
