@@ -32,6 +32,8 @@ pub enum Command {
     Admin(AdminCommand),
     /// Fill an empty store with a deterministic dataset for benchmarks
     Seed(crate::seed::SeedArgs),
+    /// Measure durable writes per second on SQLite, with and without group commit
+    BenchWrites(crate::bench::BenchWritesArgs),
     /// Check that the database or an export file is whole and consistent; exits non-zero if not
     Verify(VerifyArgs),
     /// Write everything to an engine-neutral, checksummed file, while serving

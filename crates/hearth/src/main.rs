@@ -120,6 +120,10 @@ async fn main() -> ExitCode {
                 Err(e) => Err(e.to_string()),
             }
         }
+        Command::BenchWrites(args) => hearth::bench::run(&args).await.map(|report| {
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout(), "{report}");
+        }),
         Command::Verify(args) => match &args.file {
             Some(path) => {
                 hearth::transfer::verify(path).map(|sums| report("verified", path, &sums))

@@ -15,7 +15,7 @@ type Finish = Box<dyn FnOnce(Result<()>) + Send>;
 type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
 
 /// How many queued writes one transaction may take.
-const MAX_GROUP: usize = 512;
+pub(crate) const MAX_GROUP: usize = 512;
 
 pub(crate) struct Db {
     jobs: Option<mpsc::UnboundedSender<Job>>,
@@ -48,7 +48,7 @@ fn open_reader(path: &Path) -> Result<Connection> {
 }
 
 impl Db {
-    pub(crate) fn open(path: &Path, readers: usize) -> Result<Self> {
+    pub(crate) fn open(path: &Path, readers: usize, max_group: usize) -> Result<Self> {
         let mut writer = Connection::open(path).map_err(map_err)?;
         configure(&writer).map_err(map_err)?;
         crate::migrate::run(&mut writer)?;
@@ -58,7 +58,7 @@ impl Db {
         let (jobs, queue) = mpsc::unbounded_channel();
         let writer = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_loop(writer, queue))
+            .spawn(move || write_loop(writer, queue, max_group))
             .map_err(|e| StoreError::Other(e.to_string()))?;
         Ok(Self {
             jobs: Some(jobs),
@@ -157,13 +157,13 @@ impl Drop for Db {
     }
 }
 
-/// Takes every queued write (up to [`MAX_GROUP`]) into one transaction, each in
+/// Takes every queued write (up to `max_group`) into one transaction, each in
 /// its own savepoint so a failing write is undone alone, and answers them all
 /// once the commit is durable.
-fn write_loop(mut conn: Connection, mut queue: mpsc::UnboundedReceiver<Job>) {
+fn write_loop(mut conn: Connection, mut queue: mpsc::UnboundedReceiver<Job>, max_group: usize) {
     while let Some(first) = queue.blocking_recv() {
         let mut group = vec![first];
-        while group.len() < MAX_GROUP {
+        while group.len() < max_group {
             match queue.try_recv() {
                 Ok(job) => group.push(job),
                 Err(_) => break,

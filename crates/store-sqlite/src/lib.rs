@@ -38,8 +38,14 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, applies migrations,
     /// and refuses a schema newer than this build knows.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::open_with_group(path, db::MAX_GROUP).await
+    }
+
+    /// Like [`SqliteStore::open`], committing at most `max_group` concurrent
+    /// writes together; 1 turns group commit off (for measurements).
+    pub async fn open_with_group(path: impl AsRef<Path>, max_group: usize) -> Result<Self> {
         let path: PathBuf = path.as_ref().to_owned();
-        let db = tokio::task::spawn_blocking(move || db::Db::open(&path, 8))
+        let db = tokio::task::spawn_blocking(move || db::Db::open(&path, 8, max_group.max(1)))
             .await
             .map_err(|e| hearth_store::StoreError::Other(e.to_string()))??;
         Ok(Self { db })

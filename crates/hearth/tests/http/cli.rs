@@ -297,3 +297,20 @@ async fn verify_passes_on_a_consistent_store_and_names_what_is_broken(backend: B
     );
 }
 both!(verify_passes_on_a_consistent_store_and_names_what_is_broken);
+
+#[test]
+fn the_write_benchmark_reports_both_modes() {
+    let out = hearth()
+        .args(["bench-writes", "--replies", "60", "--concurrency", "8"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for row in ["group commit", "one per write", "ratio"] {
+        assert!(stdout.contains(row), "{stdout}");
+    }
+}
