@@ -197,3 +197,131 @@ async fn acknowledged_replies_survive_kill_9_exactly_once(backend: Backend) {
     );
 }
 both!(acknowledged_replies_survive_kill_9_exactly_once);
+
+/// Kills the PostgreSQL server itself (fsync on, as in production) under
+/// load; Hearth keeps running, reconnects by itself when the database is
+/// back, and no acknowledged reply is lost or doubled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_replies_survive_kill_9_of_the_postgresql_server() {
+    let cycles: u64 = std::env::var("HEARTH_DB_CRASH_CYCLES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(6);
+    let cluster = crate::support::postgres::Cluster::dedicated_durable("dbcrash");
+    let url = cluster.create_database("dbcrash").await;
+    let storage = hearth::config::Storage::Postgres(secrecy::SecretString::from(url), 8);
+    let cwd = tempfile::tempdir().unwrap();
+    let args = storage_args(&storage);
+    assert!(create_admin(&args, cwd.path()).status.success());
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let (mut server, base) = start_server(&args, cwd.path());
+    let token: Value = client
+        .post(format!("{base}/api/v1/tokens"))
+        .json(&json!({"username": "opal", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    client
+        .post(format!("{base}/api/v1/spaces"))
+        .bearer_auth(&token)
+        .json(&json!({"slug": "crash", "name": "Crash"}))
+        .send()
+        .await
+        .unwrap();
+    let topic: Value = client
+        .post(format!("{base}/api/v1/spaces/crash/topics"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Database under fire", "body": "replies below"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let topic_id = topic["id"].as_str().unwrap().to_owned();
+    let url = format!("{base}/api/v1/topics/{topic_id}/replies");
+
+    let mut rng = Lcg(7);
+    let mut acked: BTreeMap<String, String> = BTreeMap::new();
+    let mut unknown: BTreeSet<String> = BTreeSet::new();
+    let record = |done: (String, Outcome),
+                  acked: &mut BTreeMap<String, String>,
+                  unknown: &mut BTreeSet<String>| match done {
+        (key, Outcome::Acked(id)) => {
+            if let Some(first) = acked.insert(key.clone(), id.clone()) {
+                assert_eq!(first, id, "{key} got a second reply");
+            }
+            unknown.remove(&key);
+        }
+        (key, Outcome::Unknown) => {
+            unknown.insert(key);
+        }
+    };
+    for cycle in 0..cycles {
+        let mut load = JoinSet::new();
+        for n in 0..40 {
+            load.spawn(post(
+                client.clone(),
+                url.clone(),
+                token.clone(),
+                format!("db{cycle}-{n}"),
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(5 + rng.below(40))).await;
+        cluster.kill9();
+        while let Some(done) = load.join_next().await {
+            record(done.unwrap(), &mut acked, &mut unknown);
+        }
+        cluster.restart();
+        // Hearth reconnects by itself; retry what had no answer, same keys.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while !unknown.is_empty() && tokio::time::Instant::now() < deadline {
+            for key in unknown.clone() {
+                record(
+                    post(client.clone(), url.clone(), token.clone(), key).await,
+                    &mut acked,
+                    &mut unknown,
+                );
+            }
+        }
+        assert!(
+            unknown.is_empty(),
+            "Hearth did not recover after the database came back: {unknown:?}"
+        );
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+
+    let store = hearth::storage::open(&storage).await.unwrap();
+    assert_eq!(store.verify().await.unwrap(), Vec::<String>::new());
+    let replies = store
+        .replies(topic_id.parse().unwrap(), 0, 10_000, None)
+        .await
+        .unwrap();
+    let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in replies {
+        by_key
+            .entry(r.body_md.clone())
+            .or_default()
+            .push(r.id.to_string());
+    }
+    assert_eq!(
+        by_key.len(),
+        acked.len(),
+        "every request ended acknowledged"
+    );
+    for (key, id) in &acked {
+        assert_eq!(by_key.get(key), Some(&vec![id.clone()]), "{key}");
+    }
+    eprintln!(
+        "database crash test: {cycles} kills of PostgreSQL, {} replies, each exactly once",
+        acked.len()
+    );
+}

@@ -14,6 +14,8 @@ pub struct Cluster {
     pub port: u16,
     bin: PathBuf,
     as_postgres: bool,
+    dir: PathBuf,
+    options: String,
 }
 
 fn is_root() -> bool {
@@ -77,9 +79,19 @@ impl Cluster {
     }
 
     fn start() -> Cluster {
+        Self::start_in("shared", false)
+    }
+
+    /// A cluster of its own that writes to disk like production (fsync on),
+    /// for tests that kill it.
+    pub fn dedicated_durable(name: &str) -> Cluster {
+        Self::start_in(name, true)
+    }
+
+    fn start_in(name: &str, durable: bool) -> Cluster {
         let bin = bin_dir();
         let as_postgres = is_root();
-        let dir = std::env::temp_dir().join(format!("hearth-pg-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("hearth-pg-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create the cluster directory");
         if as_postgres {
@@ -94,10 +106,21 @@ impl Cluster {
             .and_then(|l| l.local_addr())
             .expect("find a free port")
             .port();
+        let speed = if durable {
+            ""
+        } else {
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        };
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 {speed} -c max_connections=400 -c shared_buffers=64MB",
+            dir.display()
+        );
         let cluster = Cluster {
             port,
             bin,
             as_postgres,
+            dir: dir.clone(),
+            options,
         };
         let data = dir.join("data");
         let out = cluster
@@ -120,18 +143,19 @@ impl Cluster {
             "initdb failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=400 -c shared_buffers=64MB",
-            dir.display()
-        );
-        let status = cluster
+        cluster.pg_start();
+        cluster.watch(&dir, &data);
+        cluster
+    }
+
+    fn pg_start(&self) {
+        let status = self
             .command("pg_ctl")
             .arg("start")
             .arg("-D")
-            .arg(&data)
-            .args(["-w", "-s", "-o", &options, "-l"])
-            .arg(dir.join("postgres.log"))
+            .arg(self.dir.join("data"))
+            .args(["-w", "-s", "-o", &self.options, "-l"])
+            .arg(self.dir.join("postgres.log"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -140,10 +164,41 @@ impl Cluster {
         assert!(
             status.success(),
             "pg_ctl start failed; see {}",
-            dir.join("postgres.log").display()
+            self.dir.join("postgres.log").display()
         );
-        cluster.watch(&dir, &data);
-        cluster
+    }
+
+    /// Kills the postmaster with SIGKILL, as a crash would, and waits until
+    /// it is really gone.
+    pub fn kill9(&self) {
+        let pid_file = std::fs::read_to_string(self.dir.join("data").join("postmaster.pid"))
+            .expect("postmaster.pid");
+        let pid = pid_file.lines().next().expect("pid").trim().to_owned();
+        let _ = Command::new("kill").args(["-9", &pid]).status();
+        let proc_dir = PathBuf::from(format!("/proc/{pid}"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while proc_dir.exists() && std::time::Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+        assert!(!proc_dir.exists(), "the postmaster did not die");
+    }
+
+    /// Starts the cluster again after a kill: PostgreSQL recovers from its WAL.
+    pub fn restart(&self) {
+        self.pg_start();
+    }
+
+    /// Creates a database and returns its URL.
+    pub async fn create_database(&self, name: &str) -> String {
+        let (client, conn) = tokio_postgres::connect(&self.url("postgres"), tokio_postgres::NoTls)
+            .await
+            .expect("connect to the cluster");
+        tokio::spawn(conn);
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
+        self.url(name)
     }
 
     /// Stops the cluster and removes its files once this process is gone.
