@@ -229,7 +229,8 @@ impl ReplyStore for PostgresStore {
         let c = self.client().await?;
         let sql = format!(
             "SELECT {} FROM revisions v JOIN users u ON u.id = v.author_id
-             WHERE v.reply_id = $1 ORDER BY v.version DESC",
+             WHERE v.topic_id = (SELECT topic_id FROM replies WHERE id = $1) AND v.reply_id = $1
+             ORDER BY v.version DESC",
             content_rows::revision_columns()
         );
         let rows = query(&c, &sql, &[&id.0]).await?;

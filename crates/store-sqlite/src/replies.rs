@@ -194,7 +194,8 @@ impl ReplyStore for SqliteStore {
             .read(move |c| {
                 let sql = format!(
                     "SELECT {} FROM revisions v JOIN users u ON u.id = v.author_id
-                     WHERE v.reply_id = ?1 ORDER BY v.version DESC",
+                     WHERE v.topic_id = (SELECT topic_id FROM replies WHERE id = ?1) AND v.reply_id = ?1
+                     ORDER BY v.version DESC",
                     content_rows::revision_columns()
                 );
                 let mut stmt = c.prepare_cached(&sql)?;

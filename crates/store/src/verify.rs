@@ -30,7 +30,8 @@ pub const CONSISTENCY_CHECKS: &[(&str, &str)] = &[
     (
         "reply revisions",
         "SELECT 'reply ' || r.id || ': no revision for version ' || r.version FROM replies r
-         WHERE NOT EXISTS (SELECT 1 FROM revisions v WHERE v.reply_id = r.id AND v.version = r.version)",
+         WHERE NOT EXISTS (SELECT 1 FROM revisions v WHERE v.topic_id = r.topic_id AND v.reply_id = r.id
+                           AND v.version = r.version)",
     ),
     (
         "reply threads",

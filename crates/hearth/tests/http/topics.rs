@@ -474,6 +474,23 @@ async fn replies_are_edited_by_their_author_and_deleted_to_a_placeholder(backend
         .await;
     assert_eq!(status, 200);
     assert_eq!(edited["edited"], true);
+    let (status, history) = apis[1]
+        .get(&format!("/api/v1/replies/{rid}/revisions"))
+        .await;
+    assert_eq!(status, 200);
+    let bodies: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["better words", "first words"]);
+    app.create_user("pry", false).await;
+    let (status, _) = app
+        .api(&app.token("pry").await)
+        .get(&format!("/api/v1/replies/{rid}/revisions"))
+        .await;
+    assert_eq!(status, 403, "the history is for the author and moderators");
 
     let (status, _) = apis[0].delete(&format!("/api/v1/replies/{rid}")).await;
     assert_eq!(status, 204, "the owner moderates the space");
