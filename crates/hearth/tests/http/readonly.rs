@@ -160,3 +160,167 @@ async fn a_database_that_refuses_writes_leaves_the_site_readable() {
     let (_, page) = b.page(t["url"].as_str().unwrap()).await;
     assert!(!page.contains("Writing is paused"));
 }
+
+/// SQLite on a full disk (a 3 MB tmpfs): writes are refused with a
+/// retryable 503, pages still render with a banner, nothing is
+/// half-written, and writing resumes by itself once there is room again.
+/// Mounting needs root, which the test command has where it installs
+/// packages; elsewhere this test fails loudly rather than skip.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_pauses_writing_and_loses_nothing() {
+    use std::process::Command;
+    let mount = tempfile::tempdir().unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
+        .arg(mount.path())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    assert!(
+        mounted,
+        "mounting a small tmpfs failed: this test needs root (run the test command as root)"
+    );
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.path().to_owned());
+    let data = mount.path().join("data");
+    let storage = hearth::config::Storage::Sqlite(data.clone());
+    let cwd = tempfile::tempdir().unwrap();
+    let args = crate::cli::storage_args(&storage);
+    assert!(crate::cli::create_admin(&args, cwd.path()).status.success());
+    let (mut server, base) = crate::cli::start_server(&args, cwd.path());
+    let client = reqwest::Client::new();
+    let token: serde_json::Value = client
+        .post(format!("{base}/api/v1/tokens"))
+        .json(&json!({"username": "opal", "password": crate::support::app::PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    client
+        .post(format!("{base}/api/v1/spaces"))
+        .bearer_auth(&token)
+        .json(&json!({"slug": "full", "name": "Full"}))
+        .send()
+        .await
+        .unwrap();
+    let topic: serde_json::Value = client
+        .post(format!("{base}/api/v1/spaces/full/topics"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Filling up", "body": "b"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = format!(
+        "{base}/api/v1/topics/{}/replies",
+        topic["id"].as_str().unwrap()
+    );
+    let big = "x".repeat(60_000);
+    let mut acked = 0;
+    let mut refused = None;
+    for i in 0..200 {
+        let resp = client
+            .post(&url)
+            .bearer_auth(&token)
+            .header("idempotency-key", format!("fill-{i}"))
+            .json(&json!({"body": format!("{i} {big}")}))
+            .send()
+            .await
+            .unwrap();
+        match resp.status().as_u16() {
+            201 => acked += 1,
+            503 => {
+                assert!(resp.headers().contains_key("retry-after"));
+                refused = Some(i);
+                break;
+            }
+            other => panic!("unexpected {other}: {}", resp.text().await.unwrap()),
+        }
+    }
+    let refused = refused.expect("the disk never filled");
+    assert!(acked > 0);
+    let page = client
+        .get(format!("{base}{}", topic["url"].as_str().unwrap()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "pages still render");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Filling up") && html.contains("Writing is paused"),
+        "with a banner"
+    );
+    let read = client
+        .get(format!(
+            "{base}/api/v1/topics/{}",
+            topic["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200, "reading goes on while the disk is full");
+    let status_page = client
+        .get(format!("{base}/status"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        status_page.contains("Writing is paused"),
+        "the banner says so"
+    );
+
+    // Make room: writing resumes by itself, and the refused write, retried
+    // with its key, is written once.
+    let grown = Command::new("mount")
+        .args(["-o", "remount,size=64m"])
+        .arg(mount.path())
+        .status()
+        .unwrap();
+    assert!(grown.success());
+    let resp = client
+        .post(&url)
+        .bearer_auth(&token)
+        .header("idempotency-key", format!("fill-{refused}"))
+        .json(&json!({"body": format!("{refused} {big}")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201, "writing resumed");
+    let _ = server.kill();
+    let _ = server.wait();
+    let store = hearth::storage::open(&storage).await.unwrap();
+    assert_eq!(
+        store.verify().await.unwrap(),
+        Vec::<String>::new(),
+        "nothing half-written"
+    );
+    let replies = store
+        .replies(
+            topic["id"].as_str().unwrap().parse().unwrap(),
+            0,
+            1000,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        replies.len(),
+        acked + 1,
+        "every acknowledged reply and the retried one, once each"
+    );
+}
