@@ -56,6 +56,40 @@ async fn post(
     (key, outcome)
 }
 
+/// Signs in as the operator's admin through a running server and creates a
+/// space and a topic to reply to; returns the token and the topic's id.
+pub(crate) async fn prepare(client: &reqwest::Client, base: &str) -> (String, String) {
+    let token: Value = client
+        .post(format!("{base}/api/v1/tokens"))
+        .json(&json!({"username": "opal", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    let created = client
+        .post(format!("{base}/api/v1/spaces"))
+        .bearer_auth(&token)
+        .json(&json!({"slug": "crash", "name": "Crash"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let topic: Value = client
+        .post(format!("{base}/api/v1/spaces/crash/topics"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Under fire", "body": "replies below"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (token, topic["id"].as_str().unwrap().to_owned())
+}
+
 async fn acknowledged_replies_survive_kill_9_exactly_once(backend: Backend) {
     let cycles: u64 = std::env::var("HEARTH_CRASH_CYCLES")
         .ok()
@@ -71,35 +105,7 @@ async fn acknowledged_replies_survive_kill_9_exactly_once(backend: Backend) {
         .build()
         .unwrap();
     let (mut child, base) = start_server(&args, cwd.path());
-    let token: Value = client
-        .post(format!("{base}/api/v1/tokens"))
-        .json(&json!({"username": "opal", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"].as_str().unwrap().to_owned();
-    let api = |path: &str| format!("{base}{path}");
-    client
-        .post(api("/api/v1/spaces"))
-        .bearer_auth(&token)
-        .json(&json!({"slug": "crash", "name": "Crash"}))
-        .send()
-        .await
-        .unwrap();
-    let topic: Value = client
-        .post(api("/api/v1/spaces/crash/topics"))
-        .bearer_auth(&token)
-        .json(&json!({"title": "Under fire", "body": "replies below"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let topic_id = topic["id"].as_str().unwrap().to_owned();
+    let (token, topic_id) = prepare(&client, &base).await;
     child.kill().unwrap();
     child.wait().unwrap();
 
@@ -218,34 +224,7 @@ async fn acknowledged_replies_survive_kill_9_of_the_postgresql_server() {
         .build()
         .unwrap();
     let (mut server, base) = start_server(&args, cwd.path());
-    let token: Value = client
-        .post(format!("{base}/api/v1/tokens"))
-        .json(&json!({"username": "opal", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"].as_str().unwrap().to_owned();
-    client
-        .post(format!("{base}/api/v1/spaces"))
-        .bearer_auth(&token)
-        .json(&json!({"slug": "crash", "name": "Crash"}))
-        .send()
-        .await
-        .unwrap();
-    let topic: Value = client
-        .post(format!("{base}/api/v1/spaces/crash/topics"))
-        .bearer_auth(&token)
-        .json(&json!({"title": "Database under fire", "body": "replies below"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let topic_id = topic["id"].as_str().unwrap().to_owned();
+    let (token, topic_id) = prepare(&client, &base).await;
     let url = format!("{base}/api/v1/topics/{topic_id}/replies");
 
     let mut rng = Lcg(7);
