@@ -99,6 +99,8 @@ pub struct Ctx {
     pub config: Arc<AppConfig>,
     /// Scheduled backups and their proof.
     pub backups: Arc<crate::backups::Backups>,
+    /// Site settings read within the last second, with the time they were read.
+    pub(crate) settings_cache: Arc<std::sync::RwLock<Option<(i64, hearth_store::SiteSettings)>>>,
     pub(crate) limiter: Arc<RateLimiter>,
 }
 
@@ -110,6 +112,7 @@ impl Ctx {
             clock,
             config: Arc::new(config),
             backups: Arc::new(crate::backups::Backups::default()),
+            settings_cache: Arc::new(std::sync::RwLock::new(None)),
             limiter: Arc::new(RateLimiter::default()),
         }
     }

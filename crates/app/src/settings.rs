@@ -7,9 +7,27 @@ use crate::auth::Authenticated;
 use crate::users::require_admin;
 use crate::{AppError, Ctx, Result};
 
+/// How long settings read from the store are reused. Every page needs them;
+/// another node's change shows here within this time, this node's at once.
+const CACHE_MS: i64 = 1000;
+
 /// The current settings; anyone may read them (they shape every page).
 pub async fn get(ctx: &Ctx) -> Result<SiteSettings> {
-    Ok(ctx.store.settings().await?)
+    let now = ctx.now();
+    if let Some((at, s)) = ctx
+        .settings_cache
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        && (0..CACHE_MS).contains(&(now - at))
+    {
+        return Ok(s.clone());
+    }
+    let s = ctx.store.settings().await?;
+    *ctx.settings_cache
+        .write()
+        .unwrap_or_else(|e| e.into_inner()) = Some((now, s.clone()));
+    Ok(s)
 }
 
 fn describe(s: &SiteSettings) -> String {
@@ -36,6 +54,9 @@ pub struct SettingsInput {
 pub async fn update(ctx: &Ctx, who: &Authenticated, input: &SettingsInput) -> Result<SiteSettings> {
     require_admin(who)?;
     let mut s = ctx.store.settings().await?;
+    *ctx.settings_cache
+        .write()
+        .unwrap_or_else(|e| e.into_inner()) = None;
     let before = describe(&s);
     if let Some(name) = &input.site_name {
         let name = name.trim();
@@ -66,6 +87,9 @@ pub async fn update(ctx: &Ctx, who: &Authenticated, input: &SettingsInput) -> Re
         Some(describe(&s)),
     );
     ctx.store.save_settings(s.clone(), audit).await?;
+    *ctx.settings_cache
+        .write()
+        .unwrap_or_else(|e| e.into_inner()) = None;
     tracing::info!(by = %who.user.username, "site settings changed");
     Ok(s)
 }

@@ -26,7 +26,7 @@ impl VisibleSpace {
 
 /// Refuses guests unless the site lets them read.
 pub(crate) async fn guest_access(ctx: &Ctx, viewer: Viewer) -> Result<bool> {
-    let allowed = ctx.store.settings().await?.guest_access;
+    let allowed = crate::settings::get(ctx).await?.guest_access;
     if viewer == Viewer::Guest && !allowed {
         return Err(AppError::Unauthorized("sign in to continue".into()));
     }

@@ -109,7 +109,7 @@ pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>)
     match &invite {
         Some(invite) => input.email = invite.email.to_string(),
         None => {
-            if ctx.store.settings().await?.registration != Registration::Open {
+            if crate::settings::get(ctx).await?.registration != Registration::Open {
                 return Err(AppError::Forbidden(
                     "registration is by invitation only".into(),
                 ));
@@ -208,7 +208,7 @@ pub struct Profile {
 /// only where guest access is on; deleted accounts are gone.
 pub async fn profile(ctx: &Ctx, viewer: Viewer, username: &str) -> Result<Profile> {
     let username = Username::parse(username).map_err(|_| AppError::NotFound)?;
-    if viewer == Viewer::Guest && !ctx.store.settings().await?.guest_access {
+    if viewer == Viewer::Guest && !crate::settings::get(ctx).await?.guest_access {
         return Err(AppError::Unauthorized("sign in to see profiles".into()));
     }
     let user = ctx

@@ -170,7 +170,7 @@ pub(crate) async fn show(
     let can = |a| found.allows(viewer, a);
     let can_read = can(SpaceAction::Read);
     let members = if can_read {
-        hearth_app::members::list(&state.ctx, viewer, &slug, Page::first(100)).await?
+        hearth_app::members::list(&state.ctx, viewer, &slug, Page::first(30)).await?
     } else {
         Vec::new()
     };
