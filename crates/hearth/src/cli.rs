@@ -34,6 +34,9 @@ pub enum Command {
     Seed(crate::seed::SeedArgs),
     /// Measure durable writes per second on SQLite, with and without group commit
     BenchWrites(crate::bench::BenchWritesArgs),
+    /// Serve one file from memory: the benchmark's ceiling for a page of its size
+    #[command(hide = true)]
+    BenchStatic(crate::ceiling::BenchStaticArgs),
     /// Check that the database or an export file is whole and consistent; exits non-zero if not
     Verify(VerifyArgs),
     /// Write everything to an engine-neutral, checksummed file, while serving

@@ -124,6 +124,7 @@ async fn main() -> ExitCode {
             use std::io::Write;
             let _ = writeln!(std::io::stdout(), "{report}");
         }),
+        Command::BenchStatic(args) => hearth::ceiling::run(&args).await,
         Command::Verify(args) => match &args.file {
             Some(path) => {
                 hearth::transfer::verify(path).map(|sums| report("verified", path, &sums))
