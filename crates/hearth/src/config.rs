@@ -38,6 +38,9 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes [default: 1048576]
     #[arg(long, env = "HEARTH_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
+    /// Largest attachment in bytes [default: 26214400]
+    #[arg(long, env = "HEARTH_MAX_ATTACHMENT_BYTES", value_name = "BYTES")]
+    pub max_attachment_bytes: Option<usize>,
     /// Mark cookies Secure; set when users reach Hearth over HTTPS [default: false]
     #[arg(long, env = "HEARTH_SECURE_COOKIES", value_name = "BOOL")]
     pub secure_cookies: Option<bool>,
@@ -73,6 +76,7 @@ pub struct FileConfig {
     database_pool_size: Option<usize>,
     listen: Option<SocketAddr>,
     max_body_bytes: Option<usize>,
+    max_attachment_bytes: Option<usize>,
     secure_cookies: Option<bool>,
     trust_proxy: Option<bool>,
     session_idle_hours: Option<i64>,
@@ -215,6 +219,10 @@ impl ServeConfig {
                     .session_max_days
                     .or(file.session_max_days)
                     .map_or(app_defaults.session_absolute_ms, |d| d * 24 * HOUR_MS),
+                max_attachment_bytes: args
+                    .max_attachment_bytes
+                    .or(file.max_attachment_bytes)
+                    .unwrap_or(app_defaults.max_attachment_bytes),
                 ..app_defaults
             },
             shutdown_timeout_secs: args
@@ -235,6 +243,7 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_DATABASE_POOL_SIZE",
     "HEARTH_LISTEN",
     "HEARTH_MAX_BODY_BYTES",
+    "HEARTH_MAX_ATTACHMENT_BYTES",
     "HEARTH_SECURE_COOKIES",
     "HEARTH_TRUST_PROXY",
     "HEARTH_SESSION_IDLE_HOURS",
@@ -271,6 +280,11 @@ mod tests {
         assert_eq!(cfg.listen.to_string(), "0.0.0.0:9000");
         assert_eq!(cfg.web.max_body_bytes, 20);
         assert_eq!(cfg.app.session_idle_ms, 2 * 3_600_000);
+        assert_eq!(
+            cfg.app.max_attachment_bytes,
+            25 * 1024 * 1024,
+            "the default"
+        );
         assert!(matches!(cfg.storage, Storage::Sqlite(ref d) if d == Path::new("hearth-data")));
         Ok(())
     }
