@@ -8,6 +8,7 @@ use tokio_postgres::{IsolationLevel, Row};
 
 use crate::PostgresStore;
 use crate::error::map_err;
+use hearth_store::verify::RECOUNT_MEMBERS;
 
 /// Rows fetched per round trip while exporting.
 const BATCH: i32 = 1000;
@@ -138,6 +139,8 @@ impl ExportStore for PostgresStore {
             );
             c.execute(&sql, &[]).await.map_err(map_err)?;
         }
+        // Member counts are derived, not exported.
+        c.batch_execute(RECOUNT_MEMBERS).await.map_err(map_err)?;
         Ok(())
     }
 }

@@ -78,6 +78,12 @@ impl MembershipStore for PostgresStore {
         )
         .await
         .map_err(map_err)?;
+        tx.execute(
+            "UPDATE spaces SET member_count = member_count + 1 WHERE id = $1",
+            &[&space.0],
+        )
+        .await
+        .map_err(map_err)?;
         write_audit(&tx, &audit).await?;
         tx.commit().await.map_err(map_err)
     }
@@ -117,12 +123,21 @@ impl MembershipStore for PostgresStore {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         ensure_other_owner(&tx, space, user).await?;
-        tx.execute(
-            "DELETE FROM memberships WHERE space_id = $1 AND user_id = $2",
-            &[&space.0, &user.0],
-        )
-        .await
-        .map_err(map_err)?;
+        let removed = tx
+            .execute(
+                "DELETE FROM memberships WHERE space_id = $1 AND user_id = $2",
+                &[&space.0, &user.0],
+            )
+            .await
+            .map_err(map_err)?;
+        if removed > 0 {
+            tx.execute(
+                "UPDATE spaces SET member_count = member_count - 1 WHERE id = $1",
+                &[&space.0],
+            )
+            .await
+            .map_err(map_err)?;
+        }
         write_audit(&tx, &audit).await?;
         tx.commit().await.map_err(map_err)
     }

@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "audit_chain",
         include_str!("../migrations/0007_audit_chain.sql"),
     ),
+    (
+        8,
+        "member_count",
+        include_str!("../migrations/0008_member_count.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -19,7 +19,7 @@ use crate::{PostgresStore, query};
 fn select_view() -> String {
     format!(
         "SELECT {SPACE_COLUMNS}, m.role,
-                (SELECT count(*) FROM memberships c WHERE c.space_id = s.id)
+                s.member_count
          FROM spaces s LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = $1"
     )
 }
@@ -64,6 +64,9 @@ impl SpaceStore for PostgresStore {
         )
         .await
         .map_err(map_err)?;
+        tx.execute("UPDATE spaces SET member_count = 1 WHERE id = $1", &[&id])
+            .await
+            .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
         Ok(Space {
             id: SpaceId(id),

@@ -155,7 +155,7 @@ impl TopicStore for PostgresStore {
         let c = self.client().await?;
         let sql = format!(
             "SELECT {}, {SPACE_COLUMNS}, m.role,
-                    (SELECT count(*) FROM memberships mc WHERE mc.space_id = s.id),
+                    s.member_count,
                     EXISTS (SELECT 1 FROM reactions x WHERE x.target_kind = 'topic'
                             AND x.target_id = t.id AND x.user_id = $1)
              FROM topics t JOIN users u ON u.id = t.author_id

@@ -66,6 +66,12 @@ impl UserStore for PostgresStore {
         )
         .await
         .map_err(map_err)?;
+        tx.execute(
+            "UPDATE spaces SET member_count = 1 WHERE id = $1",
+            &[&space],
+        )
+        .await
+        .map_err(map_err)?;
         tx.commit().await.map_err(map_err)?;
         Ok(User {
             id: UserId(id),

@@ -64,7 +64,7 @@ impl AttachmentStore for SqliteStore {
             .read(move |c| {
                 let sql = format!(
                     "SELECT {ATTACHMENT_COLUMNS}, {SPACE_COLUMNS}, m.role,
-                            (SELECT count(*) FROM memberships mc WHERE mc.space_id = s.id)
+                            s.member_count
                      FROM attachments a JOIN spaces s ON s.id = a.space_id
                      LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = ?1
                      WHERE a.id = ?2"

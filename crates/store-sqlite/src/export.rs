@@ -7,6 +7,7 @@ use rusqlite::Row;
 use rusqlite::types::Value as SqlValue;
 
 use crate::SqliteStore;
+use hearth_store::verify::RECOUNT_MEMBERS;
 
 fn read(row: &Row<'_>, i: usize, kind: Kind) -> rusqlite::Result<Value> {
     Ok(match kind {
@@ -103,7 +104,13 @@ impl ExportStore for SqliteStore {
     }
 
     async fn finish_import(&self) -> Result<()> {
-        // INTEGER PRIMARY KEY continues after the largest id by itself.
-        Ok(())
+        // INTEGER PRIMARY KEY continues after the largest id by itself;
+        // member counts are derived, not exported.
+        self.db
+            .write(|c| {
+                c.execute_batch(RECOUNT_MEMBERS)?;
+                Ok(())
+            })
+            .await
     }
 }

@@ -80,6 +80,7 @@ impl MembershipStore for SqliteStore {
                     "DELETE FROM join_requests WHERE space_id = ?1 AND user_id = ?2",
                     (space.0, user.0),
                 )?;
+                c.execute("UPDATE spaces SET member_count = member_count + 1 WHERE id = ?1", [space.0])?;
                 write_audit(c, &audit)
             })
             .await
@@ -118,10 +119,16 @@ impl MembershipStore for SqliteStore {
         self.db
             .write(move |c| {
                 ensure_other_owner(c, space, user)?;
-                c.execute(
+                let removed = c.execute(
                     "DELETE FROM memberships WHERE space_id = ?1 AND user_id = ?2",
                     (space.0, user.0),
                 )?;
+                if removed > 0 {
+                    c.execute(
+                        "UPDATE spaces SET member_count = member_count - 1 WHERE id = ?1",
+                        [space.0],
+                    )?;
+                }
                 write_audit(c, &audit)
             })
             .await

@@ -19,7 +19,7 @@ use crate::rows::{self, SPACE_COLUMNS};
 fn select_view() -> String {
     format!(
         "SELECT {SPACE_COLUMNS}, m.role,
-                (SELECT count(*) FROM memberships c WHERE c.space_id = s.id)
+                s.member_count
          FROM spaces s LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = ?1"
     )
 }
@@ -59,6 +59,7 @@ impl SpaceStore for SqliteStore {
                     "INSERT INTO memberships (space_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)",
                     params![id, new.owner.0, Role::Owner.as_str(), new.created_at],
                 )?;
+                c.execute("UPDATE spaces SET member_count = 1 WHERE id = ?1", [id])?;
                 Ok(Space {
                     id: SpaceId(id),
                     slug: new.slug.as_str().to_owned(),

@@ -55,6 +55,7 @@ impl UserStore for SqliteStore {
                     "INSERT INTO memberships (space_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)",
                     params![space, id, Role::Owner.as_str(), new.created_at],
                 )?;
+                c.execute("UPDATE spaces SET member_count = 1 WHERE id = ?1", [space])?;
                 Ok(User {
                     id: UserId(id),
                     username: new.username,

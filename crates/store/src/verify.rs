@@ -50,6 +50,12 @@ pub const CONSISTENCY_CHECKS: &[(&str, &str)] = &[
          WHERE NOT EXISTS (SELECT 1 FROM spaces s WHERE s.slug = '~' || u.username)",
     ),
     (
+        "member counts",
+        "SELECT 'space ' || s.slug || ': member_count ' || s.member_count || ' but ' || count(m.user_id) || ' members'
+         FROM spaces s LEFT JOIN memberships m ON m.space_id = s.id
+         GROUP BY s.id, s.slug, s.member_count HAVING s.member_count <> count(m.user_id)",
+    ),
+    (
         "attachments",
         "SELECT 'attachment ' || a.id || ': blob missing or of another size' FROM attachments a
          LEFT JOIN blobs b ON b.hash = a.blob_hash WHERE b.hash IS NULL OR b.size <> a.size",
@@ -170,3 +176,6 @@ pub fn audit_text(
         opt(after)
     )
 }
+
+/// Sets every space's member count from its memberships (after an import).
+pub const RECOUNT_MEMBERS: &str = "UPDATE spaces SET member_count = (SELECT count(*) FROM memberships m WHERE m.space_id = spaces.id)";

@@ -137,6 +137,12 @@ async fn members_are_managed_through_the_api(backend: Backend) {
     assert_eq!(status, 204, "a second owner may leave");
     let (status, body) = xena.delete("/api/v1/spaces/open/members/xena").await;
     assert_eq!(status, 409, "the last owner may not: {body}");
+    let (_, space) = xena.get("/api/v1/spaces/open").await;
+    assert_eq!(
+        space["member_count"], 1,
+        "joins, adds, removals and leaves are counted"
+    );
+    assert_eq!(app.ctx.store.verify().await.unwrap(), Vec::<String>::new());
 }
 both!(members_are_managed_through_the_api);
 
