@@ -11,6 +11,7 @@ mod error;
 pub mod feeds;
 pub mod invites;
 pub mod members;
+pub mod moderation;
 mod rate_limit;
 pub mod reactions;
 pub mod replies;

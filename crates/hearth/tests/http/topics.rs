@@ -6,7 +6,7 @@ use crate::support::app::Api;
 use crate::support::{Backend, TestApp, both, spawn_app};
 
 /// A space `slug` owned by `owner`, with `members` joined.
-async fn team(
+pub(crate) async fn team(
     app: &TestApp,
     owner: &str,
     members: &[&str],
@@ -37,7 +37,7 @@ async fn team(
     apis
 }
 
-async fn topic(api: &Api, space: &str, body: Value) -> Value {
+pub(crate) async fn topic(api: &Api, space: &str, body: Value) -> Value {
     let (status, t) = api
         .post(&format!("/api/v1/spaces/{space}/topics"), body)
         .await;
@@ -45,7 +45,7 @@ async fn topic(api: &Api, space: &str, body: Value) -> Value {
     t
 }
 
-async fn reply(api: &Api, topic: &Value, body: &str, parent: Option<&Value>) -> Value {
+pub(crate) async fn reply(api: &Api, topic: &Value, body: &str, parent: Option<&Value>) -> Value {
     let mut req = json!({"body": body});
     if let Some(p) = parent {
         req["parent"] = p["id"].clone();
@@ -231,126 +231,6 @@ async fn a_question_accepts_one_answer_from_its_asker(backend: Backend) {
     assert_eq!(status, 403, "discussions have no accepted answer");
 }
 both!(a_question_accepts_one_answer_from_its_asker);
-
-async fn any_member_edits_a_document_and_a_stale_edit_is_refused_without_loss(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let apis = team(&app, "fay", &["gil", "hal"], "wiki", "public").await;
-    let doc = topic(
-        &apis[0],
-        "wiki",
-        json!({"kind": "document", "title": "Handbook", "body": "v1"}),
-    )
-    .await;
-    let path = format!("/api/v1/topics/{}", doc["id"].as_str().unwrap());
-
-    let (status, edited) = apis[1]
-        .patch(&path, json!({"body": "v2 by gil", "base_version": 1}))
-        .await;
-    assert_eq!(status, 200, "{edited}");
-    assert_eq!(edited["version"], 2);
-    let (status, body) = apis[2]
-        .patch(&path, json!({"body": "v2 by hal", "base_version": 1}))
-        .await;
-    assert_eq!(status, 409, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("version is 2")
-    );
-
-    let (_, current) = apis[2].get(&path).await;
-    assert_eq!(current["body"], "v2 by gil", "the first edit is kept");
-    let (status, _) = apis[2]
-        .patch(
-            &path,
-            json!({"body": "v3 merged by hal", "base_version": 2}),
-        )
-        .await;
-    assert_eq!(status, 200);
-    let (status, history) = apis[2].get(&format!("{path}/revisions")).await;
-    assert_eq!(status, 200);
-    let bodies: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["body"].as_str().unwrap())
-        .collect();
-    assert_eq!(bodies, ["v3 merged by hal", "v2 by gil", "v1"]);
-
-    app.create_user("ivan", false).await;
-    let outsider = app.api(&app.token("ivan").await);
-    let (status, _) = outsider.patch(&path, json!({"body": "vandal"})).await;
-    assert_eq!(status, 403, "non-members do not edit");
-
-    let b = app.signed_in("hal").await;
-    let (_, html) = b
-        .page(&format!("/t/{}/history", doc["id"].as_str().unwrap()))
-        .await;
-    assert!(html.contains("Version 3") && html.contains("v2 by gil"));
-}
-both!(any_member_edits_a_document_and_a_stale_edit_is_refused_without_loss);
-
-async fn drafts_and_scheduled_posts_are_seen_by_their_author_only(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let apis = team(&app, "jo", &["kim"], "news", "public").await;
-    let draft = topic(
-        &apis[0],
-        "news",
-        json!({"kind": "post", "title": "Draft", "body": "soon", "draft": true}),
-    )
-    .await;
-    let later = topic(
-        &apis[0],
-        "news",
-        json!({"kind": "post", "title": "Scheduled", "body": "later", "publish_at": "2026-01-02T00:00:00Z"}),
-    )
-    .await;
-    let (status, body) = apis[1]
-        .post(
-            "/api/v1/spaces/news/topics",
-            json!({"kind": "discussion", "title": "x", "body": "y", "draft": true}),
-        )
-        .await;
-    assert_eq!(status, 400, "only posts are drafts: {body}");
-
-    let titles = |v: &Value| -> Vec<String> {
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["title"].as_str().unwrap().to_owned())
-            .collect()
-    };
-    let (_, mine) = apis[0].get("/api/v1/spaces/news/topics").await;
-    assert_eq!(titles(&mine).len(), 2);
-    let (_, theirs) = apis[1].get("/api/v1/spaces/news/topics").await;
-    assert!(titles(&theirs).is_empty(), "{theirs}");
-    for t in [&draft, &later] {
-        let (status, _) = apis[1]
-            .get(&format!("/api/v1/topics/{}", t["id"].as_str().unwrap()))
-            .await;
-        assert_eq!(status, 404);
-    }
-
-    app.clock.advance(2 * 24 * 3600 * 1000);
-    let (_, theirs) = apis[1].get("/api/v1/spaces/news/topics").await;
-    assert_eq!(
-        titles(&theirs),
-        ["Scheduled"],
-        "the scheduled post appeared"
-    );
-    let (status, _) = apis[0]
-        .patch(
-            &format!("/api/v1/topics/{}", draft["id"].as_str().unwrap()),
-            json!({"draft": false}),
-        )
-        .await;
-    assert_eq!(status, 200);
-    let (_, theirs) = apis[1].get("/api/v1/spaces/news/topics").await;
-    assert_eq!(titles(&theirs).len(), 2, "the draft was published");
-}
-both!(drafts_and_scheduled_posts_are_seen_by_their_author_only);
 
 async fn locked_hidden_and_deleted_topics_refuse_replies(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -616,55 +496,6 @@ async fn private_content_stays_private_in_pages_lists_and_tags(backend: Backend)
 }
 both!(private_content_stays_private_in_pages_lists_and_tags);
 
-async fn a_document_shows_a_diff_and_restores_an_old_version(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let apis = team(&app, "vera", &["walt"], "docs", "public").await;
-    let doc = topic(
-        &apis[0],
-        "docs",
-        json!({"kind": "document", "title": "Plan", "body": "alpha\nbeta\ngamma\n"}),
-    )
-    .await;
-    let id = doc["id"].as_str().unwrap();
-    let (status, _) = apis[1]
-        .patch(
-            &format!("/api/v1/topics/{id}"),
-            json!({"body": "alpha\nBETA\ngamma\ndelta\n", "base_version": 1}),
-        )
-        .await;
-    assert_eq!(status, 200);
-
-    let walt = app.signed_in("walt").await;
-    let (status, html) = walt.page(&format!("/t/{id}/diff?from=1&to=2")).await;
-    assert_eq!(status, 200);
-    assert!(
-        html.contains("<del>- beta</del>")
-            && html.contains("<ins>+ BETA</ins>")
-            && html.contains("<ins>+ delta</ins>"),
-        "{html}"
-    );
-    assert_eq!(walt.page(&format!("/t/{id}/diff?from=1&to=9")).await.0, 400);
-
-    let resp = walt
-        .submit(
-            &format!("/t/{id}/history"),
-            &format!("/t/{id}/restore"),
-            &[("version", "1")],
-        )
-        .await;
-    assert_eq!(resp.status(), 303);
-    let (_, now) = apis[0].get(&format!("/api/v1/topics/{id}")).await;
-    assert_eq!(now["version"], 3, "restoring makes a new version");
-    assert_eq!(now["body"], "alpha\nbeta\ngamma\n");
-    let (_, history) = apis[0].get(&format!("/api/v1/topics/{id}/revisions")).await;
-    assert_eq!(
-        history.as_array().unwrap().len(),
-        3,
-        "nothing in between is lost"
-    );
-}
-both!(a_document_shows_a_diff_and_restores_an_old_version);
-
 async fn a_profile_shows_recent_topics_the_viewer_may_read(backend: Backend) {
     let app = spawn_app(backend).await;
     let open = team(&app, "xia", &[], "plaza", "public").await;
@@ -702,130 +533,3 @@ async fn a_profile_shows_recent_topics_the_viewer_may_read(backend: Backend) {
     assert!(html.contains("Hello plaza") && !html.contains("Secret den"));
 }
 both!(a_profile_shows_recent_topics_the_viewer_may_read);
-
-async fn the_preview_renders_sanitized_html_without_saving(backend: Backend) {
-    let app = spawn_app(backend).await;
-    app.create_user("zed", false).await;
-    let api = app.api(&app.token("zed").await);
-    let (status, body) = api
-        .post(
-            "/api/v1/preview",
-            json!({"body": "**hi** <script>x</script> @zed"}),
-        )
-        .await;
-    assert_eq!(status, 200);
-    let html = body["html"].as_str().unwrap();
-    assert!(
-        html.contains("<strong>hi</strong>")
-            && !html.contains("<script")
-            && html.contains("/u/zed"),
-        "{html}"
-    );
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/preview"))
-        .json(&json!({"body": "x"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 401, "signed-in users only");
-    let js = reqwest::get(app.url("/static/preview.js")).await.unwrap();
-    assert_eq!(
-        js.headers()["content-type"],
-        "text/javascript; charset=utf-8"
-    );
-    app.api(&app.token("zed").await)
-        .post("/api/v1/spaces", json!({"slug": "pv", "name": "Pv"}))
-        .await;
-    let b = app.signed_in("zed").await;
-    let (_, form) = b.page("/s/pv/new").await;
-    assert!(form.contains("<textarea data-preview") && form.contains("src=\"/static/preview.js\""));
-}
-both!(the_preview_renders_sanitized_html_without_saving);
-
-async fn a_repeated_write_with_the_same_idempotency_key_writes_once(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let apis = team(&app, "ida", &["jon"], "once", "public").await;
-    let t = topic(&apis[0], "once", json!({"title": "T", "body": "b"})).await;
-    let tid = t["id"].as_str().unwrap().to_owned();
-    let client = reqwest::Client::new();
-    let token = app.token("jon").await;
-    let post = |key: &'static str| {
-        client
-            .post(app.url(&format!("/api/v1/topics/{tid}/replies")))
-            .bearer_auth(&token)
-            .header("idempotency-key", key)
-            .json(&json!({"body": "exactly once"}))
-            .send()
-    };
-    // Ten concurrent retries of one request, and one more later.
-    let mut sends = tokio::task::JoinSet::new();
-    for _ in 0..10 {
-        sends.spawn(post("key-1"));
-    }
-    let mut ids = Vec::new();
-    while let Some(resp) = sends.join_next().await {
-        let resp = resp.unwrap().unwrap();
-        assert_eq!(resp.status(), 201);
-        let body: Value = resp.json().await.unwrap();
-        ids.push(body["id"].as_str().unwrap().to_owned());
-    }
-    let again: Value = post("key-1").await.unwrap().json().await.unwrap();
-    ids.push(again["id"].as_str().unwrap().to_owned());
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), 1, "one reply for one key");
-    let other: Value = post("key-2").await.unwrap().json().await.unwrap();
-    assert_ne!(
-        other["id"].as_str().unwrap(),
-        ids[0],
-        "a new key writes anew"
-    );
-    let (_, now) = apis[0].get(&format!("/api/v1/topics/{tid}")).await;
-    assert_eq!(now["reply_count"], 2);
-
-    // The same key from someone else is their own write.
-    let ida = client
-        .post(app.url(&format!("/api/v1/topics/{tid}/replies")))
-        .bearer_auth(app.token("ida").await)
-        .header("idempotency-key", "key-1")
-        .json(&json!({"body": "mine"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ida.status(), 201);
-    let ida: Value = ida.json().await.unwrap();
-    assert_ne!(ida["id"].as_str().unwrap(), ids[0]);
-
-    // A double-clicked form: the same page's key twice.
-    let b = app.signed_in("jon").await;
-    let (_, page) = b.page(t["url"].as_str().unwrap()).await;
-    let csrf = crate::support::browser::csrf_of(&page).unwrap();
-    let at = page.find("name=\"idempotency_key\" value=\"").unwrap()
-        + "name=\"idempotency_key\" value=\"".len();
-    let key: String = page[at..].chars().take_while(|c| *c != '"').collect();
-    for _ in 0..2 {
-        let resp = b
-            .post_form(
-                &format!("/t/{tid}/replies"),
-                &[
-                    ("csrf", &csrf),
-                    ("idempotency_key", &key),
-                    ("body", "double click"),
-                ],
-            )
-            .await;
-        assert_eq!(resp.status(), 303);
-    }
-    let (_, now) = apis[0].get(&format!("/api/v1/topics/{tid}")).await;
-    assert_eq!(now["reply_count"], 4, "the double click made one reply");
-
-    let (status, body) = apis[1]
-        .post_raw(
-            &format!("/api/v1/topics/{tid}/replies"),
-            "application/json",
-            b"{\"body\":\"x\"}".to_vec(),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-}
-both!(a_repeated_write_with_the_same_idempotency_key_writes_once);

@@ -3,10 +3,11 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use hearth_app::topics::{self, ListInput, Moderation, TopicInput};
-use hearth_app::{AppError, reactions, replies};
+use hearth_app::AppError;
+use hearth_app::moderation::{self, Moderation};
+use hearth_app::topics::{self, ListInput, TopicInput};
 use hearth_core::ids::{ReplyId, TopicId};
-use hearth_store::{ReactionTarget, Reply, Revision, Topic};
+use hearth_store::{Reply, Revision, Topic};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -17,11 +18,11 @@ use crate::features::users::api::UserJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 
-fn topic_id(s: &str) -> Result<TopicId, ApiError> {
+pub(crate) fn topic_id(s: &str) -> Result<TopicId, ApiError> {
     s.parse().map_err(|_| ApiError(AppError::NotFound))
 }
 
-fn reply_id(s: &str) -> Result<ReplyId, ApiError> {
+pub(crate) fn reply_id(s: &str) -> Result<ReplyId, ApiError> {
     s.parse().map_err(|_| ApiError(AppError::NotFound))
 }
 
@@ -335,7 +336,7 @@ pub(crate) async fn delete(
     ApiUser(who): ApiUser,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    topics::delete(&state.ctx, &who, topic_id(&id)?).await?;
+    moderation::delete(&state.ctx, &who, topic_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -374,147 +375,6 @@ pub(crate) async fn revisions(
     Ok(Json(revisions.iter().map(RevisionJson::from).collect()))
 }
 
-/// A reply's text, and the reply it answers.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ReplyBody {
-    /// Markdown.
-    body: String,
-    /// The reply this one answers (same topic).
-    parent: Option<String>,
-}
-
-/// Replies to a topic or to one of its replies.
-#[utoipa::path(post, path = "/api/v1/topics/{id}/replies", tag = "replies", request_body = ReplyBody,
-    params(("id" = String, Path, description = "the topic's id")),
-    responses((status = 201, body = ReplyJson), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn reply(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(id): Path<String>,
-    key: IdempotencyKey,
-    ApiJson(body): ApiJson<ReplyBody>,
-) -> Result<(StatusCode, Json<ReplyJson>), ApiError> {
-    let parent = body
-        .parent
-        .as_deref()
-        .map(|p| {
-            p.parse::<ReplyId>()
-                .map_err(|_| AppError::invalid("parent", "is not a reply of this topic"))
-        })
-        .transpose()?;
-    let reply = replies::create(
-        &state.ctx,
-        &who,
-        topic_id(&id)?,
-        parent,
-        &body.body,
-        key.0.as_deref(),
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(ReplyJson::from(&reply))))
-}
-
-/// A reply's new text.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ReplyEditBody {
-    /// Markdown.
-    body: String,
-}
-
-/// Edits your reply; the previous text is kept.
-#[utoipa::path(patch, path = "/api/v1/replies/{id}", tag = "replies", request_body = ReplyEditBody,
-    params(("id" = String, Path, description = "the reply's id")),
-    responses((status = 200, body = ReplyJson), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn edit_reply(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<ReplyEditBody>,
-) -> Result<Json<ReplyJson>, ApiError> {
-    let reply = replies::edit(&state.ctx, &who, reply_id(&id)?, &body.body).await?;
-    Ok(Json(ReplyJson::from(&reply)))
-}
-
-/// Deletes a reply (its author or a moderator); a placeholder keeps its place.
-#[utoipa::path(delete, path = "/api/v1/replies/{id}", tag = "replies",
-    params(("id" = String, Path, description = "the reply's id")),
-    responses((status = 204), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn delete_reply(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    replies::delete(&state.ctx, &who, reply_id(&id)?).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// A like count.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct LikeCount {
-    like_count: i64,
-    liked: bool,
-}
-
-async fn set_like(
-    state: &AppState,
-    who: &hearth_app::auth::Authenticated,
-    target: ReactionTarget,
-    on: bool,
-) -> Result<Json<LikeCount>, ApiError> {
-    let like_count = reactions::set(&state.ctx, who, target, on).await?;
-    Ok(Json(LikeCount {
-        like_count,
-        liked: on,
-    }))
-}
-
-/// Likes a topic.
-#[utoipa::path(post, path = "/api/v1/topics/{id}/reactions", tag = "reactions",
-    params(("id" = String, Path, description = "the topic's id")), responses((status = 200, body = LikeCount)))]
-pub(crate) async fn like_topic(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<LikeCount>, ApiError> {
-    set_like(&state, &who, ReactionTarget::Topic(topic_id(&id)?), true).await
-}
-
-/// Takes back a like of a topic.
-#[utoipa::path(delete, path = "/api/v1/topics/{id}/reactions", tag = "reactions",
-    params(("id" = String, Path, description = "the topic's id")), responses((status = 200, body = LikeCount)))]
-pub(crate) async fn unlike_topic(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<LikeCount>, ApiError> {
-    set_like(&state, &who, ReactionTarget::Topic(topic_id(&id)?), false).await
-}
-
-/// Likes a reply.
-#[utoipa::path(post, path = "/api/v1/replies/{id}/reactions", tag = "reactions",
-    params(("id" = String, Path, description = "the reply's id")), responses((status = 200, body = LikeCount)))]
-pub(crate) async fn like_reply(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<LikeCount>, ApiError> {
-    set_like(&state, &who, ReactionTarget::Reply(reply_id(&id)?), true).await
-}
-
-/// Takes back a like of a reply.
-#[utoipa::path(delete, path = "/api/v1/replies/{id}/reactions", tag = "reactions",
-    params(("id" = String, Path, description = "the reply's id")), responses((status = 200, body = LikeCount)))]
-pub(crate) async fn unlike_reply(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<LikeCount>, ApiError> {
-    set_like(&state, &who, ReactionTarget::Reply(reply_id(&id)?), false).await
-}
-
 /// A moderation action.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -537,14 +397,16 @@ pub(crate) async fn moderate(
 ) -> Result<StatusCode, ApiError> {
     let tid = topic_id(&id)?;
     match (body.action.as_str(), body.to.as_deref()) {
-        ("move", Some(to)) => topics::move_to(&state.ctx, &who, tid, to).await?,
+        ("move", Some(to)) => moderation::move_to(&state.ctx, &who, tid, to).await?,
         ("move", None) => {
             return Err(ApiError(AppError::invalid(
                 "to",
                 "is required to move a topic",
             )));
         }
-        (action, _) => topics::moderate(&state.ctx, &who, tid, Moderation::parse(action)?).await?,
+        (action, _) => {
+            moderation::moderate(&state.ctx, &who, tid, Moderation::parse(action)?).await?
+        }
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -575,7 +437,7 @@ pub(crate) async fn accept(
                 .map_err(|_| AppError::invalid("reply", "is not a reply of this question"))
         })
         .transpose()?;
-    topics::accept(&state.ctx, &who, topic_id(&id)?, reply).await?;
+    moderation::accept(&state.ctx, &who, topic_id(&id)?, reply).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -606,19 +468,6 @@ pub(crate) async fn tag(
     }))
 }
 
-/// The versions of a reply, newest first (its author and moderators).
-#[utoipa::path(get, path = "/api/v1/replies/{id}/revisions", tag = "replies",
-    params(("id" = String, Path, description = "the reply's id")),
-    responses((status = 200, body = Vec<RevisionJson>), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn reply_revisions(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    Path(id): Path<String>,
-) -> Result<Json<Vec<RevisionJson>>, ApiError> {
-    let (_, revisions) = replies::revisions(&state.ctx, caller.viewer(), reply_id(&id)?).await?;
-    Ok(Json(revisions.iter().map(RevisionJson::from).collect()))
-}
-
 /// Markdown to render.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -644,30 +493,4 @@ pub(crate) async fn preview(
     Ok(Json(PreviewJson {
         html: hearth_core::markdown::render(&body.body),
     }))
-}
-
-/// Who likes a topic, earliest first (at most 100).
-#[utoipa::path(get, path = "/api/v1/topics/{id}/reactions", tag = "reactions",
-    params(("id" = String, Path, description = "the topic's id")),
-    responses((status = 200, body = Vec<UserJson>), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn topic_likers(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<Vec<UserJson>>, ApiError> {
-    let users = reactions::likers(&state.ctx, &who, ReactionTarget::Topic(topic_id(&id)?)).await?;
-    Ok(Json(users.iter().map(UserJson::from).collect()))
-}
-
-/// Who likes a reply, earliest first (at most 100).
-#[utoipa::path(get, path = "/api/v1/replies/{id}/reactions", tag = "reactions",
-    params(("id" = String, Path, description = "the reply's id")),
-    responses((status = 200, body = Vec<UserJson>), (status = 404, body = crate::error::ErrorBody)))]
-pub(crate) async fn reply_likers(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(id): Path<String>,
-) -> Result<Json<Vec<UserJson>>, ApiError> {
-    let users = reactions::likers(&state.ctx, &who, ReactionTarget::Reply(reply_id(&id)?)).await?;
-    Ok(Json(users.iter().map(UserJson::from).collect()))
 }

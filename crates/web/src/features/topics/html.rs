@@ -5,7 +5,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::AppError;
-use hearth_app::topics::{self, Moderation, TopicInput, VisibleTopic};
+use hearth_app::moderation::{self, Moderation};
+use hearth_app::topics::{self, TopicInput, VisibleTopic};
 use hearth_core::ids::{ReplyId, TopicId};
 use hearth_core::model::TopicKind;
 use hearth_core::permissions::SpaceAction;
@@ -374,10 +375,10 @@ pub(crate) async fn moderate(
 ) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
     if form.action == "move" {
-        topics::move_to(&state.ctx, &signed_in.who, tid, form.to.trim()).await?;
+        moderation::move_to(&state.ctx, &signed_in.who, tid, form.to.trim()).await?;
     } else {
         let action = Moderation::parse(&form.action)?;
-        topics::moderate(&state.ctx, &signed_in.who, tid, action).await?;
+        moderation::moderate(&state.ctx, &signed_in.who, tid, action).await?;
     }
     Ok(Redirect::to(&format!("/t/{tid}")).into_response())
 }
@@ -395,7 +396,7 @@ pub(crate) async fn delete(
         hearth_core::topic_rules::TopicAction::Delete,
     )
     .await?;
-    topics::delete(&state.ctx, &signed_in.who, tid).await?;
+    moderation::delete(&state.ctx, &signed_in.who, tid).await?;
     Ok(Redirect::to(&format!("/s/{}", found.view.space.space.slug)).into_response())
 }
 
@@ -416,7 +417,7 @@ pub(crate) async fn accept(
         "" => None,
         r => Some(r.parse::<ReplyId>().map_err(AppError::from)?),
     };
-    topics::accept(&state.ctx, &signed_in.who, tid, reply).await?;
+    moderation::accept(&state.ctx, &signed_in.who, tid, reply).await?;
     Ok(Redirect::to(&format!("/t/{tid}")).into_response())
 }
 

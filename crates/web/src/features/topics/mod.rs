@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod html;
+pub(crate) mod reply_api;
 pub(crate) mod reply_html;
 pub(crate) mod views;
 
@@ -44,26 +45,29 @@ pub(crate) fn router() -> Router<AppState> {
             get(api::show).patch(api::update).delete(api::delete),
         )
         .route("/api/v1/topics/{id}/revisions", get(api::revisions))
-        .route("/api/v1/topics/{id}/replies", post(api::reply))
+        .route("/api/v1/topics/{id}/replies", post(reply_api::reply))
         .route("/api/v1/topics/{id}/moderation", post(api::moderate))
         .route("/api/v1/topics/{id}/accepted", post(api::accept))
         .route(
             "/api/v1/topics/{id}/reactions",
-            get(api::topic_likers)
-                .post(api::like_topic)
-                .delete(api::unlike_topic),
+            get(reply_api::topic_likers)
+                .post(reply_api::like_topic)
+                .delete(reply_api::unlike_topic),
         )
         .route(
             "/api/v1/replies/{id}",
-            axum::routing::patch(api::edit_reply).delete(api::delete_reply),
+            axum::routing::patch(reply_api::edit_reply).delete(reply_api::delete_reply),
         )
         .route(
             "/api/v1/replies/{id}/reactions",
-            get(api::reply_likers)
-                .post(api::like_reply)
-                .delete(api::unlike_reply),
+            get(reply_api::reply_likers)
+                .post(reply_api::like_reply)
+                .delete(reply_api::unlike_reply),
         )
         .route("/api/v1/tags/{tag}/topics", get(api::tag))
         .route("/api/v1/preview", post(api::preview))
-        .route("/api/v1/replies/{id}/revisions", get(api::reply_revisions))
+        .route(
+            "/api/v1/replies/{id}/revisions",
+            get(reply_api::reply_revisions),
+        )
 }

@@ -1,0 +1,180 @@
+//! Moderation of topics: deleting, hiding, locking, pinning, moving, and
+//! accepting an answer. Every action by someone other than the author is
+//! written to the audit log in the same transaction.
+
+use hearth_core::ids::{ReplyId, TopicId};
+use hearth_core::model::TopicState;
+use hearth_core::permissions::SpaceAction;
+use hearth_core::topic_rules::TopicAction;
+use hearth_store::StoreError;
+
+use crate::auth::Authenticated;
+use crate::spaces::find;
+use crate::topics::{VisibleTopic, find_topic};
+use crate::{AppError, Ctx, Result};
+
+/// Deletes a topic (moderators can restore it).
+pub async fn delete(ctx: &Ctx, who: &Authenticated, id: TopicId) -> Result<()> {
+    let found = find_topic(ctx, who.viewer(), id, TopicAction::Delete).await?;
+    let topic = &found.view.topic;
+    // An author deleting their own topic is no moderation; anyone else's is.
+    let audit = (topic.author.id != who.user.id)
+        .then(|| {
+            moderation_event(
+                ctx,
+                who,
+                &found,
+                "topic.delete",
+                Some(topic.state.to_string()),
+                Some("deleted".into()),
+            )
+        })
+        .flatten();
+    ctx.store
+        .set_topic_state(id, TopicState::Deleted, audit)
+        .await?;
+    tracing::info!(by = %who.user.username, topic = %id, "topic deleted");
+    Ok(())
+}
+
+/// A moderator's action on a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moderation {
+    /// Only the author and moderators see it.
+    Hide,
+    /// Back to open (from hidden, locked or deleted).
+    Restore,
+    /// Only moderators reply.
+    Lock,
+    /// Shown first in its space.
+    Pin,
+    /// No longer shown first.
+    Unpin,
+}
+
+impl Moderation {
+    /// Parses a form's or the API's action name.
+    pub fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "hide" => Moderation::Hide,
+            "restore" | "unlock" | "unhide" => Moderation::Restore,
+            "lock" => Moderation::Lock,
+            "pin" => Moderation::Pin,
+            "unpin" => Moderation::Unpin,
+            _ => {
+                return Err(AppError::invalid(
+                    "action",
+                    "must be hide, restore, lock, unlock, pin or unpin",
+                ));
+            }
+        })
+    }
+}
+
+/// A moderator hides, restores, locks, pins or unpins a topic.
+pub async fn moderate(
+    ctx: &Ctx,
+    who: &Authenticated,
+    id: TopicId,
+    action: Moderation,
+) -> Result<()> {
+    let found = find_topic(ctx, who.viewer(), id, TopicAction::Moderate).await?;
+    let state = found.view.topic.state.to_string();
+    let pinned = found.view.topic.pinned.to_string();
+    let event = |action: &str, before: String, after: &str| {
+        moderation_event(
+            ctx,
+            who,
+            &found,
+            action,
+            Some(before),
+            Some(after.to_owned()),
+        )
+    };
+    match action {
+        Moderation::Hide => {
+            let audit = event("topic.hide", state, "hidden");
+            ctx.store
+                .set_topic_state(id, TopicState::Hidden, audit)
+                .await?
+        }
+        Moderation::Restore => {
+            let audit = event("topic.restore", state, "open");
+            ctx.store
+                .set_topic_state(id, TopicState::Open, audit)
+                .await?
+        }
+        Moderation::Lock => {
+            let audit = event("topic.lock", state, "locked");
+            ctx.store
+                .set_topic_state(id, TopicState::Locked, audit)
+                .await?
+        }
+        Moderation::Pin => {
+            let audit = event("topic.pin", pinned, "true");
+            ctx.store.set_pinned(id, true, audit).await?
+        }
+        Moderation::Unpin => {
+            let audit = event("topic.unpin", pinned, "false");
+            ctx.store.set_pinned(id, false, audit).await?
+        }
+    }
+    tracing::info!(by = %who.user.username, topic = %id, action = ?action, "topic moderated");
+    Ok(())
+}
+
+fn moderation_event(
+    ctx: &Ctx,
+    who: &Authenticated,
+    found: &VisibleTopic,
+    action: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> Option<hearth_store::NewAuditEvent> {
+    crate::audit::event(
+        ctx,
+        who,
+        action,
+        format!("topic:{}", found.view.topic.id),
+        Some(found.view.topic.space_id),
+        before,
+        after,
+    )
+}
+
+/// A moderator moves a topic to another space they may write in.
+pub async fn move_to(ctx: &Ctx, who: &Authenticated, id: TopicId, to_slug: &str) -> Result<()> {
+    let found = find_topic(ctx, who.viewer(), id, TopicAction::Moderate).await?;
+    let to = find(ctx, who.viewer(), to_slug, SpaceAction::Write).await?;
+    if to.view.space.id == found.view.topic.space_id {
+        return Ok(());
+    }
+    let audit = moderation_event(
+        ctx,
+        who,
+        &found,
+        "topic.move",
+        Some(found.view.space.space.slug.clone()),
+        Some(to.view.space.slug.clone()),
+    );
+    ctx.store.move_topic(id, to.view.space.id, audit).await?;
+    tracing::info!(by = %who.user.username, topic = %id, to = %to_slug, "topic moved");
+    Ok(())
+}
+
+/// The asker or a moderator accepts a reply as the answer (or clears it).
+pub async fn accept(
+    ctx: &Ctx,
+    who: &Authenticated,
+    id: TopicId,
+    reply: Option<ReplyId>,
+) -> Result<()> {
+    find_topic(ctx, who.viewer(), id, TopicAction::Accept).await?;
+    match ctx.store.set_accepted(id, reply).await {
+        Err(StoreError::Conflict { .. }) => Err(AppError::invalid(
+            "reply",
+            "is not a reply of this question",
+        )),
+        other => Ok(other?),
+    }
+}
