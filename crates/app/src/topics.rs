@@ -247,6 +247,8 @@ pub struct TopicPage {
     pub pages: u32,
     /// A question's accepted answer, shown first.
     pub accepted: Option<Reply>,
+    /// Who likes the topic (at most 100), earliest first.
+    pub likers: Vec<hearth_store::User>,
 }
 
 /// Reads a topic with one page of replies.
@@ -268,11 +270,19 @@ pub async fn show(ctx: &Ctx, viewer: Viewer, id: TopicId, page: u32) -> Result<T
             .filter(|r| !r.deleted),
         None => None,
     };
+    let likers = if topic.view.topic.like_count > 0 {
+        ctx.store
+            .likers(hearth_store::ReactionTarget::Topic(id))
+            .await?
+    } else {
+        Vec::new()
+    };
     Ok(TopicPage {
         topic,
         replies,
         page,
         pages,
+        likers,
         accepted,
     })
 }

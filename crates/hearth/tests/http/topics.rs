@@ -437,6 +437,10 @@ async fn likes_count_once_per_person(backend: Backend) {
     assert_eq!(resp.status(), 303);
     let (_, html) = b.page(t["url"].as_str().unwrap()).await;
     assert!(html.contains("Liked · 2"), "{html}");
+    assert!(
+        html.contains("Liked by quin Tester, rae Tester"),
+        "who liked is shown"
+    );
 }
 both!(likes_count_once_per_person);
 

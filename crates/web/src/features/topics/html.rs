@@ -173,6 +173,7 @@ struct ShowPage {
     page: u32,
     pages: u32,
     draft_reply: String,
+    likers: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -216,6 +217,11 @@ pub(crate) async fn page(
             page: p.page,
             pages: p.pages,
             draft_reply,
+            likers: p
+                .likers
+                .iter()
+                .map(|u| u.display_name.to_string())
+                .collect(),
             t: p.topic,
         },
     )
