@@ -45,7 +45,9 @@ impl PostgresStore {
             config,
             NoTls,
             ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
+                // Checking each connection before use (one round trip) means a database
+                // restart or failover costs no request an error on a stale connection.
+                recycling_method: RecyclingMethod::Verified,
             },
         );
         let pool = Pool::builder(manager)
