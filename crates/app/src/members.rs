@@ -6,12 +6,23 @@ use hearth_core::permissions::{SpaceAction, Viewer};
 use hearth_store::{JoinRequest, Member, Page};
 
 use crate::auth::Authenticated;
-use crate::spaces::find;
+use crate::spaces::{VisibleSpace, find};
 use crate::{AppError, Ctx, Result};
 
 /// The members of a space, for those who may read it.
 pub async fn list(ctx: &Ctx, viewer: Viewer, slug: &str, page: Page) -> Result<Vec<Member>> {
     let space = find(ctx, viewer, slug, SpaceAction::Read).await?;
+    list_in(ctx, viewer, &space, page).await
+}
+
+/// The members of a space already found, for those who may read it.
+pub async fn list_in(
+    ctx: &Ctx,
+    viewer: Viewer,
+    space: &VisibleSpace,
+    page: Page,
+) -> Result<Vec<Member>> {
+    space.require(viewer, SpaceAction::Read)?;
     Ok(ctx.store.members(space.view.space.id, page).await?)
 }
 
@@ -156,6 +167,16 @@ pub async fn remove(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str) 
 /// Pending requests to join, for moderators.
 pub async fn requests(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<Vec<JoinRequest>> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Moderate).await?;
+    requests_in(ctx, who, &space).await
+}
+
+/// Pending requests to join a space already found, for moderators.
+pub async fn requests_in(
+    ctx: &Ctx,
+    who: &Authenticated,
+    space: &VisibleSpace,
+) -> Result<Vec<JoinRequest>> {
+    space.require(who.viewer(), SpaceAction::Moderate)?;
     Ok(ctx.store.join_requests(space.view.space.id).await?)
 }
 

@@ -18,6 +18,19 @@ pub struct VisibleSpace {
 }
 
 impl VisibleSpace {
+    /// Refuses unless the viewer may do `action` here: "not found" where the
+    /// viewer may not know of the space, "sign in" for guests, else forbidden.
+    pub fn require(&self, viewer: Viewer, action: SpaceAction) -> Result<()> {
+        match decide(viewer, &self.access, action) {
+            Decision::Allow => Ok(()),
+            Decision::Hide => Err(AppError::NotFound),
+            Decision::Deny if viewer == Viewer::Guest => {
+                Err(AppError::Unauthorized("sign in to continue".into()))
+            }
+            Decision::Deny => Err(AppError::Forbidden(denied_message(action).into())),
+        }
+    }
+
     /// Whether the viewer may do `action` here.
     pub fn allows(&self, viewer: Viewer, action: SpaceAction) -> bool {
         decide(viewer, &self.access, action) == Decision::Allow
@@ -54,14 +67,9 @@ pub async fn find(
         role: view.role,
         guest_access,
     };
-    match decide(viewer, &access, action) {
-        Decision::Allow => Ok(VisibleSpace { view, access }),
-        Decision::Hide => Err(AppError::NotFound),
-        Decision::Deny if viewer == Viewer::Guest => {
-            Err(AppError::Unauthorized("sign in to continue".into()))
-        }
-        Decision::Deny => Err(AppError::Forbidden(denied_message(action).into())),
-    }
+    let space = VisibleSpace { view, access };
+    space.require(viewer, action)?;
+    Ok(space)
 }
 
 fn denied_message(action: SpaceAction) -> &'static str {

@@ -333,6 +333,18 @@ pub async fn list(
     input: &ListInput,
 ) -> Result<(VisibleSpace, Vec<Topic>)> {
     let space = find(ctx, viewer, space_slug, SpaceAction::Read).await?;
+    let topics = list_in(ctx, viewer, &space, input).await?;
+    Ok((space, topics))
+}
+
+/// The topics of a space already found, if the viewer may read it.
+pub async fn list_in(
+    ctx: &Ctx,
+    viewer: Viewer,
+    space: &VisibleSpace,
+    input: &ListInput,
+) -> Result<Vec<Topic>> {
+    space.require(viewer, SpaceAction::Read)?;
     let limit = input.limit.unwrap_or(30);
     if !(1..=100).contains(&limit) {
         return Err(AppError::invalid("limit", "must be between 1 and 100"));
@@ -352,7 +364,7 @@ pub async fn list(
             .transpose()?,
         unanswered: input.unanswered,
     };
-    let topics = ctx
+    Ok(ctx
         .store
         .space_topics(SpaceTopicsQuery {
             space: space.view.space.id,
@@ -363,8 +375,7 @@ pub async fn list(
             limit,
             now: ctx.now(),
         })
-        .await?;
-    Ok((space, topics))
+        .await?)
 }
 
 /// Published topics the viewer may read, by tag or by author.

@@ -170,7 +170,7 @@ pub(crate) async fn show(
     let can = |a| found.allows(viewer, a);
     let can_read = can(SpaceAction::Read);
     let members = if can_read {
-        hearth_app::members::list(&state.ctx, viewer, &slug, Page::first(30)).await?
+        hearth_app::members::list_in(&state.ctx, viewer, &found, Page::first(30)).await?
     } else {
         Vec::new()
     };
@@ -182,7 +182,7 @@ pub(crate) async fn show(
             after: q.after.clone(),
             limit: Some(30),
         };
-        let (_, topics) = hearth_app::topics::list(&state.ctx, viewer, &slug, &input).await?;
+        let topics = hearth_app::topics::list_in(&state.ctx, viewer, &found, &input).await?;
         let next = (topics.len() == 30)
             .then(|| topics.last().map(hearth_app::topics::encode_cursor))
             .flatten();
@@ -199,7 +199,7 @@ pub(crate) async fn show(
     };
     let requests = match &visitor.who {
         Some(who) if can(SpaceAction::Moderate) => {
-            hearth_app::members::requests(&state.ctx, who, &slug).await?
+            hearth_app::members::requests_in(&state.ctx, who, &found).await?
         }
         _ => Vec::new(),
     };
