@@ -4,7 +4,6 @@ use hearth_core::files::{clean_filename, detect_type};
 use hearth_core::ids::AttachmentId;
 use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
 use hearth_store::{Attachment, NewAttachment};
-use sha2::{Digest, Sha256};
 
 use crate::auth::Authenticated;
 use crate::spaces::{find, guest_access};
@@ -30,10 +29,7 @@ pub async fn upload(
     if data.is_empty() {
         return Err(AppError::invalid("file", "is empty"));
     }
-    let hash: String = Sha256::digest(&data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = hearth_store::verify::sha256_hex(&data);
     let attachment = ctx
         .store
         .create_attachment(NewAttachment {

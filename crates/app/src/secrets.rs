@@ -4,13 +4,9 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use argon2::{Algorithm, Argon2, Params, Version};
-use sha2::{Digest, Sha256};
+use hearth_store::verify::{hex, sha256_hex};
 
 use crate::{AppError, Result};
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// 256 random bits as 64 hex characters.
 pub fn random_secret() -> Result<String> {
@@ -21,7 +17,7 @@ pub fn random_secret() -> Result<String> {
 
 /// SHA-256 of a secret, hex; what the store keeps instead of the secret.
 pub fn hash_secret(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    sha256_hex(secret.as_bytes())
 }
 
 fn argon2(weak: bool) -> Result<Argon2<'static>> {

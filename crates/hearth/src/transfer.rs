@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use hearth_store::Store;
 use hearth_store::export::{ExportSink, Kind, TABLES, Table, Value};
+use hearth_store::verify::hex;
 use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
 
@@ -34,10 +35,6 @@ const BATCH: usize = 500;
 pub struct TableSum {
     pub rows: u64,
     pub sha256: String,
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn to_json(v: &Value) -> Json {

@@ -41,19 +41,7 @@ pub(crate) fn write_audit(c: &Connection, event: &Option<NewAuditEvent>) -> SqlR
             ],
             |r| r.get(0),
         )?;
-    let chained = ChainedEvent {
-        id,
-        at: e.at,
-        actor: e.actor.0,
-        action: e.action.clone(),
-        target: e.target.clone(),
-        space: e.space_id.map(|s| s.0),
-        before: e.before.clone(),
-        after: e.after.clone(),
-        prev_hash: None,
-        hash: None,
-    };
-    let hash = chained.expected_hash(&prev);
+    let hash = ChainedEvent::from_new(id, e).expected_hash(&prev);
     c.execute(
         "UPDATE audit_events SET prev_hash = ?2, hash = ?3 WHERE id = ?1",
         params![id, prev, hash],

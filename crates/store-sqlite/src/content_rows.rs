@@ -5,13 +5,8 @@ use hearth_core::ids::{ReplyId, SpaceId, TopicId};
 use hearth_core::model::{TopicKind, TopicState};
 use hearth_store::{Reply, Revision, Topic};
 use rusqlite::Row;
-use rusqlite::types::Type;
 
-use crate::rows::{self, USER_COLUMNS};
-
-fn parsed<T>(idx: usize, r: Result<T, hearth_core::CoreError>) -> rusqlite::Result<T> {
-    r.map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
-}
+use crate::rows::{self, USER_COLUMNS, parsed};
 
 /// Columns of `topics t` joined with `users u` (its author), read by [`topic`].
 pub(crate) fn topic_columns() -> String {

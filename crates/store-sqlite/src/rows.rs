@@ -9,7 +9,7 @@ use hearth_store::{ApiToken, Invite, Session, Space, SpaceView, User};
 use rusqlite::Row;
 use rusqlite::types::Type;
 
-fn parsed<T>(idx: usize, r: Result<T, CoreError>) -> rusqlite::Result<T> {
+pub(crate) fn parsed<T>(idx: usize, r: Result<T, CoreError>) -> rusqlite::Result<T> {
     r.map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(e)))
 }
 

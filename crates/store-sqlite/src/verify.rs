@@ -3,10 +3,9 @@
 
 use async_trait::async_trait;
 use hearth_store::verify::{
-    CHAIN_COLUMNS, CONSISTENCY_CHECKS, ChainedEvent, STATS, check_audit_chain,
+    CHAIN_COLUMNS, CONSISTENCY_CHECKS, ChainedEvent, STATS, blob_problem, check_audit_chain,
 };
 use hearth_store::{Result, SiteStats, VerifyStore};
-use sha2::{Digest, Sha256};
 
 use crate::SqliteStore;
 
@@ -67,13 +66,7 @@ impl VerifyStore for SqliteStore {
                     let hash: String = row.get(0)?;
                     let size: i64 = row.get(1)?;
                     let data: Vec<u8> = row.get(2)?;
-                    let actual: String = Sha256::digest(&data)
-                        .iter()
-                        .map(|b| format!("{b:02x}"))
-                        .collect();
-                    if actual != hash || data.len() as i64 != size {
-                        problems.push(format!("blobs: {hash} does not match its content"));
-                    }
+                    problems.extend(blob_problem(&hash, size, &data));
                 }
                 Ok(problems)
             })

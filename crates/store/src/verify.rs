@@ -100,7 +100,6 @@ pub struct ChainedEvent {
 impl ChainedEvent {
     /// The hash this event must carry after `prev_hash`.
     pub fn expected_hash(&self, prev_hash: &str) -> String {
-        use sha2::{Digest, Sha256};
         let text = audit_text(
             prev_hash,
             self.id,
@@ -112,11 +111,41 @@ impl ChainedEvent {
             self.before.as_deref(),
             self.after.as_deref(),
         );
-        Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        sha256_hex(text.as_bytes())
     }
+
+    /// The event as the chain sees it, before its hashes are known.
+    pub fn from_new(id: i64, e: &crate::NewAuditEvent) -> Self {
+        Self {
+            id,
+            at: e.at,
+            actor: e.actor.0,
+            action: e.action.clone(),
+            target: e.target.clone(),
+            space: e.space_id.map(|s| s.0),
+            before: e.before.clone(),
+            after: e.after.clone(),
+            prev_hash: None,
+            hash: None,
+        }
+    }
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of bytes, as lower-case hex: how blobs, secrets and audit events are named.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(bytes))
+}
+
+/// What is wrong with a stored blob, if its bytes do not match its name and size.
+pub fn blob_problem(hash: &str, size: i64, data: &[u8]) -> Option<String> {
+    (sha256_hex(data) != hash || data.len() as i64 != size)
+        .then(|| format!("blobs: {hash} does not match its content"))
 }
 
 /// Walks the audit log in id order and names every event whose hash does not

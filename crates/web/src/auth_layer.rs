@@ -109,10 +109,9 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
 }
 
 async fn handle(state: &AppState, req: Request, next: Next) -> Response {
-    let state = state.clone();
     let api = is_api(&req);
-    let client = client_of(&state, &req);
-    let secure = secure_of(&state, &req);
+    let client = client_of(state, &req);
+    let secure = secure_of(state, &req);
     let headers = req.headers();
     let token = bearer(headers).map(str::to_owned);
     let session_secret = cookies::get(headers, cookies::SESSION).map(str::to_owned);
@@ -155,7 +154,7 @@ async fn handle(state: &AppState, req: Request, next: Next) -> Response {
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let req = if unsafe_method && token.is_none() {
-        match check_csrf(&state, req, &csrf, api, who.is_some()).await {
+        match check_csrf(state, req, &csrf, api, who.is_some()).await {
             Ok(req) => req,
             Err(resp) => return resp,
         }
