@@ -14,6 +14,7 @@ mod cli;
 mod crash;
 mod documents;
 mod feeds;
+mod in_browser;
 mod moderation;
 mod readonly;
 mod security;

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod chromium;
 pub mod markup;
 pub mod postgres;
 
