@@ -33,9 +33,15 @@ async fn measure(
     args: &BenchWritesArgs,
 ) -> Result<f64, String> {
     let store: Arc<dyn Store> = Arc::new(
-        hearth_store_sqlite::SqliteStore::open_with_group(dir.join("hearth.db"), max_group)
-            .await
-            .map_err(invalid)?,
+        hearth_store_sqlite::SqliteStore::open_with(
+            dir.join("hearth.db"),
+            hearth_store_sqlite::OpenOptions {
+                max_group,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(invalid)?,
     );
     let user = store
         .create_user(NewUser {

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::error::{SqlResult, map_err};
+use crate::{OpenOptions, Synchronous};
 
 /// Called with the outcome of the transaction that ran a job.
 type Finish = Box<dyn FnOnce(Result<()>) + Send>;
@@ -30,35 +31,44 @@ struct Readers {
     size: usize,
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
-         PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;",
-    )
+    )?;
+    conn.execute_batch(match synchronous {
+        Synchronous::Full => "PRAGMA synchronous = FULL;",
+        Synchronous::Off => "PRAGMA synchronous = OFF;",
+    })
+}
+
+fn open_writer(path: &Path, synchronous: Synchronous) -> Result<Connection> {
+    let writer = Connection::open(path).map_err(map_err)?;
+    configure(&writer, synchronous).map_err(map_err)?;
+    Ok(writer)
 }
 
 fn open_reader(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(map_err)?;
-    configure(&conn).map_err(map_err)?;
+    configure(&conn, Synchronous::Full).map_err(map_err)?;
     conn.execute_batch("PRAGMA query_only = ON;")
         .map_err(map_err)?;
     Ok(conn)
 }
 
 impl Db {
-    pub(crate) fn open(path: &Path, readers: usize, max_group: usize) -> Result<Self> {
-        let mut writer = Connection::open(path).map_err(map_err)?;
-        configure(&writer).map_err(map_err)?;
+    pub(crate) fn open(path: &Path, readers: usize, options: OpenOptions) -> Result<Self> {
+        let mut writer = open_writer(path, options.synchronous)?;
         crate::migrate::run(&mut writer)?;
         let idle = (0..readers)
             .map(|_| open_reader(path))
             .collect::<Result<Vec<_>>>()?;
         let (jobs, queue) = mpsc::unbounded_channel();
+        let writer_path = path.to_owned();
         let writer = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || write_loop(writer, queue, max_group))
+            .spawn(move || write_loop(writer, &writer_path, queue, options))
             .map_err(|e| StoreError::Other(e.to_string()))?;
         Ok(Self {
             jobs: Some(jobs),
@@ -94,7 +104,7 @@ impl Db {
             .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?;
         result
             .await
-            .map_err(|_| StoreError::Unavailable("the writer has stopped".into()))?
+            .map_err(|_| StoreError::Unavailable("the database is not writable now".into()))?
     }
 
     /// Runs `f` on a read connection of the pool.
@@ -160,17 +170,52 @@ impl Drop for Db {
 /// Takes every queued write (up to `max_group`) into one transaction, each in
 /// its own savepoint so a failing write is undone alone, and answers them all
 /// once the commit is durable.
-fn write_loop(mut conn: Connection, mut queue: mpsc::UnboundedReceiver<Job>, max_group: usize) {
+///
+/// After an I/O error (a failed fsync among them) the connection is not
+/// trusted again: the kernel may have dropped the pages it could not write,
+/// so retrying on the same file could acknowledge what is not on disk. The
+/// writer closes it and reopens the database for the next write; until that
+/// succeeds, writes are refused and the site reads on.
+fn write_loop(
+    conn: Connection,
+    path: &Path,
+    mut queue: mpsc::UnboundedReceiver<Job>,
+    options: OpenOptions,
+) {
+    let mut conn = Some(conn);
     while let Some(first) = queue.blocking_recv() {
         let mut group = vec![first];
-        while group.len() < max_group {
+        while group.len() < options.max_group.max(1) {
             match queue.try_recv() {
                 Ok(job) => group.push(job),
                 Err(_) => break,
             }
         }
+        if conn.is_none() {
+            match open_writer(path, options.synchronous) {
+                Ok(fresh) => {
+                    tracing::warn!("sqlite writer reopened the database after an I/O error");
+                    conn = Some(fresh);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "sqlite writer cannot reopen the database");
+                    // Dropped jobs answer their callers "not writable now".
+                    continue;
+                }
+            }
+        }
+        let Some(writer) = conn.as_mut() else {
+            continue;
+        };
         let mut finishers = Vec::with_capacity(group.len());
-        let commit = run_group(&mut conn, group, &mut finishers);
+        let commit = run_group(writer, group, &mut finishers);
+        if let Err(e) = &commit
+            && is_io_failure(e)
+        {
+            tracing::error!(error = %e, "sqlite write failed with an I/O error; reopening before the next write");
+            conn = None;
+        }
+        let commit = commit.map_err(map_err);
         for finish in finishers {
             finish(commit.clone());
         }
@@ -178,21 +223,27 @@ fn write_loop(mut conn: Connection, mut queue: mpsc::UnboundedReceiver<Job>, max
     tracing::debug!("sqlite writer stopped");
 }
 
-fn run_group(conn: &mut Connection, group: Vec<Job>, finishers: &mut Vec<Finish>) -> Result<()> {
+fn is_io_failure(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::SystemIoFailure)
+}
+
+fn run_group(
+    conn: &mut Connection,
+    group: Vec<Job>,
+    finishers: &mut Vec<Finish>,
+) -> rusqlite::Result<()> {
     // A job dropped without running drops its answer channel, which its caller
     // reads as "unavailable".
-    let mut tx = conn
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-        .map_err(map_err)?;
+    let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     for job in group {
-        let mut sp = tx.savepoint().map_err(map_err)?;
+        let mut sp = tx.savepoint()?;
         let (ok, finish) = job(&sp);
         finishers.push(finish);
         if ok {
-            sp.commit().map_err(map_err)?;
+            sp.commit()?;
         } else {
-            sp.rollback().map_err(map_err)?;
+            sp.rollback()?;
         }
     }
-    tx.commit().map_err(map_err)
+    tx.commit()
 }

@@ -34,18 +34,46 @@ pub struct SqliteStore {
     db: db::Db,
 }
 
+/// How a store commits.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenOptions {
+    /// How many queued writes one transaction may take; 1 turns group commit
+    /// off (for measurements).
+    pub max_group: usize,
+    /// Whether a commit waits until the disk has it.
+    pub synchronous: Synchronous,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            max_group: db::MAX_GROUP,
+            synchronous: Synchronous::Full,
+        }
+    }
+}
+
+/// SQLite's `synchronous` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synchronous {
+    /// Every commit is fsync'd before it is acknowledged. Always, in Hearth.
+    Full,
+    /// Commits are left to the OS: a power loss may lose acknowledged writes.
+    /// Only for the power-loss test's negative control, which must catch that.
+    Off,
+}
+
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path`, applies migrations,
     /// and refuses a schema newer than this build knows.
     pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
-        Self::open_with_group(path, db::MAX_GROUP).await
+        Self::open_with(path, OpenOptions::default()).await
     }
 
-    /// Like [`SqliteStore::open`], committing at most `max_group` concurrent
-    /// writes together; 1 turns group commit off (for measurements).
-    pub async fn open_with_group(path: impl AsRef<Path>, max_group: usize) -> Result<Self> {
+    /// Like [`SqliteStore::open`], with `options`.
+    pub async fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Self> {
         let path: PathBuf = path.as_ref().to_owned();
-        let db = tokio::task::spawn_blocking(move || db::Db::open(&path, 8, max_group.max(1)))
+        let db = tokio::task::spawn_blocking(move || db::Db::open(&path, 8, options))
             .await
             .map_err(|e| hearth_store::StoreError::Other(e.to_string()))??;
         Ok(Self { db })
