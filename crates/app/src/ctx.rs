@@ -102,6 +102,8 @@ pub struct Ctx {
     /// Site settings read within the last second, with the time they were read.
     pub(crate) settings_cache: Arc<std::sync::RwLock<Option<(i64, hearth_store::SiteSettings)>>>,
     pub(crate) limiter: Arc<RateLimiter>,
+    /// Idempotent writes running on this node now.
+    pub(crate) writes_in_flight: Arc<crate::idempotency::InFlight>,
 }
 
 impl Ctx {
@@ -114,6 +116,7 @@ impl Ctx {
             backups: Arc::new(crate::backups::Backups::default()),
             settings_cache: Arc::new(std::sync::RwLock::new(None)),
             limiter: Arc::new(RateLimiter::default()),
+            writes_in_flight: Arc::default(),
         }
     }
 

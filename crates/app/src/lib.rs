@@ -9,6 +9,7 @@ pub mod backups;
 mod ctx;
 mod error;
 pub mod feeds;
+pub mod idempotency;
 pub mod invites;
 pub mod members;
 pub mod moderation;

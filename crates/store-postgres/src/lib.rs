@@ -8,6 +8,7 @@ mod audit;
 mod content_rows;
 mod error;
 mod export;
+mod idempotency;
 mod invites;
 mod memberships;
 mod migrate;

@@ -44,6 +44,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "member_count",
         include_str!("../migrations/0008_member_count.sql"),
     ),
+    (
+        9,
+        "idempotency_keys",
+        include_str!("../migrations/0009_idempotency_keys.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -8,6 +8,7 @@ mod content_rows;
 mod db;
 mod error;
 mod export;
+mod idempotency;
 mod invites;
 mod memberships;
 mod migrate;

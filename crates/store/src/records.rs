@@ -310,3 +310,24 @@ pub struct SiteStats {
     /// When the newest migration was applied (Unix ms).
     pub migrated_at: i64,
 }
+
+/// The answer to an API write sent with an `Idempotency-Key`, kept so that
+/// a retry gets it instead of writing again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptAnswer {
+    /// Whose key (keys are per user).
+    pub user: UserId,
+    /// The client's key.
+    pub key: String,
+    /// What the write was (method, path, body hash): a key reused for
+    /// another write is refused.
+    pub fingerprint: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Its `Content-Type`.
+    pub content_type: String,
+    /// Its body.
+    pub body: Vec<u8>,
+    /// When it was answered.
+    pub created_at: i64,
+}

@@ -172,6 +172,16 @@ pub trait SettingsStore {
     ) -> Result<()>;
 }
 
+/// Answers to writes sent with an `Idempotency-Key`.
+#[async_trait]
+pub trait IdempotencyStore {
+    /// The answer kept for `user`'s `key`, if any.
+    async fn kept_answer(&self, user: UserId, key: String) -> Result<Option<KeptAnswer>>;
+    /// Keeps an answer (the first one kept for a key stays) and forgets the
+    /// answers kept before `expired_before`.
+    async fn keep_answer(&self, answer: KeptAnswer, expired_before: i64) -> Result<()>;
+}
+
 /// Topics, their revisions and moderation.
 #[async_trait]
 pub trait TopicStore {
@@ -329,6 +339,7 @@ pub trait Store:
     + AuditStore
     + VerifyStore
     + ExportStore
+    + IdempotencyStore
     + Send
     + Sync
     + 'static

@@ -7,6 +7,7 @@ mod cookies;
 mod error;
 mod extract;
 mod features;
+mod idempotency;
 mod metrics;
 mod openapi;
 mod page;

@@ -50,6 +50,10 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .layer(middleware::from_fn(api_panics_as_json))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            crate::idempotency::layer,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             crate::auth_layer::layer,
         ))
         .layer(DefaultBodyLimit::max(max_body))

@@ -132,3 +132,126 @@ async fn a_repeated_write_with_the_same_idempotency_key_writes_once(backend: Bac
     assert_eq!(status, 201, "{body}");
 }
 both!(a_repeated_write_with_the_same_idempotency_key_writes_once);
+
+/// Sends `method path` with `body` as `token`, with an `Idempotency-Key`.
+async fn keyed(
+    app: &crate::support::TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    key: &str,
+    body: Value,
+) -> (u16, Option<String>, Value) {
+    let r = reqwest::Client::new()
+        .request(method, app.url(path))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let replayed = r
+        .headers()
+        .get("idempotent-replayed")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, replayed, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Every API write takes an `Idempotency-Key`: a retry gets the first answer
+/// (an edit is not refused as stale, a space is not "taken"), the key reused
+/// for another write is refused and writes nothing, and keys are per user.
+async fn every_api_write_answers_a_retry_with_its_first_answer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ida", &["jon"], "retry", "public").await;
+    let ida = app.token("ida").await;
+    let jon = app.token("jon").await;
+    let post = reqwest::Method::POST;
+
+    let space = json!({"slug": "garden", "name": "Garden"});
+    let first = keyed(
+        &app,
+        &ida,
+        post.clone(),
+        "/api/v1/spaces",
+        "k-space",
+        space.clone(),
+    )
+    .await;
+    assert_eq!((first.0, first.1.as_deref()), (201, None), "{}", first.2);
+    let again = keyed(
+        &app,
+        &ida,
+        post.clone(),
+        "/api/v1/spaces",
+        "k-space",
+        space.clone(),
+    )
+    .await;
+    assert_eq!((again.0, again.1.as_deref()), (201, Some("true")));
+    assert_eq!(again.2, first.2, "the retry got another answer");
+    let unkeyed = apis[0].post("/api/v1/spaces", space).await;
+    assert_eq!(
+        unkeyed.0, 409,
+        "without a key, the same write is refused as taken"
+    );
+
+    // An edit from version 1, retried: the first answer, not "stale version".
+    let t = topic(
+        &apis[0],
+        "retry",
+        json!({"kind": "document", "title": "Plan", "body": "v1"}),
+    )
+    .await;
+    let path = format!("/api/v1/topics/{}", t["id"].as_str().unwrap());
+    let edit = json!({"body": "v2", "base_version": 1});
+    let patch = reqwest::Method::PATCH;
+    let first = keyed(&app, &ida, patch.clone(), &path, "k-edit", edit.clone()).await;
+    assert_eq!(first.0, 200, "{}", first.2);
+    let again = keyed(&app, &ida, patch.clone(), &path, "k-edit", edit.clone()).await;
+    assert_eq!((again.0, again.2.clone()), (200, first.2.clone()));
+    let (_, revisions) = apis[0].get(&format!("{path}/revisions")).await;
+    assert_eq!(revisions.as_array().map(Vec::len), Some(2), "{revisions}");
+
+    // The key used again for another write: refused, and nothing written.
+    let other = keyed(
+        &app,
+        &ida,
+        post.clone(),
+        "/api/v1/spaces",
+        "k-space",
+        json!({"slug": "orchard", "name": "Orchard"}),
+    )
+    .await;
+    assert_eq!(other.0, 422, "{}", other.2);
+    assert_eq!(other.2["error"]["code"], "idempotency_key_reused");
+    assert_eq!(apis[0].get("/api/v1/spaces/orchard").await.0, 404);
+
+    // Another user's same key is theirs alone.
+    let jons = keyed(
+        &app,
+        &jon,
+        post.clone(),
+        "/api/v1/spaces",
+        "k-space",
+        json!({"slug": "jons", "name": "Jon's"}),
+    )
+    .await;
+    assert_eq!((jons.0, jons.1), (201, None), "{}", jons.2);
+
+    // A key that is not visible ASCII, or too long: 400, nothing written.
+    for bad in ["", &"k".repeat(256), "with space"] {
+        let r = keyed(
+            &app,
+            &ida,
+            post.clone(),
+            "/api/v1/spaces",
+            bad,
+            json!({"slug": "bad-key", "name": "Bad"}),
+        )
+        .await;
+        assert_eq!(r.0, 400, "key {bad:?}: {}", r.2);
+    }
+    assert_eq!(apis[0].get("/api/v1/spaces/bad-key").await.0, 404);
+}
+both!(every_api_write_answers_a_retry_with_its_first_answer);

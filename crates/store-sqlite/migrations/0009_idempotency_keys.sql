@@ -1,0 +1,14 @@
+-- The answers to API writes sent with an Idempotency-Key, kept for a day so
+-- that a retry gets the first answer instead of writing again. Operational
+-- data: not exported, not backed up.
+CREATE TABLE idempotency_keys (
+    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    key          TEXT    NOT NULL,
+    fingerprint  TEXT    NOT NULL,
+    status       INTEGER NOT NULL,
+    content_type TEXT    NOT NULL,
+    body         BLOB    NOT NULL,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (user_id, key)
+);
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
