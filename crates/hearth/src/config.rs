@@ -25,6 +25,15 @@ pub struct StorageArgs {
     /// Connections in the PostgreSQL pool [default: 16]
     #[arg(long, env = "HEARTH_DATABASE_POOL_SIZE", value_name = "N")]
     pub database_pool_size: Option<usize>,
+    /// A PostgreSQL read replica: pages keep rendering from it (writing
+    /// paused) while the primary is unreachable
+    #[arg(
+        long,
+        env = "HEARTH_DATABASE_REPLICA",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_replica: Option<String>,
 }
 
 /// Settings of `hearth serve`.
@@ -74,6 +83,7 @@ pub struct FileConfig {
     data: Option<PathBuf>,
     database: Option<String>,
     database_pool_size: Option<usize>,
+    database_replica: Option<String>,
     listen: Option<SocketAddr>,
     max_body_bytes: Option<usize>,
     max_attachment_bytes: Option<usize>,
@@ -110,8 +120,9 @@ impl FileConfig {
 pub enum Storage {
     /// SQLite in this directory.
     Sqlite(PathBuf),
-    /// PostgreSQL at this URL, with a pool of this size.
-    Postgres(SecretString, usize),
+    /// PostgreSQL at this URL, with a pool of this size, and a read replica
+    /// for when the primary is unreachable.
+    Postgres(SecretString, usize, Option<SecretString>),
 }
 
 impl Storage {
@@ -123,6 +134,10 @@ impl Storage {
                 args.database_pool_size
                     .or(file.database_pool_size)
                     .unwrap_or(16),
+                args.database_replica
+                    .clone()
+                    .or_else(|| file.database_replica.clone())
+                    .map(SecretString::from),
             ),
             None => Storage::Sqlite(
                 args.data
@@ -137,7 +152,7 @@ impl Storage {
     pub fn describe(&self) -> String {
         match self {
             Storage::Sqlite(dir) => format!("sqlite in {}", dir.display()),
-            Storage::Postgres(url, _) => {
+            Storage::Postgres(url, ..) => {
                 let url = url.expose_secret();
                 let hosts = url.split_once('@').map_or("(see URL)", |(_, rest)| {
                     rest.split(['/', '?']).next().unwrap_or("")
@@ -241,6 +256,7 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_DATA",
     "HEARTH_DATABASE",
     "HEARTH_DATABASE_POOL_SIZE",
+    "HEARTH_DATABASE_REPLICA",
     "HEARTH_LISTEN",
     "HEARTH_MAX_BODY_BYTES",
     "HEARTH_MAX_ATTACHMENT_BYTES",
@@ -301,6 +317,7 @@ mod tests {
                 "postgres://hearth:hunter2@db1:5432,db2:5432/hearth?target_session_attrs=read-write",
             ),
             4,
+            None,
         );
         let d = s.describe();
         assert!(!d.contains("hunter2"), "{d}");

@@ -20,9 +20,13 @@ pub async fn open(storage: &Storage) -> Result<Arc<dyn Store>> {
             let store = hearth_store_sqlite::SqliteStore::open(dir.join("hearth.db")).await?;
             Ok(Arc::new(store))
         }
-        Storage::Postgres(url, pool) => {
-            let store =
-                hearth_store_postgres::PostgresStore::connect(url.expose_secret(), *pool).await?;
+        Storage::Postgres(url, pool, replica) => {
+            let store = hearth_store_postgres::PostgresStore::connect(
+                url.expose_secret(),
+                *pool,
+                replica.as_ref().map(|r| r.expose_secret()),
+            )
+            .await?;
             Ok(Arc::new(store))
         }
     }

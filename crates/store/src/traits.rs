@@ -350,4 +350,9 @@ pub trait Store:
     fn pool_status(&self) -> PoolStatus;
     /// The engine's name, for logs and the status page.
     fn engine(&self) -> &'static str;
+    /// Whether reads come from a replica because the primary is unreachable
+    /// (so writing is paused).
+    fn serving_from_replica(&self) -> bool {
+        false
+    }
 }

@@ -32,7 +32,8 @@ impl Chrome {
         title: impl Into<String>,
     ) -> Result<Self, PageError> {
         let settings = hearth_app::settings::get(&state.ctx).await?;
-        let paused = settings.read_only || state.writes_failing();
+        let paused =
+            settings.read_only || state.writes_failing() || state.ctx.store.serving_from_replica();
         Ok(Self {
             site_name: settings.site_name,
             me: visitor.who.as_ref().map(|w| w.user.clone()),

@@ -20,7 +20,7 @@ pub(crate) fn hearth() -> Command {
 pub(crate) fn storage_args(storage: &Storage) -> Vec<String> {
     match storage {
         Storage::Sqlite(dir) => vec!["--data".into(), dir.display().to_string()],
-        Storage::Postgres(url, _) => vec!["--database".into(), url.expose_secret().to_owned()],
+        Storage::Postgres(url, ..) => vec!["--database".into(), url.expose_secret().to_owned()],
     }
 }
 
@@ -138,7 +138,7 @@ async fn a_schema_newer_than_the_release_is_refused_with_a_clear_message(backend
             )
             .unwrap();
         }
-        Storage::Postgres(url, _) => {
+        Storage::Postgres(url, ..) => {
             let (client, conn) =
                 tokio_postgres::connect(url.expose_secret(), tokio_postgres::NoTls)
                     .await
@@ -274,7 +274,7 @@ async fn verify_passes_on_a_consistent_store_and_names_what_is_broken(backend: B
             let c = rusqlite::Connection::open(dir.join("hearth.db")).unwrap();
             c.execute_batch(breakage).unwrap();
         }
-        Storage::Postgres(url, _) => {
+        Storage::Postgres(url, ..) => {
             let (client, conn) =
                 tokio_postgres::connect(url.expose_secret(), tokio_postgres::NoTls)
                     .await

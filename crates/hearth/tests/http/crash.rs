@@ -215,7 +215,7 @@ async fn acknowledged_replies_survive_kill_9_of_the_postgresql_server() {
         .unwrap_or(6);
     let cluster = crate::support::postgres::Cluster::dedicated_durable("dbcrash");
     let url = cluster.create_database("dbcrash").await;
-    let storage = hearth::config::Storage::Postgres(secrecy::SecretString::from(url), 8);
+    let storage = hearth::config::Storage::Postgres(secrecy::SecretString::from(url), 8, None);
     let cwd = tempfile::tempdir().unwrap();
     let args = storage_args(&storage);
     assert!(create_admin(&args, cwd.path()).status.success());

@@ -324,3 +324,118 @@ async fn a_full_disk_pauses_writing_and_loses_nothing() {
         "every acknowledged reply and the retried one, once each"
     );
 }
+
+/// With `--database-replica`, losing the PostgreSQL primary pauses writing
+/// instead of taking the site down: pages render from the replica with the
+/// banner, writes get a retryable 503, and writing resumes by itself when
+/// the primary is back, with nothing lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_replica_serves_reads_while_the_primary_is_down() {
+    use crate::cli::{create_admin, start_server, storage_args};
+    use crate::support::postgres::Cluster;
+
+    let primary = Cluster::dedicated_durable("primary");
+    let url = primary.create_database("hearth").await;
+    let replica = Cluster::replica_of(&primary, "replica");
+    let storage = hearth::config::Storage::Postgres(
+        secrecy::SecretString::from(url),
+        4,
+        Some(secrecy::SecretString::from(replica.url("hearth"))),
+    );
+    let cwd = tempfile::tempdir().unwrap();
+    let mut args = storage_args(&storage);
+    args.extend(["--database-replica".into(), replica.url("hearth")]);
+    assert!(create_admin(&args, cwd.path()).status.success());
+    let (mut server, base) = start_server(&args, cwd.path());
+    let client = reqwest::Client::new();
+    let (token, topic) = crate::crash::prepare(&client, &base).await;
+    let reply = |body: &'static str| {
+        client
+            .post(format!("{base}/api/v1/topics/{topic}/replies"))
+            .bearer_auth(&token)
+            .json(&json!({ "body": body }))
+            .send()
+    };
+    assert_eq!(reply("before the outage").await.unwrap().status(), 201);
+    let browser = crate::support::Browser::new(&base);
+    assert_eq!(
+        browser
+            .sign_in("opal", crate::support::app::PASSWORD)
+            .await
+            .status(),
+        303
+    );
+
+    // Wait until the replica has replayed the reply.
+    let (standby, conn) = tokio_postgres::connect(&replica.url("hearth"), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let n: i64 = standby
+            .query_one("SELECT count(*) FROM replies", &[])
+            .await
+            .unwrap()
+            .get(0);
+        if n == 1 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the replica did not catch up"
+        );
+        tokio::task::yield_now().await;
+    }
+
+    primary.kill9();
+    let (status, page) = browser.page(&format!("/t/{topic}/under-fire")).await;
+    assert_eq!(
+        status, 200,
+        "the topic page did not render from the replica"
+    );
+    assert!(
+        page.contains("before the outage"),
+        "the page lost its reply"
+    );
+    assert!(
+        page.contains("Writing is paused"),
+        "no banner while the primary is down"
+    );
+    let refused = reply("during the outage").await.unwrap();
+    assert_eq!(refused.status(), 503);
+    assert!(refused.headers().contains_key("retry-after"));
+    let (status, spaces) = browser.page("/spaces").await;
+    assert_eq!(status, 200);
+    assert!(spaces.contains("Writing is paused"));
+
+    primary.restart();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let status = reply("after the outage").await.unwrap().status();
+        if status == 201 {
+            break;
+        }
+        assert_eq!(
+            status, 503,
+            "a write during recovery must be a retryable 503"
+        );
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "writing did not resume"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let (_, page) = browser.page(&format!("/t/{topic}/under-fire")).await;
+    assert!(
+        !page.contains("Writing is paused"),
+        "the banner stayed after recovery"
+    );
+    assert!(page.contains("before the outage") && page.contains("after the outage"));
+    assert!(
+        !page.contains("during the outage"),
+        "a refused write was half-written"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}

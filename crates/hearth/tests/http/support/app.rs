@@ -52,7 +52,7 @@ pub async fn fresh_storage(backend: Backend) -> (Storage, DbGuard) {
         Backend::Postgres => {
             let db = TestDatabase::create().await;
             (
-                Storage::Postgres(SecretString::from(db.url.clone()), 8),
+                Storage::Postgres(SecretString::from(db.url.clone()), 8, None),
                 DbGuard::Postgres(db),
             )
         }

@@ -89,6 +89,35 @@ impl Cluster {
     }
 
     fn start_in(name: &str, durable: bool) -> Cluster {
+        let cluster = Self::prepare(name, durable);
+        let data = cluster.dir.join("data");
+        let out = cluster
+            .command("initdb")
+            .arg("-D")
+            .arg(&data)
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ])
+            .output()
+            .expect("run initdb");
+        assert!(
+            out.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        cluster.pg_start();
+        cluster.watch(&cluster.dir, &data);
+        cluster
+    }
+
+    /// A directory and a port for a cluster, not yet initialised.
+    fn prepare(name: &str, durable: bool) -> Cluster {
         let bin = bin_dir();
         let as_postgres = is_root();
         let dir = std::env::temp_dir().join(format!("hearth-pg-{}-{name}", std::process::id()));
@@ -115,36 +144,42 @@ impl Cluster {
             "-p {port} -k {} -c listen_addresses=127.0.0.1 {speed} -c max_connections=400 -c shared_buffers=64MB",
             dir.display()
         );
-        let cluster = Cluster {
+        Cluster {
             port,
             bin,
             as_postgres,
-            dir: dir.clone(),
+            dir,
             options,
-        };
-        let data = dir.join("data");
+        }
+    }
+
+    /// A streaming hot-standby replica of `primary`, on a port of its own.
+    pub fn replica_of(primary: &Cluster, name: &str) -> Cluster {
+        let cluster = Self::prepare(name, true);
+        let data = cluster.dir.join("data");
         let out = cluster
-            .command("initdb")
+            .command("pg_basebackup")
             .arg("-D")
             .arg(&data)
+            .args(["-h", "127.0.0.1", "-p", &primary.port.to_string()])
             .args([
                 "-U",
                 "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
+                "-R",
+                "-X",
+                "stream",
                 "--no-sync",
-                "--no-instructions",
+                "--checkpoint=fast",
             ])
             .output()
-            .expect("run initdb");
+            .expect("run pg_basebackup");
         assert!(
             out.status.success(),
-            "initdb failed: {}",
+            "pg_basebackup failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         cluster.pg_start();
-        cluster.watch(&dir, &data);
+        cluster.watch(&cluster.dir, &data);
         cluster
     }
 
