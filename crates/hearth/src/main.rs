@@ -40,15 +40,59 @@ async fn restore(storage: &Storage, path: &std::path::Path, force: bool) -> Resu
             }
         }
     }
-    let store = hearth::storage::open(storage)
-        .await
-        .map_err(|e| e.to_string())?;
-    if !store.is_empty().await.map_err(|e| e.to_string())? {
-        return Err("the target holds data: restore into an empty store, or use --force (SQLite) to replace it".into());
-    }
-    let sums = hearth::transfer::import(store, path).await?;
+    let sums = load(storage, path).await?;
     report("restored", path, &sums);
     Ok(())
+}
+
+/// Loads an export into an empty store. A SQLite target is written beside
+/// the data directory's database and moved into place only when complete,
+/// so a failure (a full disk, a bad file) leaves the target as it was.
+async fn load(
+    storage: &Storage,
+    path: &std::path::Path,
+) -> Result<std::collections::BTreeMap<String, hearth::transfer::TableSum>, String> {
+    let refuse = "the target holds data: load only into an empty store (restore --force replaces a SQLite one)";
+    let Storage::Sqlite(dir) = storage else {
+        let store = hearth::storage::open(storage)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !store.is_empty().await.map_err(|e| e.to_string())? {
+            return Err(refuse.into());
+        }
+        return hearth::transfer::import(store, path).await.map_err(|e| {
+            format!("{e}; the database may hold part of the import: drop and recreate it before trying again")
+        });
+    };
+    let target = dir.join("hearth.db");
+    if target.exists() {
+        let store = hearth::storage::open(storage)
+            .await
+            .map_err(|e| e.to_string())?;
+        if !store.is_empty().await.map_err(|e| e.to_string())? {
+            return Err(refuse.into());
+        }
+    }
+    let staging = dir.join(format!(".loading-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let loaded = async {
+        let store = hearth::storage::open(&Storage::Sqlite(staging.clone()))
+            .await
+            .map_err(|e| e.to_string())?;
+        // The store closes (and checkpoints) when import drops it.
+        hearth::transfer::import(store, path).await
+    }
+    .await;
+    let moved = loaded.and_then(|sums| {
+        for suffix in ["-wal", "-shm", ""] {
+            let _ = std::fs::remove_file(dir.join(format!("hearth.db{suffix}")));
+        }
+        std::fs::rename(staging.join("hearth.db"), &target)
+            .map_err(|e| format!("cannot move the loaded database into place: {e}"))?;
+        Ok(sums)
+    });
+    let _ = std::fs::remove_dir_all(&staging);
+    moved
 }
 
 /// Prints each table's row count and checksum.
@@ -174,12 +218,9 @@ async fn main() -> ExitCode {
         }
         Command::Import(args) => {
             let storage = Storage::resolve(&args.storage, &file);
-            match hearth::storage::open(&storage).await {
-                Ok(store) => hearth::transfer::import(store, &args.file)
-                    .await
-                    .map(|sums| report("imported", &args.file, &sums)),
-                Err(e) => Err(e.to_string()),
-            }
+            load(&storage, &args.file)
+                .await
+                .map(|sums| report("imported", &args.file, &sums))
         }
         Command::Admin(AdminCommand::CreateUser {
             storage,

@@ -12,8 +12,8 @@ use crate::{OpenOptions, Synchronous};
 
 /// Called with the outcome of the transaction that ran a job.
 type Finish = Box<dyn FnOnce(Result<()>) + Send>;
-/// A write: runs inside the group's transaction, says whether it succeeded.
-type Job = Box<dyn FnOnce(&Connection) -> (bool, Finish) + Send>;
+/// A write: runs inside the group's transaction, says why it failed, if it did.
+type Job = Box<dyn FnOnce(&Connection) -> (Option<StoreError>, Finish) + Send>;
 
 /// How many queued writes one transaction may take.
 pub(crate) const MAX_GROUP: usize = 512;
@@ -91,11 +91,11 @@ impl Db {
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move |conn| {
             let outcome = f(conn).map_err(StoreError::from);
-            let ok = outcome.is_ok();
+            let failed = outcome.as_ref().err().cloned();
             let finish: Finish = Box::new(move |commit| {
                 let _ = done.send(commit.and(outcome));
             });
-            (ok, finish)
+            (failed, finish)
         });
         self.jobs
             .as_ref()
@@ -209,13 +209,16 @@ fn write_loop(
         };
         let mut finishers = Vec::with_capacity(group.len());
         let commit = run_group(writer, group, &mut finishers);
-        if let Err(e) = &commit
+        if let Err(GroupFailure::Sql(e)) = &commit
             && is_io_failure(e)
         {
             tracing::error!(error = %e, "sqlite write failed with an I/O error; reopening before the next write");
             conn = None;
         }
-        let commit = commit.map_err(map_err);
+        let commit = commit.map_err(|f| match f {
+            GroupFailure::Sql(e) => map_err(e),
+            GroupFailure::Job(e) => e,
+        });
         for finish in finishers {
             finish(commit.clone());
         }
@@ -227,23 +230,45 @@ fn is_io_failure(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::SystemIoFailure)
 }
 
+/// Why a group's transaction failed.
+enum GroupFailure {
+    /// The database refused the transaction.
+    Sql(rusqlite::Error),
+    /// A write failed so badly (a full disk) that SQLite rolled the whole
+    /// transaction back; its error says why.
+    Job(StoreError),
+}
+
+impl From<rusqlite::Error> for GroupFailure {
+    fn from(e: rusqlite::Error) -> Self {
+        GroupFailure::Sql(e)
+    }
+}
+
 fn run_group(
     conn: &mut Connection,
     group: Vec<Job>,
     finishers: &mut Vec<Finish>,
-) -> rusqlite::Result<()> {
+) -> std::result::Result<(), GroupFailure> {
     // A job dropped without running drops its answer channel, which its caller
     // reads as "unavailable".
     let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     for job in group {
         let mut sp = tx.savepoint()?;
-        let (ok, finish) = job(&sp);
+        let (failed, finish) = job(&sp);
         finishers.push(finish);
-        if ok {
-            sp.commit()?;
-        } else {
-            sp.rollback()?;
+        match failed {
+            None => sp.commit()?,
+            Some(cause) => {
+                if let Err(e) = sp.rollback() {
+                    return Err(if sp.is_autocommit() {
+                        GroupFailure::Job(cause)
+                    } else {
+                        GroupFailure::Sql(e)
+                    });
+                }
+            }
         }
     }
-    tx.commit()
+    Ok(tx.commit()?)
 }

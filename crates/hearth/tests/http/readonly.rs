@@ -161,32 +161,46 @@ async fn a_database_that_refuses_writes_leaves_the_site_readable() {
     assert!(!page.contains("Writing is paused"));
 }
 
+/// A small tmpfs, unmounted at the end. Mounting needs root, which the
+/// test command has where it installs packages; elsewhere the tests that
+/// need one fail loudly rather than skip.
+pub(crate) struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    pub(crate) fn mount(size: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(
+            mounted,
+            "mounting a small tmpfs failed: this test needs root (run the test command as root)"
+        );
+        Self(dir)
+    }
+
+    pub(crate) fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
 /// SQLite on a full disk (a 3 MB tmpfs): writes are refused with a
 /// retryable 503, pages still render with a banner, nothing is
 /// half-written, and writing resumes by itself once there is room again.
-/// Mounting needs root, which the test command has where it installs
-/// packages; elsewhere this test fails loudly rather than skip.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_pauses_writing_and_loses_nothing() {
-    use std::process::Command;
-    let mount = tempfile::tempdir().unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=3m", "tmpfs"])
-        .arg(mount.path())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    assert!(
-        mounted,
-        "mounting a small tmpfs failed: this test needs root (run the test command as root)"
-    );
-    struct Unmount(std::path::PathBuf);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount").arg(&self.0).status();
-        }
-    }
-    let _unmount = Unmount(mount.path().to_owned());
+    let mount = SmallDisk::mount("3m");
     let data = mount.path().join("data");
     let storage = hearth::config::Storage::Sqlite(data.clone());
     let cwd = tempfile::tempdir().unwrap();
@@ -286,7 +300,7 @@ async fn a_full_disk_pauses_writing_and_loses_nothing() {
 
     // Make room: writing resumes by itself, and the refused write, retried
     // with its key, is written once.
-    let grown = Command::new("mount")
+    let grown = std::process::Command::new("mount")
         .args(["-o", "remount,size=64m"])
         .arg(mount.path())
         .status()
@@ -438,4 +452,112 @@ async fn the_replica_serves_reads_while_the_primary_is_down() {
     );
     let _ = server.kill();
     let _ = server.wait();
+}
+
+/// A disk that fills during a backup, an import or a restore: each fails
+/// with a clear error, leaves nothing half-written behind, and the live
+/// data and the export file are untouched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disk_that_fills_during_backup_or_import_leaves_everything_as_it_was() {
+    use crate::cli::{create_admin, hearth, start_server, storage_args};
+
+    let live = tempfile::tempdir().unwrap();
+    let storage = hearth::config::Storage::Sqlite(live.path().to_owned());
+    let args = storage_args(&storage);
+    let cwd = tempfile::tempdir().unwrap();
+    assert!(create_admin(&args, cwd.path()).status.success());
+    let (mut server, base) = start_server(&args, cwd.path());
+    let client = reqwest::Client::new();
+    let (token, topic) = crate::crash::prepare(&client, &base).await;
+    let big = "y".repeat(60_000);
+    for i in 0..40 {
+        let resp = client
+            .post(format!("{base}/api/v1/topics/{topic}/replies"))
+            .bearer_auth(&token)
+            .json(&json!({"body": format!("{i} {big}")}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 201);
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let export = cwd.path().join("all.export");
+    let exported = hearth()
+        .arg("export")
+        .arg(&export)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(exported.status.success());
+    let export_bytes = std::fs::read(&export).unwrap();
+    assert!(
+        export_bytes.len() > 2_000_000,
+        "the export must not fit the small disk"
+    );
+
+    let disk = SmallDisk::mount("1m");
+    let backups = disk.path().join("backups");
+    let out = hearth()
+        .arg("backup")
+        .arg(&backups)
+        .args(&args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "a backup onto a full disk succeeded");
+    assert!(stderr.contains("No space left"), "unclear error: {stderr}");
+    let left: Vec<_> = std::fs::read_dir(&backups)
+        .map(|d| d.collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "the failed backup left files: {left:?}");
+
+    for command in ["import", "restore"] {
+        let target = disk.path().join(command);
+        let out = hearth()
+            .arg(command)
+            .arg(&export)
+            .arg("--data")
+            .arg(&target)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "{command} onto a full disk succeeded"
+        );
+        assert!(
+            stderr.contains("full") || stderr.contains("No space left"),
+            "unclear {command} error: {stderr}"
+        );
+        let left: Vec<_> = std::fs::read_dir(&target).unwrap().collect();
+        assert!(left.is_empty(), "the failed {command} left files: {left:?}");
+    }
+
+    // Nothing lost: the live store verifies, the export is as it was, and it
+    // loads where there is room.
+    let verified = hearth()
+        .args(["verify", "--live"])
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+    assert_eq!(std::fs::read(&export).unwrap(), export_bytes);
+    let roomy = tempfile::tempdir().unwrap();
+    let loaded = hearth()
+        .arg("import")
+        .arg(&export)
+        .arg("--data")
+        .arg(roomy.path())
+        .output()
+        .unwrap();
+    assert!(
+        loaded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
 }
