@@ -37,7 +37,7 @@ pub async fn write(store: Arc<dyn Store>, dir: &Path, now: i64) -> Result<PathBu
         .map_err(|e| e.to_string())?
         .schema_version;
     let path = dir.join(format!("hearth-{now}.export"));
-    crate::transfer::export(store, schema, now, &path).await?;
+    crate::transfer::export(store, schema, now, None, &path).await?;
     Ok(path)
 }
 

@@ -40,7 +40,7 @@ pub enum Command {
     /// Check that the database or an export file is whole and consistent; exits non-zero if not
     Verify(VerifyArgs),
     /// Write everything to an engine-neutral, checksummed file, while serving
-    Export(TransferArgs),
+    Export(ExportArgs),
     /// Load an export file into an empty store (SQLite or PostgreSQL)
     Import(TransferArgs),
     /// Write a backup into a directory and prove it by restoring it into a scratch store
@@ -89,6 +89,19 @@ pub struct VerifyArgs {
 pub struct TransferArgs {
     #[command(flatten)]
     pub storage: StorageArgs,
+    /// The export file
+    pub file: PathBuf,
+}
+
+/// What `hearth export` writes.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Export only this space (by its address) with its history, the people
+    /// in it and their personal spaces; the audit log stays behind
+    #[arg(long, value_name = "SLUG")]
+    pub space: Option<String>,
     /// The export file
     pub file: PathBuf,
 }

@@ -95,6 +95,37 @@ async fn load(
     moved
 }
 
+/// `hearth export [--space SLUG] FILE`.
+async fn export(
+    storage: &Storage,
+    space: Option<&str>,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    let store = hearth::storage::open(storage)
+        .await
+        .map_err(|e| e.to_string())?;
+    let schema = store
+        .stats()
+        .await
+        .map_err(|e| e.to_string())?
+        .schema_version;
+    let space = match space {
+        Some(slug) => {
+            let found = store
+                .space_by_slug(slug, None)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("there is no space {slug}"))?;
+            Some((found.space.id, slug))
+        }
+        None => None,
+    };
+    let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
+    let sums = hearth::transfer::export(store, schema, now, space, path).await?;
+    report("exported", path, &sums);
+    Ok(())
+}
+
 /// Prints each table's row count and checksum.
 fn report(
     what: &str,
@@ -177,18 +208,7 @@ async fn main() -> ExitCode {
         },
         Command::Export(args) => {
             let storage = Storage::resolve(&args.storage, &file);
-            match hearth::storage::open(&storage).await {
-                Ok(store) => match store.stats().await {
-                    Ok(stats) => {
-                        let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
-                        hearth::transfer::export(store, stats.schema_version, now, &args.file)
-                            .await
-                            .map(|sums| report("exported", &args.file, &sums))
-                    }
-                    Err(e) => Err(e.to_string()),
-                },
-                Err(e) => Err(e.to_string()),
-            }
+            export(&storage, args.space.as_deref(), &args.file).await
         }
         Command::Backup(args) => {
             let storage = Storage::resolve(&args.storage, &file);

@@ -18,6 +18,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
+use hearth_core::ids::SpaceId;
 use hearth_store::Store;
 use hearth_store::export::{ExportSink, Kind, TABLES, Table, Value};
 use hearth_store::verify::hex;
@@ -122,29 +123,37 @@ impl Writer {
     }
 }
 
-/// Exports everything to `path`; returns each table's sums.
+/// Exports everything to `path`, or with `space` (its id and address) one
+/// space with its history, its people and their personal spaces; returns
+/// each table's sums.
 pub async fn export(
     store: Arc<dyn Store>,
     schema: i64,
     now: i64,
+    space: Option<(SpaceId, &str)>,
     path: &Path,
 ) -> Result<BTreeMap<String, TableSum>, String> {
     let partial = path.with_extension("partial");
     let file =
         File::create(&partial).map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
     let mut out = BufWriter::new(file);
-    writeln!(
-        out,
-        "{}",
-        json!({"format": FORMAT, "version": FORMAT_VERSION, "schema": schema, "created_at": now})
-    )
-    .map_err(|e| e.to_string())?;
+    let mut head =
+        json!({"format": FORMAT, "version": FORMAT_VERSION, "schema": schema, "created_at": now});
+    if let Some((_, slug)) = space {
+        head["space"] = json!(slug);
+    }
+    writeln!(out, "{head}").map_err(|e| e.to_string())?;
     let writer = Arc::new(Mutex::new(Writer {
         out,
         current: None,
         sums: BTreeMap::new(),
     }));
-    let exported = store.export(Box::new(Shared(Arc::clone(&writer)))).await;
+    let exported = store
+        .export(
+            space.map(|(id, _)| id),
+            Box::new(Shared(Arc::clone(&writer))),
+        )
+        .await;
     let finish = || -> Result<BTreeMap<String, TableSum>, String> {
         exported.map_err(|e| e.to_string())?;
         let mut writer = Arc::try_unwrap(writer)

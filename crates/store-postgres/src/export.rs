@@ -1,6 +1,7 @@
 //! Export from one consistent snapshot, and import of exported rows.
 
 use async_trait::async_trait;
+use hearth_core::ids::SpaceId;
 use hearth_store::export::{ExportSink, Kind, TABLES, Table, Value};
 use hearth_store::{ExportStore, Result, StoreError};
 use tokio_postgres::types::ToSql;
@@ -50,7 +51,7 @@ fn io(e: std::io::Error) -> StoreError {
 
 #[async_trait]
 impl ExportStore for PostgresStore {
-    async fn export(&self, mut sink: Box<dyn ExportSink>) -> Result<()> {
+    async fn export(&self, space: Option<SpaceId>, mut sink: Box<dyn ExportSink>) -> Result<()> {
         let mut c = self.client().await?;
         // Repeatable read: one snapshot for every table, while writers go on.
         let tx = c
@@ -62,14 +63,16 @@ impl ExportStore for PostgresStore {
             .map_err(map_err)?;
         for table in TABLES {
             sink.table(table).map_err(io)?;
-            let sql = format!(
-                "SELECT {} FROM {} ORDER BY {}",
-                table.column_list(),
-                table.name,
-                table.order_by
-            );
+            let Some(sql) = table.select(space.map(|_| "$1")) else {
+                continue;
+            };
+            let space_id = space.map(|s| s.0);
+            let params: Vec<&(dyn ToSql + Sync)> = match &space_id {
+                Some(id) => vec![id],
+                None => Vec::new(),
+            };
             let stmt = tx.prepare(&sql).await.map_err(map_err)?;
-            let portal = tx.bind(&stmt, &[]).await.map_err(map_err)?;
+            let portal = tx.bind(&stmt, &params).await.map_err(map_err)?;
             loop {
                 let rows = tx.query_portal(&portal, BATCH).await.map_err(map_err)?;
                 for row in &rows {

@@ -1,6 +1,7 @@
 //! Export from one consistent snapshot, and import of exported rows.
 
 use async_trait::async_trait;
+use hearth_core::ids::SpaceId;
 use hearth_store::export::{ExportSink, Kind, TABLES, Table, Value};
 use hearth_store::{ExportStore, Result, StoreError};
 use rusqlite::Row;
@@ -32,21 +33,18 @@ fn io(e: std::io::Error) -> StoreError {
 
 #[async_trait]
 impl ExportStore for SqliteStore {
-    async fn export(&self, mut sink: Box<dyn ExportSink>) -> Result<()> {
+    async fn export(&self, space: Option<SpaceId>, mut sink: Box<dyn ExportSink>) -> Result<()> {
         self.db
             .read(move |c| {
                 // One read transaction: a snapshot that writers do not disturb.
                 c.execute_batch("BEGIN")?;
                 for table in TABLES {
                     sink.table(table).map_err(io)?;
-                    let sql = format!(
-                        "SELECT {} FROM {} ORDER BY {}",
-                        table.column_list(),
-                        table.name,
-                        table.order_by
-                    );
+                    let Some(sql) = table.select(space.map(|_| "?1")) else {
+                        continue;
+                    };
                     let mut stmt = c.prepare(&sql)?;
-                    let mut rows = stmt.query([])?;
+                    let mut rows = stmt.query(rusqlite::params_from_iter(space.map(|s| s.0)))?;
                     while let Some(row) = rows.next()? {
                         let values = table
                             .columns

@@ -26,6 +26,26 @@ pub struct Column {
     pub nullable: bool,
 }
 
+/// The users a space export holds: everyone who belongs to, asked to join,
+/// wrote, was mentioned, reacted or uploaded in the space.
+const SPACE_USERS: &str = "SELECT user_id FROM memberships WHERE space_id = {space} \
+    UNION SELECT user_id FROM join_requests WHERE space_id = {space} \
+    UNION SELECT author_id FROM topics WHERE space_id = {space} \
+    UNION SELECT r.author_id FROM replies r JOIN topics t ON t.id = r.topic_id WHERE t.space_id = {space} \
+    UNION SELECT v.author_id FROM revisions v JOIN topics t ON t.id = v.topic_id WHERE t.space_id = {space} \
+    UNION SELECT m.user_id FROM mentions m JOIN topics t ON t.id = m.topic_id WHERE t.space_id = {space} \
+    UNION SELECT x.user_id FROM reactions x WHERE (x.target_kind = 'topic' AND x.target_id IN \
+        (SELECT id FROM topics WHERE space_id = {space})) \
+        OR (x.target_kind = 'reply' AND x.target_id IN \
+        (SELECT r.id FROM replies r JOIN topics t ON t.id = r.topic_id WHERE t.space_id = {space})) \
+    UNION SELECT uploader_id FROM attachments WHERE space_id = {space}";
+
+/// The spaces a space export holds: the space, and the personal spaces of
+/// its users (every account has one).
+const SPACE_SPACES: &str = "SELECT id FROM spaces WHERE id = {space} UNION SELECT s.id FROM spaces s \
+    JOIN memberships m ON m.space_id = s.id AND m.role = 'owner' \
+    WHERE s.kind = 'personal' AND m.user_id IN (SPACE_USERS)";
+
 /// One table, exported in `order_by` order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Table {
@@ -37,6 +57,10 @@ pub struct Table {
     pub order_by: &'static str,
     /// Whether its `id` comes from a sequence that must follow an import.
     pub serial_id: bool,
+    /// Which rows belong to one space's export (`{space}` is its id); the
+    /// empty string: none. The audit log is left out: its hash chain cannot
+    /// be cut into pieces.
+    pub space_filter: &'static str,
 }
 
 const fn c(name: &'static str, kind: Kind) -> Column {
@@ -73,6 +97,7 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "id",
         serial_id: true,
+        space_filter: "id IN (SPACE_USERS)",
     },
     Table {
         name: "spaces",
@@ -88,6 +113,7 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "id",
         serial_id: true,
+        space_filter: "id IN (SPACE_SPACES)",
     },
     Table {
         name: "memberships",
@@ -99,6 +125,7 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "space_id, user_id",
         serial_id: false,
+        space_filter: "space_id IN (SPACE_SPACES) AND user_id IN (SPACE_USERS)",
     },
     Table {
         name: "join_requests",
@@ -109,6 +136,7 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "space_id, user_id",
         serial_id: false,
+        space_filter: "space_id = {space}",
     },
     Table {
         name: "invites",
@@ -123,12 +151,14 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "id",
         serial_id: true,
+        space_filter: "",
     },
     Table {
         name: "settings",
         columns: &[c("key", Text), c("value", Text)],
         order_by: "key",
         serial_id: false,
+        space_filter: "",
     },
     Table {
         name: "topics",
@@ -155,12 +185,14 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "id",
         serial_id: true,
+        space_filter: "space_id = {space}",
     },
     Table {
         name: "topic_tags",
         columns: &[c("topic_id", Int), c("tag", Text)],
         order_by: "topic_id, tag",
         serial_id: false,
+        space_filter: "topic_id IN (SELECT id FROM topics WHERE space_id = {space})",
     },
     Table {
         name: "replies",
@@ -183,6 +215,7 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "id",
         serial_id: true,
+        space_filter: "topic_id IN (SELECT id FROM topics WHERE space_id = {space})",
     },
     Table {
         name: "revisions",
@@ -198,12 +231,14 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "id",
         serial_id: true,
+        space_filter: "topic_id IN (SELECT id FROM topics WHERE space_id = {space})",
     },
     Table {
         name: "mentions",
         columns: &[c("topic_id", Int), n("reply_id", Int), c("user_id", Int)],
         order_by: "topic_id, reply_id, user_id",
         serial_id: false,
+        space_filter: "topic_id IN (SELECT id FROM topics WHERE space_id = {space})",
     },
     Table {
         name: "reactions",
@@ -215,6 +250,9 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "target_kind, target_id, user_id",
         serial_id: false,
+        space_filter: "(target_kind = 'topic' AND target_id IN (SELECT id FROM topics WHERE space_id = {space})) \
+            OR (target_kind = 'reply' AND target_id IN \
+            (SELECT r.id FROM replies r JOIN topics t ON t.id = r.topic_id WHERE t.space_id = {space}))",
     },
     Table {
         name: "blobs",
@@ -226,6 +264,7 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "hash",
         serial_id: false,
+        space_filter: "hash IN (SELECT blob_hash FROM attachments WHERE space_id = {space})",
     },
     Table {
         name: "attachments",
@@ -241,6 +280,7 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "id",
         serial_id: true,
+        space_filter: "space_id = {space}",
     },
     Table {
         name: "audit_events",
@@ -256,6 +296,7 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "id",
         serial_id: true,
+        space_filter: "",
     },
 ];
 
@@ -275,6 +316,26 @@ pub enum Value {
 }
 
 impl Table {
+    /// The query that reads this table in order; with `space` (how the
+    /// engine writes the space id's parameter: `?1`, `$1`), only the rows of
+    /// that space's export, or `None` if the table has none.
+    pub fn select(&self, space: Option<&str>) -> Option<String> {
+        let mut sql = format!("SELECT {} FROM {}", self.column_list(), self.name);
+        if let Some(param) = space {
+            if self.space_filter.is_empty() {
+                return None;
+            }
+            let filter = self
+                .space_filter
+                .replace("SPACE_SPACES", SPACE_SPACES)
+                .replace("SPACE_USERS", SPACE_USERS)
+                .replace("{space}", param);
+            sql.push_str(&format!(" WHERE {filter}"));
+        }
+        sql.push_str(&format!(" ORDER BY {}", self.order_by));
+        Some(sql)
+    }
+
     /// The comma-separated column names.
     pub fn column_list(&self) -> String {
         self.columns

@@ -308,8 +308,13 @@ pub trait VerifyStore {
 #[async_trait]
 pub trait ExportStore {
     /// Streams every table of [`crate::export::TABLES`] into `sink` from one
-    /// consistent snapshot, while the site keeps serving.
-    async fn export(&self, sink: Box<dyn crate::export::ExportSink>) -> Result<()>;
+    /// consistent snapshot, while the site keeps serving; with `space`, only
+    /// what belongs to that space's export.
+    async fn export(
+        &self,
+        space: Option<SpaceId>,
+        sink: Box<dyn crate::export::ExportSink>,
+    ) -> Result<()>;
     /// Whether the store holds no account and no space (safe to import into).
     async fn is_empty(&self) -> Result<bool>;
     /// Inserts rows of one table, in one transaction.

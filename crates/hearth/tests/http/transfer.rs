@@ -6,6 +6,7 @@ use std::process::Output;
 
 use crate::cli::{hearth, storage_args};
 use crate::support::app::{Backend, fresh_storage};
+use crate::support::both;
 use hearth::config::Storage;
 
 fn run(args: &[&str], storage: &Storage, cwd: &Path) -> Output {
@@ -189,3 +190,95 @@ async fn damaged_truncated_or_newer_files_never_touch_the_target() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("only into an empty store"));
 }
+
+/// `export --space` takes one space with its history, its people and their
+/// personal spaces: it loads into an empty store that verifies clean, and
+/// the loaded store exports to the same checksums.
+async fn one_space_exports_with_its_history(backend: Backend) {
+    let cwd = tempfile::tempdir().unwrap();
+    let (source, _g1) = fresh_storage(backend).await;
+    let (target, _g2) = fresh_storage(backend).await;
+    let seeded = run(
+        &["seed", "--users", "30", "--spaces", "6", "--replies", "500"],
+        &source,
+        cwd.path(),
+    );
+    assert!(seeded.status.success());
+    {
+        let store = hearth::storage::open(&source).await.unwrap();
+        let bench = store.space_by_slug("bench", None).await.unwrap().unwrap();
+        store
+            .create_attachment(hearth_store::NewAttachment {
+                space_id: bench.space.id,
+                uploader: hearth_core::ids::UserId(1),
+                hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
+                filename: "test.bin".into(),
+                content_type: "application/octet-stream".into(),
+                data: b"test".to_vec(),
+                created_at: 1,
+            })
+            .await
+            .unwrap();
+    }
+    let everything = cwd.path().join("all.export");
+    let one = cwd.path().join("bench.export");
+    let again = cwd.path().join("again.export");
+    let all_sums = sums(&run(
+        &["export", everything.to_str().unwrap()],
+        &source,
+        cwd.path(),
+    ));
+    let space_sums = sums(&run(
+        &["export", "--space", "bench", one.to_str().unwrap()],
+        &source,
+        cwd.path(),
+    ));
+    let rows = |sums: &[String], table: &str| -> u64 {
+        let line = sums
+            .iter()
+            .find(|l| l.starts_with(&format!("{table}\t")))
+            .unwrap();
+        line.split('\t').nth(1).unwrap().parse().unwrap()
+    };
+    for table in ["topics", "replies", "users", "spaces"] {
+        assert!(rows(&space_sums, table) > 0, "{table}: {space_sums:?}");
+        assert!(
+            rows(&space_sums, table) < rows(&all_sums, table),
+            "{table} holds more than the space: {space_sums:?}"
+        );
+    }
+    assert_eq!(rows(&space_sums, "blobs"), 1);
+    assert_eq!(rows(&space_sums, "audit_events"), 0);
+
+    assert_eq!(
+        sums(&run(
+            &["import", one.to_str().unwrap()],
+            &target,
+            cwd.path()
+        )),
+        space_sums
+    );
+    let verified = run(&["verify", "--live"], &target, cwd.path());
+    assert!(
+        verified.status.success(),
+        "the loaded space does not verify: {}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+    assert_eq!(
+        sums(&run(
+            &["export", again.to_str().unwrap()],
+            &target,
+            cwd.path()
+        )),
+        space_sums
+    );
+
+    let missing = run(
+        &["export", "--space", "nowhere", again.to_str().unwrap()],
+        &source,
+        cwd.path(),
+    );
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no space nowhere"));
+}
+both!(one_space_exports_with_its_history);
