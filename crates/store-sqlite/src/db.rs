@@ -209,16 +209,21 @@ fn write_loop(
         };
         let mut finishers = Vec::with_capacity(group.len());
         let commit = run_group(writer, group, &mut finishers);
-        if let Err(GroupFailure::Sql(e)) = &commit
-            && is_io_failure(e)
-        {
-            tracing::error!(error = %e, "sqlite write failed with an I/O error; reopening before the next write");
-            conn = None;
-        }
+        let reopen = match &commit {
+            Err(GroupFailure::Sql(e)) => is_io_failure(e),
+            // SQLite itself rolled the transaction back (a full disk, an I/O
+            // error): start again from a fresh connection too.
+            Err(GroupFailure::Job(_)) => true,
+            Ok(()) => false,
+        };
         let commit = commit.map_err(|f| match f {
             GroupFailure::Sql(e) => map_err(e),
             GroupFailure::Job(e) => e,
         });
+        if reopen && let Err(e) = &commit {
+            tracing::error!(error = %e, "sqlite write failed; reopening the database before the next write");
+            conn = None;
+        }
         for finish in finishers {
             finish(commit.clone());
         }
