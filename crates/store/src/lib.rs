@@ -7,6 +7,7 @@
 mod content;
 mod error;
 pub mod export;
+pub mod export_file;
 mod records;
 mod traits;
 pub mod verify;
