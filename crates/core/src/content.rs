@@ -75,9 +75,11 @@ pub struct Tag(String);
 impl Tag {
     /// Normalizes and checks one tag.
     pub fn parse(s: &str) -> Result<Self, CoreError> {
+        // Leading '#'s and spaces go however they alternate, so that a tag
+        // parses to itself again.
         let norm: String = s
-            .trim()
-            .trim_start_matches('#')
+            .trim_start_matches(|c: char| c == '#' || c.is_whitespace())
+            .trim_end()
             .to_lowercase()
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -157,6 +159,15 @@ pub fn slugify(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_parses_to_itself_again() {
+        // Found by fuzzing: "#   #" became the tag "#", which did not parse.
+        assert!(Tag::parse("#     #    ").is_err());
+        let tag = Tag::parse("# #Rust lang").map(|t| t.0);
+        assert_eq!(tag, Ok("rust-lang".to_owned()));
+        assert_eq!(Tag::parse("rust-lang").map(|t| t.0), tag);
+    }
 
     #[test]
     fn tags_are_normalized_and_limited() {

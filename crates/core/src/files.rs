@@ -9,7 +9,11 @@ pub fn clean_filename(raw: &str) -> String {
         .filter(|c| !c.is_control() && !matches!(c, '"' | '\'' | '<' | '>' | ':' | '*' | '?' | '|'))
         .take(100)
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
+    // No leading dots or spaces, however they alternate ("... ." is not a name).
+    let cleaned = cleaned
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end()
+        .to_owned();
     if cleaned.is_empty() {
         "file".to_owned()
     } else {
@@ -58,6 +62,9 @@ mod tests {
         assert_eq!(clean_filename("a\u{0}b\n\"c\".txt"), "abc.txt");
         assert_eq!(clean_filename(".htaccess"), "htaccess");
         assert_eq!(clean_filename("///"), "file");
+        // Found by fuzzing: dots and spaces that alternate.
+        assert_eq!(clean_filename("... ."), "file");
+        assert_eq!(clean_filename(". .x"), "x");
         assert_eq!(clean_filename(&"x".repeat(300)).len(), 100);
     }
 

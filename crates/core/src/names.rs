@@ -67,7 +67,16 @@ fn slug_like(field: &'static str, s: &str, min: usize, max: usize) -> Result<Str
     Ok(s)
 }
 
-fn plain_text(field: &'static str, s: &str, min: usize, max: usize) -> Result<String, CoreError> {
+/// Text without control characters; `lines` allows line breaks and tabs
+/// (a description), otherwise it is one line (a name, which also ends up
+/// in e-mail headers).
+fn plain_text(
+    field: &'static str,
+    s: &str,
+    min: usize,
+    max: usize,
+    lines: bool,
+) -> Result<String, CoreError> {
     let s = s.trim();
     let len = s.chars().count();
     if len < min || len > max {
@@ -77,7 +86,7 @@ fn plain_text(field: &'static str, s: &str, min: usize, max: usize) -> Result<St
         ));
     }
     if s.chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        .any(|c| c.is_control() && !(lines && matches!(c, '\n' | '\r' | '\t')))
     {
         return Err(CoreError::invalid(
             field,
@@ -184,21 +193,21 @@ impl Email {
 impl DisplayName {
     /// Parses a display name.
     pub fn parse(s: &str) -> Result<Self, CoreError> {
-        plain_text("display_name", s, 1, 64).map(Self)
+        plain_text("display_name", s, 1, 64, false).map(Self)
     }
 }
 
 impl SpaceName {
     /// Parses a space's name.
     pub fn parse(s: &str) -> Result<Self, CoreError> {
-        plain_text("name", s, 1, 80).map(Self)
+        plain_text("name", s, 1, 80, false).map(Self)
     }
 }
 
 impl Description {
     /// Parses a space's description (may be empty).
     pub fn parse(s: &str) -> Result<Self, CoreError> {
-        plain_text("description", s, 0, 2000).map(Self)
+        plain_text("description", s, 0, 2000, true).map(Self)
     }
 }
 
@@ -217,6 +226,18 @@ pub fn check_new_password(s: &str) -> Result<&str, CoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_one_line_and_descriptions_may_have_lines() {
+        // Found by fuzzing: a name with a line break (an e-mail header
+        // injection waiting to happen) was accepted.
+        for bad in ["x\n\n{", "Ada\r\nBcc: all@example.org", "tab\there"] {
+            assert!(DisplayName::parse(bad).is_err(), "{bad:?}");
+            assert!(SpaceName::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(Description::parse("two\nlines\tand a tab").is_ok());
+        assert!(Description::parse("bell\u{7}").is_err());
+    }
 
     #[test]
     fn usernames_are_lowercased_and_checked() {
