@@ -21,7 +21,9 @@ fuzz_target!(|data: &[u8]| {
 /// `style`, URLs only of safe schemes.
 fn check(html: &str) {
     let lower = html.to_ascii_lowercase();
-    for banned in ["<script", "<style", "<iframe", "<object", "<embed", "<svg", "<math", "<form"] {
+    for banned in [
+        "<script", "<style", "<iframe", "<object", "<embed", "<svg", "<math", "<form",
+    ] {
         assert!(!lower.contains(banned), "{banned} in {html}");
     }
     let mut rest = lower.as_str();
@@ -44,7 +46,9 @@ fn check(html: &str) {
                 // letters, digits, '+', '-', '.'); anything else is a path.
                 if let Some((scheme, _)) = url.split_once(':')
                     && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                    && scheme
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
                 {
                     assert!(
                         matches!(scheme, "http" | "https" | "mailto"),
