@@ -2,6 +2,7 @@
 
 use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::features::{account, admin, attachments, auth, members, spaces, topics, users};
@@ -15,6 +16,79 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+    }
+}
+
+/// The errors any call may answer, in the JSON error shape: documented on
+/// every operation here rather than repeated on each handler.
+struct CommonErrors;
+
+const ANY_CALL: &[(&str, &str)] = &[
+    ("400", "The request is malformed or a field is invalid"),
+    ("401", "Not signed in: send a bearer token"),
+    ("403", "Not allowed for this account"),
+    ("404", "Not found, or not visible to this account"),
+    (
+        "429",
+        "Too many requests: retry after `Retry-After` seconds",
+    ),
+    (
+        "503",
+        "Writing is paused (maintenance, or the database refuses writes): retry after `Retry-After` seconds",
+    ),
+];
+
+const WRITES: &[(&str, &str)] = &[
+    (
+        "409",
+        "In conflict with what is stored (taken, stale version, or the same Idempotency-Key still running)",
+    ),
+    ("413", "The request body is too large"),
+    ("415", "The body is not of a supported content type"),
+    (
+        "422",
+        "The body does not fit the operation, or the Idempotency-Key was used for another request",
+    ),
+];
+
+impl Modify for CommonErrors {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let error = || {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build()
+        };
+        for item in doc.paths.paths.values_mut() {
+            let reads = [&mut item.get];
+            let writes = [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            let operations = reads
+                .into_iter()
+                .map(|op| (op, false))
+                .chain(writes.into_iter().map(|op| (op, true)));
+            for (operation, write) in operations {
+                let Some(operation) = operation else { continue };
+                let extra = if write { WRITES } else { &[] };
+                for (status, description) in ANY_CALL.iter().chain(extra) {
+                    operation
+                        .responses
+                        .responses
+                        .entry((*status).to_owned())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(*description)
+                                    .content("application/json", error())
+                                    .build(),
+                            )
+                        });
+                }
+            }
+        }
     }
 }
 
@@ -59,7 +133,7 @@ impl Modify for BearerAuth {
         topics::reply_api::reply_likers,
     ),
     components(schemas(crate::error::ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     security(("bearer" = [])),
 )]
 struct ApiDoc;
