@@ -114,7 +114,8 @@ impl SpaceStore for PostgresStore {
         let c = self.client().await?;
         let sql = format!(
             "{} JOIN memberships mm ON mm.space_id = s.id AND mm.user_id = $6
-             WHERE s.kind = 'community' AND s.id > $4 AND {VISIBLE} ORDER BY s.id LIMIT $5",
+             WHERE s.kind = 'community' AND mm.space_id > $4 AND {VISIBLE}
+                     ORDER BY mm.space_id LIMIT $5",
             select_view()
         );
         let rows = query(

@@ -48,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "idempotency_keys",
         include_str!("../migrations/0009_idempotency_keys.sql"),
     ),
+    (
+        10,
+        "member_spaces_index",
+        include_str!("../migrations/0010_member_spaces_index.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.
