@@ -1,5 +1,6 @@
-//! Idempotent writes: an API write retried with the same `Idempotency-Key`
-//! gets the first answer instead of running again.
+//! Idempotent writes: a write retried with the same `Idempotency-Key` (an
+//! API header, or a form's hidden field) gets the first answer instead of
+//! running again.
 //!
 //! The answer is kept after the write commits. If the node dies between the
 //! two, a retry runs the write again: topics and replies then find their key
@@ -104,7 +105,13 @@ pub async fn begin(
 
 impl Running {
     /// Keeps the write's answer for its retries.
-    pub async fn finish(self, status: u16, content_type: String, body: Vec<u8>) -> Result<()> {
+    pub async fn finish(
+        self,
+        status: u16,
+        content_type: String,
+        location: Option<String>,
+        body: Vec<u8>,
+    ) -> Result<()> {
         let now = self.ctx.now();
         let answer = KeptAnswer {
             user: self.user,
@@ -112,6 +119,7 @@ impl Running {
             fingerprint: self.fingerprint.clone(),
             status,
             content_type,
+            location,
             body,
             created_at: now,
         };

@@ -13,7 +13,7 @@ impl IdempotencyStore for PostgresStore {
         let c = self.client().await?;
         let rows = query(
             &c,
-            "SELECT fingerprint, status, content_type, body, created_at
+            "SELECT fingerprint, status, content_type, location, body, created_at
              FROM idempotency_keys WHERE user_id = $1 AND key = $2",
             &[&user.0, &key],
         )
@@ -24,8 +24,9 @@ impl IdempotencyStore for PostgresStore {
             fingerprint: r.get(0),
             status: u16::try_from(r.get::<_, i32>(1)).unwrap_or(500),
             content_type: r.get(2),
-            body: r.get(3),
-            created_at: r.get(4),
+            location: r.get(3),
+            body: r.get(4),
+            created_at: r.get(5),
         }))
     }
 
@@ -39,8 +40,8 @@ impl IdempotencyStore for PostgresStore {
         .map_err(map_err)?;
         c.execute(
             "INSERT INTO idempotency_keys
-             (user_id, key, fingerprint, status, content_type, body, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             (user_id, key, fingerprint, status, content_type, location, body, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (user_id, key) DO NOTHING",
             &[
                 &a.user.0,
@@ -48,6 +49,7 @@ impl IdempotencyStore for PostgresStore {
                 &a.fingerprint,
                 &i32::from(a.status),
                 &a.content_type,
+                &a.location,
                 &a.body,
                 &a.created_at,
             ],

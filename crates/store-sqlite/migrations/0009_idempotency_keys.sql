@@ -1,4 +1,4 @@
--- The answers to API writes sent with an Idempotency-Key, kept for a day so
+-- The answers to writes sent with an Idempotency-Key (a header, or a form field), kept for a day so
 -- that a retry gets the first answer instead of writing again. Operational
 -- data: not exported, not backed up.
 CREATE TABLE idempotency_keys (
@@ -7,6 +7,7 @@ CREATE TABLE idempotency_keys (
     fingerprint  TEXT    NOT NULL,
     status       INTEGER NOT NULL,
     content_type TEXT    NOT NULL,
+    location     TEXT,
     body         BLOB    NOT NULL,
     created_at   INTEGER NOT NULL,
     PRIMARY KEY (user_id, key)

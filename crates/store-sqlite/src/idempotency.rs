@@ -13,7 +13,7 @@ impl IdempotencyStore for SqliteStore {
         self.db
             .read(move |c| {
                 Ok(c.prepare_cached(
-                    "SELECT fingerprint, status, content_type, body, created_at
+                    "SELECT fingerprint, status, content_type, location, body, created_at
                      FROM idempotency_keys WHERE user_id = ?1 AND key = ?2",
                 )?
                 .query_row((user.0, &key), |r| {
@@ -23,8 +23,9 @@ impl IdempotencyStore for SqliteStore {
                         fingerprint: r.get(0)?,
                         status: r.get(1)?,
                         content_type: r.get(2)?,
-                        body: r.get(3)?,
-                        created_at: r.get(4)?,
+                        location: r.get(3)?,
+                        body: r.get(4)?,
+                        created_at: r.get(5)?,
                     })
                 })
                 .optional()?)
@@ -39,8 +40,8 @@ impl IdempotencyStore for SqliteStore {
                     .execute([expired_before])?;
                 c.prepare_cached(
                     "INSERT INTO idempotency_keys
-                     (user_id, key, fingerprint, status, content_type, body, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     (user_id, key, fingerprint, status, content_type, location, body, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                      ON CONFLICT (user_id, key) DO NOTHING",
                 )?
                 .execute((
@@ -49,6 +50,7 @@ impl IdempotencyStore for SqliteStore {
                     &a.fingerprint,
                     a.status,
                     &a.content_type,
+                    &a.location,
                     &a.body,
                     a.created_at,
                 ))?;

@@ -311,8 +311,8 @@ pub struct SiteStats {
     pub migrated_at: i64,
 }
 
-/// The answer to an API write sent with an `Idempotency-Key`, kept so that
-/// a retry gets it instead of writing again.
+/// The answer to a write sent with an `Idempotency-Key`, kept so that a
+/// retry gets it instead of writing again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeptAnswer {
     /// Whose key (keys are per user).
@@ -326,6 +326,8 @@ pub struct KeptAnswer {
     pub status: u16,
     /// Its `Content-Type`.
     pub content_type: String,
+    /// Its `Location` (a form's redirect).
+    pub location: Option<String>,
     /// Its body.
     pub body: Vec<u8>,
     /// When it was answered.

@@ -1,19 +1,34 @@
-//! Idempotent API writes: a signed-in client's write sent with an
-//! `Idempotency-Key` header runs once; a retry with the same key gets the
-//! first answer (marked `Idempotent-Replayed: true`), the same key while the
-//! first is still running gets 409, and the key reused for another write 422.
-//! Forms carry their own key for topics and replies (see the topic handlers).
+//! Idempotent writes. A signed-in client's write that carries a key (the
+//! `Idempotency-Key` header of an API call, or the hidden `idempotency_key`
+//! field of a form) runs once: a retry or a double click gets the first
+//! answer (an API replay is marked `Idempotent-Replayed: true`), a retry
+//! racing the first waits for it, and a key reused for another write is
+//! refused with 422.
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use hearth_app::AppError;
 use hearth_app::idempotency::{Begin, begin};
 
 use crate::auth_layer::RequestAuth;
-use crate::error::{ApiError, json_error};
+use crate::error::{ApiError, error_page, json_error};
 use crate::state::AppState;
+
+/// Writes whose answers are never kept: they show a secret once (a token,
+/// an invitation link) or are about signing in.
+const NEVER_KEPT: &[&str] = &[
+    "/api/v1/tokens",
+    "/account/tokens",
+    "/account/feed-token",
+    "/account/password",
+    "/admin/invites",
+    "/signin",
+    "/signout",
+    "/register",
+];
 
 pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let write = matches!(
@@ -21,28 +36,24 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
         Method::POST | Method::PUT | Method::PATCH | Method::DELETE
     );
     let path = req.uri().path();
-    // Creating a token answers with its secret, which is never stored.
-    if !write || !path.starts_with("/api/v1/") || path == "/api/v1/tokens" {
-        return next.run(req).await;
-    }
-    let Some(key) = req.headers().get("idempotency-key") else {
-        return next.run(req).await;
-    };
-    let Ok(key) = key.to_str().map(str::to_owned) else {
-        return ApiError(hearth_app::AppError::invalid(
-            "Idempotency-Key",
-            "must be 1 to 255 visible ASCII characters",
-        ))
-        .into_response();
-    };
-    let Some(user) = req
+    let api = path.starts_with("/api/");
+    let form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let header_key = req.headers().get("idempotency-key").cloned();
+    let user = req
         .extensions()
         .get::<RequestAuth>()
         .and_then(|a| a.who.as_ref())
-        .map(|w| w.user.id)
-    else {
+        .map(|w| w.user.id);
+    let (Some(user), true) = (user, write && !NEVER_KEPT.contains(&path)) else {
         return next.run(req).await;
     };
+    if (api && header_key.is_none()) || (!api && !form) {
+        return next.run(req).await;
+    }
 
     let request = format!("{} {}", req.method(), req.uri());
     let (parts, body) = req.into_parts();
@@ -51,45 +62,67 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
         .max_body_bytes
         .max(state.ctx.config.max_attachment_bytes + 1024 * 1024);
     let Ok(body) = to_bytes(body, limit).await else {
-        return json_error(
+        return refuse(
+            api,
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            "the request body is too large".into(),
-            &[],
+            "the request body is too large",
         );
     };
+    let key = if api {
+        match header_key.as_ref().map(|k| k.to_str()) {
+            Some(Ok(k)) => k.to_owned(),
+            _ => {
+                return ApiError(AppError::invalid(
+                    "Idempotency-Key",
+                    "must be 1 to 255 visible ASCII characters",
+                ))
+                .into_response();
+            }
+        }
+    } else {
+        match form_key(&body) {
+            Some(k) => k,
+            None => return next.run(Request::from_parts(parts, Body::from(body))).await,
+        }
+    };
+
     let running = match begin(&state.ctx, user, &key, &request, &body).await {
         Ok(Begin::Run(running)) => running,
         Ok(Begin::Answered(kept)) => {
             let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK);
             let mut resp = (status, kept.body).into_response();
+            let headers = resp.headers_mut();
             if let Ok(ct) = HeaderValue::from_str(&kept.content_type) {
-                resp.headers_mut().insert(header::CONTENT_TYPE, ct);
+                headers.insert(header::CONTENT_TYPE, ct);
             }
-            resp.headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            if let Some(Ok(location)) = kept.location.as_deref().map(HeaderValue::from_str) {
+                headers.insert(header::LOCATION, location);
+            }
+            headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
             return resp;
         }
         Ok(Begin::InProgress) => {
-            let mut resp = json_error(
+            let mut resp = refuse(
+                api,
                 StatusCode::CONFLICT,
                 "idempotency_in_progress",
-                "a write with this Idempotency-Key is still running; retry in a moment".into(),
-                &[],
+                "this is still being saved; try again in a moment",
             );
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             return resp;
         }
         Ok(Begin::Reused) => {
-            return json_error(
+            return refuse(
+                api,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "idempotency_key_reused",
-                "this Idempotency-Key was used for another request; use a new key".into(),
-                &[],
+                "this Idempotency-Key was used for another request; use a new key",
             );
         }
-        Err(e) => return ApiError(e).into_response(),
+        Err(e) if api => return ApiError(e).into_response(),
+        Err(e) => return crate::error::PageError(e).into_response(),
     };
 
     let resp = next.run(Request::from_parts(parts, Body::from(body))).await;
@@ -106,18 +139,38 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
     let Ok(bytes) = to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let header_text = |name| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = header_text(header::CONTENT_TYPE).unwrap_or_default();
+    let location = header_text(header::LOCATION);
     if let Err(e) = running
-        .finish(status.as_u16(), content_type, bytes.to_vec())
+        .finish(status.as_u16(), content_type, location, bytes.to_vec())
         .await
     {
         // The write itself went through; only its replay is not kept.
         tracing::warn!(error = %e, "keeping an idempotent answer failed");
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The `idempotency_key` field of a form body, if it has one.
+fn form_key(body: &Bytes) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(name, _)| name == "idempotency_key")
+        .map(|(_, key)| key)
+}
+
+fn refuse(api: bool, status: StatusCode, code: &str, message: &str) -> Response {
+    if api {
+        json_error(status, code, message.into(), &[])
+    } else {
+        error_page(status, message.into())
+    }
 }

@@ -255,3 +255,123 @@ async fn every_api_write_answers_a_retry_with_its_first_answer(backend: Backend)
     assert_eq!(apis[0].get("/api/v1/spaces/bad-key").await.0, 404);
 }
 both!(every_api_write_answers_a_retry_with_its_first_answer);
+
+/// The value of the hidden field `name` in the first form of a page that has one.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name}"))
+        + marker.len();
+    html[at..].chars().take_while(|c| *c != '"').collect()
+}
+
+/// Forms carry a key too: a double-submitted form writes once and both
+/// submissions land where the first did, even an edit, whose second copy
+/// would otherwise find its base version stale. The forms that show a
+/// secret once are never replayed.
+async fn a_double_submitted_form_writes_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("ida", true).await;
+    let b = app.signed_in("ida").await;
+    let twice = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let b = &b;
+        async move {
+            let mut answers = Vec::new();
+            for _ in 0..2 {
+                let pairs: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let r = b.post_form(path, &pairs).await;
+                let location = r
+                    .headers()
+                    .get("location")
+                    .map(|l| l.to_str().unwrap().to_owned());
+                answers.push((r.status().as_u16(), location));
+            }
+            assert_eq!(answers[0].0, 303, "{path}: {answers:?}");
+            assert_eq!(
+                answers[0], answers[1],
+                "{path}: the second submission got another answer"
+            );
+        }
+    };
+
+    let (_, form) = b.page("/spaces/new").await;
+    twice(
+        "/spaces",
+        vec![
+            ("csrf", hidden(&form, "csrf")),
+            ("idempotency_key", hidden(&form, "idempotency_key")),
+            ("slug", "twice".into()),
+            ("name", "Twice".into()),
+            ("visibility", "public".into()),
+            ("join_policy", "open".into()),
+        ],
+    )
+    .await;
+
+    let api = app.api(&app.token("ida").await);
+    let doc = topic(
+        &api,
+        "twice",
+        json!({"kind": "document", "title": "Plan", "body": "v1"}),
+    )
+    .await;
+    let id = doc["id"].as_str().unwrap().to_owned();
+    let (_, form) = b.page(&format!("/t/{id}/edit")).await;
+    let edit_path: &'static str = Box::leak(format!("/t/{id}/edit").into_boxed_str());
+    twice(
+        edit_path,
+        vec![
+            ("csrf", hidden(&form, "csrf")),
+            ("idempotency_key", hidden(&form, "idempotency_key")),
+            ("kind", "document".into()),
+            ("base_version", hidden(&form, "base_version")),
+            ("title", "Plan".into()),
+            ("body", "v2".into()),
+            ("tags", String::new()),
+        ],
+    )
+    .await;
+    let (_, revisions) = api.get(&format!("/api/v1/topics/{id}/revisions")).await;
+    assert_eq!(
+        revisions.as_array().map(Vec::len),
+        Some(2),
+        "one edit, not two"
+    );
+
+    let (_, form) = b.page("/admin").await;
+    twice(
+        "/admin/users",
+        vec![
+            ("csrf", hidden(&form, "csrf")),
+            ("idempotency_key", hidden(&form, "idempotency_key")),
+            ("username", "newbie".into()),
+            ("display_name", "Newbie".into()),
+            ("email", "newbie@example.org".into()),
+            ("password", "a long enough password".into()),
+        ],
+    )
+    .await;
+    assert_eq!(api.get("/api/v1/users/newbie").await.0, 200);
+
+    // A token is shown once: a key on its form is ignored, never replayed.
+    let (_, form) = b.page("/account").await;
+    let csrf = hidden(&form, "csrf");
+    let mut pages = Vec::new();
+    for _ in 0..2 {
+        let r = b
+            .post_form(
+                "/account/tokens",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("idempotency_key", "same"),
+                    ("name", "ci"),
+                ],
+            )
+            .await;
+        pages.push(r.text().await.unwrap());
+    }
+    assert_ne!(pages[0], pages[1], "a token page was replayed");
+}
+both!(a_double_submitted_form_writes_once);
