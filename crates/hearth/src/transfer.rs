@@ -7,40 +7,21 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use hearth_core::ids::SpaceId;
 use hearth_store::Store;
-use hearth_store::export::{ExportSink, TABLES, Table, Value};
+use hearth_store::export::{ExportSink, Table, Value};
 pub use hearth_store::export_file::TableSum;
-use hearth_store::export_file::{self, FORMAT, FORMAT_VERSION, from_json, to_json};
-use hearth_store::verify::hex;
-use serde_json::{Value as Json, json};
-use sha2::{Digest, Sha256};
+use hearth_store::export_file::{self, Reader, Record, Writer};
 
 /// Rows inserted per transaction while importing.
 const BATCH: usize = 500;
 
-/// Writes lines and keeps each table's sums.
-struct Writer {
-    out: BufWriter<File>,
-    current: Option<(&'static str, Sha256, u64)>,
-    sums: BTreeMap<String, TableSum>,
-}
-
-impl Writer {
-    fn close_table(&mut self) {
-        if let Some((name, hash, rows)) = self.current.take() {
-            let sha256 = hex(&hash.finalize());
-            self.sums.insert(name.to_owned(), TableSum { rows, sha256 });
-        }
-    }
-}
-
 /// The writer, shared with the store while it exports.
-struct Shared(Arc<Mutex<Writer>>);
+struct Shared(Arc<Mutex<Writer<BufWriter<File>>>>);
 
 impl ExportSink for Shared {
     fn table(&mut self, table: &'static Table) -> std::io::Result<()> {
@@ -51,31 +32,10 @@ impl ExportSink for Shared {
     }
 
     fn row(&mut self, values: Vec<Value>) -> std::io::Result<()> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).row(values)
-    }
-}
-
-impl Writer {
-    fn table(&mut self, table: &'static Table) -> std::io::Result<()> {
-        self.close_table();
-        let columns: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-        writeln!(
-            self.out,
-            "{}",
-            json!({"table": table.name, "columns": columns})
-        )?;
-        self.current = Some((table.name, Sha256::new(), 0));
-        Ok(())
-    }
-
-    fn row(&mut self, values: Vec<Value>) -> std::io::Result<()> {
-        let line = format!("{}\n", Json::Array(values.iter().map(to_json).collect()));
-        self.out.write_all(line.as_bytes())?;
-        if let Some((_, hash, rows)) = &mut self.current {
-            hash.update(line.as_bytes());
-            *rows += 1;
-        }
-        Ok(())
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .row(&values)
     }
 }
 
@@ -92,18 +52,14 @@ pub async fn export(
     let partial = path.with_extension("partial");
     let file =
         File::create(&partial).map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
-    let mut out = BufWriter::new(file);
-    let mut head =
-        json!({"format": FORMAT, "version": FORMAT_VERSION, "schema": schema, "created_at": now});
-    if let Some((_, slug)) = space {
-        head["space"] = json!(slug);
-    }
-    writeln!(out, "{head}").map_err(|e| e.to_string())?;
-    let writer = Arc::new(Mutex::new(Writer {
-        out,
-        current: None,
-        sums: BTreeMap::new(),
-    }));
+    let writer = Writer::new(
+        BufWriter::new(file),
+        schema,
+        now,
+        space.map(|(_, slug)| slug),
+    )
+    .map_err(|e| e.to_string())?;
+    let writer = Arc::new(Mutex::new(writer));
     let exported = store
         .export(
             space.map(|(id, _)| id),
@@ -112,20 +68,14 @@ pub async fn export(
         .await;
     let finish = || -> Result<BTreeMap<String, TableSum>, String> {
         exported.map_err(|e| e.to_string())?;
-        let mut writer = Arc::try_unwrap(writer)
+        let writer = Arc::try_unwrap(writer)
             .map_err(|_| "internal: the export is still being written".to_owned())?
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
-        writer.close_table();
-        let manifest: BTreeMap<&String, Json> = writer
-            .sums
-            .iter()
-            .map(|(t, s)| (t, json!({"rows": s.rows, "sha256": s.sha256})))
-            .collect();
-        writeln!(writer.out, "{}", json!({ "manifest": manifest })).map_err(|e| e.to_string())?;
-        let file = writer.out.into_inner().map_err(|e| e.to_string())?;
+        let (out, sums) = writer.finish().map_err(|e| e.to_string())?;
+        let file = out.into_inner().map_err(|e| e.to_string())?;
         file.sync_all().map_err(|e| e.to_string())?;
-        Ok(writer.sums)
+        Ok(sums)
     };
     match finish() {
         Ok(sums) => {
@@ -139,20 +89,14 @@ pub async fn export(
     }
 }
 
-/// Reads and checks the whole export at `path`, writing nothing.
-fn check(path: &Path) -> Result<BTreeMap<String, TableSum>, String> {
+fn open(path: &Path) -> Result<BufReader<File>, String> {
     let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    export_file::check(BufReader::new(file))
-}
-
-fn open_lines(path: &Path) -> Result<std::io::Lines<BufReader<File>>, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    Ok(BufReader::new(file).lines())
+    Ok(BufReader::new(file))
 }
 
 /// Checks an export file end to end; returns each table's sums.
 pub fn verify(path: &Path) -> Result<BTreeMap<String, TableSum>, String> {
-    check(path)
+    export_file::check(open(path)?)
 }
 
 /// Imports an export into an empty store, after checking the whole file.
@@ -160,12 +104,12 @@ pub async fn import(
     store: Arc<dyn Store>,
     path: &Path,
 ) -> Result<BTreeMap<String, TableSum>, String> {
-    let sums = check(path)?;
+    let sums = verify(path)?;
     if !store.is_empty().await.map_err(|e| e.to_string())? {
         return Err("the target already holds data; import only into an empty store".into());
     }
-    let mut lines = open_lines(path)?;
-    lines.next();
+    // The second pass checks again as it reads: the file may have changed.
+    let mut reader = Reader::new(open(path)?)?;
     let mut table: Option<&'static Table> = None;
     let mut batch: Vec<Vec<Value>> = Vec::new();
     let flush = |store: Arc<dyn Store>, t: Option<&'static Table>, rows: Vec<Vec<Value>>| async move {
@@ -176,28 +120,19 @@ pub async fn import(
             _ => Ok(()),
         }
     };
-    for line in lines {
-        let line = line.map_err(|e| e.to_string())?;
-        if line.starts_with('[') {
-            let t = table.ok_or("a row before any table")?;
-            let values: Vec<Json> = serde_json::from_str(&line).map_err(|e| e.to_string())?;
-            let row = t
-                .columns
-                .iter()
-                .zip(&values)
-                .map(|(c, v)| from_json(c.kind, c.nullable, v))
-                .collect::<Result<Vec<_>, _>>()?;
-            batch.push(row);
-            if batch.len() >= BATCH {
-                flush(Arc::clone(&store), table, std::mem::take(&mut batch)).await?;
+    while let Some(record) = reader.next_record()? {
+        match record {
+            Record::Row(row) => {
+                batch.push(row);
+                if batch.len() >= BATCH {
+                    flush(Arc::clone(&store), table, std::mem::take(&mut batch)).await?;
+                }
             }
-            continue;
+            Record::Table(t) => {
+                flush(Arc::clone(&store), table, std::mem::take(&mut batch)).await?;
+                table = Some(t);
+            }
         }
-        flush(Arc::clone(&store), table, std::mem::take(&mut batch)).await?;
-        let v: Json = serde_json::from_str(&line).map_err(|e| e.to_string())?;
-        table = v["table"]
-            .as_str()
-            .and_then(|name| TABLES.iter().find(|t| t.name == name));
     }
     flush(Arc::clone(&store), table, batch).await?;
     store.finish_import().await.map_err(|e| e.to_string())?;
