@@ -289,25 +289,16 @@ pub async fn show(ctx: &Ctx, viewer: Viewer, id: TopicId, page: u32) -> Result<T
 
 /// Encodes where a topic list continues, for `?after=`.
 pub fn encode_cursor(t: &Topic) -> String {
-    format!("{}.{}.{}", u8::from(t.pinned), t.last_activity_at, t.id)
+    TopicCursor::after(t).to_string()
 }
 
 fn decode_cursor(s: Option<&str>) -> Result<Option<TopicCursor>> {
-    let Some(s) = s.filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let bad = || AppError::invalid("after", "is not a cursor from this list");
-    let mut parts = s.split('.');
-    let (Some(p), Some(t), Some(i), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad());
-    };
-    Ok(Some(TopicCursor {
-        pinned: p == "1",
-        last_activity_at: t.parse().map_err(|_| bad())?,
-        id: i.parse().map_err(|_| bad())?,
-    }))
+    match s.filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => TopicCursor::parse(s)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid("after", "is not a cursor from this list")),
+    }
 }
 
 /// Which topics of a space to list, as a person asks for them.

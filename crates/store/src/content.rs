@@ -144,6 +144,40 @@ pub struct TopicCursor {
     pub id: TopicId,
 }
 
+impl TopicCursor {
+    /// Where a list continues after `topic`.
+    pub fn after(topic: &Topic) -> Self {
+        Self {
+            pinned: topic.pinned,
+            last_activity_at: topic.last_activity_at,
+            id: topic.id,
+        }
+    }
+
+    /// Parses a cursor as a client sends it back (`?after=`), written by
+    /// its `Display`: `PINNED.LAST_ACTIVITY.ID`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.split('.');
+        let (Some(p), Some(t), Some(i), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        Some(Self {
+            pinned: p == "1",
+            last_activity_at: t.parse().ok()?,
+            id: i.parse().ok()?,
+        })
+    }
+}
+
+impl std::fmt::Display for TopicCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pinned = u8::from(self.pinned);
+        write!(f, "{pinned}.{}.{}", self.last_activity_at, self.id)
+    }
+}
+
 /// A query for the topics of one space.
 #[derive(Debug, Clone)]
 pub struct SpaceTopicsQuery {
