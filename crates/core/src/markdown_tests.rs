@@ -39,6 +39,11 @@ fn scripts_handlers_and_dangerous_urls_are_removed() {
             "<code class=\"language-x onclick=alert(1)\">x</code>",
             "onclick",
         ),
+        // Found by fuzzing: a quotation's source is a URL of any scheme.
+        (
+            "<blockquote cite=\"javascript:alert(1)\">q</blockquote>",
+            "javascript:",
+        ),
     ] {
         let html = render(input);
         assert!(
@@ -54,6 +59,8 @@ fn sanitizing_twice_changes_nothing() {
         "<b onclick=x>hi</b> @alice [a](https://x.example)",
         "<table><tr><td>x</table>",
         "- [x] a\n- b",
+        // Found by fuzzing: the unwrapped button left a <p> inside a <p>.
+        "a <button> b",
     ] {
         let once = render(input);
         assert_eq!(sanitize(&once), once, "{input:?}");
