@@ -31,8 +31,9 @@ pub struct Disk {
 #[derive(Default)]
 struct State {
     files: HashMap<PathBuf, Image>,
-    /// How many of the next fsyncs fail with EIO.
-    failing_syncs: u32,
+    /// How many of the next fsyncs of files in this directory fail with EIO
+    /// (only there: tests in other directories run at the same time).
+    failing_syncs: Option<(PathBuf, u32)>,
     /// How often each file was opened as a main database.
     db_opens: HashMap<PathBuf, u64>,
 }
@@ -106,9 +107,9 @@ impl Disk {
         Ok(())
     }
 
-    /// Makes the next `n` fsyncs fail with EIO.
-    pub fn fail_next_syncs(&self, n: u32) {
-        self.lock().failing_syncs = n;
+    /// Makes the next `n` fsyncs of files in `dir` fail with EIO.
+    pub fn fail_next_syncs(&self, dir: &Path, n: u32) {
+        self.lock().failing_syncs = Some((dir.to_owned(), n));
     }
 
     /// How often the database at `path` has been opened.
@@ -337,8 +338,14 @@ unsafe extern "C" fn x_sync(file: *mut ffi::sqlite3_file, flags: c_int) -> c_int
     let path = unsafe { parts(file) }.2.cloned();
     {
         let mut state = disk().lock();
-        if state.failing_syncs > 0 {
-            state.failing_syncs -= 1;
+        let fails = match (&mut state.failing_syncs, &path) {
+            (Some((dir, n)), Some(p)) if *n > 0 && p.starts_with(&*dir) => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        };
+        if fails {
             // The failed writeback's pages are gone; a later fsync will not
             // bring them back.
             if let Some(image) = path.as_ref().and_then(|p| state.files.get_mut(p)) {

@@ -237,7 +237,7 @@ async fn a_failed_fsync_fails_the_write_and_writing_resumes_on_a_reopened_databa
     }
 
     let opens = disk.opens_of(&db);
-    disk.fail_next_syncs(1);
+    disk.fail_next_syncs(&live, 1);
     let failed = f.reply("the doomed reply").await;
     assert!(
         matches!(failed, Err(StoreError::Unavailable(_))),
