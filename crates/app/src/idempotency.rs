@@ -65,6 +65,14 @@ pub fn check_key(key: &str) -> Result<()> {
     Ok(())
 }
 
+/// A key the write itself keeps (topics, replies): none if absent or empty.
+pub(crate) fn optional_key(key: Option<&str>) -> Result<Option<String>> {
+    match key.filter(|k| !k.is_empty()) {
+        None => Ok(None),
+        Some(k) => check_key(k).map(|()| Some(k.to_owned())),
+    }
+}
+
 /// Starts the write `request` (its method and path) with `body` under `key`.
 pub async fn begin(
     ctx: &Ctx,

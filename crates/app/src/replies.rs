@@ -19,20 +19,6 @@ fn mentions(body: &str) -> Vec<String> {
         .collect()
 }
 
-/// Checks a client's idempotency key: 1 to 100 visible ASCII characters.
-pub(crate) fn check_key(key: Option<&str>) -> Result<Option<String>> {
-    match key.filter(|k| !k.is_empty()) {
-        None => Ok(None),
-        Some(k) if k.len() <= 100 && k.bytes().all(|b| b.is_ascii_graphic()) => {
-            Ok(Some(k.to_owned()))
-        }
-        Some(_) => Err(AppError::invalid(
-            "idempotency_key",
-            "must be 1 to 100 visible ASCII characters",
-        )),
-    }
-}
-
 /// Replies to a topic, or to one of its replies. A repeat with the same
 /// idempotency key returns the first reply instead of writing another.
 pub async fn create(
@@ -43,7 +29,7 @@ pub async fn create(
     body: &str,
     key: Option<&str>,
 ) -> Result<Reply> {
-    let idempotency_key = check_key(key)?;
+    let idempotency_key = crate::idempotency::optional_key(key)?;
     find_topic(ctx, who.viewer(), topic, TopicAction::Reply).await?;
     check_body("body", body, false)?;
     let created = ctx

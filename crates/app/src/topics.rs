@@ -226,7 +226,7 @@ pub async fn create(
             tags: p.tags.unwrap_or_default(),
             draft: input.draft.unwrap_or(false),
             publish_at: input.publish_at,
-            idempotency_key: crate::replies::check_key(input.idempotency_key.as_deref())?,
+            idempotency_key: crate::idempotency::optional_key(input.idempotency_key.as_deref())?,
             created_at: ctx.now(),
         })
         .await?;

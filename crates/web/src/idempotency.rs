@@ -10,7 +10,6 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use hearth_app::AppError;
 use hearth_app::idempotency::{Begin, begin};
 
 use crate::auth_layer::RequestAuth;
@@ -69,17 +68,9 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
             "the request body is too large",
         );
     };
-    let key = if api {
-        match header_key.as_ref().map(|k| k.to_str()) {
-            Some(Ok(k)) => k.to_owned(),
-            _ => {
-                return ApiError(AppError::invalid(
-                    "Idempotency-Key",
-                    "must be 1 to 255 visible ASCII characters",
-                ))
-                .into_response();
-            }
-        }
+    let key = if let Some(header) = &header_key {
+        // Bytes that are not visible ASCII fail the key's check in `begin`.
+        String::from_utf8_lossy(header.as_bytes()).into_owned()
     } else {
         match form_key(&body) {
             Some(k) => k,
