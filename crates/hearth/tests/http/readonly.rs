@@ -208,37 +208,8 @@ async fn a_full_disk_pauses_writing_and_loses_nothing() {
     assert!(crate::cli::create_admin(&args, cwd.path()).status.success());
     let (mut server, base) = crate::cli::start_server(&args, cwd.path());
     let client = reqwest::Client::new();
-    let token: serde_json::Value = client
-        .post(format!("{base}/api/v1/tokens"))
-        .json(&json!({"username": "opal", "password": crate::support::app::PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = token["token"].as_str().unwrap().to_owned();
-    client
-        .post(format!("{base}/api/v1/spaces"))
-        .bearer_auth(&token)
-        .json(&json!({"slug": "full", "name": "Full"}))
-        .send()
-        .await
-        .unwrap();
-    let topic: serde_json::Value = client
-        .post(format!("{base}/api/v1/spaces/full/topics"))
-        .bearer_auth(&token)
-        .json(&json!({"title": "Filling up", "body": "b"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let url = format!(
-        "{base}/api/v1/topics/{}/replies",
-        topic["id"].as_str().unwrap()
-    );
+    let (token, topic_id) = crate::crash::prepare(&client, &base).await;
+    let url = format!("{base}/api/v1/topics/{topic_id}/replies");
     let big = "x".repeat(60_000);
     let mut acked = 0;
     let mut refused = None;
@@ -264,7 +235,7 @@ async fn a_full_disk_pauses_writing_and_loses_nothing() {
     let refused = refused.expect("the disk never filled");
     assert!(acked > 0);
     let page = client
-        .get(format!("{base}{}", topic["url"].as_str().unwrap()))
+        .get(format!("{base}/t/{topic_id}"))
         .bearer_auth(&token)
         .send()
         .await
@@ -272,14 +243,11 @@ async fn a_full_disk_pauses_writing_and_loses_nothing() {
     assert_eq!(page.status(), 200, "pages still render");
     let html = page.text().await.unwrap();
     assert!(
-        html.contains("Filling up") && html.contains("Writing is paused"),
+        html.contains("Under fire") && html.contains("Writing is paused"),
         "with a banner"
     );
     let read = client
-        .get(format!(
-            "{base}/api/v1/topics/{}",
-            topic["id"].as_str().unwrap()
-        ))
+        .get(format!("{base}/api/v1/topics/{topic_id}"))
         .bearer_auth(&token)
         .send()
         .await
@@ -324,12 +292,7 @@ async fn a_full_disk_pauses_writing_and_loses_nothing() {
         "nothing half-written"
     );
     let replies = store
-        .replies(
-            topic["id"].as_str().unwrap().parse().unwrap(),
-            0,
-            1000,
-            None,
-        )
+        .replies(topic_id.parse().unwrap(), 0, 1000, None)
         .await
         .unwrap();
     assert_eq!(

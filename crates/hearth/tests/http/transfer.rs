@@ -18,6 +18,23 @@ fn run(args: &[&str], storage: &Storage, cwd: &Path) -> Output {
         .unwrap()
 }
 
+/// Stores a small file in `space`, so that blobs travel.
+async fn add_file(storage: &Storage, space: hearth_core::ids::SpaceId) {
+    let store = hearth::storage::open(storage).await.unwrap();
+    store
+        .create_attachment(hearth_store::NewAttachment {
+            space_id: space,
+            uploader: hearth_core::ids::UserId(1),
+            hash: hearth_store::verify::sha256_hex(b"test"),
+            filename: "test.bin".into(),
+            content_type: "application/octet-stream".into(),
+            data: b"test".to_vec(),
+            created_at: 1,
+        })
+        .await
+        .unwrap();
+}
+
 /// The per-table lines of a report, without the closing line.
 fn sums(out: &Output) -> Vec<String> {
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -45,22 +62,8 @@ async fn everything_moves_between_sqlite_and_postgres_with_equal_checksums() {
         cwd.path(),
     );
     assert!(seeded.status.success());
-    {
-        // A file too, so that blobs travel.
-        let store = hearth::storage::open(&sqlite).await.unwrap();
-        store
-            .create_attachment(hearth_store::NewAttachment {
-                space_id: hearth_core::ids::SpaceId(1),
-                uploader: hearth_core::ids::UserId(1),
-                hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
-                filename: "test.bin".into(),
-                content_type: "application/octet-stream".into(),
-                data: b"test".to_vec(),
-                created_at: 1,
-            })
-            .await
-            .unwrap();
-    }
+    // A file too, so that blobs travel.
+    add_file(&sqlite, hearth_core::ids::SpaceId(1)).await;
     let a = cwd.path().join("a.export");
     let b = cwd.path().join("b.export");
     let c = cwd.path().join("c.export");
@@ -204,22 +207,14 @@ async fn one_space_exports_with_its_history(backend: Backend) {
         cwd.path(),
     );
     assert!(seeded.status.success());
-    {
-        let store = hearth::storage::open(&source).await.unwrap();
-        let bench = store.space_by_slug("bench", None).await.unwrap().unwrap();
-        store
-            .create_attachment(hearth_store::NewAttachment {
-                space_id: bench.space.id,
-                uploader: hearth_core::ids::UserId(1),
-                hash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08".into(),
-                filename: "test.bin".into(),
-                content_type: "application/octet-stream".into(),
-                data: b"test".to_vec(),
-                created_at: 1,
-            })
-            .await
-            .unwrap();
-    }
+    let bench = hearth::storage::open(&source)
+        .await
+        .unwrap()
+        .space_by_slug("bench", None)
+        .await
+        .unwrap()
+        .unwrap();
+    add_file(&source, bench.space.id).await;
     let everything = cwd.path().join("all.export");
     let one = cwd.path().join("bench.export");
     let again = cwd.path().join("again.export");
