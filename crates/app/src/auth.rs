@@ -54,17 +54,21 @@ pub async fn check_credentials(
 ) -> Result<User> {
     let now = ctx.now();
     let cfg = &ctx.config;
-    let account_key = format!("account:{}", login.trim().to_lowercase());
+    let blocked =
+        |key: &str, max: usize| match ctx.limiter.blocked(key, max, cfg.signin_window_ms, now) {
+            Some(retry_after) => Err(AppError::TooManyRequests { retry_after }),
+            None => Ok(()),
+        };
     let address_key = format!("address:{}", client.address);
-    for (key, max) in [
-        (&account_key, cfg.signin_failures_per_account),
-        (&address_key, cfg.signin_failures_per_address),
-    ] {
-        if let Some(retry_after) = ctx.limiter.blocked(key, max, cfg.signin_window_ms, now) {
-            return Err(AppError::TooManyRequests { retry_after });
-        }
-    }
+    blocked(&address_key, cfg.signin_failures_per_address)?;
     let found = ctx.store.credentials(login).await?;
+    // An account is counted as itself, whether it is named by username or
+    // by e-mail address, so the two do not make two allowances.
+    let account_key = match &found {
+        Some((user, _)) => format!("user:{}", user.id.0),
+        None => format!("login:{}", login.trim().to_lowercase()),
+    };
+    blocked(&account_key, cfg.signin_failures_per_account)?;
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),

@@ -28,6 +28,11 @@ fn select_view() -> String {
 const VISIBLE: &str = "(?2 = 1 OR s.visibility <> 'secret' OR m.user_id IS NOT NULL)
      AND (?3 = 0 OR s.visibility = 'public')";
 
+/// The reading filter, for what only readers of a space may learn (who its
+/// members are): public spaces, or the viewer's own, or any for admins.
+const READABLE: &str = "(?2 = 1 OR s.visibility = 'public' OR m.user_id IS NOT NULL)
+     AND (?3 = 0 OR s.visibility = 'public')";
+
 fn viewer_params(viewer: Viewer) -> (i64, bool, bool) {
     (
         viewer.user_id().map_or(0, |u| u.0),
@@ -116,7 +121,7 @@ impl SpaceStore for SqliteStore {
             .read(move |c| {
                 let sql = format!(
                     "{} JOIN memberships mm ON mm.space_id = s.id AND mm.user_id = ?6
-                     WHERE s.kind = 'community' AND mm.space_id > ?4 AND {VISIBLE}
+                     WHERE s.kind = 'community' AND mm.space_id > ?4 AND {READABLE}
                      ORDER BY mm.space_id LIMIT ?5",
                     select_view()
                 );

@@ -44,14 +44,18 @@ fn client_of(state: &AppState, req: &Request) -> Client {
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string());
+    // The trusted proxy appends the address it saw to whatever the client
+    // sent, so only the last entry is the proxy's word; earlier ones are the
+    // client's and would let it pick its own rate-limit bucket.
     let forwarded = state
         .config
         .trust_proxy
-        .then(|| req.headers().get("x-forwarded-for"))
+        .then(|| req.headers().get_all("x-forwarded-for").iter().next_back())
         .flatten()
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned());
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok())
+        .map(|ip| ip.to_string());
     Client {
         address: forwarded.or(peer).unwrap_or_else(|| "unknown".into()),
         user_agent: req

@@ -172,6 +172,53 @@ async fn sign_in_is_rate_limited_per_address_across_accounts(backend: Backend) {
 }
 both!(sign_in_is_rate_limited_per_address_across_accounts);
 
+async fn behind_a_proxy_the_address_it_saw_is_limited_not_the_one_claimed(backend: Backend) {
+    let app = crate::support::app::spawn_app_with(backend, |cfg, web| {
+        cfg.signin_failures_per_address = 3;
+        web.trust_proxy = true;
+    })
+    .await;
+    app.create_user("ida", false).await;
+    let b = app.browser();
+    let attempt = |forwarded: String, password: &'static str| {
+        let b = &b;
+        async move {
+            let csrf = b.csrf_from("/signin").await;
+            b.client
+                .post(b.url("/signin"))
+                .header("x-forwarded-for", forwarded)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("login", "ida"),
+                    ("password", password),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // A client that claims a new address each time: the proxy appends the
+    // one it saw, and that one is counted.
+    for i in 0..3 {
+        let status = attempt(format!("10.0.0.{i}, 203.0.113.7"), "wrong password!").await;
+        assert_eq!(status, 401);
+    }
+    let status = attempt(
+        "10.9.9.9, 203.0.113.7".into(),
+        crate::support::app::PASSWORD,
+    )
+    .await;
+    assert_eq!(
+        status, 429,
+        "the address the proxy saw has failed too often"
+    );
+    // Another address the proxy saw has its own count.
+    let status = attempt("203.0.113.8".into(), crate::support::app::PASSWORD).await;
+    assert_eq!(status, 303);
+}
+both!(behind_a_proxy_the_address_it_saw_is_limited_not_the_one_claimed);
+
 async fn cookies_are_secure_behind_a_trusted_https_proxy(backend: Backend) {
     let app = crate::support::app::spawn_app_with(backend, |_, web| web.trust_proxy = true).await;
     app.create_user("hal", false).await;

@@ -199,18 +199,60 @@ async fn a_secret_space_leaves_no_trace_for_non_members(backend: Backend) {
     let insider_token = app.token("insider").await;
     space(&app, &insider_token, "skunkworks", "secret", "open").await;
     let stranger_slug = "no-such-space";
+    let (status, topic) = app
+        .api(&insider_token)
+        .post(
+            "/api/v1/spaces/skunkworks/topics",
+            json!({"title": "Project Nightjar", "body": "Hush.", "tags": ["nightjar"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{topic}");
+    let topic_id = topic["id"].as_str().unwrap().to_owned();
 
     let spy = app.signed_in("spy").await;
     let spy_api = app.api(&app.token("spy").await);
 
-    for path in ["/spaces", "/u/insider", "/"] {
+    for path in ["/spaces", "/u/insider", "/", "/tags/nightjar"] {
         let (status, html) = spy.page(path).await;
         assert_eq!(status, 200, "{path}");
         assert!(
-            !html.contains("skunkworks"),
+            !html.contains("skunkworks") && !html.contains("Nightjar"),
             "{path} mentions the secret space"
         );
     }
+    let (status, feed) = spy.page("/feeds/tags/nightjar").await;
+    assert!(!feed.contains("Nightjar"), "{status} {feed}");
+    // Its topic answers as a topic that never was.
+    let (topic_status, topic_html) = spy.page(&format!("/t/{topic_id}/project-nightjar")).await;
+    let (no_topic_status, no_topic_html) = spy.page("/t/999999/project-nightjar").await;
+    assert_eq!(topic_status, 404);
+    assert_eq!((topic_status, topic_html), (no_topic_status, no_topic_html));
+    for path in [
+        format!("/t/{topic_id}/history"),
+        "/s/skunkworks/new".to_owned(),
+        "/feeds/s/skunkworks".to_owned(),
+        format!("/feeds/t/{topic_id}"),
+    ] {
+        assert_eq!(spy.page(&path).await.0, 404, "{path}");
+    }
+    for path in [
+        format!("/api/v1/topics/{topic_id}"),
+        format!("/api/v1/topics/{topic_id}/revisions"),
+        "/api/v1/spaces/skunkworks/topics".to_owned(),
+    ] {
+        let (status, body) = spy_api.get(&path).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+    }
+    let (status, body) = spy_api
+        .post(
+            &format!("/api/v1/topics/{topic_id}/replies"),
+            json!({"body": "Let me in"}),
+        )
+        .await;
+    assert_eq!((status, &body["error"]["code"]), (404, &json!("not_found")));
+    let (_, tag) = spy_api.get("/api/v1/tags/nightjar/topics").await;
+    assert!(!tag.to_string().contains("Nightjar"), "{tag}");
     let (secret_status, secret_html) = spy.page("/s/skunkworks").await;
     let (missing_status, missing_html) = spy.page(&format!("/s/{stranger_slug}")).await;
     assert_eq!(secret_status, 404);
@@ -273,6 +315,14 @@ async fn a_private_space_is_listed_but_only_members_read_it(backend: Backend) {
     let api = app.api(&app.token("outsider").await);
     let (status, body) = api.get("/api/v1/spaces/vault/members").await;
     assert_eq!(status, 403, "{body}");
+    // Who belongs to it is the members' to know: profiles do not tell.
+    let (status, html) = outsider.page("/u/keeper").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("/s/vault"), "the profile lists the space");
+    let (_, profile) = api.get("/api/v1/users/keeper").await;
+    assert!(!profile.to_string().contains("vault"), "{profile}");
+    let (_, own) = app.api(&token).get("/api/v1/users/keeper").await;
+    assert!(own.to_string().contains("vault"), "{own}");
 }
 both!(a_private_space_is_listed_but_only_members_read_it);
 
