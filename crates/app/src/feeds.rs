@@ -4,11 +4,12 @@
 use hearth_core::ids::TopicId;
 use hearth_core::names::Slug;
 use hearth_core::permissions::Viewer;
+use hearth_core::topic_rules::TopicAction;
 use hearth_store::{Reply, Topic};
 
 use crate::auth::{Authenticated, viewer_of};
 use crate::secrets::{hash_secret, random_secret};
-use crate::topics::{self, ListInput, REPLIES_PER_PAGE, VisibleTopic};
+use crate::topics::{self, ListInput, VisibleTopic};
 use crate::{AppError, Ctx, Result};
 
 /// How many entries a feed holds.
@@ -75,10 +76,12 @@ pub async fn blog(ctx: &Ctx, viewer: Viewer, username: &str) -> Result<(String, 
     .await
 }
 
-/// The latest replies of a topic.
+/// The newest replies of a topic, newest first, wherever they sit in the thread.
 pub async fn replies(ctx: &Ctx, viewer: Viewer, id: TopicId) -> Result<(VisibleTopic, Vec<Reply>)> {
-    let last_page = u32::MAX / REPLIES_PER_PAGE;
-    let page = topics::show(ctx, viewer, id, last_page).await?;
-    let replies = page.replies.into_iter().filter(|r| !r.deleted).collect();
-    Ok((page.topic, replies))
+    let topic = topics::find_topic(ctx, viewer, id, TopicAction::Read).await?;
+    let replies = ctx
+        .store
+        .newest_replies(id, ENTRIES, viewer.user_id())
+        .await?;
+    Ok((topic, replies))
 }

@@ -161,6 +161,28 @@ impl ReplyStore for PostgresStore {
         Ok(rows::all(&rows, content_rows::reply)?)
     }
 
+    async fn newest_replies(
+        &self,
+        topic: TopicId,
+        limit: u32,
+        viewer: Option<UserId>,
+    ) -> Result<Vec<Reply>> {
+        let c = self.client().await?;
+        let sql = format!(
+            "SELECT {} FROM replies r JOIN users u ON u.id = r.author_id
+             WHERE r.topic_id = $2 AND NOT r.deleted
+             ORDER BY r.created_at DESC, r.id DESC LIMIT $3",
+            reply_columns()
+        );
+        let rows = query(
+            &c,
+            &sql,
+            &[&viewer.map_or(0, |u| u.0), &topic.0, &i64::from(limit)],
+        )
+        .await?;
+        Ok(rows::all(&rows, content_rows::reply)?)
+    }
+
     async fn reply_position(&self, id: ReplyId) -> Result<Option<(TopicId, i64)>> {
         let c = self.client().await?;
         let rows = query(

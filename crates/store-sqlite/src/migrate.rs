@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "member_spaces_index",
         include_str!("../migrations/0010_member_spaces_index.sql"),
     ),
+    (
+        11,
+        "topic_newest_replies",
+        include_str!("../migrations/0011_topic_newest_replies.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -124,6 +124,30 @@ impl ReplyStore for SqliteStore {
             .await
     }
 
+    async fn newest_replies(
+        &self,
+        topic: TopicId,
+        limit: u32,
+        viewer: Option<UserId>,
+    ) -> Result<Vec<Reply>> {
+        let viewer = viewer.map_or(0, |u| u.0);
+        self.db
+            .read(move |c| {
+                let sql = format!(
+                    "SELECT {} FROM replies r JOIN users u ON u.id = r.author_id
+                     WHERE r.topic_id = ?2 AND NOT r.deleted
+                     ORDER BY r.created_at DESC, r.id DESC LIMIT ?3",
+                    reply_columns()
+                );
+                let mut stmt = c.prepare_cached(&sql)?;
+                let replies = stmt
+                    .query_map(params![viewer, topic.0, limit], content_rows::reply)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(replies)
+            })
+            .await
+    }
+
     async fn reply_position(&self, id: ReplyId) -> Result<Option<(TopicId, i64)>> {
         self.db
             .read(move |c| {

@@ -241,6 +241,14 @@ pub trait ReplyStore {
         limit: u32,
         viewer: Option<UserId>,
     ) -> Result<Vec<Reply>>;
+    /// A topic's newest replies that are not deleted, newest first, wherever
+    /// they sit in the thread.
+    async fn newest_replies(
+        &self,
+        topic: TopicId,
+        limit: u32,
+        viewer: Option<UserId>,
+    ) -> Result<Vec<Reply>>;
     /// How many replies precede this one in thread order, and its topic.
     async fn reply_position(&self, id: ReplyId) -> Result<Option<(TopicId, i64)>>;
     /// Edits a reply, keeping the new text as a revision.

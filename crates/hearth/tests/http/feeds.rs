@@ -132,3 +132,51 @@ async fn a_blog_feed_holds_published_posts_only(backend: Backend) {
     assert_eq!(status, 404);
 }
 both!(a_blog_feed_holds_published_posts_only);
+
+async fn a_topic_feed_holds_the_newest_replies_wherever_they_sit_in_the_thread(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = crate::topics::team(&app, "dora", &[], "long", "public").await;
+    let t = crate::topics::topic(
+        &apis[0],
+        "long",
+        json!({"title": "Busy", "body": "many replies"}),
+    )
+    .await;
+    let mut replies = Vec::new();
+    for i in 0..60 {
+        app.clock.advance(1000);
+        replies.push(crate::topics::reply(&apis[0], &t, &format!("reply number {i}."), None).await);
+    }
+    app.clock.advance(1000);
+    let late = crate::topics::reply(
+        &apis[0],
+        &t,
+        "a late answer to the first",
+        Some(&replies[0]),
+    )
+    .await;
+    app.clock.advance(1000);
+    let gone = crate::topics::reply(&apis[0], &t, "soon deleted", Some(&replies[1])).await;
+    let (status, _) = apis[0]
+        .delete(&format!("/api/v1/replies/{}", gone["id"].as_str().unwrap()))
+        .await;
+    assert!(status == 200 || status == 204, "{status}");
+
+    let token = feed_token(&app, "dora").await;
+    let tid = t["id"].as_str().unwrap();
+    let (status, xml) = get(&app, &format!("/feeds/t/{tid}?token={token}")).await;
+    assert_eq!(status, 200);
+    let entries: Vec<&str> = xml.split("<entry>").skip(1).collect();
+    assert_eq!(entries.len(), 30, "a feed holds 30 entries");
+    assert!(
+        entries[0].contains(&format!("/r/{}<", late["id"].as_str().unwrap()))
+            && entries[0].contains("a late answer to the first"),
+        "the newest reply comes first: {}",
+        entries[0]
+    );
+    assert!(!xml.contains("soon deleted"), "deleted replies stay out");
+    assert!(entries[1].contains("reply number 59."));
+    assert!(entries[29].contains("reply number 31."));
+    assert!(!xml.contains("reply number 30."), "older replies fall off");
+}
+both!(a_topic_feed_holds_the_newest_replies_wherever_they_sit_in_the_thread);

@@ -194,7 +194,6 @@ async fn topic(
                 title: format!("Replies to {}", topic.title),
                 entries: replies
                     .iter()
-                    .rev()
                     .map(|r| Entry {
                         id: format!("{origin}/r/{}", r.id),
                         title: format!("{} replied", r.author.display_name),
