@@ -1,6 +1,8 @@
 //! Topics and their replies: pages, forms and the API.
 
 pub(crate) mod api;
+pub(crate) mod edit_html;
+pub(crate) mod forms;
 pub(crate) mod html;
 pub(crate) mod reply_api;
 pub(crate) mod reply_html;
@@ -17,10 +19,13 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/s/{space}/topics", post(html::create))
         .route("/t/{id}", get(html::canonical))
         .route("/t/{id}/{slug}", get(html::show))
-        .route("/t/{id}/edit", get(html::edit_form).post(html::edit))
-        .route("/t/{id}/history", get(html::history))
-        .route("/t/{id}/diff", get(html::diff))
-        .route("/t/{id}/restore", post(html::restore))
+        .route(
+            "/t/{id}/edit",
+            get(edit_html::edit_form).post(edit_html::edit),
+        )
+        .route("/t/{id}/history", get(edit_html::history))
+        .route("/t/{id}/diff", get(edit_html::diff))
+        .route("/t/{id}/restore", post(edit_html::restore))
         .route("/t/{id}/moderate", post(html::moderate))
         .route("/t/{id}/delete", post(html::delete))
         .route("/t/{id}/accept", post(html::accept))
