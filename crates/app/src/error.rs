@@ -12,6 +12,18 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// The version of a topic an edit should have started from: sent back when
+/// someone else saved a newer one meanwhile, so that nothing is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentVersion {
+    /// The current version number; send it as `base_version` after merging.
+    pub version: i64,
+    /// The current title.
+    pub title: String,
+    /// The current Markdown body.
+    pub body: String,
+}
+
 /// Why a use case did not happen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
@@ -30,6 +42,10 @@ pub enum AppError {
     /// The write clashes with existing data.
     #[error("{0}")]
     Conflict(String),
+    /// The edit started from an older version than the current one; nothing
+    /// was saved.
+    #[error("the edit started from an older version than {}", .0.version)]
+    StaleVersion(Box<CurrentVersion>),
     /// The input is larger than allowed.
     #[error("{0}")]
     TooLarge(String),

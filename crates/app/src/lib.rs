@@ -24,5 +24,5 @@ pub mod topics;
 pub mod users;
 
 pub use ctx::{AppConfig, Clock, Ctx, ManualClock, SystemClock};
-pub use error::{AppError, FieldError, Result};
+pub use error::{AppError, CurrentVersion, FieldError, Result};
 pub use hearth_store as store;

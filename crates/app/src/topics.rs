@@ -13,7 +13,7 @@ use hearth_store::{
 
 use crate::auth::Authenticated;
 use crate::spaces::{VisibleSpace, find, guest_access};
-use crate::{AppError, Ctx, FieldError, Result};
+use crate::{AppError, Ctx, CurrentVersion, FieldError, Result};
 
 /// Replies per page of a topic.
 pub const REPLIES_PER_PAGE: u32 = 50;
@@ -396,8 +396,10 @@ pub async fn visible(
         .await?)
 }
 
-/// Edits a topic. An edit based on an older version is refused with a
-/// conflict naming the current version; neither edit is lost.
+/// Edits a topic. An edit based on an older version is refused with the
+/// current version, so that neither edit is lost. A document, which anyone
+/// in its space may edit, takes edits only with the version they started
+/// from.
 pub async fn edit(
     ctx: &Ctx,
     who: &Authenticated,
@@ -412,6 +414,12 @@ pub async fn edit(
         .is_some_and(|k| k != topic.kind.as_str())
     {
         return Err(AppError::invalid("kind", "cannot be changed"));
+    }
+    if topic.kind == TopicKind::Document && input.base_version.is_none() {
+        return Err(AppError::invalid(
+            "base_version",
+            "is required to edit a document: send the version your edit started from",
+        ));
     }
     let p = parse(input, false, topic.kind)?;
     let body = p.body.map(|b| (b.clone(), markdown::render(&b)));
@@ -442,11 +450,13 @@ pub async fn edit(
                 .store
                 .topic(id, Some(who.user.id))
                 .await?
-                .ok_or(AppError::NotFound)?;
-            Err(AppError::Conflict(format!(
-                "someone else changed this meanwhile; the current version is {}. Your text was not saved: merge it into the current version and save again",
-                current.topic.version
-            )))
+                .ok_or(AppError::NotFound)?
+                .topic;
+            Err(AppError::StaleVersion(Box::new(CurrentVersion {
+                version: current.version,
+                title: current.title.as_str().to_owned(),
+                body: current.body_md,
+            })))
         }
         Err(e) => Err(e.into()),
     }

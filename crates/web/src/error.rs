@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::header::{LOCATION, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use hearth_app::{AppError, FieldError};
+use hearth_app::{AppError, CurrentVersion, FieldError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,7 +16,7 @@ pub(crate) fn status_of(err: &AppError) -> StatusCode {
         AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Invalid(_) => StatusCode::BAD_REQUEST,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Conflict(_) | AppError::StaleVersion(_) => StatusCode::CONFLICT,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -31,6 +31,7 @@ fn code_of(err: &AppError) -> &'static str {
         AppError::Forbidden(_) => "forbidden",
         AppError::Invalid(_) => "invalid",
         AppError::Conflict(_) => "conflict",
+        AppError::StaleVersion(_) => "stale_version",
         AppError::TooLarge(_) => "too_large",
         AppError::TooManyRequests { .. } => "too_many_requests",
         AppError::Unavailable(_) => "unavailable",
@@ -39,7 +40,7 @@ fn code_of(err: &AppError) -> &'static str {
 }
 
 /// What people and clients are told; internal details go to the log only.
-fn message_of(err: &AppError) -> String {
+pub(crate) fn message_of(err: &AppError) -> String {
     match err {
         AppError::NotFound => "not found".into(),
         AppError::Invalid(fields) => fields
@@ -54,6 +55,10 @@ fn message_of(err: &AppError) -> String {
             "writing is paused right now; nothing was saved. Your text is not lost: go back, and send it again in a moment".into()
         }
         AppError::Internal(_) => "something went wrong on our side; it has been logged".into(),
+        AppError::StaleVersion(current) => format!(
+            "someone else changed this meanwhile; the current version is {}. Your text was not saved: merge it into the current version and save again",
+            current.version
+        ),
         AppError::Unauthorized(m)
         | AppError::Forbidden(m)
         | AppError::Conflict(m)
@@ -80,7 +85,8 @@ fn add_retry_after(resp: &mut Response, err: &AppError) {
     }
 }
 
-/// The JSON error body: `{"error": {"code": "...", "message": "..."}}`.
+/// The JSON error body: `{"error": {"code": "...", "message": "..."}}`, with
+/// `fields` for `invalid` and `current` for `stale_version`.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ErrorBody {
     error: ErrorDetail,
@@ -96,6 +102,31 @@ pub(crate) struct ErrorDetail {
     /// The refused fields, for `invalid`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fields: Vec<FieldJson>,
+    /// For `stale_version`: the version saved meanwhile. Merge your text into
+    /// it and send the edit again with its `version` as `base_version`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<CurrentJson>,
+}
+
+/// The current version of what an edit was based on.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct CurrentJson {
+    /// The current version number.
+    version: i64,
+    /// The current title.
+    title: String,
+    /// The current Markdown body.
+    body: String,
+}
+
+impl From<&CurrentVersion> for CurrentJson {
+    fn from(c: &CurrentVersion) -> Self {
+        Self {
+            version: c.version,
+            title: c.title.clone(),
+            body: c.body.clone(),
+        }
+    }
 }
 
 /// A refused field.
@@ -121,6 +152,16 @@ pub(crate) fn json_error(
     message: String,
     fields: &[FieldError],
 ) -> Response {
+    json_error_with(status, code, message, fields, None)
+}
+
+fn json_error_with(
+    status: StatusCode,
+    code: &str,
+    message: String,
+    fields: &[FieldError],
+    current: Option<CurrentJson>,
+) -> Response {
     let body = ErrorBody {
         error: ErrorDetail {
             code: code.into(),
@@ -132,6 +173,7 @@ pub(crate) fn json_error(
                     message: f.message.clone(),
                 })
                 .collect(),
+            current,
         },
     };
     (status, axum::Json(body)).into_response()
@@ -145,7 +187,17 @@ impl IntoResponse for ApiError {
             AppError::Invalid(f) => f.as_slice(),
             _ => &[],
         };
-        let mut resp = json_error(status_of(&err), code_of(&err), message_of(&err), fields);
+        let current = match &err {
+            AppError::StaleVersion(c) => Some(CurrentJson::from(c.as_ref())),
+            _ => None,
+        };
+        let mut resp = json_error_with(
+            status_of(&err),
+            code_of(&err),
+            message_of(&err),
+            fields,
+            current,
+        );
         add_retry_after(&mut resp, &err);
         resp
     }

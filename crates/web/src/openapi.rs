@@ -41,7 +41,7 @@ const ANY_CALL: &[(&str, &str)] = &[
 const WRITES: &[(&str, &str)] = &[
     (
         "409",
-        "In conflict with what is stored (taken, stale version, or the same Idempotency-Key still running)",
+        "In conflict with what is stored: taken, the same Idempotency-Key still running, or `stale_version` (an edit from an older version; `error.current` holds the current one)",
     ),
     ("413", "The request body is too large"),
     ("415", "The body is not of a supported content type"),
@@ -132,7 +132,7 @@ impl Modify for CommonErrors {
         topics::reply_api::topic_likers,
         topics::reply_api::reply_likers,
     ),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(crate::error::ErrorBody, crate::error::CurrentJson)),
     modifiers(&BearerAuth, &CommonErrors),
     security(("bearer" = [])),
 )]

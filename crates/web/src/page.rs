@@ -97,6 +97,9 @@ impl FormErrors {
         match err {
             AppError::Invalid(fields) => Ok((StatusCode::BAD_REQUEST, FormErrors(fields))),
             AppError::Conflict(m) => one(StatusCode::CONFLICT, m),
+            stale @ AppError::StaleVersion(_) => {
+                one(StatusCode::CONFLICT, crate::error::message_of(&stale))
+            }
             AppError::Unauthorized(m) => one(StatusCode::UNAUTHORIZED, m),
             AppError::Forbidden(m) => one(StatusCode::FORBIDDEN, m),
             AppError::Unavailable(_) => one(

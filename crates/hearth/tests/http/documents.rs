@@ -26,12 +26,22 @@ async fn any_member_edits_a_document_and_a_stale_edit_is_refused_without_loss(ba
         .patch(&path, json!({"body": "v2 by hal", "base_version": 1}))
         .await;
     assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"]["code"], "stale_version");
     assert!(
         body["error"]["message"]
             .as_str()
             .unwrap()
             .contains("version is 2")
     );
+    assert_eq!(
+        body["error"]["current"],
+        json!({"version": 2, "title": "Handbook", "body": "v2 by gil"}),
+        "the 409 carries the version to merge with"
+    );
+
+    let (status, body) = apis[2].patch(&path, json!({"body": "blind"})).await;
+    assert_eq!(status, 400, "a document edit names its base: {body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "base_version");
 
     let (_, current) = apis[2].get(&path).await;
     assert_eq!(current["body"], "v2 by gil", "the first edit is kept");
@@ -64,6 +74,167 @@ async fn any_member_edits_a_document_and_a_stale_edit_is_refused_without_loss(ba
     assert!(html.contains("Version 3") && html.contains("v2 by gil"));
 }
 both!(any_member_edits_a_document_and_a_stale_edit_is_refused_without_loss);
+
+/// The text of the `<textarea>` with `id` in a page, unescaped.
+fn textarea(html: &str, id: &str) -> Option<String> {
+    let at = html.find(&format!(" id=\"{id}\""))?;
+    let tag = html[..at].rfind('<')?;
+    if !html[tag..].starts_with("<textarea") {
+        return None;
+    }
+    let start = at + html[at..].find('>')? + 1;
+    let end = start + html[start..].find("</textarea>")?;
+    Some(unescape(&html[start..end]))
+}
+
+/// Text with HTML's character references decoded.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let Some(end) = rest[at..].find(';') else {
+            break;
+        };
+        let entity = &rest[at + 1..at + end];
+        let c = match entity {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| entity.strip_prefix('#').map(str::parse))
+                .and_then(Result::ok)
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => out.push(c),
+            None => out.push_str(&rest[at..=at + end]),
+        }
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of the hidden field `name` in a page.
+fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker)? + marker.len();
+    Some(html[at..at + html[at..].find('"')?].to_owned())
+}
+
+async fn two_members_editing_one_version_in_the_browser_merge_without_losing_either(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ula", &["vic", "wes"], "team", "public").await;
+    let doc = topic(
+        &apis[0],
+        "team",
+        json!({"kind": "document", "title": "Rota", "body": "Monday: ?\n"}),
+    )
+    .await;
+    let id = doc["id"].as_str().unwrap();
+    let edit = format!("/t/{id}/edit");
+    let vic = app.signed_in("vic").await;
+    let wes = app.signed_in("wes").await;
+    let (_, vic_form) = vic.page(&edit).await;
+    let (_, wes_form) = wes.page(&edit).await;
+    assert_eq!(hidden(&vic_form, "base_version").as_deref(), Some("1"));
+    assert_eq!(hidden(&wes_form, "base_version").as_deref(), Some("1"));
+
+    let save = |form: &str, body: &str| {
+        vec![
+            ("csrf".to_owned(), hidden(form, "csrf").unwrap()),
+            (
+                "idempotency_key".to_owned(),
+                hidden(form, "idempotency_key").unwrap(),
+            ),
+            ("kind".to_owned(), "document".to_owned()),
+            (
+                "base_version".to_owned(),
+                hidden(form, "base_version").unwrap(),
+            ),
+            ("title".to_owned(), "Rota".to_owned()),
+            ("body".to_owned(), body.to_owned()),
+            ("tags".to_owned(), String::new()),
+        ]
+    };
+    let post = |b: &crate::support::Browser, fields: Vec<(String, String)>| {
+        let url = b.url(&edit);
+        let client = b.client.clone();
+        async move { client.post(url).form(&fields).send().await.unwrap() }
+    };
+
+    let resp = post(&vic, save(&vic_form, "Monday: Vic & <Ann>\n")).await;
+    assert_eq!(resp.status(), 303, "the first save goes through");
+
+    let resp = post(&wes, save(&wes_form, "Monday: ?\nTuesday: Wes\n")).await;
+    assert_eq!(resp.status(), 409);
+    let page = resp.text().await.unwrap();
+    assert_eq!(
+        textarea(&page, "body").as_deref(),
+        Some("Monday: ?\nTuesday: Wes\n"),
+        "the person's own text is kept"
+    );
+    assert_eq!(
+        textarea(&page, "current-body").as_deref(),
+        Some("Monday: Vic & <Ann>\n"),
+        "the newer version is shown beside it"
+    );
+    assert!(page.contains("Version 2, saved while you were editing"));
+    assert!(
+        !page.contains("name=\"current")
+            && page.contains("<textarea id=\"current-body\" rows=\"16\" readonly>"),
+        "the newer version is read-only and not sent back"
+    );
+    assert_eq!(
+        hidden(&page, "base_version").as_deref(),
+        Some("2"),
+        "the next save follows the newer version"
+    );
+
+    let merged = "Monday: Vic & <Ann>\nTuesday: Wes\n";
+    let resp = post(&wes, save(&page, merged)).await;
+    assert_eq!(resp.status(), 303, "saving the merge succeeds");
+
+    let (_, history) = apis[0].get(&format!("/api/v1/topics/{id}/revisions")).await;
+    let versions: Vec<(i64, &str, &str)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["version"].as_i64().unwrap(),
+                r["author"]["username"].as_str().unwrap(),
+                r["body"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        [
+            (3, "wes", merged),
+            (2, "vic", "Monday: Vic & <Ann>\n"),
+            (1, "ula", "Monday: ?\n"),
+        ]
+    );
+
+    // A form without the version it started from is sent back, not saved.
+    let (_, form) = wes.page(&edit).await;
+    let mut fields = save(&form, "blind");
+    fields.retain(|(name, _)| name != "base_version");
+    let resp = post(&wes, fields).await;
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("base_version"));
+    let (_, now) = apis[0].get(&format!("/api/v1/topics/{id}")).await;
+    assert_eq!(now["version"], 3);
+}
+both!(two_members_editing_one_version_in_the_browser_merge_without_losing_either);
 
 async fn drafts_and_scheduled_posts_are_seen_by_their_author_only(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -220,7 +220,9 @@ pub(crate) struct TopicBody {
     draft: Option<bool>,
     /// Publish a post at this RFC 3339 time.
     publish_at: Option<String>,
-    /// The version an edit started from; a stale one answers 409.
+    /// The version an edit started from: required to edit a document. A stale
+    /// one answers 409 `stale_version` with the current version in
+    /// `error.current`, and saves nothing.
     base_version: Option<i64>,
 }
 
@@ -311,11 +313,16 @@ pub(crate) async fn show(
     }))
 }
 
-/// Edits a topic; send `base_version` to be told (409) when someone else edited meanwhile.
+/// Edits a topic. With `base_version` (required for documents), an edit that
+/// someone else's save overtook answers 409 `stale_version` with the current
+/// version's number, title and body in `error.current`: merge, then send the
+/// edit again with that version as `base_version`.
 #[utoipa::path(patch, path = "/api/v1/topics/{id}", tag = "topics", request_body = TopicBody,
     params(("id" = String, Path, description = "the topic's id")),
-    responses((status = 200, body = TopicJson), (status = 403, body = crate::error::ErrorBody),
-              (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = TopicJson),
+              (status = 400, description = "A field is invalid, or a document edit has no `base_version`", body = crate::error::ErrorBody),
+              (status = 403, body = crate::error::ErrorBody),
+              (status = 409, description = "`stale_version`: someone else saved a newer version meanwhile; `error.current` holds it. Nothing was saved", body = crate::error::ErrorBody)))]
 pub(crate) async fn update(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::topics;
+use hearth_app::{AppError, CurrentVersion};
 use hearth_core::model::TopicKind;
 use serde::Deserialize;
 
@@ -26,6 +27,8 @@ struct EditPage {
     form: TopicForm,
     is_post: bool,
     is_draft: bool,
+    /// The version someone else saved while this person was editing.
+    current: Option<CurrentVersion>,
 }
 
 pub(crate) async fn edit_form(
@@ -63,6 +66,7 @@ pub(crate) async fn edit_form(
             base_version: Some(t.version),
             idempotency_key: String::new(),
         },
+        current: None,
     })
 }
 
@@ -71,7 +75,7 @@ pub(crate) async fn edit(
     signed_in: SignedIn,
     visitor: Visitor,
     Path(id): Path<String>,
-    PageForm(form): PageForm<TopicForm>,
+    PageForm(mut form): PageForm<TopicForm>,
 ) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
     let mut input = form.input();
@@ -79,6 +83,16 @@ pub(crate) async fn edit(
     match topics::edit(&state.ctx, &signed_in.who, tid, &input).await {
         Ok(topic) => Ok(Redirect::to(&topic_url(&topic)).into_response()),
         Err(err) => {
+            // The person's text is kept. After a concurrent edit, the newer
+            // version is shown beside it and becomes the base of the next
+            // save: merging and saving again then succeeds.
+            let current = match &err {
+                AppError::StaleVersion(c) => Some(c.as_ref().clone()),
+                _ => None,
+            };
+            if let Some(c) = &current {
+                form.base_version = Some(c.version);
+            }
             let (status, errors) = FormErrors::from_error(err)?;
             let found = topics::find_topic(
                 &state.ctx,
@@ -97,8 +111,8 @@ pub(crate) async fn edit(
                     url: topic_url(t),
                     is_post: t.kind == TopicKind::Post,
                     is_draft: t.draft,
-                    // The person's text is kept; the version stays the one they started from.
                     form,
+                    current,
                 },
             )
         }
