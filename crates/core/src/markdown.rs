@@ -1,6 +1,7 @@
 //! Markdown → sanitized HTML, once, at write time.
 //!
-//! CommonMark with tables, strikethrough, task lists and autolinks, then an
+//! CommonMark with tables, strikethrough, task lists and autolinks (bare
+//! `https://…` and `www.…` URLs too, as GFM finds them), then an
 //! allow-list sanitizer: no script, no event handlers, no `javascript:` or
 //! `data:` URLs, no style; every link gets `rel="nofollow ugc noopener"`.
 //! `@username` in text becomes a link to the profile.
@@ -8,7 +9,9 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream, html,
+};
 
 use crate::names::Username;
 
@@ -99,64 +102,195 @@ fn mention_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-/// The usernames mentioned in a Markdown text (outside code and links), in order, once each.
+/// Where a bare URL starting at `at` ends, if one does: `http://`,
+/// `https://` or `www.`, a valid domain, then anything up to a space or `<`,
+/// less trailing punctuation (GFM's extended autolinks).
+fn url_at(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at..];
+    let head = |p: &str| {
+        rest.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    let (domain_from, www) = if head("https://") {
+        (8, false)
+    } else if head("http://") {
+        (7, false)
+    } else if rest.starts_with("www.") {
+        (0, true)
+    } else {
+        return None;
+    };
+    let before = text[..at].chars().next_back();
+    let bounded = match before {
+        None => true,
+        // Not `_`: it may sit inside a domain, and emphasis is parsed away anyway.
+        Some(c) if www => c.is_whitespace() || "*~(".contains(c),
+        Some(c) => !c.is_alphanumeric(),
+    };
+    if !bounded {
+        return None;
+    }
+    // The domain is checked before the path is read, so text that only
+    // looks like the start of a URL is never scanned twice.
+    let domain_len = rest[domain_from..]
+        .find(|c: char| !(c.is_alphanumeric() || "-_.".contains(c)))
+        .unwrap_or(rest.len() - domain_from);
+    let domain = &rest[domain_from..domain_from + domain_len];
+    if !valid_domain(domain.trim_end_matches(['.', '_'])) {
+        return None;
+    }
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '<')
+        .unwrap_or(rest.len());
+    let mut link = &rest[..end];
+    loop {
+        match link.chars().next_back() {
+            Some(c) if "?!.,:;*_~'\"".contains(c) => link = &link[..link.len() - 1],
+            Some(')') if link.matches(')').count() > link.matches('(').count() => {
+                link = &link[..link.len() - 1];
+            }
+            _ => break,
+        }
+    }
+    let domain = &link[domain_from.min(link.len())..(domain_from + domain_len).min(link.len())];
+    valid_domain(domain).then_some(at + link.len())
+}
+
+/// Segments of letters, digits, `-` and `_` joined by dots, at least two,
+/// and no `_` in the last two (GFM's valid domain).
+fn valid_domain(domain: &str) -> bool {
+    let segments: Vec<&str> = domain.split('.').collect();
+    segments.len() >= 2
+        && segments.iter().all(|s| !s.is_empty())
+        && segments.iter().rev().take(2).all(|s| !s.contains('_'))
+}
+
+/// Text cut into plain runs and bare URLs: (start, end, is a URL).
+fn url_pieces(text: &str) -> Vec<(usize, usize, bool)> {
+    let bytes = text.as_bytes();
+    let mut pieces = Vec::new();
+    let (mut plain_from, mut i) = (0, 0);
+    while i < bytes.len() {
+        let candidate = matches!(bytes[i], b'h' | b'H' | b'w');
+        match candidate.then(|| url_at(text, i)).flatten() {
+            Some(end) => {
+                if i > plain_from {
+                    pieces.push((plain_from, i, false));
+                }
+                pieces.push((i, end, true));
+                (plain_from, i) = (end, end);
+            }
+            None => i += 1,
+        }
+    }
+    if plain_from < text.len() {
+        pieces.push((plain_from, text.len(), false));
+    }
+    pieces
+}
+
+/// Whether an event opens (1), closes (-1) or leaves alone (0) a place
+/// where text stays as written: links, images, code blocks and raw `<a>`.
+fn verbatim_change(event: &Event<'_>) -> isize {
+    match event {
+        Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => 1,
+        Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => -1,
+        Event::InlineHtml(h) | Event::Html(h) => {
+            let h = h.to_ascii_lowercase();
+            let tag = |p: &str| {
+                h.strip_prefix(p)
+                    .is_some_and(|r| r.starts_with(|c: char| c == '>' || c.is_ascii_whitespace()))
+            };
+            if tag("<a") {
+                1
+            } else if tag("</a") {
+                -1
+            } else {
+                0
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// The Markdown's events, text merged, with whether each is outside every
+/// place where text stays as written.
+fn walk(markdown: &str) -> impl Iterator<Item = (Event<'_>, bool)> {
+    let mut depth = 0isize;
+    TextMergeStream::new(Parser::new_ext(markdown, options())).map(move |event| {
+        depth = (depth + verbatim_change(&event)).max(0);
+        (event, depth == 0)
+    })
+}
+
+/// The usernames mentioned in a Markdown text (outside code, links and
+/// URLs), in order, once each.
 pub fn mentions(markdown: &str) -> Vec<Username> {
     let mut seen = Vec::new();
-    let mut depth = 0usize;
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Start(Tag::Link { .. } | Tag::CodeBlock(_)) => depth += 1,
-            Event::End(TagEnd::Link | TagEnd::CodeBlock) => depth = depth.saturating_sub(1),
-            Event::Text(text) if depth == 0 => {
-                for (s, e) in mention_spans(&text) {
-                    if let Ok(u) = Username::parse(&text[s + 1..e])
-                        && !seen.contains(&u)
-                    {
-                        seen.push(u);
-                    }
+    for (event, free) in walk(markdown) {
+        let Event::Text(text) = event else { continue };
+        if !free {
+            continue;
+        }
+        for (from, to, _) in url_pieces(&text).into_iter().filter(|p| !p.2) {
+            let plain = &text[from..to];
+            for (s, e) in mention_spans(plain) {
+                if let Ok(u) = Username::parse(&plain[s + 1..e])
+                    && !seen.contains(&u)
+                {
+                    seen.push(u);
                 }
             }
-            _ => {}
         }
     }
     seen
 }
 
+/// Pushes plain text with its mentions made profile links.
+fn push_plain<'a>(events: &mut Vec<Event<'a>>, text: &str) {
+    let mut at = 0;
+    for (s, e) in mention_spans(text) {
+        if s > at {
+            events.push(Event::Text(CowStr::from(text[at..s].to_owned())));
+        }
+        let name = &text[s + 1..e];
+        events.push(Event::InlineHtml(CowStr::from(format!(
+            "<a class=\"mention\" href=\"/u/{}\">@{}</a>",
+            name.to_ascii_lowercase(),
+            name
+        ))));
+        at = e;
+    }
+    if at < text.len() {
+        events.push(Event::Text(CowStr::from(text[at..].to_owned())));
+    }
+}
+
 /// Renders Markdown to sanitized HTML.
 pub fn render(markdown: &str) -> String {
-    let mut depth = 0usize;
     let mut events = Vec::new();
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, free) in walk(markdown) {
         match event {
-            Event::Start(Tag::Link { .. } | Tag::CodeBlock(_)) => {
-                depth += 1;
-                events.push(event);
-            }
-            Event::End(TagEnd::Link | TagEnd::CodeBlock) => {
-                depth = depth.saturating_sub(1);
-                events.push(event);
-            }
-            Event::Text(text) if depth == 0 => {
-                let spans = mention_spans(&text);
-                if spans.is_empty() {
-                    events.push(Event::Text(text));
-                    continue;
-                }
-                let mut at = 0;
-                for (s, e) in spans {
-                    if s > at {
-                        events.push(Event::Text(CowStr::from(text[at..s].to_owned())));
+            Event::Text(text) if free => {
+                for (from, to, url) in url_pieces(&text) {
+                    let piece = &text[from..to];
+                    if !url {
+                        push_plain(&mut events, piece);
+                        continue;
                     }
-                    let name = &text[s + 1..e];
-                    events.push(Event::InlineHtml(CowStr::from(format!(
-                        "<a class=\"mention\" href=\"/u/{}\">@{}</a>",
-                        name.to_ascii_lowercase(),
-                        name
-                    ))));
-                    at = e;
-                }
-                if at < text.len() {
-                    events.push(Event::Text(CowStr::from(text[at..].to_owned())));
+                    let href = if piece.starts_with("www.") {
+                        format!("http://{piece}")
+                    } else {
+                        piece.to_owned()
+                    };
+                    events.push(Event::Start(Tag::Link {
+                        link_type: LinkType::Autolink,
+                        dest_url: CowStr::from(href),
+                        title: CowStr::from(""),
+                        id: CowStr::from(""),
+                    }));
+                    events.push(Event::Text(CowStr::from(piece.to_owned())));
+                    events.push(Event::End(TagEnd::Link));
                 }
             }
             other => events.push(other),

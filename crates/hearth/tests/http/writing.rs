@@ -45,6 +45,76 @@ async fn the_preview_renders_sanitized_html_without_saving(backend: Backend) {
 }
 both!(the_preview_renders_sanitized_html_without_saving);
 
+async fn a_topic_body_keeps_its_markdown_in_the_page_and_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let _ = team(&app, "mara", &["nils"], "docs", "public").await;
+    let mara = app.signed_in("mara").await;
+    let body = "| tool | verdict |\n|---|---|\n| cargo | ~~slow~~ fast |\n\n\
+                - [x] read https://example.com/guide.\n- [ ] visit www.example.org\n\n\
+                ```rust\nlet url = \"https://not.a.link/\";\n```";
+    let resp = mara
+        .submit(
+            "/s/docs/new",
+            "/s/docs/topics",
+            &[
+                ("kind", "discussion"),
+                ("title", "Markdown tour"),
+                ("body", body),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let url = resp.headers()["location"].to_str().unwrap().to_owned();
+    let id = url.split('/').nth(2).unwrap().to_owned();
+
+    let (status, page) = app.signed_in("nils").await.page(&url).await;
+    assert_eq!(status, 200);
+    let (status, t) = app
+        .api(&app.token("nils").await)
+        .get(&format!("/api/v1/topics/{id}"))
+        .await;
+    assert_eq!(status, 200, "{t}");
+    let api_html = t["body_html"].as_str().unwrap();
+    let page_body = page
+        .split("<div class=\"body\">")
+        .nth(1)
+        .and_then(|b| b.split("</div>").next())
+        .unwrap_or_else(|| panic!("no body in {page}"));
+    for html in [page_body, api_html] {
+        for expected in [
+            "<table>",
+            "<td>cargo</td>",
+            "<del>slow</del>",
+            "<a href=\"https://example.com/guide\" rel=\"nofollow ugc noopener\">https://example.com/guide</a>.",
+            "<a href=\"http://www.example.org\" rel=\"nofollow ugc noopener\">www.example.org</a>",
+            "<code class=\"language-rust\">",
+        ] {
+            assert!(html.contains(expected), "{expected} missing from {html}");
+        }
+        assert!(
+            !html.contains("href=\"https://not.a.link/"),
+            "code stays code: {html}"
+        );
+        // The sanitizer writes these attributes in no fixed order.
+        let boxes: Vec<&str> = html
+            .split("<input ")
+            .skip(1)
+            .map(|i| i.split('>').next().unwrap())
+            .collect();
+        assert_eq!(boxes.len(), 2, "{html}");
+        assert!(
+            boxes
+                .iter()
+                .all(|b| b.contains("type=\"checkbox\"") && b.contains("disabled"))
+        );
+        assert!(
+            boxes[0].contains("checked") && !boxes[1].contains("checked"),
+            "{html}"
+        );
+    }
+}
+both!(a_topic_body_keeps_its_markdown_in_the_page_and_the_api);
+
 async fn a_repeated_write_with_the_same_idempotency_key_writes_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let apis = team(&app, "ida", &["jon"], "once", "public").await;
