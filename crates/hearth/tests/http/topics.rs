@@ -500,6 +500,63 @@ async fn private_content_stays_private_in_pages_lists_and_tags(backend: Backend)
 }
 both!(private_content_stays_private_in_pages_lists_and_tags);
 
+/// Every `href` in a page that starts with `prefix`, as written.
+fn hrefs(html: &str, prefix: &str) -> Vec<String> {
+    html.split(&format!("href=\"{prefix}"))
+        .skip(1)
+        .map(|rest| format!("{prefix}{}", rest.split('"').next().unwrap()))
+        .collect()
+}
+
+async fn tag_links_lead_to_their_tag_whatever_it_holds(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ines", &["jo"], "langs", "public").await;
+    let t = topic(
+        &apis[0],
+        "langs",
+        json!({"title": "Sharp and plus", "body": "x", "tags": ["C#", "c++"]}),
+    )
+    .await;
+    topic(
+        &apis[0],
+        "langs",
+        json!({"title": "Plain C", "body": "x", "tags": ["c"]}),
+    )
+    .await;
+    let jo = app.signed_in("jo").await;
+    let (_, page) = jo.page(t["url"].as_str().unwrap()).await;
+    let links = hrefs(&page, "/tags/");
+    assert_eq!(links, ["/tags/c%23", "/tags/c%2B%2B"], "the topic page");
+    let (_, list) = jo.page("/s/langs").await;
+    let listed = hrefs(&list, "/tags/");
+    assert!(
+        listed.contains(&"/tags/c%23".to_owned()),
+        "the topic list: {listed:?}"
+    );
+    for link in &links {
+        let (status, tag_page) = jo.page(link).await;
+        assert_eq!(status, 200, "{link}");
+        assert!(
+            tag_page.contains("Sharp and plus") && !tag_page.contains("Plain C"),
+            "{link} lists only its topics: {tag_page}"
+        );
+        let feed = hrefs(&tag_page, "/feeds/tags/");
+        assert_eq!(feed, [format!("/feeds{link}")]);
+        let resp = jo.get(&feed[0]).await;
+        assert_eq!(resp.status(), 200);
+        let xml = resp.text().await.unwrap();
+        assert!(
+            xml.contains("Sharp and plus") && !xml.contains("Plain C"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(&format!("{link}\"/>")),
+            "the feed links to its tag page: {xml}"
+        );
+    }
+}
+both!(tag_links_lead_to_their_tag_whatever_it_holds);
+
 async fn a_profile_shows_recent_topics_the_viewer_may_read(backend: Backend) {
     let app = spawn_app(backend).await;
     let open = team(&app, "xia", &[], "plaza", "public").await;

@@ -160,9 +160,11 @@ async fn tag(
         Ok(topics) => {
             let origin = origin(&state, &headers);
             atom(Feed {
+                // The id stays as it always was: it names the feed, readers
+                // do not follow it.
                 id: format!("{origin}/tags/{tag}"),
                 title: format!("#{tag}"),
-                link: format!("{origin}/tags/{tag}"),
+                link: format!("{origin}/tags/{}", crate::extract::encode(&tag)),
                 entries: topic_entries(&origin, &topics),
             })
         }
