@@ -400,6 +400,62 @@ async fn replies_are_edited_by_their_author_and_deleted_to_a_placeholder(backend
 }
 both!(replies_are_edited_by_their_author_and_deleted_to_a_placeholder);
 
+async fn an_edited_reply_links_its_history_for_its_author_and_moderators(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "quin", &["ravi", "sol"], "desk", "public").await;
+    let t = topic(&apis[0], "desk", json!({"title": "T", "body": "b"})).await;
+    let url = t["url"].as_str().unwrap();
+    let tid = t["id"].as_str().unwrap();
+    let ravi = app.signed_in("ravi").await;
+    let resp = ravi
+        .submit(
+            url,
+            &format!("/t/{tid}/replies"),
+            &[("body", "first draft")],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let rid = resp.headers()["location"].to_str().unwrap()["/r/".len()..].to_owned();
+    let history = format!("/r/{rid}/history");
+    let link = format!("href=\"{history}\"");
+    let (_, html) = ravi.page(url).await;
+    assert!(
+        !html.contains(" · edited") && !html.contains(&link),
+        "not edited yet"
+    );
+
+    let edit_page = format!("/r/{rid}/edit");
+    let resp = ravi
+        .submit(&edit_page, &edit_page, &[("body", "second thoughts")])
+        .await;
+    assert_eq!(resp.status(), 303);
+    let (_, html) = ravi.page(url).await;
+    assert!(html.contains("second thoughts") && html.contains(" · edited"));
+    assert!(html.contains(&link), "the author sees the history link");
+    let (status, page) = ravi.page(&history).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("first draft") && page.contains("second thoughts"));
+
+    let quin = app.signed_in("quin").await;
+    let (_, html) = quin.page(url).await;
+    assert!(html.contains(&link), "a moderator sees it too");
+    assert_eq!(quin.page(&history).await.0, 200);
+
+    let sol = app.signed_in("sol").await;
+    let (_, html) = sol.page(url).await;
+    assert!(
+        html.contains(" · edited") && !html.contains(&link),
+        "another member does not"
+    );
+    let (status, page) = sol.page(&history).await;
+    assert_eq!(status, 403);
+    assert!(
+        page.contains("only the author and moderators see this history")
+            && !page.contains("first draft")
+    );
+}
+both!(an_edited_reply_links_its_history_for_its_author_and_moderators);
+
 async fn likes_count_once_per_person(backend: Backend) {
     let app = spawn_app(backend).await;
     let apis = team(&app, "quin", &["rae"], "fun", "public").await;
