@@ -130,8 +130,9 @@ pub struct TopicInput {
     pub tags: Option<String>,
     /// Keep a post as a draft.
     pub draft: Option<bool>,
-    /// Publish a post at this time (Unix ms).
-    pub publish_at: Option<i64>,
+    /// When a post is published (Unix ms): `Some(Some(t))` at `t`,
+    /// `Some(None)` without a schedule, `None` as before (edits) or at once.
+    pub publish_at: Option<Option<i64>>,
     /// The version an edit started from.
     pub base_version: Option<i64>,
     /// A client's key: repeating a create with it returns the first topic.
@@ -177,10 +178,16 @@ fn parse(input: &TopicInput, creating: bool, kind: TopicKind) -> Result<Parsed> 
         Some(t) => Tag::parse_list(t).map_err(&mut note).ok(),
         None => None,
     };
-    if kind != TopicKind::Post && (input.draft == Some(true) || input.publish_at.is_some()) {
+    if kind != TopicKind::Post && input.draft == Some(true) {
         errors.push(FieldError {
             field: "draft".into(),
-            message: "only blog posts can be drafts or scheduled".into(),
+            message: "only blog posts can be drafts".into(),
+        });
+    }
+    if kind != TopicKind::Post && input.publish_at.flatten().is_some() {
+        errors.push(FieldError {
+            field: "publish_at".into(),
+            message: "only blog posts can be scheduled".into(),
         });
     }
     if errors.is_empty() {
@@ -225,7 +232,7 @@ pub async fn create(
             body_md: body,
             tags: p.tags.unwrap_or_default(),
             draft: input.draft.unwrap_or(false),
-            publish_at: input.publish_at,
+            publish_at: input.publish_at.flatten(),
             idempotency_key: crate::idempotency::optional_key(input.idempotency_key.as_deref())?,
             created_at: ctx.now(),
         })
@@ -437,6 +444,7 @@ pub async fn edit(
                 tags: p.tags,
                 mentions,
                 draft: input.draft,
+                publish_at: input.publish_at,
                 base_version: input.base_version,
                 editor: who.user.id,
                 now: ctx.now(),

@@ -270,7 +270,8 @@ impl TopicStore for PostgresStore {
         let publishing = current.draft && edit.draft == Some(false);
         tx.execute(
             "UPDATE topics SET title = $2, body_md = $3, body_html = $4, draft = $5, version = $6,
-                 updated_at = $7, last_activity_at = CASE WHEN $8 THEN $7 ELSE last_activity_at END
+                 updated_at = $7, last_activity_at = CASE WHEN $8 THEN $7 ELSE last_activity_at END,
+                 publish_at = $9
              WHERE id = $1",
             &[
                 &id.0,
@@ -281,6 +282,7 @@ impl TopicStore for PostgresStore {
                 &version,
                 &edit.now,
                 &publishing,
+                &edit.publish_at.unwrap_or(current.publish_at),
             ],
         )
         .await

@@ -249,7 +249,8 @@ impl TopicStore for SqliteStore {
                 let publishing = current.draft && edit.draft == Some(false);
                 c.execute(
                     "UPDATE topics SET title = ?2, body_md = ?3, body_html = ?4, draft = ?5, version = ?6,
-                         updated_at = ?7, last_activity_at = CASE WHEN ?8 THEN ?7 ELSE last_activity_at END
+                         updated_at = ?7, last_activity_at = CASE WHEN ?8 THEN ?7 ELSE last_activity_at END,
+                         publish_at = ?9
                      WHERE id = ?1",
                     params![
                         id.0,
@@ -259,7 +260,8 @@ impl TopicStore for SqliteStore {
                         edit.draft.unwrap_or(current.draft),
                         version,
                         edit.now,
-                        publishing
+                        publishing,
+                        edit.publish_at.unwrap_or(current.publish_at)
                     ],
                 )?;
                 if let Some(tags) = &edit.tags {

@@ -113,6 +113,9 @@ pub struct TopicEdit {
     pub mentions: Vec<String>,
     /// Publish a draft (`Some(false)`) or keep it (`Some(true)`).
     pub draft: Option<bool>,
+    /// Schedule a post (`Some(Some(t))`), drop its schedule (`Some(None)`),
+    /// or leave it (`None`).
+    pub publish_at: Option<Option<i64>>,
     /// The version the editor started from; a newer one means someone else
     /// edited meanwhile: conflict `topic_version`.
     pub base_version: Option<i64>,

@@ -1,8 +1,8 @@
 //! Showing Unix-millisecond times to people and to API clients.
 
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 fn at(ms: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
@@ -21,4 +21,47 @@ pub(crate) fn human(ms: i64) -> String {
             "[year]-[month]-[day] [hour]:[minute] UTC"
         ))
         .unwrap_or_default()
+}
+
+/// "2026-11-24T06:44", the value of a `datetime-local` field, in UTC.
+pub(crate) fn datetime_local(ms: i64) -> String {
+    at(ms)
+        .format(format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+        .unwrap_or_default()
+}
+
+/// A `datetime-local` field's value (seconds optional), read as UTC, in Unix ms.
+pub(crate) fn parse_datetime_local(s: &str) -> Option<i64> {
+    let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let seconds = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let t = PrimitiveDateTime::parse(s, minutes)
+        .or_else(|_| PrimitiveDateTime::parse(s, seconds))
+        .ok()?
+        .assume_utc();
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetime_local_values_are_read_as_utc_and_written_back_the_same() {
+        let ms = parse_datetime_local("2026-01-03T09:30").unwrap();
+        assert_eq!(ms, 1_767_432_600_000);
+        assert_eq!(datetime_local(ms), "2026-01-03T09:30");
+        assert_eq!(
+            parse_datetime_local("2026-01-03T09:30:15"),
+            Some(ms + 15_000)
+        );
+        for bad in [
+            "",
+            "tomorrow",
+            "2026-13-01T00:00",
+            "2026-01-03",
+            "2026-01-03T09:30Z",
+        ] {
+            assert_eq!(parse_datetime_local(bad), None, "{bad}");
+        }
+    }
 }

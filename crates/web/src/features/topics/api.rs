@@ -205,6 +205,15 @@ fn parse_time(field: &str, s: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::invalid(field, "must be an RFC 3339 time"))
 }
 
+/// A field that may be sent as `null`: absent is `None`, `null` is `Some(None)`.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
 /// A new topic, or changes to one.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -218,8 +227,11 @@ pub(crate) struct TopicBody {
     tags: Option<Tags>,
     /// Keep a post as a draft.
     draft: Option<bool>,
-    /// Publish a post at this RFC 3339 time.
-    publish_at: Option<String>,
+    /// Publish a post at this RFC 3339 time; `null` (when editing) drops
+    /// its schedule.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, nullable)]
+    publish_at: Option<Option<String>>,
     /// The version an edit started from: required to edit a document. A stale
     /// one answers 409 `stale_version` with the current version in
     /// `error.current`, and saves nothing.
@@ -236,8 +248,11 @@ impl TopicBody {
             draft: self.draft,
             publish_at: self
                 .publish_at
-                .as_deref()
-                .map(|s| parse_time("publish_at", s))
+                .map(|at| {
+                    at.as_deref()
+                        .map(|s| parse_time("publish_at", s))
+                        .transpose()
+                })
                 .transpose()?,
             base_version: self.base_version,
             idempotency_key: None,

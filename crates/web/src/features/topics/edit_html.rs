@@ -16,6 +16,7 @@ use crate::error::PageError;
 use crate::extract::{PageForm, SignedIn, Visitor};
 use crate::page::{Chrome, FormErrors, render, render_with};
 use crate::state::AppState;
+use crate::time_fmt::datetime_local;
 
 #[derive(Template)]
 #[template(path = "topics/edit.html")]
@@ -63,6 +64,7 @@ pub(crate) async fn edit_form(
                 .collect::<Vec<_>>()
                 .join(", "),
             draft: t.draft.then(|| "on".into()),
+            publish_at: t.publish_at.map(datetime_local),
             base_version: Some(t.version),
             idempotency_key: String::new(),
         },
@@ -78,9 +80,17 @@ pub(crate) async fn edit(
     PageForm(mut form): PageForm<TopicForm>,
 ) -> Result<Response, PageError> {
     let tid = topic_id(&id)?;
-    let mut input = form.input();
-    input.kind = None;
-    match topics::edit(&state.ctx, &signed_in.who, tid, &input).await {
+    let edited = match form.input() {
+        Ok(input) => {
+            let input = topics::TopicInput {
+                kind: None,
+                ..input
+            };
+            topics::edit(&state.ctx, &signed_in.who, tid, &input).await
+        }
+        Err(e) => Err(e),
+    };
+    match edited {
         Ok(topic) => Ok(Redirect::to(&topic_url(&topic)).into_response()),
         Err(err) => {
             // The person's text is kept. After a concurrent edit, the newer

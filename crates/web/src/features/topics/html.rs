@@ -80,7 +80,11 @@ pub(crate) async fn create(
     Path(slug): Path<String>,
     PageForm(form): PageForm<TopicForm>,
 ) -> Result<Response, PageError> {
-    match topics::create(&state.ctx, &signed_in.who, &slug, &form.input()).await {
+    let created = match form.input() {
+        Ok(input) => topics::create(&state.ctx, &signed_in.who, &slug, &input).await,
+        Err(e) => Err(e),
+    };
+    match created {
         Ok(topic) => Ok(Redirect::to(&topic_url(&topic)).into_response()),
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
@@ -159,15 +163,21 @@ pub(crate) async fn page(
     let me = visitor.who.as_ref().map(|w| w.user.id);
     let topic = &p.topic.view.topic;
     let accepted_id = topic.accepted_reply;
+    let now = state.ctx.now();
+    // A post waiting for its publish date says when it will appear.
+    let when = match topic.publish_at {
+        Some(at) if at > now && !topic.draft => format!("scheduled for {}", human(at)),
+        _ => human(topic.created_at),
+    };
     render_with(
         status,
         &ShowPage {
             chrome: Chrome::new(state, visitor, topic.title.as_str()).await?,
             errors,
             url: topic_url(topic),
-            when: human(topic.created_at),
+            when,
             body_html: topic.body_html.clone(),
-            unpublished: topic.unpublished(state.ctx.now()),
+            unpublished: topic.unpublished(now),
             replies: p
                 .replies
                 .iter()
