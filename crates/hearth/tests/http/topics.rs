@@ -232,6 +232,109 @@ async fn a_question_accepts_one_answer_from_its_asker(backend: Backend) {
 }
 both!(a_question_accepts_one_answer_from_its_asker);
 
+/// The titles of a topic list page, in order.
+fn listed_titles(html: &str) -> Vec<String> {
+    html.split("<a class=\"title\" href=\"")
+        .skip(1)
+        .map(|rest| {
+            let text = rest.split_once('>').unwrap().1;
+            text.split("</a>").next().unwrap().to_owned()
+        })
+        .collect()
+}
+
+/// The "More topics" link of a space page, ready to follow.
+fn more_topics(html: &str) -> Option<String> {
+    let end = html.find("\">More topics</a>")?;
+    let start = html[..end].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..end].replace("&amp;", "&"))
+}
+
+async fn the_unanswered_tab_keeps_its_filter_from_page_to_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "vera", &["wim"], "qa", "public").await;
+    let solved = topic(
+        &apis[0],
+        "qa",
+        json!({"kind": "question", "title": "Solved question", "body": "?", "tags": ["c#"]}),
+    )
+    .await;
+    let answer = reply(&apis[1], &solved, "Like this", None).await;
+    let (status, _) = apis[0]
+        .post(
+            &format!("/api/v1/topics/{}/accepted", solved["id"].as_str().unwrap()),
+            json!({"reply": answer["id"]}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    topic(
+        &apis[0],
+        "qa",
+        json!({"title": "A discussion", "body": "x", "tags": ["c#"]}),
+    )
+    .await;
+    for i in 0..31 {
+        app.clock.advance(1000);
+        topic(
+            &apis[0],
+            "qa",
+            json!({"kind": "question", "title": format!("Open question {i}"), "body": "?", "tags": ["c#"]}),
+        )
+        .await;
+    }
+    app.clock.advance(1000);
+    topic(
+        &apis[0],
+        "qa",
+        json!({"kind": "question", "title": "Untagged question", "body": "?"}),
+    )
+    .await;
+
+    let wim = app.signed_in("wim").await;
+    // Follows "More topics" from `path` to the end; every page must keep
+    // the Unanswered tab current.
+    let all_pages = |path: &'static str| {
+        let wim = &wim;
+        async move {
+            let (status, mut html) = wim.page(path).await;
+            assert_eq!(status, 200);
+            let mut titles = Vec::new();
+            loop {
+                assert!(
+                    html.contains("href=\"/s/qa?kind=question&amp;unanswered=1\" aria-current=\"page\">Unanswered"),
+                    "{path}"
+                );
+                assert!(!html.contains("aria-current=\"page\">Questions"));
+                assert!(!html.contains("aria-current=\"page\">All"));
+                titles.extend(listed_titles(&html));
+                match more_topics(&html) {
+                    Some(more) => html = wim.page(&more).await.1,
+                    None => return titles,
+                }
+            }
+        }
+    };
+    let titles = all_pages("/s/qa?kind=question&unanswered=1").await;
+    assert_eq!(titles.len(), 32, "{titles:?}");
+    assert!(
+        titles
+            .iter()
+            .all(|t| t.starts_with("Open question") || t == "Untagged question"),
+        "{titles:?}"
+    );
+    let titles = all_pages("/s/qa?kind=question&unanswered=1&tag=c%23").await;
+    assert_eq!(titles.len(), 31, "{titles:?}");
+    assert!(
+        titles.iter().all(|t| t.starts_with("Open question")),
+        "{titles:?}"
+    );
+
+    let (_, questions) = wim.page("/s/qa?kind=question").await;
+    assert!(questions.contains("aria-current=\"page\">Questions"));
+    assert!(!questions.contains("aria-current=\"page\">Unanswered"));
+}
+both!(the_unanswered_tab_keeps_its_filter_from_page_to_page);
+
 async fn locked_hidden_and_deleted_topics_refuse_replies(backend: Backend) {
     let app = spawn_app(backend).await;
     let apis = team(&app, "lea", &["max"], "ops", "public").await;

@@ -143,6 +143,8 @@ struct ShowPage {
     roles: &'static [hearth_core::model::Role],
     topics: Vec<crate::features::topics::views::TopicRow>,
     kind: String,
+    tag: String,
+    unanswered: bool,
     next: Option<String>,
 }
 
@@ -174,11 +176,12 @@ pub(crate) async fn show(
     } else {
         Vec::new()
     };
+    let unanswered = q.unanswered.is_some();
     let (topics, next) = if can_read {
         let input = hearth_app::topics::ListInput {
             kind: Some(q.kind.clone()),
             tag: Some(q.tag.clone()),
-            unanswered: q.unanswered.is_some(),
+            unanswered,
             after: q.after.clone(),
             limit: Some(30),
         };
@@ -214,6 +217,8 @@ pub(crate) async fn show(
         members,
         topics,
         kind: q.kind,
+        tag: q.tag,
+        unanswered,
         next,
         requests,
         roles: hearth_core::model::Role::ALL,
