@@ -136,8 +136,8 @@ fn reply_event(
     )
 }
 
-/// A moderator restores a deleted reply.
-pub async fn restore(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<()> {
+/// A moderator restores a deleted reply; returns it as restored.
+pub async fn restore(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<Reply> {
     let (_, topic) = find_reply(ctx, who.viewer(), id).await?;
     if !topic.can.moderate {
         return Err(AppError::Forbidden(
@@ -147,7 +147,10 @@ pub async fn restore(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<()> 
     let audit = reply_event(ctx, who, &topic, id, "reply.restore");
     ctx.store.set_reply_deleted(id, false, audit).await?;
     tracing::info!(by = %who.user.username, reply = %id, "reply restored");
-    Ok(())
+    ctx.store
+        .reply(id, Some(who.user.id))
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Where a reply is: its topic and the page that holds it.

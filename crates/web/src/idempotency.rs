@@ -20,6 +20,7 @@ use crate::state::AppState;
 /// an invitation link) or are about signing in.
 const NEVER_KEPT: &[&str] = &[
     "/api/v1/tokens",
+    "/api/v1/me/feed-token",
     "/account/tokens",
     "/account/feed-token",
     "/account/password",

@@ -233,6 +233,72 @@ async fn oversized_bodies_get_413(backend: Backend) {
 }
 both!(oversized_bodies_get_413);
 
+async fn a_feed_token_is_made_and_revoked_through_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = crate::topics::team(&app, "fern", &[], "inner", "private").await;
+    crate::topics::topic(
+        &apis[0],
+        "inner",
+        json!({"title": "Inside news", "body": "b"}),
+    )
+    .await;
+    let feed = |token: &str| {
+        let url = app.url(&format!("/feeds/s/inner?token={token}"));
+        async move {
+            let r = reqwest::get(url).await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/me/feed-token"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "signed out");
+
+    let token = app.token("fern").await;
+    let create = || {
+        reqwest::Client::new()
+            .post(app.url("/api/v1/me/feed-token"))
+            .bearer_auth(&token)
+            .header("idempotency-key", "feed-1")
+            .send()
+    };
+    let first = create().await.unwrap();
+    assert_eq!(first.status(), 201);
+    let first: serde_json::Value = first.json().await.unwrap();
+    let secret = first["token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        first["example"],
+        format!("/feeds/u/fern?token={secret}"),
+        "{first}"
+    );
+    let (status, atom) = feed(&secret).await;
+    assert_eq!(status, 200);
+    assert!(
+        atom.contains("Inside news"),
+        "the token reads what fern reads"
+    );
+
+    // A secret is never replayed: the same key makes a new token, and the
+    // first one stops working.
+    let again = create().await.unwrap();
+    assert_eq!(again.status(), 201);
+    assert!(!again.headers().contains_key("idempotent-replayed"));
+    let again: serde_json::Value = again.json().await.unwrap();
+    let newer = again["token"].as_str().unwrap().to_owned();
+    assert_ne!(newer, secret);
+    assert_eq!(feed(&secret).await.0, 401);
+    assert_eq!(feed(&newer).await.0, 200);
+
+    let (status, _) = apis[0].delete("/api/v1/me/feed-token").await;
+    assert_eq!(status, 204);
+    assert_eq!(feed(&newer).await.0, 401, "revoked at once");
+    let (status, _) = apis[0].delete("/api/v1/me/feed-token").await;
+    assert_eq!(status, 204, "revoking again changes nothing");
+}
+both!(a_feed_token_is_made_and_revoked_through_the_api);
+
 async fn the_openapi_document_describes_the_api(backend: Backend) {
     let app = spawn_app(backend).await;
     let r = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap();

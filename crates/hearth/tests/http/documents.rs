@@ -475,3 +475,135 @@ async fn a_post_is_rescheduled_or_published_at_once_through_the_api(backend: Bac
     assert_eq!(apis[1].get(&path).await.0, 200, "published at once");
 }
 both!(a_post_is_rescheduled_or_published_at_once_through_the_api);
+
+/// Sends `method path` as `token` with an `Idempotency-Key`: status,
+/// whether it was a replay, and the body.
+async fn keyed(
+    app: &crate::support::TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    key: &str,
+) -> (u16, bool, Value) {
+    let r = reqwest::Client::new()
+        .request(method, app.url(path))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let replayed = r.headers().contains_key("idempotent-replayed");
+    (status, replayed, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn versions_are_compared_and_restored_through_the_api_as_on_the_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "vera", &["walt"], "docs", "public").await;
+    app.create_user("xena", false).await;
+    let xena = app.api(&app.token("xena").await);
+    let doc = topic(
+        &apis[0],
+        "docs",
+        json!({"kind": "document", "title": "Plan", "body": "alpha\nbeta\n"}),
+    )
+    .await;
+    let id = doc["id"].as_str().unwrap();
+    let (status, _) = apis[1]
+        .patch(
+            &format!("/api/v1/topics/{id}"),
+            json!({"title": "Plan B", "body": "alpha\nBETA\n", "base_version": 1}),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let (status, diff) = xena
+        .get(&format!("/api/v1/topics/{id}/diff?from=1&to=2"))
+        .await;
+    assert_eq!(
+        status, 200,
+        "a document's history is for its readers: {diff}"
+    );
+    assert_eq!(
+        (&diff["from"]["version"], &diff["to"]["title"]),
+        (&json!(1), &json!("Plan B"))
+    );
+    assert_eq!(
+        diff["lines"],
+        json!([
+            {"change": "same", "text": "alpha"},
+            {"change": "removed", "text": "beta"},
+            {"change": "added", "text": "BETA"},
+        ])
+    );
+    for (query, field) in [("from=1&to=9", "to"), ("from=1", "to"), ("to=2", "from")] {
+        let (status, body) = xena.get(&format!("/api/v1/topics/{id}/diff?{query}")).await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(body["error"]["fields"][0]["field"], field, "{query}");
+    }
+
+    // A post's history is its author's and the moderators': the API refuses
+    // whom the page refuses.
+    let post = topic(
+        &apis[0],
+        "docs",
+        json!({"kind": "post", "title": "News", "body": "one"}),
+    )
+    .await;
+    let pid = post["id"].as_str().unwrap();
+    apis[0]
+        .patch(&format!("/api/v1/topics/{pid}"), json!({"body": "two"}))
+        .await;
+    let walt = app.signed_in("walt").await;
+    let page = walt.page(&format!("/t/{pid}/diff?from=1&to=2")).await.0;
+    let (status, _) = apis[1]
+        .get(&format!("/api/v1/topics/{pid}/diff?from=1&to=2"))
+        .await;
+    assert_eq!((status, page), (403, 403));
+    let (status, _) = apis[1]
+        .post(
+            &format!("/api/v1/topics/{pid}/revisions/1/restore"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 403);
+
+    // Restoring needs the right to edit: a reader from outside the space may not.
+    let (status, _) = xena
+        .post(
+            &format!("/api/v1/topics/{id}/revisions/1/restore"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, body) = apis[1]
+        .post(
+            &format!("/api/v1/topics/{id}/revisions/7/restore"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+
+    // Restored once, however often the same request is retried.
+    let walt_token = app.token("walt").await;
+    let restore = format!("/api/v1/topics/{id}/revisions/1/restore");
+    let post_method = reqwest::Method::POST;
+    let first = keyed(&app, &walt_token, post_method.clone(), &restore, "r-1").await;
+    assert_eq!((first.0, first.1), (200, false), "{}", first.2);
+    assert_eq!(first.2["version"], 3);
+    assert_eq!(
+        (&first.2["title"], &first.2["body"]),
+        (&json!("Plan"), &json!("alpha\nbeta\n"))
+    );
+    let again = keyed(&app, &walt_token, post_method, &restore, "r-1").await;
+    assert_eq!((again.0, again.1, &again.2), (200, true, &first.2));
+    let (_, history) = apis[0].get(&format!("/api/v1/topics/{id}/revisions")).await;
+    let versions: Vec<i64> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, [3, 2, 1], "one restore, nothing in between lost");
+}
+both!(versions_are_compared_and_restored_through_the_api_as_on_the_pages);

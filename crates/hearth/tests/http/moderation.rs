@@ -254,3 +254,59 @@ async fn a_changed_or_removed_audit_event_breaks_the_chain(backend: Backend) {
     );
 }
 both!(a_changed_or_removed_audit_event_breaks_the_chain);
+
+async fn a_moderator_restores_a_deleted_reply_through_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = crate::topics::team(&app, "odin", &["pia", "rex"], "hall", "public").await;
+    let t = crate::topics::topic(&apis[1], "hall", json!({"title": "T", "body": "b"})).await;
+    let r = crate::topics::reply(&apis[2], &t, "keep me", None).await;
+    let rid = r["id"].as_str().unwrap();
+    let path = format!("/api/v1/replies/{rid}/restore");
+
+    let (status, _) = apis[0].delete(&format!("/api/v1/replies/{rid}")).await;
+    assert_eq!(status, 204);
+    for (who, api) in [("its author", &apis[2]), ("a member", &apis[1])] {
+        let (status, _) = api.post(&path, json!({})).await;
+        assert_eq!(status, 403, "{who} may not restore a reply");
+    }
+    let rex = app.signed_in("rex").await;
+    let page = rex
+        .submit(
+            t["url"].as_str().unwrap(),
+            &format!("/r/{rid}/restore"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status(), 403, "nor on the page");
+
+    let token = app.token("odin").await;
+    let send = || {
+        reqwest::Client::new()
+            .post(app.url(&path))
+            .bearer_auth(&token)
+            .header("idempotency-key", "restore-1")
+            .send()
+    };
+    let first = send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert!(!first.headers().contains_key("idempotent-replayed"));
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(
+        (&first["deleted"], &first["body"]),
+        (&json!(false), &json!("keep me"))
+    );
+    let again = send().await.unwrap();
+    assert_eq!(again.status(), 200);
+    assert!(again.headers().contains_key("idempotent-replayed"));
+    assert_eq!(again.json::<Value>().await.unwrap(), first);
+
+    let (_, shown) = apis[1]
+        .get(&format!("/api/v1/topics/{}", t["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(shown["replies"]["items"][0]["body"], "keep me");
+    let (status, _) = apis[0]
+        .post("/api/v1/replies/999999/restore", json!({}))
+        .await;
+    assert_eq!(status, 404);
+}
+both!(a_moderator_restores_a_deleted_reply_through_the_api);

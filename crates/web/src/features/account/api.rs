@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use hearth_app::{AppError, auth};
+use hearth_app::{AppError, auth, feeds};
 use hearth_core::ids::TokenId;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -79,5 +79,38 @@ pub(crate) async fn revoke(
 ) -> Result<StatusCode, ApiError> {
     let id: TokenId = id.parse().map_err(|_| AppError::NotFound)?;
     auth::revoke_token(&state.ctx, &who, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A new feed token, shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct FeedTokenJson {
+    /// The secret: add `?token=` and it to any feed address. It is not shown again.
+    token: String,
+    /// The caller's blog feed with the token, for example.
+    example: String,
+}
+
+/// Makes a new feed token for feed readers that cannot sign in; the previous
+/// one stops working. It reads what the caller may read, in feeds only.
+#[utoipa::path(post, path = "/api/v1/me/feed-token", tag = "account",
+    responses((status = 201, body = FeedTokenJson), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn create_feed_token(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> Result<(StatusCode, Json<FeedTokenJson>), ApiError> {
+    let token = feeds::new_token(&state.ctx, &who).await?;
+    let example = format!("/feeds/u/{}?token={token}", who.user.username);
+    Ok((StatusCode::CREATED, Json(FeedTokenJson { token, example })))
+}
+
+/// Revokes the caller's feed token, if they have one; feeds then need a session.
+#[utoipa::path(delete, path = "/api/v1/me/feed-token", tag = "account",
+    responses((status = 204), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn revoke_feed_token(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> Result<StatusCode, ApiError> {
+    feeds::revoke_token(&state.ctx, &who).await?;
     Ok(StatusCode::NO_CONTENT)
 }

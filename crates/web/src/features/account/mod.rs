@@ -1,4 +1,4 @@
-//! The signed-in user's own account: sessions, tokens, password.
+//! The signed-in user's own account: sessions, tokens, the feed token, password.
 
 pub(crate) mod api;
 pub(crate) mod html;
@@ -19,4 +19,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/account/feed-token/revoke", post(html::revoke_feed_token))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/tokens/{id}", delete(api::revoke))
+        .route(
+            "/api/v1/me/feed-token",
+            post(api::create_feed_token).delete(api::revoke_feed_token),
+        )
 }

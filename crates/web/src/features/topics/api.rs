@@ -7,7 +7,7 @@ use hearth_app::AppError;
 use hearth_app::moderation::{self, Moderation};
 use hearth_app::topics::{self, ListInput, TopicInput};
 use hearth_core::ids::{ReplyId, TopicId};
-use hearth_store::{Reply, Revision, Topic};
+use hearth_store::{Reply, Topic};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -360,41 +360,6 @@ pub(crate) async fn delete(
 ) -> Result<StatusCode, ApiError> {
     moderation::delete(&state.ctx, &who, topic_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// One version of a topic.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct RevisionJson {
-    version: i64,
-    author: UserJson,
-    title: Option<String>,
-    body: String,
-    created_at: String,
-}
-
-impl From<&Revision> for RevisionJson {
-    fn from(r: &Revision) -> Self {
-        Self {
-            version: r.version,
-            author: UserJson::from(&r.author),
-            title: r.title.clone(),
-            body: r.body_md.clone(),
-            created_at: rfc3339(r.created_at),
-        }
-    }
-}
-
-/// The versions of a topic, newest first.
-#[utoipa::path(get, path = "/api/v1/topics/{id}/revisions", tag = "topics",
-    params(("id" = String, Path, description = "the topic's id")),
-    responses((status = 200, body = Vec<RevisionJson>), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn revisions(
-    State(state): State<AppState>,
-    caller: ApiCaller,
-    Path(id): Path<String>,
-) -> Result<Json<Vec<RevisionJson>>, ApiError> {
-    let (_, revisions) = topics::revisions(&state.ctx, caller.viewer(), topic_id(&id)?).await?;
-    Ok(Json(revisions.iter().map(RevisionJson::from).collect()))
 }
 
 /// A moderation action.

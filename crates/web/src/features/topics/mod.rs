@@ -6,6 +6,7 @@ pub(crate) mod forms;
 pub(crate) mod html;
 pub(crate) mod reply_api;
 pub(crate) mod reply_html;
+pub(crate) mod versions_api;
 pub(crate) mod views;
 
 use axum::Router;
@@ -49,7 +50,15 @@ pub(crate) fn router() -> Router<AppState> {
             "/api/v1/topics/{id}",
             get(api::show).patch(api::update).delete(api::delete),
         )
-        .route("/api/v1/topics/{id}/revisions", get(api::revisions))
+        .route(
+            "/api/v1/topics/{id}/revisions",
+            get(versions_api::revisions),
+        )
+        .route("/api/v1/topics/{id}/diff", get(versions_api::diff))
+        .route(
+            "/api/v1/topics/{id}/revisions/{version}/restore",
+            post(versions_api::restore),
+        )
         .route("/api/v1/topics/{id}/replies", post(reply_api::reply))
         .route("/api/v1/topics/{id}/moderation", post(api::moderate))
         .route("/api/v1/topics/{id}/accepted", post(api::accept))
@@ -68,6 +77,10 @@ pub(crate) fn router() -> Router<AppState> {
             get(reply_api::reply_likers)
                 .post(reply_api::like_reply)
                 .delete(reply_api::unlike_reply),
+        )
+        .route(
+            "/api/v1/replies/{id}/restore",
+            post(reply_api::restore_reply),
         )
         .route("/api/v1/tags/{tag}/topics", get(api::tag))
         .route("/api/v1/preview", post(api::preview))

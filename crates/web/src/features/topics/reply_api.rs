@@ -9,7 +9,8 @@ use hearth_store::ReactionTarget;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::api::{ReplyJson, RevisionJson, reply_id, topic_id};
+use super::api::{ReplyJson, reply_id, topic_id};
+use super::versions_api::RevisionJson;
 use crate::error::ApiError;
 use crate::extract::{ApiCaller, ApiJson, ApiUser, IdempotencyKey};
 use crate::features::users::api::UserJson;
@@ -90,6 +91,20 @@ pub(crate) async fn delete_reply(
 ) -> Result<StatusCode, ApiError> {
     replies::delete(&state.ctx, &who, reply_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Restores a deleted reply (moderators); its text is shown again.
+#[utoipa::path(post, path = "/api/v1/replies/{id}/restore", tag = "replies",
+    params(("id" = String, Path, description = "the reply's id")),
+    responses((status = 200, description = "The reply, restored", body = ReplyJson),
+              (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn restore_reply(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ReplyJson>, ApiError> {
+    let reply = replies::restore(&state.ctx, &who, reply_id(&id)?).await?;
+    Ok(Json(ReplyJson::from(&reply)))
 }
 
 /// A like count.
