@@ -162,15 +162,33 @@ pub async fn move_to(ctx: &Ctx, who: &Authenticated, id: TopicId, to_slug: &str)
     Ok(())
 }
 
-/// The asker or a moderator accepts a reply as the answer (or clears it).
+/// The asker or a moderator accepts a reply as the answer (or clears it); a
+/// moderator's choice on someone else's question is audited.
 pub async fn accept(
     ctx: &Ctx,
     who: &Authenticated,
     id: TopicId,
     reply: Option<ReplyId>,
 ) -> Result<()> {
-    find_topic(ctx, who.viewer(), id, TopicAction::Accept).await?;
-    match ctx.store.set_accepted(id, reply).await {
+    let found = find_topic(ctx, who.viewer(), id, TopicAction::Accept).await?;
+    let topic = &found.view.topic;
+    if topic.accepted_reply == reply {
+        return Ok(());
+    }
+    let name = |r: Option<ReplyId>| r.map_or_else(|| "none".to_owned(), |r| format!("reply:{r}"));
+    let audit = (topic.author.id != who.user.id)
+        .then(|| {
+            moderation_event(
+                ctx,
+                who,
+                &found,
+                "topic.accept",
+                Some(name(topic.accepted_reply)),
+                Some(name(reply)),
+            )
+        })
+        .flatten();
+    match ctx.store.set_accepted(id, reply, audit).await {
         Err(StoreError::Conflict { .. }) => Err(AppError::invalid(
             "reply",
             "is not a reply of this question",

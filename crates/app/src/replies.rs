@@ -102,6 +102,7 @@ pub async fn edit(ctx: &Ctx, who: &Authenticated, id: ReplyId, body: &str) -> Re
 }
 
 /// Its author or a moderator deletes a reply; a placeholder keeps its place.
+/// Deleting a deleted reply changes nothing.
 pub async fn delete(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<()> {
     let (reply, topic) = find_reply(ctx, who.viewer(), id).await?;
     let own = reply.author.id == who.user.id;
@@ -110,8 +111,12 @@ pub async fn delete(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<()> {
             "only its author or moderators may delete a reply".into(),
         ));
     }
+    if reply.deleted {
+        return Ok(());
+    }
+    // An author deleting their own reply is no moderation; anyone else's is.
     let audit = (!own)
-        .then(|| reply_event(ctx, who, &topic, id, "reply.delete"))
+        .then(|| reply_event(ctx, who, &topic, id, "reply.delete", "shown", "deleted"))
         .flatten();
     ctx.store.set_reply_deleted(id, true, audit).await?;
     tracing::info!(by = %who.user.username, reply = %id, "reply deleted");
@@ -124,6 +129,8 @@ fn reply_event(
     topic: &VisibleTopic,
     id: ReplyId,
     action: &str,
+    before: &str,
+    after: &str,
 ) -> Option<hearth_store::NewAuditEvent> {
     crate::audit::event(
         ctx,
@@ -131,20 +138,24 @@ fn reply_event(
         action,
         format!("reply:{id}"),
         Some(topic.view.topic.space_id),
-        None,
-        None,
+        Some(before.to_owned()),
+        Some(after.to_owned()),
     )
 }
 
-/// A moderator restores a deleted reply; returns it as restored.
+/// A moderator restores a deleted reply; returns it as restored. Restoring a
+/// reply that is shown changes nothing.
 pub async fn restore(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<Reply> {
-    let (_, topic) = find_reply(ctx, who.viewer(), id).await?;
+    let (reply, topic) = find_reply(ctx, who.viewer(), id).await?;
     if !topic.can.moderate {
         return Err(AppError::Forbidden(
             "only moderators may restore a reply".into(),
         ));
     }
-    let audit = reply_event(ctx, who, &topic, id, "reply.restore");
+    if !reply.deleted {
+        return Ok(reply);
+    }
+    let audit = reply_event(ctx, who, &topic, id, "reply.restore", "deleted", "shown");
     ctx.store.set_reply_deleted(id, false, audit).await?;
     tracing::info!(by = %who.user.username, reply = %id, "reply restored");
     ctx.store

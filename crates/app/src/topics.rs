@@ -5,7 +5,7 @@ use hearth_core::ids::{TopicId, UserId};
 use hearth_core::markdown;
 use hearth_core::model::TopicKind;
 use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
-use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic};
+use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic, edit_is_moderation};
 use hearth_store::{
     NewTopic, Reply, Revision, SpaceTopicsQuery, SpaceView, StoreError, Topic, TopicCursor,
     TopicEdit, TopicFilter, TopicView, VisibleTopicsQuery,
@@ -429,6 +429,28 @@ pub async fn edit(
         ));
     }
     let p = parse(input, false, topic.kind)?;
+    // A moderator's edit of someone else's topic is audited, from the version
+    // they saw: another edit meanwhile makes it stale, so that the log names
+    // exactly the version it replaced.
+    let moderation = edit_is_moderation(who.viewer(), &found.access, &facts(topic, ctx.now()));
+    let base_version = match input.base_version {
+        None if moderation => Some(topic.version),
+        base => base,
+    };
+    let audit = moderation
+        .then(|| {
+            let before = base_version.unwrap_or(topic.version);
+            crate::audit::event(
+                ctx,
+                who,
+                "topic.edit",
+                format!("topic:{id}"),
+                Some(topic.space_id),
+                Some(format!("version={before}")),
+                Some(format!("version={}", before + 1)),
+            )
+        })
+        .flatten();
     let body = p.body.map(|b| (b.clone(), markdown::render(&b)));
     let mentions = body
         .as_ref()
@@ -445,10 +467,11 @@ pub async fn edit(
                 mentions,
                 draft: input.draft,
                 publish_at: input.publish_at,
-                base_version: input.base_version,
+                base_version,
                 editor: who.user.id,
                 now: ctx.now(),
             },
+            audit,
         )
         .await;
     match edited {

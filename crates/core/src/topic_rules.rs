@@ -77,6 +77,16 @@ pub fn decide_topic(
     })
 }
 
+/// Whether an edit `viewer` may make is moderation: someone else's topic,
+/// which they may edit only because they moderate the space (a document,
+/// which every member may edit, is no moderation for a member).
+pub fn edit_is_moderation(viewer: Viewer, space: &SpaceAccess, topic: &TopicFacts) -> bool {
+    let author = viewer.user_id() == Some(topic.author);
+    let writer = decide(viewer, space, SpaceAction::Write) == Decision::Allow;
+    let every_member_may = topic.kind == TopicKind::Document && writer;
+    !(author || every_member_may)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +206,24 @@ mod tests {
         assert_eq!(
             decide_topic(OTHER, &space(None), &doc, TopicAction::Edit),
             Decision::Deny
+        );
+    }
+
+    #[test]
+    fn editing_someone_elses_topic_is_moderation_unless_every_member_may() {
+        let moderator = space(Some(Role::Moderator));
+        let disc = topic(TopicKind::Discussion, TopicState::Open);
+        let doc = topic(TopicKind::Document, TopicState::Open);
+        assert!(edit_is_moderation(OTHER, &moderator, &disc));
+        assert!(!edit_is_moderation(AUTHOR, &moderator, &disc));
+        assert!(!edit_is_moderation(OTHER, &moderator, &doc));
+        let admin = Viewer::User {
+            id: UserId(3),
+            admin: true,
+        };
+        assert!(
+            edit_is_moderation(admin, &space(None), &doc),
+            "an administrator outside the space edits a document as moderator"
         );
     }
 

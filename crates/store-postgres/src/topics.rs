@@ -10,7 +10,7 @@ use hearth_store::{
 };
 use tokio_postgres::Transaction;
 
-use crate::audit::audited;
+use crate::audit::{audited, write_audit};
 use crate::content_rows::{self, TOPIC_WIDTH, topic_columns};
 use crate::error::{SqlResult, map_err};
 use crate::rows::{self, SPACE_COLUMNS};
@@ -246,7 +246,12 @@ impl TopicStore for PostgresStore {
         Ok(rows::all(&rows, content_rows::topic)?)
     }
 
-    async fn edit_topic(&self, id: TopicId, edit: TopicEdit) -> Result<Topic> {
+    async fn edit_topic(
+        &self,
+        id: TopicId,
+        edit: TopicEdit,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Topic> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
         // Lock the row so that two concurrent edits of one version cannot both pass.
@@ -304,6 +309,7 @@ impl TopicStore for PostgresStore {
             edit.now,
         )
         .await?;
+        write_audit(&tx, &audit).await?;
         let topic = load_topic(&tx, id.0).await?;
         tx.commit().await.map_err(map_err)?;
         Ok(topic)
@@ -365,10 +371,16 @@ impl TopicStore for PostgresStore {
         .await
     }
 
-    async fn set_accepted(&self, id: TopicId, reply: Option<ReplyId>) -> Result<()> {
-        let c = self.client().await?;
+    async fn set_accepted(
+        &self,
+        id: TopicId,
+        reply: Option<ReplyId>,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await.map_err(map_err)?;
         let reply = reply.map(|r| r.0);
-        let n = c
+        let n = tx
             .execute(
                 "UPDATE topics SET accepted_reply_id = $2 WHERE id = $1
                    AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM replies r
@@ -378,7 +390,7 @@ impl TopicStore for PostgresStore {
             .await
             .map_err(map_err)?;
         if n == 0 {
-            let exists = c
+            let exists = tx
                 .query_opt("SELECT 1 FROM topics WHERE id = $1", &[&id.0])
                 .await
                 .map_err(map_err)?;
@@ -388,6 +400,7 @@ impl TopicStore for PostgresStore {
                 StoreError::NotFound
             });
         }
-        Ok(())
+        write_audit(&tx, &audit).await?;
+        tx.commit().await.map_err(map_err)
     }
 }

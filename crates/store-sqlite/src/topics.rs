@@ -236,7 +236,12 @@ impl TopicStore for SqliteStore {
             .await
     }
 
-    async fn edit_topic(&self, id: TopicId, edit: TopicEdit) -> Result<Topic> {
+    async fn edit_topic(
+        &self,
+        id: TopicId,
+        edit: TopicEdit,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Topic> {
         self.db
             .write(move |c| {
                 let current = load_topic(c, id.0)?;
@@ -271,6 +276,7 @@ impl TopicStore for SqliteStore {
                     write_mentions(c, id.0, None, &edit.mentions)?;
                 }
                 write_revision(c, id.0, None, version, edit.editor.0, Some(&title), &body_md, edit.now)?;
+                write_audit(c, &audit)?;
                 load_topic(c, id.0)
             })
             .await
@@ -353,7 +359,12 @@ impl TopicStore for SqliteStore {
             .await
     }
 
-    async fn set_accepted(&self, id: TopicId, reply: Option<ReplyId>) -> Result<()> {
+    async fn set_accepted(
+        &self,
+        id: TopicId,
+        reply: Option<ReplyId>,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
         self.db
             .write(move |c| {
                 if let Some(reply) = reply {
@@ -375,7 +386,7 @@ impl TopicStore for SqliteStore {
                 if n == 0 {
                     return Err(StoreError::NotFound.into());
                 }
-                Ok(())
+                write_audit(c, &audit)
             })
             .await
     }

@@ -193,9 +193,15 @@ pub trait TopicStore {
     async fn space_topics(&self, query: SpaceTopicsQuery) -> Result<Vec<Topic>>;
     /// Published, open or locked topics of spaces the viewer may read.
     async fn visible_topics(&self, query: VisibleTopicsQuery) -> Result<Vec<Topic>>;
-    /// Edits a topic and keeps the new text as a revision. Conflict
+    /// Edits a topic and keeps the new text as a revision; a moderator's edit
+    /// of someone else's topic is audited in the same transaction. Conflict
     /// `topic_version` when `base_version` is stale.
-    async fn edit_topic(&self, id: TopicId, edit: TopicEdit) -> Result<Topic>;
+    async fn edit_topic(
+        &self,
+        id: TopicId,
+        edit: TopicEdit,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Topic>;
     /// Every version of a topic, newest first.
     async fn topic_revisions(&self, id: TopicId) -> Result<Vec<Revision>>;
     /// Sets a topic's state.
@@ -219,9 +225,15 @@ pub trait TopicStore {
         to: SpaceId,
         audit: Option<NewAuditEvent>,
     ) -> Result<()>;
-    /// Marks (or clears) a question's accepted answer; conflict `reply_topic`
-    /// when the reply belongs to another topic.
-    async fn set_accepted(&self, id: TopicId, reply: Option<ReplyId>) -> Result<()>;
+    /// Marks (or clears) a question's accepted answer, audited in the same
+    /// transaction when `audit` is given; conflict `reply_topic` when the
+    /// reply belongs to another topic.
+    async fn set_accepted(
+        &self,
+        id: TopicId,
+        reply: Option<ReplyId>,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
 }
 
 /// Replies.

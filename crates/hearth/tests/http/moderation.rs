@@ -310,3 +310,164 @@ async fn a_moderator_restores_a_deleted_reply_through_the_api(backend: Backend) 
     assert_eq!(status, 404);
 }
 both!(a_moderator_restores_a_deleted_reply_through_the_api);
+
+/// The audit events of `action`, oldest first: (target, before, after).
+async fn audited(app: &crate::support::TestApp, action: &str) -> Vec<(String, String, String)> {
+    let (_, log) = app.api(&app.token("boss").await).get("/api/v1/audit").await;
+    let mut events: Vec<_> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == action)
+        .map(|e| {
+            (
+                e["target"].as_str().unwrap_or("").to_owned(),
+                e["before"].as_str().unwrap_or("").to_owned(),
+                e["after"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    events.reverse();
+    events
+}
+
+async fn moderators_edits_reply_deletions_and_accepted_answers_are_audited_with_before_and_after(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    app.create_user("boss", true).await;
+    let apis = crate::topics::team(&app, "mod", &["pen", "sam"], "club", "public").await;
+    let (moderator, pen, sam) = (&apis[0], &apis[1], &apis[2]);
+
+    // Edits: the author's own and a member's edit of a document are no
+    // moderation; a moderator's edit of someone else's discussion is.
+    let t = crate::topics::topic(pen, "club", json!({"title": "Mine", "body": "one"})).await;
+    let tid = t["id"].as_str().unwrap();
+    let path = format!("/api/v1/topics/{tid}");
+    assert_eq!(pen.patch(&path, json!({"body": "two"})).await.0, 200);
+    let doc = crate::topics::topic(
+        pen,
+        "club",
+        json!({"kind": "document", "title": "Doc", "body": "d"}),
+    )
+    .await;
+    let doc_path = format!("/api/v1/topics/{}", doc["id"].as_str().unwrap());
+    for api in [sam, moderator] {
+        let (_, now) = api.get(&doc_path).await;
+        let edit = json!({"body": "d+", "base_version": now["version"]});
+        assert_eq!(api.patch(&doc_path, edit).await.0, 200);
+    }
+    assert_eq!(audited(&app, "topic.edit").await, []);
+
+    let (status, edited) = moderator.patch(&path, json!({"body": "moderated"})).await;
+    assert_eq!((status, &edited["version"]), (200, &json!(3)), "{edited}");
+    let (status, _) = moderator
+        .patch(&path, json!({"body": "stale", "base_version": 1}))
+        .await;
+    assert_eq!(status, 409);
+    let b = app.signed_in("mod").await;
+    let resp = b
+        .submit(
+            &format!("/t/{tid}/edit"),
+            &format!("/t/{tid}/edit"),
+            &[
+                ("kind", "discussion"),
+                ("base_version", "3"),
+                ("title", "Mine"),
+                ("body", "moderated again"),
+                ("tags", ""),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let target = format!("topic:{tid}");
+    assert_eq!(
+        audited(&app, "topic.edit").await,
+        [
+            (target.clone(), "version=2".into(), "version=3".into()),
+            (target.clone(), "version=3".into(), "version=4".into()),
+        ],
+        "the refused edit left no trace"
+    );
+
+    // Replies: deleting one's own is no moderation; a moderator's delete and
+    // restore are, once each.
+    let q = crate::topics::topic(
+        pen,
+        "club",
+        json!({"kind": "question", "title": "Q?", "body": "q"}),
+    )
+    .await;
+    let qid = q["id"].as_str().unwrap();
+    let own = crate::topics::reply(sam, &q, "withdrawn", None).await;
+    let answer = crate::topics::reply(sam, &q, "an answer", None).await;
+    let better = crate::topics::reply(moderator, &q, "a better answer", None).await;
+    let rid = |r: &Value| r["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        sam.delete(&format!("/api/v1/replies/{}", rid(&own)))
+            .await
+            .0,
+        204
+    );
+    let reply_path = format!("/api/v1/replies/{}", rid(&answer));
+    for _ in 0..2 {
+        assert_eq!(moderator.delete(&reply_path).await.0, 204);
+    }
+    for _ in 0..2 {
+        assert_eq!(
+            moderator
+                .post(&format!("{reply_path}/restore"), json!({}))
+                .await
+                .0,
+            200
+        );
+    }
+    let target = format!("reply:{}", rid(&answer));
+    assert_eq!(
+        audited(&app, "reply.delete").await,
+        [(target.clone(), "shown".into(), "deleted".into())]
+    );
+    assert_eq!(
+        audited(&app, "reply.restore").await,
+        [(target, "deleted".into(), "shown".into())]
+    );
+
+    // Accepted answers: the asker's choice is theirs; a moderator's change of
+    // it is audited from what it was to what it became.
+    let accept = format!("/api/v1/topics/{qid}/accepted");
+    assert_eq!(
+        pen.post(&accept, json!({"reply": rid(&answer)})).await.0,
+        204
+    );
+    assert_eq!(
+        moderator
+            .post(&accept, json!({"reply": rid(&better)}))
+            .await
+            .0,
+        204
+    );
+    assert_eq!(moderator.post(&accept, json!({"reply": null})).await.0, 204);
+    let (status, _) = moderator.post(&accept, json!({"reply": rid(&own)})).await;
+    assert_eq!(status, 400, "a deleted reply is no answer");
+    let target = format!("topic:{qid}");
+    assert_eq!(
+        audited(&app, "topic.accept").await,
+        [
+            (
+                target.clone(),
+                format!("reply:{}", rid(&answer)),
+                format!("reply:{}", rid(&better))
+            ),
+            (target, format!("reply:{}", rid(&better)), "none".into()),
+        ],
+        "the refused accept left no trace"
+    );
+
+    // A reply is edited by its author only, so no moderator edits one.
+    let (status, _) = moderator
+        .patch(&reply_path, json!({"body": "rewritten"}))
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(app.ctx.store.verify().await.unwrap(), Vec::<String>::new());
+}
+both!(moderators_edits_reply_deletions_and_accepted_answers_are_audited_with_before_and_after);
