@@ -4,7 +4,7 @@ use hearth_core::ids::UserId;
 use hearth_core::model::{Registration, UserStatus};
 use hearth_core::names::{DisplayName, Email, Username, check_new_password};
 use hearth_core::permissions::Viewer;
-use hearth_store::{NewUser, Page, SpaceView, User};
+use hearth_store::{NewUser, Page, ReplyInTopic, SpaceView, User, VisibleRepliesQuery};
 
 use crate::auth::Authenticated;
 use crate::secrets::{hash_password, hash_secret};
@@ -202,7 +202,13 @@ pub struct Profile {
     pub spaces: Vec<SpaceView>,
     /// Its latest published topics in spaces the viewer may read.
     pub recent: Vec<hearth_store::Topic>,
+    /// Its latest replies the viewer may read: never deleted ones, never on
+    /// hidden, deleted, draft or unpublished topics.
+    pub recent_replies: Vec<ReplyInTopic>,
 }
+
+/// How many recent topics and replies a profile shows.
+pub const PROFILE_RECENT: u32 = 20;
 
 /// The profile of `username` as `viewer` may see it. Guests see profiles
 /// only where guest access is on; deleted accounts are gone.
@@ -221,10 +227,21 @@ pub async fn profile(ctx: &Ctx, viewer: Viewer, username: &str) -> Result<Profil
         .store
         .spaces_of_member(user.id, viewer, Page::first(100))
         .await?;
-    let recent = crate::topics::visible(ctx, viewer, None, Some(user.id), None, 20).await?;
+    let recent =
+        crate::topics::visible(ctx, viewer, None, Some(user.id), None, PROFILE_RECENT).await?;
+    let recent_replies = ctx
+        .store
+        .visible_replies(VisibleRepliesQuery {
+            viewer,
+            author: user.id,
+            limit: PROFILE_RECENT,
+            now: ctx.now(),
+        })
+        .await?;
     Ok(Profile {
         user,
         spaces,
         recent,
+        recent_replies,
     })
 }

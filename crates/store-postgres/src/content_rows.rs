@@ -66,6 +66,9 @@ pub(crate) fn reply_columns() -> String {
     )
 }
 
+/// How many columns [`reply_columns`] has.
+pub(crate) const REPLY_WIDTH: usize = 19;
+
 pub(crate) fn reply(row: &Row) -> SqlResult<Reply> {
     Ok(Reply {
         id: ReplyId(row.try_get(0)?),

@@ -59,6 +59,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "topic_newest_replies",
         include_str!("../migrations/0011_topic_newest_replies.sql"),
     ),
+    (
+        12,
+        "author_replies",
+        include_str!("../migrations/0012_author_replies.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

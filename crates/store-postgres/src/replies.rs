@@ -2,14 +2,16 @@
 //! ORDER BY gives depth-first thread order and offsets give stable pages.
 
 use async_trait::async_trait;
+use hearth_core::content::Title;
 use hearth_core::ids::{ReplyId, TopicId, UserId};
 use hearth_store::{
-    NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyStore, Result, Revision, StoreError,
+    NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyInTopic, ReplyStore, Result, Revision,
+    StoreError, VisibleRepliesQuery,
 };
 use tokio_postgres::Transaction;
 
 use crate::audit::audited;
-use crate::content_rows::{self, reply_columns};
+use crate::content_rows::{self, REPLY_WIDTH, reply_columns};
 use crate::error::{SqlResult, map_err};
 use crate::rows;
 use crate::topics::{write_mentions, write_revision};
@@ -181,6 +183,40 @@ impl ReplyStore for PostgresStore {
         )
         .await?;
         Ok(rows::all(&rows, content_rows::reply)?)
+    }
+
+    async fn visible_replies(&self, q: VisibleRepliesQuery) -> Result<Vec<ReplyInTopic>> {
+        let c = self.client().await?;
+        let sql = format!(
+            "SELECT {}, t.title FROM replies r JOIN users u ON u.id = r.author_id
+             JOIN topics t ON t.id = r.topic_id
+             JOIN spaces s ON s.id = t.space_id
+             LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = $1
+             WHERE r.author_id = $2 AND NOT r.deleted
+               AND ($3 OR m.user_id IS NOT NULL OR s.visibility = 'public')
+               AND t.state IN ('open', 'locked') AND NOT t.draft
+               AND (t.publish_at IS NULL OR t.publish_at <= $4)
+             ORDER BY r.created_at DESC, r.id DESC LIMIT $5",
+            reply_columns()
+        );
+        let rows = query(
+            &c,
+            &sql,
+            &[
+                &q.viewer.user_id().map_or(0, |u| u.0),
+                &q.author.0,
+                &q.viewer.is_admin(),
+                &q.now,
+                &i64::from(q.limit),
+            ],
+        )
+        .await?;
+        Ok(rows::all(&rows, |r| {
+            Ok(ReplyInTopic {
+                reply: content_rows::reply(r)?,
+                topic_title: Title::from_trusted(r.try_get(REPLY_WIDTH)?),
+            })
+        })?)
     }
 
     async fn reply_position(&self, id: ReplyId) -> Result<Option<(TopicId, i64)>> {

@@ -65,6 +65,9 @@ pub(crate) fn reply_columns() -> String {
     )
 }
 
+/// How many columns [`reply_columns`] has.
+pub(crate) const REPLY_WIDTH: usize = 19;
+
 pub(crate) fn reply(row: &Row<'_>) -> rusqlite::Result<Reply> {
     Ok(Reply {
         id: ReplyId(row.get(0)?),

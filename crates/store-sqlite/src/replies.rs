@@ -2,15 +2,17 @@
 //! ORDER BY gives depth-first thread order and offsets give stable pages.
 
 use async_trait::async_trait;
+use hearth_core::content::Title;
 use hearth_core::ids::{ReplyId, TopicId, UserId};
 use hearth_store::{
-    NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyStore, Result, Revision, StoreError,
+    NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyInTopic, ReplyStore, Result, Revision,
+    StoreError, VisibleRepliesQuery,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::SqliteStore;
 use crate::audit::write_audit;
-use crate::content_rows::{self, reply_columns};
+use crate::content_rows::{self, REPLY_WIDTH, reply_columns};
 use crate::error::SqlResult;
 use crate::topics::{write_mentions, write_revision};
 
@@ -142,6 +144,44 @@ impl ReplyStore for SqliteStore {
                 let mut stmt = c.prepare_cached(&sql)?;
                 let replies = stmt
                     .query_map(params![viewer, topic.0, limit], content_rows::reply)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(replies)
+            })
+            .await
+    }
+
+    async fn visible_replies(&self, q: VisibleRepliesQuery) -> Result<Vec<ReplyInTopic>> {
+        self.db
+            .read(move |c| {
+                let sql = format!(
+                    "SELECT {}, t.title FROM replies r JOIN users u ON u.id = r.author_id
+                     JOIN topics t ON t.id = r.topic_id
+                     JOIN spaces s ON s.id = t.space_id
+                     LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = ?1
+                     WHERE r.author_id = ?2 AND NOT r.deleted
+                       AND (?3 OR m.user_id IS NOT NULL OR s.visibility = 'public')
+                       AND t.state IN ('open', 'locked') AND t.draft = 0
+                       AND (t.publish_at IS NULL OR t.publish_at <= ?4)
+                     ORDER BY r.created_at DESC, r.id DESC LIMIT ?5",
+                    reply_columns()
+                );
+                let mut stmt = c.prepare_cached(&sql)?;
+                let replies = stmt
+                    .query_map(
+                        params![
+                            q.viewer.user_id().map_or(0, |u| u.0),
+                            q.author.0,
+                            q.viewer.is_admin(),
+                            q.now,
+                            q.limit
+                        ],
+                        |r| {
+                            Ok(ReplyInTopic {
+                                reply: content_rows::reply(r)?,
+                                topic_title: Title::from_trusted(r.get(REPLY_WIDTH)?),
+                            })
+                        },
+                    )?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 Ok(replies)
             })

@@ -248,6 +248,28 @@ pub struct Reply {
     pub version: i64,
 }
 
+/// A query for someone's replies that a viewer may read.
+#[derive(Debug, Clone)]
+pub struct VisibleRepliesQuery {
+    /// Who asks; only replies in spaces they may read are returned.
+    pub viewer: Viewer,
+    /// Whose replies.
+    pub author: UserId,
+    /// How many at most.
+    pub limit: u32,
+    /// Now, for scheduled posts.
+    pub now: i64,
+}
+
+/// A reply with the title of its topic, for lists outside the thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyInTopic {
+    /// The reply.
+    pub reply: Reply,
+    /// Its topic's title.
+    pub topic_title: Title,
+}
+
 /// A new reply.
 #[derive(Debug, Clone)]
 pub struct NewReply {

@@ -261,6 +261,9 @@ pub trait ReplyStore {
         limit: u32,
         viewer: Option<UserId>,
     ) -> Result<Vec<Reply>>;
+    /// Someone's replies, newest first, that are not deleted and sit on
+    /// published, open or locked topics of spaces the viewer may read.
+    async fn visible_replies(&self, query: VisibleRepliesQuery) -> Result<Vec<ReplyInTopic>>;
     /// How many replies precede this one in thread order, and its topic.
     async fn reply_position(&self, id: ReplyId) -> Result<Option<(TopicId, i64)>>;
     /// Edits a reply, keeping the new text as a revision.

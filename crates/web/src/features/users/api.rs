@@ -2,14 +2,14 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use hearth_store::User;
+use hearth_store::{ReplyInTopic, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::extract::ApiCaller;
 use crate::features::spaces::api::SpaceJson;
-use crate::features::topics::api::TopicJson;
+use crate::features::topics::api::{ReplyJson, TopicJson};
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 
@@ -55,6 +55,27 @@ pub(crate) struct ProfileJson {
     spaces: Vec<SpaceJson>,
     /// Their latest published topics in spaces the caller may read.
     recent_topics: Vec<TopicJson>,
+    /// Their latest replies the caller may read, newest first: never
+    /// deleted ones, never on hidden, deleted or unpublished topics.
+    recent_replies: Vec<ProfileReplyJson>,
+}
+
+/// A reply on a profile, with the title of its topic.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ProfileReplyJson {
+    #[serde(flatten)]
+    reply: ReplyJson,
+    /// The title of the topic it is on.
+    topic_title: String,
+}
+
+impl From<&ReplyInTopic> for ProfileReplyJson {
+    fn from(r: &ReplyInTopic) -> Self {
+        Self {
+            reply: ReplyJson::from(&r.reply),
+            topic_title: r.topic_title.to_string(),
+        }
+    }
 }
 
 /// A user's profile.
@@ -71,5 +92,10 @@ pub(crate) async fn show(
         user: UserJson::from(&p.user),
         spaces: p.spaces.iter().map(SpaceJson::from).collect(),
         recent_topics: p.recent.iter().map(TopicJson::from).collect(),
+        recent_replies: p
+            .recent_replies
+            .iter()
+            .map(ProfileReplyJson::from)
+            .collect(),
     }))
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use hearth_store::{SpaceView, User};
+use hearth_store::{ReplyInTopic, SpaceView, User};
 
 use crate::error::PageError;
 use crate::extract::Visitor;
@@ -19,6 +19,26 @@ struct ProfilePage {
     joined: String,
     spaces: Vec<SpaceView>,
     topics: Vec<crate::features::topics::views::TopicRow>,
+    replies: Vec<ReplyExcerpt>,
+}
+
+/// A reply on a profile: where it is, when, and what it says.
+struct ReplyExcerpt {
+    id: String,
+    topic_title: String,
+    when: String,
+    body_html: String,
+}
+
+impl From<&ReplyInTopic> for ReplyExcerpt {
+    fn from(r: &ReplyInTopic) -> Self {
+        Self {
+            id: r.reply.id.to_string(),
+            topic_title: r.topic_title.to_string(),
+            when: human(r.reply.created_at),
+            body_html: r.reply.body_html.clone(),
+        }
+    }
 }
 
 pub(crate) async fn show(
@@ -35,6 +55,7 @@ pub(crate) async fn show(
             .iter()
             .map(|t| crate::features::topics::views::TopicRow::new(t, state.ctx.now()))
             .collect(),
+        replies: p.recent_replies.iter().map(ReplyExcerpt::from).collect(),
         user: p.user,
         spaces: p.spaces,
     })
