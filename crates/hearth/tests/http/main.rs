@@ -16,6 +16,7 @@ mod documents;
 mod feeds;
 mod in_browser;
 mod moderation;
+mod profiles;
 mod readonly;
 mod security;
 mod sessions;
