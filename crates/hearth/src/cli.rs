@@ -13,11 +13,25 @@ pub struct Cli {
     /// Optional TOML file with the same settings as the flags
     #[arg(long, env = "HEARTH_CONFIG", global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Log format: text or json [default: text]
+    /// Log format [default: text]
     #[arg(long, env = "HEARTH_LOG_FORMAT", global = true, value_name = "FORMAT")]
-    pub log_format: Option<String>,
+    pub log_format: Option<LogFormat>,
+    /// What to log, as a tracing filter: a level (info, debug) or per module
+    /// (hearth=debug,tower_http=warn) [default: info]
+    #[arg(long, env = "HEARTH_LOG", global = true, value_name = "FILTER")]
+    pub log: Option<String>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Lines for people
+    Text,
+    /// One JSON object per line, for log collectors
+    Json,
 }
 
 /// What to do.

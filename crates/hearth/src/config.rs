@@ -95,7 +95,8 @@ pub struct FileConfig {
     backup_every: Option<String>,
     backup_keep: Option<usize>,
     backup_dir: Option<PathBuf>,
-    log_format: Option<String>,
+    log_format: Option<crate::cli::LogFormat>,
+    log: Option<String>,
 }
 
 impl FileConfig {
@@ -110,8 +111,13 @@ impl FileConfig {
     }
 
     /// The log format the file asks for.
-    pub fn log_format(&self) -> Option<&str> {
-        self.log_format.as_deref()
+    pub fn log_format(&self) -> Option<crate::cli::LogFormat> {
+        self.log_format
+    }
+
+    /// The log filter the file asks for.
+    pub fn log_filter(&self) -> Option<&str> {
+        self.log.as_deref()
     }
 }
 
@@ -303,6 +309,35 @@ mod tests {
         );
         assert!(matches!(cfg.storage, Storage::Sqlite(ref d) if d == Path::new("hearth-data")));
         Ok(())
+    }
+
+    /// `hearth serve --help` is the reference for settings: each one is shown
+    /// with its variable, and every variable Hearth reads is shown.
+    #[test]
+    fn serve_help_documents_every_setting() {
+        use clap::CommandFactory;
+        let mut cli = crate::cli::Cli::command();
+        cli.build();
+        let serve = cli.find_subcommand_mut("serve").expect("serve");
+        let help = serve.render_long_help().to_string();
+        for arg in serve.get_arguments() {
+            let id = arg.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            let env = arg.get_env().and_then(|e| e.to_str()).unwrap_or_default();
+            assert!(
+                KNOWN_ENV.contains(&env),
+                "--{id} has no known HEARTH_ variable"
+            );
+            assert!(
+                arg.get_help().is_some_and(|h| !h.to_string().is_empty()),
+                "--{id} is undocumented"
+            );
+        }
+        for name in KNOWN_ENV {
+            assert!(help.contains(name), "{name} is missing from serve --help");
+        }
     }
 
     #[test]

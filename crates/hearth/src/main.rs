@@ -3,20 +3,20 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use hearth::cli::{AdminCommand, Cli, Command};
+use hearth::cli::{AdminCommand, Cli, Command, LogFormat};
 use hearth::config::{FileConfig, ServeConfig, Storage, unknown_env_vars};
 
-fn init_logging(format: Option<&str>) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+fn init_logging(format: Option<LogFormat>, filter: Option<&str>) -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter.unwrap_or("info"))
+        .map_err(|e| format!("--log: {e}"))?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    if format == Some("json") {
-        builder.json().init();
-    } else {
-        builder.init();
+    match format.unwrap_or(LogFormat::Text) {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
     }
+    Ok(())
 }
 
 /// `hearth restore`: checks the backup, then loads it into an empty store;
@@ -170,7 +170,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(cli.log_format.as_deref().or(file.log_format()));
+    if let Err(e) = init_logging(
+        cli.log_format.or(file.log_format()),
+        cli.log.as_deref().or(file.log_filter()),
+    ) {
+        eprintln!("hearth: {e}");
+        return ExitCode::from(2);
+    }
     for name in unknown_env_vars() {
         tracing::warn!(variable = %name, "unknown HEARTH_* environment variable ignored");
     }

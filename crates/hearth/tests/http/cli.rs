@@ -26,7 +26,17 @@ pub(crate) fn storage_args(storage: &Storage) -> Vec<String> {
 
 /// Starts `hearth serve` on a free port and waits for its "ready" log line.
 pub(crate) fn start_server(args: &[String], cwd: &Path) -> (Child, String) {
+    start_server_env(args, cwd, &[])
+}
+
+/// `start_server` with `HEARTH_*` variables set.
+pub(crate) fn start_server_env(
+    args: &[String],
+    cwd: &Path,
+    env: &[(&str, &str)],
+) -> (Child, String) {
     let mut child = hearth()
+        .envs(env.iter().copied())
         .arg("serve")
         .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
         .args(args)
@@ -195,6 +205,73 @@ async fn serve_with_no_flags_creates_its_data_directory_and_shuts_down_cleanly()
             .exists(),
         "the database was closed cleanly (its WAL checkpointed and removed)"
     );
+}
+
+/// Flags win over `HEARTH_*` variables, which win over the file.
+#[tokio::test]
+async fn settings_come_from_the_file_the_environment_and_flags() {
+    let cwd = tempfile::tempdir().unwrap();
+    let file = cwd.path().join("hearth.toml");
+    std::fs::write(&file, "max_body_bytes = 2048\nlog = \"info\"\n").unwrap();
+    let config = vec!["--config".to_owned(), file.display().to_string()];
+    let big = serde_json::json!({"login": "x".repeat(4000), "password": "y"}).to_string();
+    let post_big = |base: String| {
+        let big = big.clone();
+        async move {
+            reqwest::Client::new()
+                .post(format!("{base}/api/v1/tokens"))
+                .header("content-type", "application/json")
+                .body(big)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for (env, flags, limited) in [
+        (vec![], vec![], true),
+        (vec![("HEARTH_MAX_BODY_BYTES", "100000")], vec![], false),
+        (
+            vec![("HEARTH_MAX_BODY_BYTES", "100000")],
+            vec!["--max-body-bytes".to_owned(), "1000".to_owned()],
+            true,
+        ),
+    ] {
+        let args = [config.clone(), flags].concat();
+        let (mut child, base) = start_server_env(&args, cwd.path(), &env);
+        let status = post_big(base).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(status == 413, limited, "{env:?} {args:?}: {status}");
+    }
+}
+
+#[test]
+fn a_bad_setting_is_refused_with_its_name() {
+    let cwd = tempfile::tempdir().unwrap();
+    for (args, named) in [
+        (vec!["--log-format", "yaml", "migrate"], "--log-format"),
+        (vec!["--log", "hearth=loud", "migrate"], "--log"),
+    ] {
+        let out = hearth()
+            .args(&args)
+            .current_dir(cwd.path())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(named), "{args:?}: {stderr}");
+    }
+    let file = cwd.path().join("hearth.toml");
+    std::fs::write(&file, "listn = \"127.0.0.1:1\"\n").unwrap();
+    let out = hearth()
+        .args(["--config", file.to_str().unwrap(), "migrate"])
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("listn"));
 }
 
 #[test]

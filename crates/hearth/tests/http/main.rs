@@ -20,6 +20,7 @@ mod profiles;
 mod readonly;
 mod security;
 mod sessions;
+mod shutdown;
 mod spaces;
 mod topics;
 mod transfer;
