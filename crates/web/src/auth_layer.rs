@@ -243,8 +243,10 @@ async fn check_csrf(
         )
             .into_response());
     }
-    // Uploads may be as large as an attachment; other forms as large as a body.
-    let limit = if multipart {
+    // Uploads may be as large as an attachment; other forms, multipart or
+    // not, as large as a body.
+    let upload = multipart && req.uri().path().ends_with("/attachments");
+    let limit = if upload {
         state.ctx.config.max_attachment_bytes + 64 * 1024
     } else {
         state.config.max_body_bytes

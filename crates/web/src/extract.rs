@@ -164,11 +164,53 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(v)) => Ok(PageForm(v)),
-            Err(e) => Err(PageError(rejection(e.status(), e.body_text()))),
+        let urlencoded = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !urlencoded {
+            return Err(PageError(AppError::invalid(
+                "body",
+                "this form must be sent url-encoded",
+            )));
         }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| PageError(rejection(e.status(), e.body_text())))?;
+        // The decoder would quietly replace bytes that are not UTF-8; a form
+        // that sends them is broken, and storing U+FFFD in their place would
+        // change what the person wrote.
+        if let Some(field) = field_not_utf8(&bytes) {
+            return Err(PageError(AppError::invalid(&field, "is not valid UTF-8")));
+        }
+        serde_urlencoded::from_bytes(&bytes)
+            .map(PageForm)
+            .map_err(|e| PageError(AppError::invalid("body", e.to_string())))
     }
+}
+
+/// The name of the first field whose name or value does not decode to UTF-8.
+fn field_not_utf8(body: &[u8]) -> Option<String> {
+    let decode = |s: &[u8]| {
+        let plus_as_space: Vec<u8> = s
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_encoding::percent_decode(&plus_as_space)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .ok()
+    };
+    body.split(|&b| b == b'&').find_map(|pair| {
+        let mut kv = pair.splitn(2, |&b| b == b'=');
+        let (name, value) = (kv.next().unwrap_or_default(), kv.next().unwrap_or_default());
+        match (decode(name), decode(value)) {
+            (Some(_), Some(_)) => None,
+            (Some(name), None) => Some(name),
+            (None, _) => Some("body".to_owned()),
+        }
+    })
 }
 
 /// A query string for the API; unreadable ones get a 400.

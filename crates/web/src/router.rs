@@ -46,6 +46,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
             crate::metrics::layer,
         ))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn(api_panics_as_json))
         .layer(middleware::from_fn_with_state(
@@ -70,6 +71,20 @@ async fn not_found(req: Request) -> Response {
             StatusCode::NOT_FOUND,
             "There is nothing at this address.".into(),
         )
+    }
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    let message = format!("{} is not allowed here", req.method());
+    if req.uri().path().starts_with("/api/") {
+        json_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            message,
+            &[],
+        )
+    } else {
+        error_page(StatusCode::METHOD_NOT_ALLOWED, message)
     }
 }
 

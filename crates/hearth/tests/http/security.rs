@@ -287,3 +287,104 @@ async fn the_status_page_shows_members_what_is_stored(backend: Backend) {
     );
 }
 both!(the_status_page_shows_members_what_is_stored);
+
+async fn a_wrong_method_gets_405_in_the_shape_of_its_side(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("mo", false).await;
+    let api = app.api(&app.token("mo").await);
+    let (status, body) = api.get("/api/v1/preview").await;
+    assert_eq!(status, 405, "{body}");
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+    let b = app.signed_in("mo").await;
+    let resp = b.client.get(b.url("/signout")).send().await.unwrap();
+    assert_eq!(resp.status(), 405);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+}
+both!(a_wrong_method_gets_405_in_the_shape_of_its_side);
+
+async fn only_uploads_may_be_larger_than_the_body_limit(backend: Backend) {
+    let app =
+        crate::support::app::spawn_app_with(backend, |_, web| web.max_body_bytes = 4096).await;
+    app.create_user("una", false).await;
+    let b = app.signed_in("una").await;
+    let csrf = b.csrf_from("/spaces/new").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("slug", "roomy")
+        .text("name", "Roomy")
+        .text("description", "z".repeat(10_000));
+    let resp = b
+        .client
+        .post(b.url("/spaces"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        413,
+        "a multipart form is a form like any other"
+    );
+    assert_eq!(b.page("/s/roomy").await.0, 404);
+}
+both!(only_uploads_may_be_larger_than_the_body_limit);
+
+async fn cookies_are_secure_when_configured_so(backend: Backend) {
+    let app =
+        crate::support::app::spawn_app_with(backend, |_, web| web.secure_cookies = true).await;
+    app.create_user("sid", false).await;
+    let resp = app
+        .browser()
+        .sign_in("sid", crate::support::app::PASSWORD)
+        .await;
+    assert_eq!(resp.status(), 303);
+    let cookies: Vec<_> = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(!cookies.is_empty());
+    for cookie in cookies {
+        assert!(cookie.contains("; Secure"), "{cookie}");
+    }
+}
+both!(cookies_are_secure_when_configured_so);
+
+async fn a_malformed_form_gets_400_and_writes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("flo", false).await;
+    let b = app.signed_in("flo").await;
+    let csrf = b.csrf_from("/spaces/new").await;
+    for body in [
+        format!("csrf={csrf}&slug=broken&name=%C3%28&visibility=public&join_policy=open"),
+        format!("csrf={csrf}&slug=broken&name=Broken&visibility=galactic&join_policy=open"),
+    ] {
+        let resp = b
+            .client
+            .post(b.url("/spaces"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 400, "{body}");
+        let html = resp.text().await.unwrap();
+        let named = if body.contains("galactic") {
+            "visibility"
+        } else {
+            "name"
+        };
+        assert!(
+            html.contains(named),
+            "{body}: the message names the field: {html}"
+        );
+    }
+    assert_eq!(b.page("/s/broken").await.0, 404);
+}
+both!(a_malformed_form_gets_400_and_writes_nothing);
