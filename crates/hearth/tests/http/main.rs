@@ -13,6 +13,7 @@ mod backups;
 mod cli;
 mod crash;
 mod documents;
+mod failover;
 mod feeds;
 mod in_browser;
 mod moderation;

@@ -343,27 +343,9 @@ async fn the_replica_serves_reads_while_the_primary_is_down() {
         303
     );
 
-    // Wait until the replica has replayed the reply.
-    let (standby, conn) = tokio_postgres::connect(&replica.url("hearth"), tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(conn);
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let n: i64 = standby
-            .query_one("SELECT count(*) FROM replies", &[])
-            .await
-            .unwrap()
-            .get(0);
-        if n == 1 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the replica did not catch up"
-        );
-        tokio::task::yield_now().await;
-    }
+    replica
+        .wait_for_count("hearth", "SELECT count(*) FROM replies", 1)
+        .await;
 
     primary.kill9();
     let (status, page) = browser.page(&format!("/t/{topic}/under-fire")).await;

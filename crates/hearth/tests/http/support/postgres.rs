@@ -218,6 +218,47 @@ impl Cluster {
         assert!(!proc_dir.exists(), "the postmaster did not die");
     }
 
+    /// Turns this replica into a primary that takes writes, and waits until it does.
+    pub fn promote(&self) {
+        let status = self
+            .command("pg_ctl")
+            .arg("promote")
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-w", "-s"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run pg_ctl promote");
+        assert!(status.success(), "pg_ctl promote failed");
+    }
+
+    /// Waits until `count_sql` answers `n` in database `db`: a replica has
+    /// replayed what its primary wrote.
+    pub async fn wait_for_count(&self, db: &str, count_sql: &str, n: i64) {
+        let (client, conn) = tokio_postgres::connect(&self.url(db), tokio_postgres::NoTls)
+            .await
+            .expect("connect to the cluster");
+        tokio::spawn(conn);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let found: i64 = client
+                .query_one(count_sql, &[])
+                .await
+                .expect("count")
+                .get(0);
+            if found == n {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{count_sql} stayed {found}, not {n}"
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+
     /// Starts the cluster again after a kill: PostgreSQL recovers from its WAL.
     pub fn restart(&self) {
         self.pg_start();

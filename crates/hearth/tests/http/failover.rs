@@ -1,0 +1,75 @@
+//! PostgreSQL failover: with a multi-host URL and
+//! `target_session_attrs=read-write`, Hearth follows a promoted replica
+//! without a restart, and loses nothing that was acknowledged.
+
+use serde_json::json;
+
+use crate::cli::{create_admin, start_server};
+use crate::support::postgres::Cluster;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failover_is_followed_without_a_restart() {
+    let primary = Cluster::dedicated_durable("failover-primary");
+    primary.create_database("hearth").await;
+    let replica = Cluster::replica_of(&primary, "failover-replica");
+    let url = format!(
+        "postgres://postgres@127.0.0.1:{},127.0.0.1:{}/hearth?target_session_attrs=read-write",
+        primary.port, replica.port
+    );
+    let args = vec!["--database".to_owned(), url];
+    let cwd = tempfile::tempdir().unwrap();
+    assert!(create_admin(&args, cwd.path()).status.success());
+    let (mut server, base) = start_server(&args, cwd.path());
+    let client = reqwest::Client::new();
+    let (token, topic) = crate::crash::prepare(&client, &base).await;
+    let reply = |body: &'static str| {
+        client
+            .post(format!("{base}/api/v1/topics/{topic}/replies"))
+            .bearer_auth(&token)
+            .json(&json!({ "body": body }))
+            .send()
+    };
+    assert_eq!(reply("before the failover").await.unwrap().status(), 201);
+    replica
+        .wait_for_count("hearth", "SELECT count(*) FROM replies", 1)
+        .await;
+
+    primary.kill9();
+    replica.promote();
+    // The pool finds the new primary by itself; until it has, writes are
+    // refused as retryable, never half-written.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let status = reply("after the failover").await.unwrap().status();
+        if status == 201 {
+            break;
+        }
+        assert_eq!(
+            status, 503,
+            "a write during the failover must be a retryable 503"
+        );
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "writing did not resume on the promoted replica"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let topic: serde_json::Value = client
+        .get(format!("{base}/api/v1/topics/{topic}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bodies: Vec<_> = topic["replies"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["before the failover", "after the failover"]);
+    let _ = server.kill();
+    let _ = server.wait();
+}
