@@ -3,36 +3,37 @@
 use super::*;
 
 /// Columns: guest without guest access, guest with guest access, signed-in
-/// non-member, member, moderator, owner, admin who is not a member.
+/// non-member, member, moderator, owner, admin who is not a member, admin
+/// who is a member.
 /// Letters: A allow, D deny (403), H hide (404).
 const COMMUNITY_OPEN: &[(Visibility, SpaceAction, &str)] = &[
-    (Visibility::Public, SpaceAction::See, "HAAAAAA"),
-    (Visibility::Public, SpaceAction::Read, "HAAAAAA"),
-    (Visibility::Public, SpaceAction::Write, "HDDAAAD"),
-    (Visibility::Public, SpaceAction::Join, "HDADDDA"),
-    (Visibility::Public, SpaceAction::RequestJoin, "HDDDDDD"),
-    (Visibility::Public, SpaceAction::Leave, "HDDAAAD"),
-    (Visibility::Public, SpaceAction::Moderate, "HDDDAAA"),
-    (Visibility::Public, SpaceAction::Manage, "HDDDDAA"),
-    (Visibility::Private, SpaceAction::See, "HHAAAAA"),
-    (Visibility::Private, SpaceAction::Read, "HHDAAAA"),
-    (Visibility::Private, SpaceAction::Write, "HHDAAAD"),
-    (Visibility::Private, SpaceAction::Join, "HHADDDA"),
-    (Visibility::Private, SpaceAction::RequestJoin, "HHDDDDD"),
-    (Visibility::Private, SpaceAction::Leave, "HHDAAAD"),
-    (Visibility::Private, SpaceAction::Moderate, "HHDDAAA"),
-    (Visibility::Private, SpaceAction::Manage, "HHDDDAA"),
-    (Visibility::Secret, SpaceAction::See, "HHHAAAA"),
-    (Visibility::Secret, SpaceAction::Read, "HHHAAAA"),
-    (Visibility::Secret, SpaceAction::Write, "HHHAAAD"),
-    (Visibility::Secret, SpaceAction::Join, "HHHDDDA"),
-    (Visibility::Secret, SpaceAction::RequestJoin, "HHHDDDD"),
-    (Visibility::Secret, SpaceAction::Leave, "HHHAAAD"),
-    (Visibility::Secret, SpaceAction::Moderate, "HHHDAAA"),
-    (Visibility::Secret, SpaceAction::Manage, "HHHDDAA"),
+    (Visibility::Public, SpaceAction::See, "HAAAAAAA"),
+    (Visibility::Public, SpaceAction::Read, "HAAAAAAA"),
+    (Visibility::Public, SpaceAction::Write, "HDDAAADA"),
+    (Visibility::Public, SpaceAction::Join, "HDADDDAD"),
+    (Visibility::Public, SpaceAction::RequestJoin, "HDDDDDDD"),
+    (Visibility::Public, SpaceAction::Leave, "HDDAAADA"),
+    (Visibility::Public, SpaceAction::Moderate, "HDDDAAAA"),
+    (Visibility::Public, SpaceAction::Manage, "HDDDDAAA"),
+    (Visibility::Private, SpaceAction::See, "HHAAAAAA"),
+    (Visibility::Private, SpaceAction::Read, "HHDAAAAA"),
+    (Visibility::Private, SpaceAction::Write, "HHDAAADA"),
+    (Visibility::Private, SpaceAction::Join, "HHADDDAD"),
+    (Visibility::Private, SpaceAction::RequestJoin, "HHDDDDDD"),
+    (Visibility::Private, SpaceAction::Leave, "HHDAAADA"),
+    (Visibility::Private, SpaceAction::Moderate, "HHDDAAAA"),
+    (Visibility::Private, SpaceAction::Manage, "HHDDDAAA"),
+    (Visibility::Secret, SpaceAction::See, "HHHAAAAA"),
+    (Visibility::Secret, SpaceAction::Read, "HHHAAAAA"),
+    (Visibility::Secret, SpaceAction::Write, "HHHAAADA"),
+    (Visibility::Secret, SpaceAction::Join, "HHHDDDAD"),
+    (Visibility::Secret, SpaceAction::RequestJoin, "HHHDDDDD"),
+    (Visibility::Secret, SpaceAction::Leave, "HHHAAADA"),
+    (Visibility::Secret, SpaceAction::Moderate, "HHHDAAAA"),
+    (Visibility::Secret, SpaceAction::Manage, "HHHDDAAA"),
 ];
 
-fn viewers() -> [(Viewer, Option<Role>, bool); 7] {
+fn viewers() -> [(Viewer, Option<Role>, bool); 8] {
     let user = Viewer::User {
         id: UserId(7),
         admin: false,
@@ -49,6 +50,7 @@ fn viewers() -> [(Viewer, Option<Role>, bool); 7] {
         (user, Some(Role::Moderator), false),
         (user, Some(Role::Owner), false),
         (admin, None, false),
+        (admin, Some(Role::Member), false),
     ]
 }
 
@@ -99,9 +101,9 @@ fn community_spaces_with_open_joining_follow_the_table() {
 #[test]
 fn request_policy_turns_joining_into_asking() {
     for (visibility, join, ask) in [
-        (Visibility::Public, "HDDDDDD", "HDADDDA"),
-        (Visibility::Private, "HHDDDDD", "HHADDDA"),
-        (Visibility::Secret, "HHHDDDD", "HHHDDDA"),
+        (Visibility::Public, "HDDDDDDD", "HDADDDAD"),
+        (Visibility::Private, "HHDDDDDD", "HHADDDAD"),
+        (Visibility::Secret, "HHHDDDDD", "HHHDDDAD"),
     ] {
         let j = row(
             SpaceKind::Community,
@@ -129,21 +131,39 @@ fn invite_policy_allows_neither_joining_nor_asking() {
     }
 }
 
+/// A personal space (public, its user the owner): read by everyone signed
+/// in, never joined, asked for or left, whatever its join policy says.
+const PERSONAL: &[(SpaceAction, &str)] = &[
+    (SpaceAction::See, "HAAAAAAA"),
+    (SpaceAction::Read, "HAAAAAAA"),
+    (SpaceAction::Write, "HDDAAADA"),
+    (SpaceAction::Join, "HDDDDDDD"),
+    (SpaceAction::RequestJoin, "HDDDDDDD"),
+    (SpaceAction::Leave, "HDDDDDDD"),
+    (SpaceAction::Moderate, "HDDDAAAA"),
+    (SpaceAction::Manage, "HDDDDAAA"),
+];
+
 #[test]
-fn personal_spaces_cannot_be_joined_or_left() {
-    for a in [
-        SpaceAction::Join,
-        SpaceAction::RequestJoin,
-        SpaceAction::Leave,
-    ] {
-        let got = row(SpaceKind::Personal, Visibility::Public, JoinPolicy::Open, a);
-        assert!(!got.contains('A'), "{a:?}: {got}");
+fn personal_spaces_follow_their_table_under_every_policy() {
+    assert_eq!(PERSONAL.len(), SpaceAction::ALL.len());
+    for policy in JoinPolicy::ALL {
+        for &(action, expected) in PERSONAL {
+            let got = row(SpaceKind::Personal, Visibility::Public, *policy, action);
+            assert_eq!(got, expected, "{policy:?} {action:?}");
+        }
     }
-    let write = row(
-        SpaceKind::Personal,
-        Visibility::Public,
-        JoinPolicy::Invite,
-        SpaceAction::Write,
-    );
-    assert_eq!(write, "HDDAAAD");
+}
+
+#[test]
+fn the_join_policy_changes_nothing_but_joining() {
+    for policy in JoinPolicy::ALL {
+        for &(visibility, action, expected) in COMMUNITY_OPEN {
+            if matches!(action, SpaceAction::Join | SpaceAction::RequestJoin) {
+                continue;
+            }
+            let got = row(SpaceKind::Community, visibility, *policy, action);
+            assert_eq!(got, expected, "{policy:?} {visibility:?} {action:?}");
+        }
+    }
 }
