@@ -105,6 +105,9 @@ fn conflict_message(constraint: &str) -> String {
         "join_requests_pkey" => "a request to join is already pending".into(),
         "last_owner" => "a space must keep at least one owner".into(),
         "invites_used" => "this invitation has already been used".into(),
+        "users_first" => {
+            "someone else has just set up this site; sign in, or ask them for an invitation".into()
+        }
         other => format!("conflicts with existing data ({other})"),
     }
 }

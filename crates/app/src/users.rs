@@ -51,6 +51,7 @@ async fn create(
     input: &UserInput,
     is_admin: bool,
     invite: Option<hearth_core::ids::InviteId>,
+    only_first: bool,
 ) -> Result<User> {
     let (username, display_name, email) = parse_input(input)?;
     let password_hash =
@@ -64,6 +65,7 @@ async fn create(
             password_hash,
             is_admin,
             invite,
+            only_first,
             created_at: ctx.now(),
         })
         .await?;
@@ -73,7 +75,7 @@ async fn create(
 
 /// Creates an account from the command line (no actor: the operator is trusted).
 pub async fn create_by_operator(ctx: &Ctx, input: &UserInput, is_admin: bool) -> Result<User> {
-    create(ctx, input, is_admin, None).await
+    create(ctx, input, is_admin, None, false).await
 }
 
 /// An administrator creates an account.
@@ -84,7 +86,7 @@ pub async fn create_by_admin(
     is_admin: bool,
 ) -> Result<User> {
     require_admin(who)?;
-    create(ctx, input, is_admin, None).await
+    create(ctx, input, is_admin, None, false).await
 }
 
 /// Someone registers: allowed when registration is open, or with a valid
@@ -92,7 +94,7 @@ pub async fn create_by_admin(
 /// no accounts yet, the first registration creates the administrator.
 pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>) -> Result<User> {
     if needs_first_admin(ctx).await? {
-        return create(ctx, input, true, None).await;
+        return create(ctx, input, true, None, true).await;
     }
     let invite = match invite_secret.filter(|s| !s.is_empty()) {
         Some(secret) => Some(
@@ -116,7 +118,7 @@ pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>)
             }
         }
     }
-    create(ctx, &input, false, invite.map(|i| i.id)).await
+    create(ctx, &input, false, invite.map(|i| i.id), false).await
 }
 
 /// Whether the site has no account yet, so that the first one to register

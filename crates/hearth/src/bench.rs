@@ -51,6 +51,7 @@ async fn measure(
             password_hash: String::new(),
             is_admin: false,
             invite: None,
+            only_first: false,
             created_at: 0,
         })
         .await

@@ -158,6 +158,7 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             password_hash: password_hash.clone(),
             is_admin: i == 0,
             invite: None,
+            only_first: false,
             created_at: now,
         };
         jobs.spawn(async move { store.create_user(user).await });

@@ -16,6 +16,20 @@ impl UserStore for PostgresStore {
     async fn create_user(&self, new: NewUser) -> Result<User> {
         let mut c = self.client().await?;
         let tx = c.transaction().await.map_err(map_err)?;
+        if new.only_first {
+            // Another first registration waits here until this one commits.
+            tx.batch_execute("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+                .await
+                .map_err(map_err)?;
+            let users: i64 = tx
+                .query_one("SELECT count(*) FROM users", &[])
+                .await
+                .map_err(map_err)?
+                .get(0);
+            if users > 0 {
+                return Err(StoreError::conflict("users_first"));
+            }
+        }
         if let Some(invite) = new.invite {
             let used = tx
                 .execute(

@@ -16,6 +16,12 @@ impl UserStore for SqliteStore {
     async fn create_user(&self, new: NewUser) -> Result<User> {
         self.db
             .write(move |c| {
+                if new.only_first {
+                    let users: i64 = c.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+                    if users > 0 {
+                        return Err(StoreError::conflict("users_first").into());
+                    }
+                }
                 if let Some(invite) = new.invite {
                     let used = c.execute(
                         "UPDATE invites SET accepted_at = ?2 WHERE id = ?1 AND accepted_at IS NULL",

@@ -41,6 +41,7 @@ async fn fixture(db: &Path, synchronous: Synchronous) -> Fixture {
             password_hash: String::new(),
             is_admin: false,
             invite: None,
+            only_first: false,
             created_at: 0,
         })
         .await

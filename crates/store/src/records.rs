@@ -38,6 +38,10 @@ pub struct NewUser {
     pub is_admin: bool,
     /// The invitation it accepts, marked used in the same transaction.
     pub invite: Option<InviteId>,
+    /// Create it only as the site's first account (its first administrator);
+    /// conflict `users_first` once any account exists, decided inside the
+    /// write so that two first registrations cannot both succeed.
+    pub only_first: bool,
     /// Creation time.
     pub created_at: i64,
 }

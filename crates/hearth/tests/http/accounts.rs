@@ -283,3 +283,38 @@ async fn the_first_account_on_a_new_site_becomes_its_administrator(backend: Back
     );
 }
 both!(the_first_account_on_a_new_site_becomes_its_administrator);
+
+async fn of_simultaneous_first_registrations_one_becomes_administrator(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Six browsers fill in the form, then all send it at once.
+    let all_ready = std::sync::Arc::new(tokio::sync::Barrier::new(6));
+    let mut attempts = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let (base, all_ready) = (app.base.clone(), all_ready.clone());
+        attempts.spawn(async move {
+            let b = crate::support::Browser::new(&base);
+            let csrf = b.csrf_from("/register").await;
+            let (name, email) = (format!("founder{i}"), format!("founder{i}@example.org"));
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("username", name.as_str()),
+                ("email", email.as_str()),
+                ("password", PASSWORD),
+            ];
+            all_ready.wait().await;
+            b.post_form("/register", &fields).await.status().as_u16()
+        });
+    }
+    let statuses = attempts.join_all().await;
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 303).count(),
+        1,
+        "one founder: {statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|&s| s == 303 || s == 403 || s == 409),
+        "the others are refused: {statuses:?}"
+    );
+    assert_eq!(app.ctx.store.count_users().await.unwrap(), 1);
+}
+both!(of_simultaneous_first_registrations_one_becomes_administrator);

@@ -267,5 +267,42 @@ async fn users_see_and_revoke_their_sessions_and_tokens(backend: Backend) {
     assert_eq!(status, 204);
     let (status, _) = api.get("/api/v1/me").await;
     assert_eq!(status, 401, "a revoked token stops working");
+
+    // And from the page: the listed token's revoke form.
+    let second = app.api(&app.token("quinn").await);
+    assert_eq!(second.get("/api/v1/me").await.0, 200);
+    let (_, html) = laptop.page("/account").await;
+    let at = html
+        .find("/account/tokens/")
+        .expect("a revoke form for the token");
+    let action = html[at..].split('"').next().unwrap().to_owned();
+    assert_eq!(laptop.submit("/account", &action, &[]).await.status(), 303);
+    assert_eq!(
+        second.get("/api/v1/me").await.0,
+        401,
+        "revoked from the page"
+    );
 }
 both!(users_see_and_revoke_their_sessions_and_tokens);
+
+async fn a_deleted_users_sessions_and_tokens_stop_working_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("boss", true).await;
+    let pia = app.create_user("pia", false).await;
+    let session = app.signed_in("pia").await;
+    let token = app.token("pia").await;
+    assert_eq!(session.get("/account").await.status(), 200);
+    let admin = app.signed_in("boss").await;
+    let resp = admin
+        .submit(
+            "/admin",
+            &format!("/admin/users/{}", pia.id),
+            &[("action", "delete")],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    assert_eq!(session.get("/account").await.status(), 303);
+    assert_eq!(app.api(&token).get("/api/v1/me").await.0, 401);
+    assert_eq!(app.browser().sign_in("pia", PASSWORD).await.status(), 401);
+}
+both!(a_deleted_users_sessions_and_tokens_stop_working_at_once);

@@ -114,6 +114,7 @@ async fn everything_moves_between_sqlite_and_postgres_with_equal_checksums() {
             password_hash: "x".into(),
             is_admin: false,
             invite: None,
+            only_first: false,
             created_at: 1,
         })
         .await
