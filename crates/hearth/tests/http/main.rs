@@ -23,6 +23,7 @@ mod security;
 mod sessions;
 mod shutdown;
 mod spaces;
+mod threads;
 mod topics;
 mod transfer;
 mod writing;
