@@ -10,6 +10,7 @@ mod accounts;
 mod api;
 mod attachments;
 mod backups;
+mod blogs;
 mod cli;
 mod crash;
 mod documents;
