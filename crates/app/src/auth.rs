@@ -147,15 +147,42 @@ pub async fn sign_out(ctx: &Ctx, who: &Authenticated) -> Result<()> {
     Ok(())
 }
 
-/// The user's sessions.
+/// The user's sessions that still sign in, newest first: expired and idle
+/// ones are left out.
 pub async fn sessions(ctx: &Ctx, who: &Authenticated) -> Result<Vec<Session>> {
-    Ok(ctx.store.sessions_of(who.user.id).await?)
+    let now = ctx.now();
+    let mut sessions = ctx.store.sessions_of(who.user.id).await?;
+    sessions.retain(|s| s.expires_at > now && now - s.last_seen_at <= ctx.config.session_idle_ms);
+    Ok(sessions)
 }
 
-/// Ends one of the user's sessions, named by its hash.
-pub async fn revoke_session(ctx: &Ctx, who: &Authenticated, id_hash: &str) -> Result<()> {
-    if ctx.store.delete_session(who.user.id, id_hash).await? {
-        Ok(())
+/// A session's public id, shown on the account page and in the API to name
+/// it for revoking. It is derived from the stored hash, which is itself the
+/// hash of the cookie's secret: neither leads back to the secret, and the
+/// public id is not the key the store finds sessions by.
+pub fn session_id(session: &Session) -> String {
+    let mut id = hash_secret(&format!("hearth session id {}", session.id_hash));
+    id.truncate(32);
+    id
+}
+
+/// Ends one of the user's sessions, named by its public id
+/// ([`session_id`]); returns it, so that the caller knows whether it was
+/// their own.
+pub async fn revoke_session(ctx: &Ctx, who: &Authenticated, id: &str) -> Result<Session> {
+    let session = ctx
+        .store
+        .sessions_of(who.user.id)
+        .await?
+        .into_iter()
+        .find(|s| session_id(s) == id)
+        .ok_or(AppError::NotFound)?;
+    if ctx
+        .store
+        .delete_session(who.user.id, &session.id_hash)
+        .await?
+    {
+        Ok(session)
     } else {
         Err(AppError::NotFound)
     }

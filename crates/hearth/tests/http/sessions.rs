@@ -262,7 +262,7 @@ async fn users_see_and_revoke_their_sessions_and_tokens(backend: Backend) {
     let api = app.api(&token);
     let (status, tokens) = api.get("/api/v1/tokens").await;
     assert_eq!(status, 200);
-    let id = tokens[0]["id"].as_str().unwrap().to_owned();
+    let id = tokens["items"][0]["id"].as_str().unwrap().to_owned();
     let (status, _) = api.delete(&format!("/api/v1/tokens/{id}")).await;
     assert_eq!(status, 204);
     let (status, _) = api.get("/api/v1/me").await;

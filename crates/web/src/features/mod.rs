@@ -52,6 +52,32 @@ pub(crate) fn next_cursor<T>(
         .flatten()
 }
 
+/// One page of a short list the use case gives whole (a user's tokens,
+/// pending invitations, join requests), which is in `id` order, ascending or,
+/// when `newest_first`, descending. The cursor is the last id shown; `next`
+/// is absent when nothing follows.
+pub(crate) fn page_of<T>(
+    items: Vec<T>,
+    page: hearth_store::Page,
+    newest_first: bool,
+    id: impl Fn(&T) -> i64,
+) -> (Vec<T>, Option<String>) {
+    let mut rest = items
+        .into_iter()
+        .filter(|t| match (page.after, newest_first) {
+            (0, _) => true,
+            (after, true) => id(t) < after,
+            (after, false) => id(t) > after,
+        })
+        .peekable();
+    let shown: Vec<T> = rest.by_ref().take(page.limit as usize).collect();
+    let next = rest
+        .peek()
+        .and(shown.last())
+        .map(|last| id(last).to_string());
+    (shown, next)
+}
+
 /// A redirect target from a form: only local paths, never another site.
 pub(crate) fn local_path(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {

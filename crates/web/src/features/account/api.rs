@@ -9,8 +9,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::extract::ApiUser;
+use crate::extract::{ApiQuery, ApiUser};
 use crate::features::users::api::UserJson;
+use crate::features::{PageQuery, page_of};
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 
@@ -45,27 +46,44 @@ pub(crate) struct TokenJson {
     created_at: String,
     /// When it was last used (to the minute).
     last_used_at: Option<String>,
+    /// The account page, where it is listed and revoked.
+    url: String,
 }
 
-/// The caller's API tokens.
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "account",
-    responses((status = 200, body = Vec<TokenJson>), (status = 401, body = crate::error::ErrorBody)))]
+/// A page of the caller's tokens, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TokenList {
+    /// The tokens.
+    items: Vec<TokenJson>,
+    /// Cursor for the next (older) page, absent on the last.
+    next: Option<String>,
+}
+
+/// The caller's API tokens, newest first.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "account", params(PageQuery),
+    responses((status = 200, body = TokenList), (status = 400, body = crate::error::ErrorBody),
+              (status = 401, body = crate::error::ErrorBody)))]
 pub(crate) async fn tokens(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
-) -> Result<Json<Vec<TokenJson>>, ApiError> {
-    let tokens = auth::tokens(&state.ctx, &who).await?;
-    Ok(Json(
-        tokens
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Json<TokenList>, ApiError> {
+    let page = q.page()?;
+    let all = auth::tokens(&state.ctx, &who).await?;
+    let (tokens, next) = page_of(all, page, true, |t| t.id.0);
+    Ok(Json(TokenList {
+        items: tokens
             .into_iter()
             .map(|t| TokenJson {
                 id: t.id.to_string(),
                 name: t.name,
                 created_at: rfc3339(t.created_at),
                 last_used_at: t.last_used_at.map(rfc3339),
+                url: "/account".into(),
             })
             .collect(),
-    ))
+        next,
+    }))
 }
 
 /// Revokes one of the caller's tokens; it stops working at once.

@@ -63,7 +63,7 @@ async fn page(
         .into_iter()
         .map(|s| SessionRow {
             current: Some(s.id_hash.as_str()) == current,
-            id: s.id_hash,
+            id: auth::session_id(&s),
             user_agent: s.user_agent,
             created: human(s.created_at),
             last_seen: human(s.last_seen_at),
@@ -170,12 +170,12 @@ pub(crate) async fn revoke_session(
     signed_in: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    auth::revoke_session(&state.ctx, &signed_in.who, &id).await?;
+    let ended = auth::revoke_session(&state.ctx, &signed_in.who, &id).await?;
     let current = signed_in
         .who
         .session
         .as_ref()
-        .is_some_and(|s| s.id_hash == id);
+        .is_some_and(|s| s.id_hash == ended.id_hash);
     Ok(Redirect::to(if current { "/" } else { "/account" }).into_response())
 }
 

@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod html;
+pub(crate) mod sessions_api;
 
 use axum::Router;
 use axum::routing::{delete, get, post};
@@ -19,6 +20,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/account/feed-token/revoke", post(html::revoke_feed_token))
         .route("/api/v1/me", get(api::me))
         .route("/api/v1/tokens/{id}", delete(api::revoke))
+        .route("/api/v1/sessions", get(sessions_api::list))
+        .route("/api/v1/sessions/{id}", delete(sessions_api::revoke))
         .route(
             "/api/v1/me/feed-token",
             post(api::create_feed_token).delete(api::revoke_feed_token),
