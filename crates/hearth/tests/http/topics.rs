@@ -600,6 +600,22 @@ async fn likes_count_once_per_person(backend: Backend) {
         html.contains("Liked by quin Tester, rae Tester"),
         "who liked is shown"
     );
+    // Who liked a reply is a page away.
+    let rid = r["id"].as_str().unwrap();
+    let likes = format!("/r/{rid}/likes");
+    assert!(html.contains(&likes), "the reply links who liked it");
+    let (status, page) = b.page(&likes).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("rae Tester") && !page.contains("quin Tester"),
+        "{page}"
+    );
+    app.create_user("outsider", false).await;
+    assert_eq!(
+        app.signed_in("outsider").await.page(&likes).await.0,
+        200,
+        "a public space"
+    );
 }
 both!(likes_count_once_per_person);
 
@@ -648,8 +664,18 @@ async fn private_content_stays_private_in_pages_lists_and_tags(backend: Backend)
         .collect();
     assert_eq!(titles, ["Open plans"]);
 
+    let inside = reply(&apis[0], &secret, "hush", None).await;
+    let rid = inside["id"].as_str().unwrap();
+    let (status, _) = apis[0]
+        .post(&format!("/api/v1/replies/{rid}/reactions"), json!({}))
+        .await;
+    assert_eq!(status, 200);
     let b = app.signed_in("uma").await;
-    for path in [format!("/t/{sid}/merger-plans"), format!("/t/{sid}")] {
+    for path in [
+        format!("/t/{sid}/merger-plans"),
+        format!("/t/{sid}"),
+        format!("/r/{rid}/likes"),
+    ] {
         assert_eq!(b.page(&path).await.0, 404, "{path}");
     }
     let (_, tag_page) = b.page("/tags/plans").await;

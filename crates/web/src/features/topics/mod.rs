@@ -41,6 +41,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/r/{id}/restore", post(reply_html::restore))
         .route("/r/{id}/history", get(reply_html::history))
         .route("/r/{id}/like", post(reply_html::like))
+        .route("/r/{id}/likes", get(reply_html::likes))
         .route("/tags/{tag}", get(html::tag))
         .route(
             "/api/v1/spaces/{space}/topics",

@@ -196,3 +196,30 @@ pub(crate) async fn history(
         revisions: super::views::revision_rows(revisions),
     })
 }
+
+#[derive(Template)]
+#[template(path = "topics/reply_likes.html")]
+struct ReplyLikesPage {
+    chrome: Chrome,
+    id: String,
+    likers: Vec<(String, String)>,
+}
+
+/// Who liked a reply, for those who may read it.
+pub(crate) async fn likes(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let target = ReactionTarget::Reply(reply_id(&id)?);
+    let users = hearth_app::reactions::likers(&state.ctx, &signed_in.who, target).await?;
+    render(&ReplyLikesPage {
+        chrome: Chrome::new(&state, &visitor, "Who liked a reply").await?,
+        id,
+        likers: users
+            .iter()
+            .map(|u| (u.username.to_string(), u.display_name.to_string()))
+            .collect(),
+    })
+}
