@@ -144,6 +144,26 @@ pub async fn list(ctx: &Ctx, who: &Authenticated, page: Page) -> Result<Vec<User
     Ok(ctx.store.list_users(page).await?)
 }
 
+/// Refuses an administrator's locking or deleting their own account.
+fn check_status_change(who: &Authenticated, id: UserId, status: UserStatus) -> Result<()> {
+    if id == who.user.id && status != UserStatus::Active {
+        return Err(AppError::Conflict(
+            "you cannot lock or delete your own account".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses an administrator's withdrawing their own administration.
+fn check_admin_change(who: &Authenticated, id: UserId, admin: bool) -> Result<()> {
+    if id == who.user.id && !admin {
+        return Err(AppError::Conflict(
+            "you cannot withdraw your own administration".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// An administrator locks, deletes or reactivates an account. Locking or
 /// deleting ends its sessions and tokens at once.
 pub async fn set_status(
@@ -153,11 +173,7 @@ pub async fn set_status(
     status: UserStatus,
 ) -> Result<()> {
     require_admin(who)?;
-    if id == who.user.id && status != UserStatus::Active {
-        return Err(AppError::Conflict(
-            "you cannot lock or delete your own account".into(),
-        ));
-    }
+    check_status_change(who, id, status)?;
     let before = ctx.store.user(id).await?.ok_or(AppError::NotFound)?;
     let audit = crate::audit::event(
         ctx,
@@ -176,11 +192,7 @@ pub async fn set_status(
 /// An administrator grants or withdraws administration.
 pub async fn set_admin(ctx: &Ctx, who: &Authenticated, id: UserId, admin: bool) -> Result<()> {
     require_admin(who)?;
-    if id == who.user.id && !admin {
-        return Err(AppError::Conflict(
-            "you cannot withdraw your own administration".into(),
-        ));
-    }
+    check_admin_change(who, id, admin)?;
     let audit = crate::audit::event(
         ctx,
         who,
@@ -193,6 +205,53 @@ pub async fn set_admin(ctx: &Ctx, who: &Authenticated, id: UserId, admin: bool) 
     ctx.store.set_admin(id, admin, audit).await?;
     tracing::info!(by = %who.user.username, user = %id, admin, "administration changed");
     Ok(())
+}
+
+/// What an administrator changes about an account; `None` keeps a value.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChange {
+    /// active, locked or deleted.
+    pub status: Option<String>,
+    /// Whether it administers the site.
+    pub is_admin: Option<bool>,
+}
+
+/// An administrator changes an account's status and administration together:
+/// both are checked before either is written, and a value that does not
+/// change writes and logs nothing. Returns the account as it now is.
+pub async fn change(
+    ctx: &Ctx,
+    who: &Authenticated,
+    username: &str,
+    change: &AccountChange,
+) -> Result<User> {
+    require_admin(who)?;
+    let status = change
+        .status
+        .as_deref()
+        .map(UserStatus::parse)
+        .transpose()?;
+    let username = Username::parse(username).map_err(|_| AppError::NotFound)?;
+    let user = ctx
+        .store
+        .user_by_username(&username)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = status.filter(|s| *s != user.status);
+    let admin = change.is_admin.filter(|a| *a != user.is_admin);
+    if let Some(status) = status {
+        check_status_change(who, user.id, status)?;
+    }
+    if let Some(admin) = admin {
+        check_admin_change(who, user.id, admin)?;
+    }
+    if let Some(status) = status {
+        set_status(ctx, who, user.id, status).await?;
+    }
+    if let Some(admin) = admin {
+        set_admin(ctx, who, user.id, admin).await?;
+    }
+    ctx.store.user(user.id).await?.ok_or(AppError::NotFound)
 }
 
 /// A profile: the account and the community spaces the viewer may see it in.

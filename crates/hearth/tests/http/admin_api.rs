@@ -1,8 +1,9 @@
 //! What the account and administration pages do, through the JSON API:
 //! sessions, tokens, accounts, settings, invitations and join requests.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
+use crate::support::app::{Api, PASSWORD};
 use crate::support::{Backend, both, spawn_app};
 
 fn items(list: &Value) -> &Vec<Value> {
@@ -150,3 +151,260 @@ async fn tokens_are_listed_newest_first_in_pages(backend: Backend) {
     assert_eq!(body["error"]["fields"][0]["field"], "limit");
 }
 both!(tokens_are_listed_newest_first_in_pages);
+
+/// Every account in the API's list, following `next` with pages of `limit`.
+async fn all_accounts(api: &Api, limit: u32) -> Vec<Value> {
+    let mut all = Vec::new();
+    let mut path = format!("/api/v1/users?limit={limit}");
+    loop {
+        let (status, page) = api.get(&path).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(items(&page).len() <= limit as usize);
+        all.extend(items(&page).iter().cloned());
+        match page["next"].as_str() {
+            Some(next) => path = format!("/api/v1/users?limit={limit}&after={next}"),
+            None => return all,
+        }
+    }
+}
+
+async fn administrators_list_and_create_accounts_through_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("ada", true).await;
+    app.create_user("bob", false).await;
+    let ada = app.api(&app.token("ada").await);
+    let bob = app.api(&app.token("bob").await);
+    let new = json!({"username": "cyd", "email": "cyd@example.org", "password": PASSWORD});
+
+    for (status, body) in [
+        bob.get("/api/v1/users").await,
+        bob.post("/api/v1/users", new.clone()).await,
+        bob.patch("/api/v1/users/ada", json!({"is_admin": false}))
+            .await,
+    ] {
+        assert_eq!(status, 403, "{body}");
+        assert_eq!(body["error"]["code"], "forbidden");
+    }
+    let r = reqwest::get(app.url("/api/v1/users")).await.unwrap();
+    assert_eq!(r.status(), 401);
+
+    let (status, cyd) = ada.post("/api/v1/users", new.clone()).await;
+    assert_eq!(status, 201, "{cyd}");
+    assert_eq!(cyd["username"], "cyd");
+    assert_eq!(cyd["display_name"], "cyd");
+    assert_eq!(cyd["email"], "cyd@example.org");
+    assert_eq!(cyd["status"], "active");
+    assert_eq!(cyd["is_admin"], false);
+    assert_eq!(cyd["url"], "/u/cyd");
+    app.token("cyd").await;
+    let (status, dee) = ada
+        .post(
+            "/api/v1/users",
+            json!({"username": "dee", "display_name": "Dee Dee", "email": "dee@example.org",
+                   "password": PASSWORD, "is_admin": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{dee}");
+    assert_eq!(dee["is_admin"], true);
+    let (status, _) = app.api(&app.token("dee").await).get("/api/v1/users").await;
+    assert_eq!(status, 200, "dee administers");
+    let (_, html) = app.signed_in("ada").await.page("/admin").await;
+    assert!(html.contains("@dee · admin"), "the page lists her");
+
+    // An account made on the page is in the API's list, which pages.
+    let admin_page = app.signed_in("ada").await;
+    let resp = admin_page
+        .submit(
+            "/admin",
+            "/admin/users",
+            &[
+                ("username", "eve"),
+                ("email", "eve@example.org"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let names: Vec<String> = all_accounts(&ada, 2)
+        .await
+        .iter()
+        .map(|u| u["username"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["ada", "bob", "cyd", "dee", "eve"]);
+
+    let (status, body) = ada.post("/api/v1/users", new).await;
+    assert_eq!(status, 409, "taken: {body}");
+    let refused = [
+        (
+            json!({"username": "fay", "email": "not an address", "password": PASSWORD}),
+            "email",
+        ),
+        (
+            json!({"username": "fay", "email": "fay@example.org", "password": "short"}),
+            "password",
+        ),
+        (
+            json!({"username": "f a y", "email": "fay@example.org", "password": PASSWORD}),
+            "username",
+        ),
+    ];
+    for (body, field) in refused {
+        let (status, answer) = ada.post("/api/v1/users", body).await;
+        assert_eq!(status, 400, "{answer}");
+        assert_eq!(answer["error"]["fields"][0]["field"], field, "{answer}");
+    }
+    for (body, named) in [
+        (
+            json!({"username": "fay", "email": "fay@example.org", "password": PASSWORD, "role": "x"}),
+            "role",
+        ),
+        (
+            json!({"username": "fay", "email": "fay@example.org"}),
+            "password",
+        ),
+    ] {
+        let (status, answer) = ada.post("/api/v1/users", body).await;
+        assert_eq!(status, 400, "{answer}");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains(named), "{named}: {answer}");
+    }
+    assert_eq!(
+        all_accounts(&ada, 100).await.len(),
+        5,
+        "nothing more was made"
+    );
+    let (status, body) = ada.get("/api/v1/users?limit=0").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["fields"][0]["field"], "limit");
+}
+both!(administrators_list_and_create_accounts_through_the_api);
+
+/// The newest audit events, as the API shows them.
+async fn audit(api: &Api) -> Vec<Value> {
+    let (status, log) = api.get("/api/v1/audit").await;
+    assert_eq!(status, 200, "{log}");
+    items(&log).clone()
+}
+
+async fn locking_through_the_api_stops_that_users_tokens_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("ada", true).await;
+    let bob_user = app.create_user("bob", false).await;
+    let ada = app.api(&app.token("ada").await);
+    let bob = app.api(&app.token("bob").await);
+    let bob_browser = app.signed_in("bob").await;
+    assert_eq!(bob.get("/api/v1/me").await.0, 200);
+
+    let (status, body) = ada
+        .patch("/api/v1/users/bob", json!({"status": "locked"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "locked");
+    assert_eq!(bob.get("/api/v1/me").await.0, 401, "the token stopped");
+    assert_eq!(
+        bob_browser.get("/account").await.status(),
+        303,
+        "signed out"
+    );
+    assert_eq!(
+        app.browser().sign_in("bob", PASSWORD).await.status(),
+        401,
+        "and cannot sign in"
+    );
+    let event = &audit(&ada).await[0];
+    assert_eq!(event["action"], "user.status", "{event}");
+    assert_eq!(event["actor"]["username"], "ada");
+    assert_eq!(event["target"], format!("user:{}", bob_user.id));
+    assert_eq!(
+        (&event["before"], &event["after"]),
+        (&json!("active"), &json!("locked"))
+    );
+    let admin_page = app.signed_in("ada").await;
+    let (_, html) = admin_page.page("/admin").await;
+    assert!(html.contains("<td>locked</td>"), "the page shows it");
+
+    // Both at once; a value that does not change is not written or logged.
+    let events = audit(&ada).await.len();
+    let (status, body) = ada
+        .patch(
+            "/api/v1/users/bob",
+            json!({"status": "active", "is_admin": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (&body["status"], &body["is_admin"]),
+        (&json!("active"), &json!(true))
+    );
+    assert_eq!(audit(&ada).await.len(), events + 2);
+    assert_eq!(audit(&ada).await[0]["action"], "user.admin");
+    let (status, _) = ada
+        .patch(
+            "/api/v1/users/bob",
+            json!({"status": "active", "is_admin": true}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(audit(&ada).await.len(), events + 2, "nothing changed");
+    let bob = app.api(&app.token("bob").await);
+    assert_eq!(bob.get("/api/v1/users").await.0, 200, "bob administers");
+
+    // Nobody locks themselves out, even with another change beside it.
+    for change in [
+        json!({"status": "locked"}),
+        json!({"status": "deleted"}),
+        json!({"is_admin": false}),
+        json!({"status": "active", "is_admin": false}),
+    ] {
+        let (status, body) = ada.patch("/api/v1/users/ada", change.clone()).await;
+        assert_eq!(status, 409, "{change}: {body}");
+    }
+    let (status, body) = bob
+        .patch(
+            "/api/v1/users/bob",
+            json!({"is_admin": false, "status": "locked"}),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(
+        bob.get("/api/v1/me").await.1["is_admin"],
+        true,
+        "nothing was written"
+    );
+
+    // What the page does shows in the API.
+    let resp = admin_page
+        .submit(
+            "/admin",
+            &format!("/admin/users/{}", bob_user.id),
+            &[("action", "revoke_admin")],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let accounts = all_accounts(&ada, 100).await;
+    assert_eq!(accounts[1]["username"], "bob");
+    assert_eq!(accounts[1]["is_admin"], false);
+
+    for (body, field) in [
+        (json!({"status": "banned"}), "status"),
+        (json!({"is_admin": "yes"}), "is_admin"),
+        (json!({"role": "owner"}), "role"),
+    ] {
+        let (status, answer) = ada.patch("/api/v1/users/bob", body).await;
+        assert_eq!(status, 400, "{answer}");
+        let text = answer["error"].to_string();
+        assert!(text.contains(field), "{field}: {answer}");
+    }
+    let (status, _) = ada
+        .patch("/api/v1/users/nobody", json!({"status": "locked"}))
+        .await;
+    assert_eq!(status, 404);
+
+    let (status, body) = ada
+        .patch("/api/v1/users/bob", json!({"status": "deleted"}))
+        .await;
+    assert_eq!((status, &body["status"]), (200, &json!("deleted")));
+    assert_eq!(bob.get("/api/v1/me").await.0, 401);
+    assert_eq!(admin_page.page("/u/bob").await.0, 404, "gone");
+}
+both!(locking_through_the_api_stops_that_users_tokens_at_once);

@@ -2,6 +2,7 @@
 
 pub(crate) mod api;
 pub(crate) mod html;
+pub(crate) mod users_api;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -17,4 +18,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/admin/invites/{id}/revoke", post(html::revoke_invite))
         .route("/admin/settings", post(html::save_settings))
         .route("/api/v1/audit", get(api::list))
+        .route(
+            "/api/v1/users",
+            get(users_api::list).post(users_api::create),
+        )
 }

@@ -9,7 +9,8 @@ use axum::routing::get;
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/u/{username}", get(html::show))
-        .route("/api/v1/users/{username}", get(api::show))
+    Router::new().route("/u/{username}", get(html::show)).route(
+        "/api/v1/users/{username}",
+        get(api::show).patch(super::admin::users_api::update),
+    )
 }
