@@ -30,6 +30,12 @@ pub async fn get(ctx: &Ctx) -> Result<SiteSettings> {
     Ok(s)
 }
 
+/// The stored settings, for an administrator about to change them.
+pub async fn for_admin(ctx: &Ctx, who: &Authenticated) -> Result<SiteSettings> {
+    require_admin(who)?;
+    Ok(ctx.store.settings().await?)
+}
+
 fn describe(s: &SiteSettings) -> String {
     format!(
         "name={:?} registration={} guest_access={} read_only={}",

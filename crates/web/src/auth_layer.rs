@@ -195,7 +195,7 @@ async fn handle(state: &AppState, req: Request, next: Next) -> Response {
 fn writes_allowed_in_maintenance(path: &str) -> bool {
     matches!(
         path,
-        "/signin" | "/signout" | "/admin/settings" | "/api/v1/tokens"
+        "/signin" | "/signout" | "/admin/settings" | "/api/v1/settings" | "/api/v1/tokens"
     )
 }
 

@@ -25,6 +25,7 @@ const NEVER_KEPT: &[&str] = &[
     "/account/feed-token",
     "/account/password",
     "/admin/invites",
+    "/api/v1/invites",
     "/signin",
     "/signout",
     "/register",

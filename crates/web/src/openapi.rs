@@ -94,7 +94,7 @@ impl Modify for CommonErrors {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hearth API", description = "Everything a member can do on a Hearth site's pages: spaces and their members; topics (discussions, questions, blog posts, documents) with their versions, diffs and restores; replies, likes, tags, attachments and previews; the caller's account, signed-in sessions, API tokens and feed token; and, for administrators, the audit log.\n\nAuthenticate with `POST /api/v1/tokens`, then send `Authorization: Bearer …`. Errors are `{\"error\": {\"code\", \"message\"}}`, with `fields` when the input is invalid and `current` when an edit is `stale_version` (409). Lists come in pages: send a page's `next` as `after` for the following one. Every write takes an `Idempotency-Key` header: a retry with the same key gets the first answer (`Idempotent-Replayed: true`), except answers that show a secret."),
+    info(title = "Hearth API", description = "Everything a member can do on a Hearth site's pages: spaces and their members; topics (discussions, questions, blog posts, documents) with their versions, diffs and restores; replies, likes, tags, attachments and previews; the caller's account, signed-in sessions, API tokens and feed token; and, for administrators, accounts, site settings, invitations and the audit log.\n\nAuthenticate with `POST /api/v1/tokens`, then send `Authorization: Bearer …`. Errors are `{\"error\": {\"code\", \"message\"}}`, with `fields` when the input is invalid and `current` when an edit is `stale_version` (409). Lists come in pages: send a page's `next` as `after` for the following one. Every write takes an `Idempotency-Key` header: a retry with the same key gets the first answer (`Idempotent-Replayed: true`), except answers that show a secret."),
     paths(
         auth::api::create_token,
         account::api::me,
@@ -138,6 +138,11 @@ impl Modify for CommonErrors {
         admin::users_api::list,
         admin::users_api::create,
         admin::users_api::update,
+        admin::settings_api::show,
+        admin::settings_api::update,
+        admin::invites_api::list,
+        admin::invites_api::create,
+        admin::invites_api::revoke,
         topics::api::preview,
         topics::reply_api::topic_likers,
         topics::reply_api::reply_likers,

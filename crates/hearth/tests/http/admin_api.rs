@@ -408,3 +408,194 @@ async fn locking_through_the_api_stops_that_users_tokens_at_once(backend: Backen
     assert_eq!(admin_page.page("/u/bob").await.0, 404, "gone");
 }
 both!(locking_through_the_api_stops_that_users_tokens_at_once);
+
+async fn settings_are_read_and_changed_through_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("ada", true).await;
+    app.create_user("bob", false).await;
+    let ada = app.api(&app.token("ada").await);
+    let bob = app.api(&app.token("bob").await);
+    assert_eq!(bob.get("/api/v1/settings").await.0, 403);
+    let (status, _) = bob
+        .patch("/api/v1/settings", json!({"site_name": "Mine"}))
+        .await;
+    assert_eq!(status, 403);
+
+    let (status, before) = ada.get("/api/v1/settings").await;
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(
+        before,
+        json!({"site_name": "Hearth", "registration": "invite_only", "guest_access": false,
+               "read_only": false, "url": "/admin"})
+    );
+    let (status, after) = ada
+        .patch(
+            "/api/v1/settings",
+            json!({"site_name": "Acme Hub", "registration": "open", "guest_access": true}),
+        )
+        .await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["site_name"], "Acme Hub");
+    assert_eq!(after["registration"], "open");
+    assert_eq!(after["guest_access"], true);
+    assert_eq!(ada.get("/api/v1/settings").await.1, after);
+    assert_eq!(audit(&ada).await[0]["action"], "site.settings");
+    let (status, home) = app.browser().page("/").await;
+    assert_eq!(status, 200, "guests read");
+    assert!(home.contains("Acme Hub"));
+    assert_eq!(app.browser().page("/register").await.0, 200, "open to all");
+
+    // The page's form changes what the API reads.
+    let admin_page = app.signed_in("ada").await;
+    let (_, html) = admin_page.page("/admin").await;
+    assert!(html.contains(r#"value="Acme Hub""#));
+    let resp = admin_page
+        .submit(
+            "/admin",
+            "/admin/settings",
+            &[("site_name", "Acme"), ("registration", "invite_only")],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let (_, now) = ada.get("/api/v1/settings").await;
+    assert_eq!(
+        (
+            &now["site_name"],
+            &now["registration"],
+            &now["guest_access"]
+        ),
+        (&json!("Acme"), &json!("invite_only"), &json!(false))
+    );
+
+    for (body, field) in [
+        (json!({"site_name": "  "}), "site_name"),
+        (json!({"site_name": "x".repeat(61)}), "site_name"),
+        (json!({"registration": "everyone"}), "registration"),
+        (json!({"guest_access": "yes"}), "guest_access"),
+        (json!({"colour": "red"}), "colour"),
+    ] {
+        let (status, answer) = ada.patch("/api/v1/settings", body).await;
+        assert_eq!(status, 400, "{answer}");
+        assert!(
+            answer["error"].to_string().contains(field),
+            "{field}: {answer}"
+        );
+    }
+    assert_eq!(ada.get("/api/v1/settings").await.1, now, "nothing changed");
+
+    // Maintenance is switched on and, while writes are refused, off again.
+    let (status, _) = ada
+        .patch("/api/v1/settings", json!({"read_only": true}))
+        .await;
+    assert_eq!(status, 200);
+    let space = json!({"slug": "paused", "name": "Paused"});
+    let (status, body) = ada.post("/api/v1/spaces", space.clone()).await;
+    assert_eq!(status, 503, "{body}");
+    let (status, body) = ada
+        .patch("/api/v1/settings", json!({"read_only": false}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["read_only"], false);
+    assert_eq!(ada.post("/api/v1/spaces", space).await.0, 201);
+}
+both!(settings_are_read_and_changed_through_the_api);
+
+async fn invitations_are_made_listed_and_withdrawn_through_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("ada", true).await;
+    app.create_user("bob", false).await;
+    let token = app.token("ada").await;
+    let ada = app.api(&token);
+    let bob = app.api(&app.token("bob").await);
+    for (status, body) in [
+        bob.get("/api/v1/invites").await,
+        bob.post("/api/v1/invites", json!({"email": "x@example.org"}))
+            .await,
+        bob.delete("/api/v1/invites/1").await,
+    ] {
+        assert_eq!(status, 403, "{body}");
+    }
+
+    // The link is answered once: a retry with the same key makes another
+    // invitation instead of showing the first link again.
+    let invite = || {
+        reqwest::Client::new()
+            .post(app.url("/api/v1/invites"))
+            .bearer_auth(&token)
+            .header("idempotency-key", "invite-1")
+            .json(&json!({"email": "gil@example.org"}))
+            .send()
+    };
+    let mut links = Vec::new();
+    for _ in 0..2 {
+        let r = invite().await.unwrap();
+        assert_eq!(r.status(), 201);
+        assert!(!r.headers().contains_key("idempotent-replayed"));
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["email"], "gil@example.org");
+        assert_eq!(body["url"], "/admin");
+        links.push((
+            body["id"].as_str().unwrap().to_owned(),
+            body["link"].as_str().unwrap().to_owned(),
+        ));
+    }
+    assert_ne!(links[0].1, links[1].1);
+    assert!(
+        links[0].1.starts_with("/register?invite="),
+        "{}",
+        links[0].1
+    );
+
+    let (status, first) = ada.get("/api/v1/invites?limit=1").await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(items(&first)[0]["id"], links[1].0, "newest first");
+    assert!(!first.to_string().contains("invite="), "no link in lists");
+    let next = first["next"].as_str().expect("a next cursor");
+    let (_, second) = ada
+        .get(&format!("/api/v1/invites?limit=1&after={next}"))
+        .await;
+    assert_eq!(items(&second)[0]["id"], links[0].0);
+    assert!(second["next"].is_null());
+
+    let guest = app.browser();
+    let (status, page) = guest.page(&links[0].1).await;
+    assert_eq!(status, 200, "the link opens the registration form");
+    assert!(page.contains("gil@example.org"));
+    let (status, _) = ada.delete(&format!("/api/v1/invites/{}", links[0].0)).await;
+    assert_eq!(status, 204);
+    assert_eq!(guest.page(&links[0].1).await.0, 403, "withdrawn");
+    let (status, _) = ada.delete(&format!("/api/v1/invites/{}", links[0].0)).await;
+    assert_eq!(status, 404);
+    assert_eq!(ada.delete("/api/v1/invites/nonsense").await.0, 404);
+
+    // What one side makes, the other lists.
+    let admin_page = app.signed_in("ada").await;
+    let (_, html) = admin_page.page("/admin").await;
+    assert!(html.contains("gil@example.org"));
+    let resp = admin_page
+        .submit("/admin", "/admin/invites", &[("email", "hal@example.org")])
+        .await;
+    assert_eq!(resp.status(), 201);
+    let (_, list) = ada.get("/api/v1/invites").await;
+    let emails: Vec<&str> = items(&list)
+        .iter()
+        .map(|i| i["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["hal@example.org", "gil@example.org"]);
+
+    let (status, body) = ada
+        .post("/api/v1/invites", json!({"email": "not an address"}))
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["fields"][0]["field"], "email");
+    let (status, body) = ada
+        .post(
+            "/api/v1/invites",
+            json!({"email": "i@example.org", "admin": true}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body["error"]["message"].as_str().unwrap().contains("admin"));
+    assert_eq!(items(&ada.get("/api/v1/invites").await.1).len(), 2);
+}
+both!(invitations_are_made_listed_and_withdrawn_through_the_api);

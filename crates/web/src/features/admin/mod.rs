@@ -2,10 +2,12 @@
 
 pub(crate) mod api;
 pub(crate) mod html;
+pub(crate) mod invites_api;
+pub(crate) mod settings_api;
 pub(crate) mod users_api;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::state::AppState;
 
@@ -18,6 +20,15 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/admin/invites/{id}/revoke", post(html::revoke_invite))
         .route("/admin/settings", post(html::save_settings))
         .route("/api/v1/audit", get(api::list))
+        .route(
+            "/api/v1/settings",
+            get(settings_api::show).patch(settings_api::update),
+        )
+        .route(
+            "/api/v1/invites",
+            get(invites_api::list).post(invites_api::create),
+        )
+        .route("/api/v1/invites/{id}", delete(invites_api::revoke))
         .route(
             "/api/v1/users",
             get(users_api::list).post(users_api::create),
