@@ -46,7 +46,13 @@ impl std::fmt::Display for Title {
 /// The most characters a Markdown body may have.
 pub const MAX_BODY_CHARS: usize = 100_000;
 
-/// Checks a Markdown body: at most [`MAX_BODY_CHARS`], and not empty unless `may_be_empty`.
+/// How deep quotes, lists, emphasis and HTML elements may nest in a body.
+/// Sanitizing costs the square of the depth: thousands of levels would
+/// hold a node for minutes.
+pub const MAX_BODY_NESTING: usize = 100;
+
+/// Checks a Markdown body: at most [`MAX_BODY_CHARS`], nested at most
+/// [`MAX_BODY_NESTING`] deep, and not empty unless `may_be_empty`.
 pub fn check_body(field: &'static str, s: &str, may_be_empty: bool) -> Result<(), CoreError> {
     if !may_be_empty && s.trim().is_empty() {
         return Err(CoreError::invalid(field, "must not be empty"));
@@ -63,6 +69,12 @@ pub fn check_body(field: &'static str, s: &str, may_be_empty: bool) -> Result<()
         return Err(CoreError::invalid(
             field,
             "must not contain control characters",
+        ));
+    }
+    if crate::markdown::nesting(s) > MAX_BODY_NESTING {
+        return Err(CoreError::invalid(
+            field,
+            format!("must not nest quotes, lists or elements more than {MAX_BODY_NESTING} deep"),
         ));
     }
     Ok(())
@@ -201,6 +213,41 @@ mod tests {
         assert!(check_body("body", "", false).is_err());
         assert!(check_body("body", "", true).is_ok());
         assert!(check_body("body", &"x".repeat(MAX_BODY_CHARS + 1), false).is_err());
+    }
+
+    #[test]
+    fn bodies_nested_past_the_limit_are_refused_by_name() {
+        let quoted = |depth: usize| format!("{}deep", "> ".repeat(depth));
+        // A quote holds a paragraph, one level more.
+        assert!(check_body("body", &quoted(MAX_BODY_NESTING - 1), false).is_ok());
+        let Err(CoreError::Invalid { field, message }) =
+            check_body("body", &quoted(MAX_BODY_NESTING), false)
+        else {
+            panic!("{MAX_BODY_NESTING} quotes and a paragraph were taken");
+        };
+        assert_eq!(field, "body");
+        assert!(message.contains("nest"), "{message}");
+        for deep in [
+            quoted(5_000),
+            format!("{}x", "> - ".repeat(5_000)),
+            format!("{}x", "1. ".repeat(5_000)),
+            format!("{}x", "<div>".repeat(5_000)),
+            format!("a {}x", "<b><i>".repeat(60)),
+        ] {
+            assert!(check_body("body", &deep, false).is_err(), "{}", &deep[..20]);
+        }
+        // Elements that close themselves, or that their siblings close, do
+        // not nest however many there are.
+        for flat in [
+            "<p>x".repeat(1_000),
+            "<br>".repeat(1_000),
+            format!("<ul>{}</ul>", "<li>x".repeat(1_000)),
+            "<div>x</div>\n\n".repeat(1_000),
+            "- x\n".repeat(1_000),
+            "*a* ".repeat(1_000),
+        ] {
+            assert_eq!(check_body("body", &flat, false), Ok(()), "{}", &flat[..20]);
+        }
     }
 
     #[test]

@@ -266,6 +266,61 @@ fn push_plain<'a>(events: &mut Vec<Event<'a>>, text: &str) {
     }
 }
 
+/// Elements that hold nothing, and elements a sibling of their kind closes:
+/// neither nests.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead",
+    "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rtc", "rp",
+];
+
+/// Raw HTML's effect on how many elements are open: `depth` after it, and
+/// the most open within it.
+fn html_nesting(html: &str, mut depth: usize) -> (usize, usize) {
+    let mut deepest = depth;
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest[usize::from(closing)..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if !NOT_NESTING.contains(&name.as_str()) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    (depth, deepest)
+}
+
+/// How deep a Markdown text nests: its blocks and inline spans with the raw
+/// HTML elements inside them, as a browser would open them (near enough).
+/// Linear in the text's length, unlike sanitizing what it renders to.
+pub fn nesting(markdown: &str) -> usize {
+    let (mut blocks, mut html, mut deepest) = (0usize, 0usize, 0usize);
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(_) => blocks += 1,
+            Event::End(_) => blocks = blocks.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let (after, most) = html_nesting(&h, html);
+                deepest = deepest.max(blocks + most);
+                html = after;
+            }
+            _ => {}
+        }
+        deepest = deepest.max(blocks + html);
+    }
+    deepest
+}
+
 /// Renders Markdown to sanitized HTML.
 pub fn render(markdown: &str) -> String {
     let mut events = Vec::new();
