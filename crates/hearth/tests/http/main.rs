@@ -12,6 +12,7 @@ mod api;
 mod attachments;
 mod backups;
 mod blogs;
+mod bodies;
 mod cli;
 mod crash;
 mod documents;
