@@ -76,7 +76,8 @@ async fn user_named(ctx: &Ctx, username: &str) -> Result<hearth_store::User> {
         .ok_or_else(|| AppError::invalid("username", "no such user"))
 }
 
-/// An owner adds someone with a role.
+/// An owner adds someone with a role. Adding, as a member, someone who asked
+/// to join approves their request instead, which moderators may do too.
 pub async fn add(
     ctx: &Ctx,
     who: &Authenticated,
@@ -84,7 +85,20 @@ pub async fn add(
     username: &str,
     role: Role,
 ) -> Result<Member> {
-    let space = find(ctx, who.viewer(), slug, SpaceAction::Manage).await?;
+    let viewer = who.viewer();
+    let space = find(ctx, viewer, slug, SpaceAction::See).await?;
+    if role == Role::Member && space.allows(viewer, SpaceAction::Moderate) {
+        let user = user_named(ctx, username).await?;
+        if has_request(ctx, &space, &user).await? {
+            decide_in(ctx, who, &space, &user, true).await?;
+            return Ok(Member {
+                user,
+                role,
+                joined_at: ctx.now(),
+            });
+        }
+    }
+    space.require(viewer, SpaceAction::Manage)?;
     if space.view.space.kind == hearth_core::model::SpaceKind::Personal {
         return Err(AppError::Forbidden(
             "a personal space has only its owner".into(),
@@ -190,11 +204,27 @@ pub async fn decide_request(
 ) -> Result<()> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Moderate).await?;
     let user = user_named(ctx, username).await?;
-    let id = space.view.space.id;
-    let pending = ctx.store.join_requests(id).await?;
-    if !pending.iter().any(|r| r.user.id == user.id) {
+    if !has_request(ctx, &space, &user).await? {
         return Err(AppError::NotFound);
     }
+    decide_in(ctx, who, &space, &user, approve).await
+}
+
+async fn has_request(ctx: &Ctx, space: &VisibleSpace, user: &hearth_store::User) -> Result<bool> {
+    let pending = ctx.store.join_requests(space.view.space.id).await?;
+    Ok(pending.iter().any(|r| r.user.id == user.id))
+}
+
+/// Approves or declines `user`'s pending request to join `space`.
+async fn decide_in(
+    ctx: &Ctx,
+    who: &Authenticated,
+    space: &VisibleSpace,
+    user: &hearth_store::User,
+    approve: bool,
+) -> Result<()> {
+    space.require(who.viewer(), SpaceAction::Moderate)?;
+    let id = space.view.space.id;
     let approval = crate::audit::event(
         ctx,
         who,
@@ -211,6 +241,6 @@ pub async fn decide_request(
     } else {
         ctx.store.delete_join_request(id, user.id).await?;
     }
-    tracing::info!(by = %who.user.username, space = %slug, user = %user.username, approve, "join request decided");
+    tracing::info!(by = %who.user.username, space = %space.view.space.slug, user = %user.username, approve, "join request decided");
     Ok(())
 }

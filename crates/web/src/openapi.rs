@@ -112,6 +112,8 @@ impl Modify for CommonErrors {
         members::api::add,
         members::api::update,
         members::api::remove,
+        members::requests_api::list,
+        members::requests_api::decline,
         users::api::show,
         topics::api::list,
         topics::api::create,

@@ -599,3 +599,128 @@ async fn invitations_are_made_listed_and_withdrawn_through_the_api(backend: Back
     assert_eq!(items(&ada.get("/api/v1/invites").await.1).len(), 2);
 }
 both!(invitations_are_made_listed_and_withdrawn_through_the_api);
+
+/// The usernames of a page of join requests.
+fn requesters(list: &Value) -> Vec<&str> {
+    items(list)
+        .iter()
+        .map(|r| r["user"]["username"].as_str().unwrap())
+        .collect()
+}
+
+async fn moderators_list_decline_and_approve_requests_to_join_through_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("ada", true).await;
+    for name in ["own", "mo", "mem", "out", "ria", "rob", "rue"] {
+        app.create_user(name, false).await;
+    }
+    let own = app.api(&app.token("own").await);
+    let mo = app.api(&app.token("mo").await);
+    let mem = app.api(&app.token("mem").await);
+    let out = app.api(&app.token("out").await);
+    let admin = app.api(&app.token("ada").await);
+    for (slug, visibility) in [("club", "public"), ("hush", "secret")] {
+        let (status, body) = own
+            .post(
+                "/api/v1/spaces",
+                json!({"slug": slug, "name": slug, "visibility": visibility, "join_policy": "request"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    for (name, role) in [("mo", "moderator"), ("mem", "member")] {
+        let (status, _) = own
+            .post(
+                "/api/v1/spaces/club/members",
+                json!({"username": name, "role": role}),
+            )
+            .await;
+        assert_eq!(status, 201);
+    }
+    for name in ["ria", "rob", "rue"] {
+        let asker = app.api(&app.token(name).await);
+        let (status, body) = asker.post("/api/v1/spaces/club/members", json!({})).await;
+        assert_eq!((status, &body["status"]), (202, &json!("requested")));
+    }
+
+    let path = "/api/v1/spaces/club/join-requests";
+    assert_eq!(mem.get(path).await.0, 403, "members do not moderate");
+    assert_eq!(out.get(path).await.0, 403);
+    assert_eq!(
+        out.get("/api/v1/spaces/hush/join-requests").await.0,
+        404,
+        "a secret space stays unknown"
+    );
+    assert_eq!(out.delete(&format!("{path}/ria")).await.0, 403);
+    let r = reqwest::get(app.url(path)).await.unwrap();
+    assert_eq!(r.status(), 401);
+
+    let (status, first) = mo.get(&format!("{path}?limit=2")).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(requesters(&first), ["ria", "rob"]);
+    assert_eq!(items(&first)[0]["url"], "/s/club");
+    let next = first["next"].as_str().expect("a next cursor");
+    let (_, second) = mo.get(&format!("{path}?limit=2&after={next}")).await;
+    assert_eq!(requesters(&second), ["rue"]);
+    assert!(second["next"].is_null());
+    let (_, html) = app.signed_in("mo").await.page("/s/club").await;
+    assert!(html.contains("/s/club/requests/rue"), "the page lists them");
+
+    let (status, body) = mo.delete(&format!("{path}/ria")).await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(mo.delete(&format!("{path}/ria")).await.0, 404, "declined");
+    assert_eq!(
+        mo.delete(&format!("{path}/out")).await.0,
+        404,
+        "never asked"
+    );
+
+    // A moderator approves by adding the member, as the page's Approve does;
+    // adding anyone else, or with another role, stays the owners'.
+    let (status, body) = mo
+        .post("/api/v1/spaces/club/members", json!({"username": "rob"}))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let event = &audit(&admin).await[0];
+    assert_eq!(event["action"], "member.approve", "{event}");
+    assert_eq!(event["actor"]["username"], "mo");
+    let (status, _) = mo
+        .post("/api/v1/spaces/club/members", json!({"username": "out"}))
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = mo
+        .post(
+            "/api/v1/spaces/club/members",
+            json!({"username": "rue", "role": "moderator"}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (_, members) = mem.get("/api/v1/spaces/club/members").await;
+    let names: Vec<&str> = items(&members)
+        .iter()
+        .map(|m| m["user"]["username"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"rob") && !names.contains(&"ria"),
+        "{names:?}"
+    );
+    let (_, left) = mo.get(path).await;
+    assert_eq!(requesters(&left), ["rue"]);
+
+    // Declined on the page, gone from the API.
+    let page = app.signed_in("own").await;
+    let resp = page
+        .submit(
+            "/s/club",
+            "/s/club/requests/rue",
+            &[("decision", "decline")],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let (_, left) = own.get(path).await;
+    assert!(items(&left).is_empty(), "{left}");
+    let (status, body) = own.get(&format!("{path}?after=x")).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["fields"][0]["field"], "after");
+}
+both!(moderators_list_decline_and_approve_requests_to_join_through_the_api);

@@ -66,7 +66,9 @@ pub(crate) async fn list(
     }))
 }
 
-/// Without `username`: the caller joins (or asks to join). With it: an owner adds that user.
+/// Without `username`: the caller joins (or asks to join). With it: an owner
+/// adds that user; adding, as a member, someone who asked to join approves
+/// their request, which moderators may do too.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AddMember {
@@ -83,7 +85,8 @@ pub(crate) struct MembershipResult {
     status: String,
 }
 
-/// Joins a space, asks to join it, or (owners) adds someone.
+/// Joins a space, asks to join it, (owners) adds someone, or (moderators
+/// and owners) approves a request to join.
 #[utoipa::path(post, path = "/api/v1/spaces/{space}/members", tag = "members", request_body = AddMember,
     params(("space" = String, Path, description = "the space's slug")),
     responses((status = 201, body = MembershipResult), (status = 202, body = MembershipResult),

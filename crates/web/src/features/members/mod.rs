@@ -2,9 +2,10 @@
 
 pub(crate) mod api;
 pub(crate) mod html;
+pub(crate) mod requests_api;
 
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::state::AppState;
 
@@ -22,5 +23,13 @@ pub(crate) fn router() -> Router<AppState> {
         .route(
             "/api/v1/spaces/{space}/members/{username}",
             patch(api::update).delete(api::remove),
+        )
+        .route(
+            "/api/v1/spaces/{space}/join-requests",
+            get(requests_api::list),
+        )
+        .route(
+            "/api/v1/spaces/{space}/join-requests/{username}",
+            delete(requests_api::decline),
         )
 }
