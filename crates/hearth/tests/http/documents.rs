@@ -408,7 +408,11 @@ async fn a_post_scheduled_in_the_browser_appears_only_when_its_time_comes(backen
         html.contains("scheduled for 2026-01-03 09:00 UTC"),
         "{html}"
     );
-    assert!(jo.page("/s/news").await.1.contains("Launch day"));
+    let badge = |kind: &str| format!(r#"<span class="badge warn">{kind}</span>"#);
+    assert!(html.contains(&badge("scheduled")) && !html.contains(&badge("draft")));
+    let (_, list) = jo.page("/s/news").await;
+    assert!(list.contains("Launch day"));
+    assert!(list.contains(&badge("scheduled")) && !list.contains(&badge("draft")));
 
     // Moved a day earlier through the edit form, which shows the date it has.
     let edit = format!("/t/{id}/edit");

@@ -21,6 +21,7 @@ pub(crate) struct TopicRow {
     pub answered: bool,
     pub locked: bool,
     pub hidden: bool,
+    pub draft: bool,
     pub unpublished: bool,
     pub tags: Vec<String>,
 }
@@ -49,6 +50,7 @@ impl TopicRow {
             answered: t.accepted_reply.is_some(),
             locked: t.state == hearth_core::model::TopicState::Locked,
             hidden: t.state == hearth_core::model::TopicState::Hidden,
+            draft: t.draft,
             unpublished: t.unpublished(now),
             tags: t.tags.iter().map(|t| t.to_string()).collect(),
         }
