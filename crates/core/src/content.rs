@@ -112,6 +112,14 @@ impl Tag {
                 format!("{norm:?} may contain only letters, digits and - _ . + #"),
             ));
         }
+        // Browsers resolve a path segment of "." or ".." before sending it,
+        // so no link could reach such a tag's page or feed.
+        if norm.chars().all(|c| c == '.') {
+            return Err(CoreError::invalid(
+                "tags",
+                format!("{norm:?} needs a letter, digit or one of - _ + #"),
+            ));
+        }
         Ok(Self(norm))
     }
 
@@ -194,6 +202,16 @@ mod tests {
             ])
         );
         assert!(Tag::parse("<script>").is_err());
+        for dots in [".", "..", "...", "# ..", " . ", "#."] {
+            let Err(CoreError::Invalid { field, .. }) = Tag::parse(dots) else {
+                panic!("{dots:?} became a tag no URL reaches");
+            };
+            assert_eq!(field, "tags");
+        }
+        assert!(Tag::parse_list("rust, ..").is_err());
+        for fine in [".net", "v1.2", "..-", "node.js"] {
+            assert_eq!(Tag::parse(fine).map(|t| t.0), Ok(fine.to_owned()));
+        }
         assert!(
             Tag::parse_list(
                 &(0..11)

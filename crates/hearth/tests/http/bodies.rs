@@ -1,5 +1,5 @@
-//! Titles and bodies that cannot be taken as they are: empty, not UTF-8,
-//! a megabyte on one line, nested thousands deep. Each gets a clear 4xx
+//! Titles, tags and bodies that cannot be taken as they are: empty, only
+//! dots, not UTF-8, a megabyte on one line, nested thousands deep. Each gets a clear 4xx
 //! naming its field and writes nothing, or is stored and renders; never a
 //! 5xx, and the pages around it keep rendering.
 
@@ -79,6 +79,47 @@ async fn an_empty_title_is_refused_by_name_and_writes_nothing(backend: Backend) 
     assert_eq!(written(&apis[0], "desk", &board).await, (1, 0));
 }
 both!(an_empty_title_is_refused_by_name_and_writes_nothing);
+
+async fn a_tag_of_only_dots_is_refused_by_name_and_writes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ivy", &[], "desk", "public").await;
+    for tags in [json!([".."]), json!(["rust", "."])] {
+        let (status, body) = apis[0]
+            .post(
+                "/api/v1/spaces/desk/topics",
+                json!({"title": "Dots", "body": "x", "tags": tags}),
+            )
+            .await;
+        assert_eq!(status, 400, "{tags}: {body}");
+        assert_eq!(refused_fields(&body), ["tags"]);
+    }
+    let b = app.signed_in("ivy").await;
+    let resp = b
+        .submit(
+            "/s/desk/new",
+            "/s/desk/topics",
+            &[("title", "Dots"), ("body", "x"), ("tags", "rust, ..")],
+        )
+        .await;
+    assert_eq!(resp.status(), 400);
+    assert!(resp.text().await.unwrap().contains("<li>tags: "));
+    let (_, list) = apis[0].get("/api/v1/spaces/desk/topics").await;
+    assert_eq!(list["items"], json!([]), "nothing was written");
+
+    // Dots beside anything else make a tag a link reaches.
+    topic(
+        &apis[0],
+        "desk",
+        json!({"title": "Runtime", "body": "x", "tags": [".net"]}),
+    )
+    .await;
+    for path in ["/tags/.net", "/feeds/tags/.net"] {
+        let resp = b.get(path).await;
+        assert_eq!(resp.status(), 200, "{path}");
+        assert!(resp.text().await.unwrap().contains("Runtime"), "{path}");
+    }
+}
+both!(a_tag_of_only_dots_is_refused_by_name_and_writes_nothing);
 
 async fn bodies_that_are_not_utf8_are_refused_by_name_and_write_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
