@@ -447,7 +447,7 @@ pub async fn edit(
                 format!("topic:{id}"),
                 Some(topic.space_id),
                 Some(format!("version={before}")),
-                Some(format!("version={}", before + 1)),
+                Some(format!("version={}", before.saturating_add(1))),
             )
         })
         .flatten();

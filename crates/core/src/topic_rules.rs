@@ -2,7 +2,7 @@
 //! on the space rules: nothing in a space the viewer may not read exists.
 
 use crate::ids::UserId;
-use crate::model::{TopicKind, TopicState};
+use crate::model::{SpaceKind, TopicKind, TopicState};
 use crate::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
 
 /// What the rules need to know about a topic.
@@ -63,9 +63,16 @@ pub fn decide_topic(
         return Decision::Hide;
     }
     let live = matches!(topic.state, TopicState::Open | TopicState::Locked) && !topic.unpublished;
+    // A personal blog has no members but its owner; whoever signed in and
+    // reads a post there may comment on it.
+    let commenter = topic.kind == TopicKind::Post
+        && space.kind == SpaceKind::Personal
+        && viewer.user_id().is_some();
     allowed(match action {
         TopicAction::Read => true,
-        TopicAction::Reply => writer && live && (topic.state == TopicState::Open || moderator),
+        TopicAction::Reply => {
+            (writer || commenter) && live && (topic.state == TopicState::Open || moderator)
+        }
         TopicAction::Edit => {
             topic.state != TopicState::Deleted
                 && (author || moderator || (topic.kind == TopicKind::Document && writer))
@@ -119,6 +126,35 @@ mod tests {
         id: UserId(2),
         admin: false,
     };
+
+    #[test]
+    fn anyone_signed_in_comments_on_a_personal_blog_post_but_nothing_else_there() {
+        let blog = SpaceAccess {
+            kind: SpaceKind::Personal,
+            visibility: Visibility::Public,
+            join_policy: JoinPolicy::Invite,
+            role: None,
+            guest_access: true,
+        };
+        let post = topic(TopicKind::Post, TopicState::Open);
+        let other = decide_topic(OTHER, &blog, &post, TopicAction::Reply);
+        assert_eq!(other, Decision::Allow);
+        for action in [
+            TopicAction::Edit,
+            TopicAction::Moderate,
+            TopicAction::Delete,
+        ] {
+            assert_eq!(decide_topic(OTHER, &blog, &post, action), Decision::Deny);
+        }
+        let guest = decide_topic(Viewer::Guest, &blog, &post, TopicAction::Reply);
+        assert_eq!(guest, Decision::Deny, "guests read, they do not comment");
+        let locked = topic(TopicKind::Post, TopicState::Locked);
+        let on_locked = decide_topic(OTHER, &blog, &locked, TopicAction::Reply);
+        assert_eq!(on_locked, Decision::Deny);
+        let discussion = topic(TopicKind::Discussion, TopicState::Open);
+        let on_discussion = decide_topic(OTHER, &blog, &discussion, TopicAction::Reply);
+        assert_eq!(on_discussion, Decision::Deny, "only posts take comments");
+    }
 
     #[test]
     fn locked_topics_take_replies_from_moderators_only() {

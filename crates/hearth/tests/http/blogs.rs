@@ -148,6 +148,27 @@ async fn another_member_reads_someones_personal_blog(backend: Backend) {
         )
         .await;
     assert_eq!(status, 403, "a blog is written by its owner");
+
+    // Its readers comment on it, by API and by form.
+    let pid = post["id"].as_str().unwrap();
+    let (status, comment) = bo
+        .post(
+            &format!("/api/v1/topics/{pid}/replies"),
+            json!({"body": "Mulch, too"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{comment}");
+    let resp = b
+        .submit(
+            post["url"].as_str().unwrap(),
+            &format!("/t/{pid}/replies"),
+            &[("body", "And compost")],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let (_, page) = b.page(post["url"].as_str().unwrap()).await;
+    assert!(page.contains("Mulch, too") && page.contains("And compost"));
+    assert!(page.contains("2 comments"), "{page}");
 }
 both!(another_member_reads_someones_personal_blog);
 

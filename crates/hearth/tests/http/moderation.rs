@@ -361,10 +361,12 @@ async fn moderators_edits_reply_deletions_and_accepted_answers_are_audited_with_
 
     let (status, edited) = moderator.patch(&path, json!({"body": "moderated"})).await;
     assert_eq!((status, &edited["version"]), (200, &json!(3)), "{edited}");
-    let (status, _) = moderator
-        .patch(&path, json!({"body": "stale", "base_version": 1}))
-        .await;
-    assert_eq!(status, 409);
+    for base in [json!(1), json!(i64::MAX)] {
+        let (status, body) = moderator
+            .patch(&path, json!({"body": "stale", "base_version": base}))
+            .await;
+        assert_eq!(status, 409, "{body}");
+    }
     let b = app.signed_in("mod").await;
     let resp = b
         .submit(
