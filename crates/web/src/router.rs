@@ -126,8 +126,20 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 async fn security_headers(req: Request, next: Next) -> Response {
+    let sent_body = req.headers().contains_key(header::TRANSFER_ENCODING)
+        || req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0");
     let mut resp = next.run(req).await;
+    let refused = resp.status().is_client_error() || resp.status().is_server_error();
     let h = resp.headers_mut();
+    // A refusal may come before the body was read (too large, not signed
+    // in); the server then drops the connection, so say so, or a client
+    // reusing it loses its next request.
+    if sent_body && refused {
+        h.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     for (name, value) in [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

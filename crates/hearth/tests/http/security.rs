@@ -388,3 +388,27 @@ async fn a_malformed_form_gets_400_and_writes_nothing(backend: Backend) {
     assert_eq!(b.page("/s/broken").await.0, 404);
 }
 both!(a_malformed_form_gets_400_and_writes_nothing);
+
+async fn a_refused_body_does_not_break_the_next_request_on_its_connection(backend: Backend) {
+    let app =
+        crate::support::app::spawn_app_with(backend, |_, web| web.max_body_bytes = 4096).await;
+    app.create_user("kit", false).await;
+    let token = app.token("kit").await;
+    let client = reqwest::Client::new();
+    let big = serde_json::json!({"slug": "big", "name": "x".repeat(200_000)}).to_string();
+    for (auth, refused) in [(Some(token.as_str()), 413), (None, 401)] {
+        for _ in 0..3 {
+            let mut post = client
+                .post(app.url("/api/v1/spaces"))
+                .header("content-type", "application/json")
+                .body(big.clone());
+            if let Some(token) = auth {
+                post = post.bearer_auth(token);
+            }
+            assert_eq!(post.send().await.unwrap().status(), refused);
+            let next = client.get(app.url("/healthz")).send().await;
+            assert_eq!(next.expect("the next request is answered").status(), 200);
+        }
+    }
+}
+both!(a_refused_body_does_not_break_the_next_request_on_its_connection);
