@@ -158,6 +158,16 @@ async fn another_member_reads_someones_personal_blog(backend: Backend) {
         )
         .await;
     assert_eq!(status, 201, "{comment}");
+    let (_, page) = b.page(post["url"].as_str().unwrap()).await;
+    assert!(
+        page.contains(">1 comment<"),
+        "one comment, not one comments"
+    );
+    let (_, blog) = b.page("/s/~ana?kind=post").await;
+    assert!(
+        blog.contains("· 1 reply ·") && blog.contains("· 0 likes ·"),
+        "{blog}"
+    );
     let resp = b
         .submit(
             post["url"].as_str().unwrap(),
