@@ -4,18 +4,7 @@
 use serde_json::json;
 
 use crate::support::{Backend, both, spawn_app};
-use crate::topics::{reply, team, topic};
-
-/// The titles of a topic list page, in order.
-fn listed_titles(html: &str) -> Vec<String> {
-    html.split("<a class=\"title\" href=\"")
-        .skip(1)
-        .map(|rest| {
-            let text = rest.split_once('>').unwrap().1;
-            text.split("</a>").next().unwrap().to_owned()
-        })
-        .collect()
-}
+use crate::topics::{listed_titles, reply, team, topic};
 
 /// The titles of a feed's entries, in order.
 fn entry_titles(xml: &str) -> Vec<String> {

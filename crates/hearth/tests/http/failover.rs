@@ -5,6 +5,7 @@
 use serde_json::json;
 
 use crate::cli::{create_admin, start_server};
+use crate::readonly::until_written;
 use crate::support::postgres::Cluster;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -38,22 +39,7 @@ async fn a_failover_is_followed_without_a_restart() {
     replica.promote();
     // The pool finds the new primary by itself; until it has, writes are
     // refused as retryable, never half-written.
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let status = reply("after the failover").await.unwrap().status();
-        if status == 201 {
-            break;
-        }
-        assert_eq!(
-            status, 503,
-            "a write during the failover must be a retryable 503"
-        );
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "writing did not resume on the promoted replica"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    until_written(|| reply("after the failover")).await;
     let topic: serde_json::Value = client
         .get(format!("{base}/api/v1/topics/{topic}"))
         .bearer_auth(&token)

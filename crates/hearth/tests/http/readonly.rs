@@ -369,22 +369,7 @@ async fn the_replica_serves_reads_while_the_primary_is_down() {
     assert!(spaces.contains("Writing is paused"));
 
     primary.restart();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let status = reply("after the outage").await.unwrap().status();
-        if status == 201 {
-            break;
-        }
-        assert_eq!(
-            status, 503,
-            "a write during recovery must be a retryable 503"
-        );
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "writing did not resume"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    until_written(|| reply("after the outage")).await;
     let (_, page) = browser.page(&format!("/t/{topic}/under-fire")).await;
     assert!(
         !page.contains("Writing is paused"),
@@ -505,4 +490,29 @@ async fn a_disk_that_fills_during_backup_or_import_leaves_everything_as_it_was()
         "{}",
         String::from_utf8_lossy(&loaded.stderr)
     );
+}
+
+/// Sends `write` until it is accepted (201): meanwhile every answer must be
+/// a retryable 503, and writing must resume within 30 seconds.
+pub(crate) async fn until_written<F, Fut>(write: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let status = write().await.unwrap().status();
+        if status == 201 {
+            return;
+        }
+        assert_eq!(
+            status, 503,
+            "a write while the database recovers must be a retryable 503"
+        );
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "writing did not resume"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }

@@ -8,7 +8,7 @@ use hearth_store::export::{ExportSink, Table, Value};
 use serde_json::{Value as Json, json};
 
 use crate::support::{Backend, Browser, both, spawn_app};
-use crate::topics::{reply, team, topic};
+use crate::topics::{listed_titles, reply, team, topic};
 
 fn id(v: &Json) -> &str {
     v["id"].as_str().unwrap()
@@ -101,17 +101,6 @@ fn assert_ids_unique(html: &str) {
         let id = rest.split('"').next().unwrap();
         assert!(seen.insert(id), "id {id:?} twice");
     }
-}
-
-/// The titles of a topic list page, in order.
-fn listed_titles(html: &str) -> Vec<String> {
-    html.split("<a class=\"title\" href=\"")
-        .skip(1)
-        .map(|rest| {
-            let text = rest.split_once('>').unwrap().1;
-            text.split("</a>").next().unwrap().to_owned()
-        })
-        .collect()
 }
 
 async fn moderate(b: &Browser, t: &Json, action: &str) -> u16 {

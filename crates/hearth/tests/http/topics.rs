@@ -233,7 +233,7 @@ async fn a_question_accepts_one_answer_from_its_asker(backend: Backend) {
 both!(a_question_accepts_one_answer_from_its_asker);
 
 /// The titles of a topic list page, in order.
-fn listed_titles(html: &str) -> Vec<String> {
+pub(crate) fn listed_titles(html: &str) -> Vec<String> {
     html.split("<a class=\"title\" href=\"")
         .skip(1)
         .map(|rest| {
