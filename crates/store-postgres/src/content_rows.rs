@@ -15,7 +15,7 @@ pub(crate) fn topic_columns() -> String {
         "t.id, t.space_id, t.kind, t.title, t.body_md, t.body_html, t.state, t.pinned,
          t.accepted_reply_id, t.draft, t.publish_at, t.version, t.reply_count, t.like_count,
          t.created_at, t.updated_at, t.last_activity_at,
-         (SELECT string_agg(tag, ',' ORDER BY tag) FROM topic_tags WHERE topic_id = t.id),
+         (SELECT string_agg(tag, ',' ORDER BY tag COLLATE \"C\") FROM topic_tags WHERE topic_id = t.id),
          (SELECT sp.slug FROM spaces sp WHERE sp.id = t.space_id),
          {USER_COLUMNS}"
     )

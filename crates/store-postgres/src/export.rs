@@ -63,7 +63,7 @@ impl ExportStore for PostgresStore {
             .map_err(map_err)?;
         for table in TABLES {
             sink.table(table).map_err(io)?;
-            let Some(sql) = table.select(space.map(|_| "$1")) else {
+            let Some(sql) = table.select(space.map(|_| "$1"), "\"C\"") else {
                 continue;
             };
             let space_id = space.map(|s| s.0);

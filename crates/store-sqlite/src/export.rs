@@ -40,7 +40,7 @@ impl ExportStore for SqliteStore {
                 c.execute_batch("BEGIN")?;
                 for table in TABLES {
                     sink.table(table).map_err(io)?;
-                    let Some(sql) = table.select(space.map(|_| "?1")) else {
+                    let Some(sql) = table.select(space.map(|_| "?1"), "BINARY") else {
                         continue;
                     };
                     let mut stmt = c.prepare(&sql)?;

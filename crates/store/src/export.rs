@@ -320,8 +320,11 @@ pub enum Value {
 impl Table {
     /// The query that reads this table in order; with `space` (how the
     /// engine writes the space id's parameter: `?1`, `$1`), only the rows of
-    /// that space's export, or `None` if the table has none.
-    pub fn select(&self, space: Option<&str>) -> Option<String> {
+    /// that space's export, or `None` if the table has none. `byte_order` is
+    /// how the engine names the collation that compares text byte by byte
+    /// (SQLite's default `BINARY`, PostgreSQL's `"C"`): a database's own
+    /// collation may follow a language's rules, and the order must not.
+    pub fn select(&self, space: Option<&str>, byte_order: &str) -> Option<String> {
         let mut sql = format!("SELECT {} FROM {}", self.column_list(), self.name);
         if let Some(param) = space {
             if self.space_filter.is_empty() {
@@ -334,7 +337,16 @@ impl Table {
                 .replace("{space}", param);
             sql.push_str(&format!(" WHERE {filter}"));
         }
-        sql.push_str(&format!(" ORDER BY {}", self.order_by));
+        let order: Vec<String> = self
+            .order_by
+            .split(',')
+            .map(str::trim)
+            .map(|term| match self.columns.iter().find(|c| c.name == term) {
+                Some(c) if c.kind == Kind::Text => format!("{term} COLLATE {byte_order}"),
+                _ => term.to_owned(),
+            })
+            .collect();
+        sql.push_str(&format!(" ORDER BY {}", order.join(", ")));
         Some(sql)
     }
 
@@ -359,6 +371,16 @@ pub trait ExportSink: Send {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_keys_are_ordered_byte_by_byte() {
+        let tags = TABLES.iter().find(|t| t.name == "topic_tags").unwrap();
+        let sql = tags.select(None, "\"C\"").unwrap();
+        assert!(
+            sql.ends_with("ORDER BY topic_id, tag COLLATE \"C\""),
+            "{sql}"
+        );
+    }
 
     #[test]
     fn no_table_is_ordered_by_a_bare_nullable_column() {

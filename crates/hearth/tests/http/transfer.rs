@@ -35,6 +35,34 @@ async fn add_file(storage: &Storage, space: hearth_core::ids::SpaceId) {
         .unwrap();
 }
 
+/// Adds a topic whose tags a language's collation orders differently from
+/// byte order, so that an export ordered by the database's collation shows.
+async fn add_punctuated_tags(storage: &Storage, space: hearth_core::ids::SpaceId) {
+    use hearth_core::content::{Tag, Title};
+    let store = hearth::storage::open(storage).await.unwrap();
+    let tags = ["ca", "c.d", "c-", "c+", "c#", "Äpfel", "apfel"]
+        .iter()
+        .map(|t| Tag::parse(t).unwrap())
+        .collect();
+    store
+        .create_topic(hearth_store::NewTopic {
+            space_id: space,
+            author: hearth_core::ids::UserId(1),
+            kind: hearth_core::model::TopicKind::Discussion,
+            title: Title::parse("Punctuated").unwrap(),
+            body_md: "tags".into(),
+            body_html: "<p>tags</p>".into(),
+            tags,
+            mentions: vec![],
+            draft: false,
+            publish_at: None,
+            idempotency_key: None,
+            created_at: 1,
+        })
+        .await
+        .unwrap();
+}
+
 /// The per-table lines of a report, without the closing line.
 fn sums(out: &Output) -> Vec<String> {
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -62,8 +90,10 @@ async fn everything_moves_between_sqlite_and_postgres_with_equal_checksums() {
         cwd.path(),
     );
     assert!(seeded.status.success());
-    // A file too, so that blobs travel.
+    // A file too, so that blobs travel, and tags whose order is a matter of
+    // collation.
     add_file(&sqlite, hearth_core::ids::SpaceId(1)).await;
+    add_punctuated_tags(&sqlite, hearth_core::ids::SpaceId(1)).await;
     let a = cwd.path().join("a.export");
     let b = cwd.path().join("b.export");
     let c = cwd.path().join("c.export");

@@ -334,8 +334,13 @@ impl TestDatabase {
                 .await
                 .expect("connect to the test cluster");
         tokio::spawn(conn);
+        // A language's collation, as production databases usually have, so
+        // that nothing Hearth promises depends on byte order by accident.
         client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .batch_execute(&format!(
+                "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' \
+                 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+            ))
             .await
             .expect("create the test database");
         TestDatabase {
