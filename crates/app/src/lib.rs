@@ -11,6 +11,7 @@ mod error;
 pub mod feeds;
 pub mod idempotency;
 pub mod invites;
+pub mod markup;
 pub mod members;
 pub mod moderation;
 mod rate_limit;

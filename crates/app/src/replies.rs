@@ -2,7 +2,6 @@
 
 use hearth_core::content::check_body;
 use hearth_core::ids::{ReplyId, TopicId};
-use hearth_core::markdown;
 use hearth_core::model::TopicState;
 use hearth_core::permissions::Viewer;
 use hearth_core::topic_rules::TopicAction;
@@ -11,13 +10,6 @@ use hearth_store::{NewReply, Reply, ReplyEdit, Revision, StoreError};
 use crate::auth::Authenticated;
 use crate::topics::{REPLIES_PER_PAGE, VisibleTopic, find_topic};
 use crate::{AppError, Ctx, Result};
-
-fn mentions(body: &str) -> Vec<String> {
-    markdown::mentions(body)
-        .iter()
-        .map(|u| u.to_string())
-        .collect()
-}
 
 /// Replies to a topic, or to one of its replies. A repeat with the same
 /// idempotency key returns the first reply instead of writing another.
@@ -32,6 +24,7 @@ pub async fn create(
     let idempotency_key = crate::idempotency::optional_key(key)?;
     find_topic(ctx, who.viewer(), topic, TopicAction::Reply).await?;
     check_body("body", body, false)?;
+    let rendered = crate::markup::render(ctx, body).await?;
     let created = ctx
         .store
         .create_reply(NewReply {
@@ -39,8 +32,8 @@ pub async fn create(
             author: who.user.id,
             parent,
             body_md: body.to_owned(),
-            body_html: markdown::render(body),
-            mentions: mentions(body),
+            body_html: rendered.html,
+            mentions: rendered.mentions,
             idempotency_key,
             created_at: ctx.now(),
         })
@@ -86,14 +79,15 @@ pub async fn edit(ctx: &Ctx, who: &Authenticated, id: ReplyId, body: &str) -> Re
         ));
     }
     check_body("body", body, false)?;
+    let rendered = crate::markup::render(ctx, body).await?;
     Ok(ctx
         .store
         .edit_reply(
             id,
             ReplyEdit {
                 body_md: body.to_owned(),
-                body_html: markdown::render(body),
-                mentions: mentions(body),
+                body_html: rendered.html,
+                mentions: rendered.mentions,
                 editor: who.user.id,
                 now: ctx.now(),
             },

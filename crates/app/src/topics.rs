@@ -2,7 +2,6 @@
 
 use hearth_core::content::{Tag, Title, check_body};
 use hearth_core::ids::{TopicId, UserId};
-use hearth_core::markdown;
 use hearth_core::model::TopicKind;
 use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
 use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic, edit_is_moderation};
@@ -197,13 +196,6 @@ fn parse(input: &TopicInput, creating: bool, kind: TopicKind) -> Result<Parsed> 
     }
 }
 
-fn mentions(body: &str) -> Vec<String> {
-    markdown::mentions(body)
-        .iter()
-        .map(|u| u.to_string())
-        .collect()
-}
-
 /// Writes a topic in a space the author may write in.
 pub async fn create(
     ctx: &Ctx,
@@ -220,6 +212,7 @@ pub async fn create(
     let (Some(title), Some(body)) = (p.title, p.body) else {
         return Err(AppError::invalid("title", "is required"));
     };
+    let rendered = crate::markup::render(ctx, &body).await?;
     let topic = ctx
         .store
         .create_topic(NewTopic {
@@ -227,8 +220,8 @@ pub async fn create(
             author: who.user.id,
             kind,
             title,
-            body_html: markdown::render(&body),
-            mentions: mentions(&body),
+            body_html: rendered.html,
+            mentions: rendered.mentions,
             body_md: body,
             tags: p.tags.unwrap_or_default(),
             draft: input.draft.unwrap_or(false),
@@ -451,11 +444,13 @@ pub async fn edit(
             )
         })
         .flatten();
-    let body = p.body.map(|b| (b.clone(), markdown::render(&b)));
-    let mentions = body
-        .as_ref()
-        .map(|(md, _)| mentions(md))
-        .unwrap_or_default();
+    let (body, mentions) = match p.body {
+        Some(md) => {
+            let rendered = crate::markup::render(ctx, &md).await?;
+            (Some((md, rendered.html)), rendered.mentions)
+        }
+        None => (None, Vec::new()),
+    };
     let edited = ctx
         .store
         .edit_topic(

@@ -246,10 +246,14 @@ pub fn mentions(markdown: &str) -> Vec<Username> {
     seen
 }
 
-/// Pushes plain text with its mentions made profile links.
-fn push_plain<'a>(events: &mut Vec<Event<'a>>, text: &str) {
+/// Pushes plain text with the mentions of people (`is_person`) made
+/// profile links; other `@name`s stay text.
+fn push_plain<'a>(events: &mut Vec<Event<'a>>, text: &str, is_person: &impl Fn(&str) -> bool) {
     let mut at = 0;
     for (s, e) in mention_spans(text) {
+        if !is_person(&text[s + 1..e].to_ascii_lowercase()) {
+            continue;
+        }
         if s > at {
             events.push(Event::Text(CowStr::from(text[at..s].to_owned())));
         }
@@ -321,8 +325,14 @@ pub fn nesting(markdown: &str) -> usize {
     deepest
 }
 
-/// Renders Markdown to sanitized HTML.
+/// Renders Markdown to sanitized HTML, every `@name` a profile link.
 pub fn render(markdown: &str) -> String {
+    render_for(markdown, |_| true)
+}
+
+/// Renders Markdown to sanitized HTML, linking the mentions of the people
+/// `is_person` knows (it is given lowercase usernames).
+pub fn render_for(markdown: &str, is_person: impl Fn(&str) -> bool) -> String {
     let mut events = Vec::new();
     for (event, free) in walk(markdown) {
         match event {
@@ -330,7 +340,7 @@ pub fn render(markdown: &str) -> String {
                 for (from, to, url) in url_pieces(&text) {
                     let piece = &text[from..to];
                     if !url {
-                        push_plain(&mut events, piece);
+                        push_plain(&mut events, piece, &is_person);
                         continue;
                     }
                     let href = if piece.starts_with("www.") {

@@ -235,3 +235,13 @@ fn long_runs_of_almost_urls_render_in_linear_time() {
         );
     }
 }
+
+#[test]
+fn only_the_mentions_of_people_become_links() {
+    let html = render_for("@Ann and @nobody, and @ann again", |name| name == "ann");
+    assert_eq!(html.matches("href=\"/u/ann\"").count(), 2, "{html}");
+    assert!(
+        html.contains("@nobody") && !html.contains("/u/nobody"),
+        "{html}"
+    );
+}

@@ -360,6 +360,18 @@ async fn only_mentions_of_existing_people_are_stored(backend: Backend) {
     let b = app.signed_in("carol").await;
     let (_, page) = b.page(url(&t)).await;
     assert!(page.contains("href=\"/u/bob\"") && page.contains("href=\"/u/carol\""));
+    assert!(
+        !page.contains("href=\"/u/nobody\"") && page.contains("@nobody"),
+        "a name of nobody stays text"
+    );
+    let (_, preview) = apis[0]
+        .post("/api/v1/preview", json!({"body": "@bob, @nobody"}))
+        .await;
+    let html = preview["html"].as_str().unwrap();
+    assert!(
+        html.contains("href=\"/u/bob\"") && !html.contains("/u/nobody"),
+        "{html}"
+    );
 
     let (status, body) = apis[0]
         .patch(

@@ -473,11 +473,11 @@ pub(crate) struct PreviewJson {
 #[utoipa::path(post, path = "/api/v1/preview", tag = "topics", request_body = PreviewBody,
     responses((status = 200, body = PreviewJson), (status = 400, body = crate::error::ErrorBody)))]
 pub(crate) async fn preview(
+    State(state): State<AppState>,
     ApiUser(_who): ApiUser,
     ApiJson(body): ApiJson<PreviewBody>,
 ) -> Result<Json<PreviewJson>, ApiError> {
-    hearth_core::content::check_body("body", &body.body, true).map_err(AppError::from)?;
     Ok(Json(PreviewJson {
-        html: hearth_core::markdown::render(&body.body),
+        html: hearth_app::markup::preview(&state.ctx, &body.body).await?,
     }))
 }

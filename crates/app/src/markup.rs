@@ -1,0 +1,40 @@
+//! Markdown as Hearth stores it: rendered once, at write time, with
+//! `@name` linked only where it names someone.
+
+use hearth_core::markdown;
+
+use crate::{Ctx, Result};
+
+/// At most this many different names of a text are looked up; any further
+/// `@name` stays text, so that a text of ten thousand names costs no more
+/// than a normal one.
+const MAX_MENTIONS: usize = 100;
+
+/// A body rendered for storing.
+pub(crate) struct Rendered {
+    /// The sanitized HTML.
+    pub html: String,
+    /// The usernames it mentions that belong to someone.
+    pub mentions: Vec<String>,
+}
+
+/// Renders `body`, linking and returning the mentions of existing people.
+pub(crate) async fn render(ctx: &Ctx, body: &str) -> Result<Rendered> {
+    let mut people = Vec::new();
+    for name in markdown::mentions(body).into_iter().take(MAX_MENTIONS) {
+        if ctx.store.user_by_username(&name).await?.is_some() {
+            people.push(name.to_string());
+        }
+    }
+    let html = markdown::render_for(body, |name| people.iter().any(|p| p == name));
+    Ok(Rendered {
+        html,
+        mentions: people,
+    })
+}
+
+/// What `body` would look like once saved, for the editor's preview.
+pub async fn preview(ctx: &Ctx, body: &str) -> Result<String> {
+    hearth_core::content::check_body("body", body, true)?;
+    Ok(render(ctx, body).await?.html)
+}
