@@ -90,6 +90,40 @@ pub(crate) async fn prepare(client: &reqwest::Client, base: &str) -> (String, St
     (token, topic["id"].as_str().unwrap().to_owned())
 }
 
+/// The topic `prepare` makes on a running server, and replies to it.
+pub(crate) struct Thread {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub token: String,
+    pub topic: String,
+}
+
+impl Thread {
+    pub(crate) async fn prepare(base: &str) -> Self {
+        let client = reqwest::Client::new();
+        let (token, topic) = prepare(&client, base).await;
+        Thread {
+            client,
+            base: base.to_owned(),
+            token,
+            topic,
+        }
+    }
+
+    /// Posts a reply to the topic.
+    pub(crate) async fn reply(&self, body: &str) -> reqwest::Result<reqwest::Response> {
+        self.client
+            .post(format!(
+                "{}/api/v1/topics/{}/replies",
+                self.base, self.topic
+            ))
+            .bearer_auth(&self.token)
+            .json(&json!({ "body": body }))
+            .send()
+            .await
+    }
+}
+
 async fn acknowledged_replies_survive_kill_9_exactly_once(backend: Backend) {
     let cycles: u64 = std::env::var("HEARTH_CRASH_CYCLES")
         .ok()

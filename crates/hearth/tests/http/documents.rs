@@ -1,8 +1,9 @@
-//! Documents and blog posts: shared editing with versions, diffs and
-//! restore; drafts and scheduled publishing.
+//! Documents: shared editing with versions, diffs and restore, in the
+//! browser and through the API.
 
 use serde_json::{Value, json};
 
+use crate::support::browser::hidden;
 use crate::support::{Backend, both, spawn_app};
 use crate::topics::{team, topic};
 
@@ -120,13 +121,6 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// The value of the hidden field `name` in a page.
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html.find(&marker)? + marker.len();
-    Some(html[at..at + html[at..].find('"')?].to_owned())
-}
-
 async fn two_members_editing_one_version_in_the_browser_merge_without_losing_either(
     backend: Backend,
 ) {
@@ -236,67 +230,6 @@ async fn two_members_editing_one_version_in_the_browser_merge_without_losing_eit
 }
 both!(two_members_editing_one_version_in_the_browser_merge_without_losing_either);
 
-async fn drafts_and_scheduled_posts_are_seen_by_their_author_only(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let apis = team(&app, "jo", &["kim"], "news", "public").await;
-    let draft = topic(
-        &apis[0],
-        "news",
-        json!({"kind": "post", "title": "Draft", "body": "soon", "draft": true}),
-    )
-    .await;
-    let later = topic(
-        &apis[0],
-        "news",
-        json!({"kind": "post", "title": "Scheduled", "body": "later", "publish_at": "2026-01-02T00:00:00Z"}),
-    )
-    .await;
-    let (status, body) = apis[1]
-        .post(
-            "/api/v1/spaces/news/topics",
-            json!({"kind": "discussion", "title": "x", "body": "y", "draft": true}),
-        )
-        .await;
-    assert_eq!(status, 400, "only posts are drafts: {body}");
-
-    let titles = |v: &Value| -> Vec<String> {
-        v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["title"].as_str().unwrap().to_owned())
-            .collect()
-    };
-    let (_, mine) = apis[0].get("/api/v1/spaces/news/topics").await;
-    assert_eq!(titles(&mine).len(), 2);
-    let (_, theirs) = apis[1].get("/api/v1/spaces/news/topics").await;
-    assert!(titles(&theirs).is_empty(), "{theirs}");
-    for t in [&draft, &later] {
-        let (status, _) = apis[1]
-            .get(&format!("/api/v1/topics/{}", t["id"].as_str().unwrap()))
-            .await;
-        assert_eq!(status, 404);
-    }
-
-    app.clock.advance(2 * 24 * 3600 * 1000);
-    let (_, theirs) = apis[1].get("/api/v1/spaces/news/topics").await;
-    assert_eq!(
-        titles(&theirs),
-        ["Scheduled"],
-        "the scheduled post appeared"
-    );
-    let (status, _) = apis[0]
-        .patch(
-            &format!("/api/v1/topics/{}", draft["id"].as_str().unwrap()),
-            json!({"draft": false}),
-        )
-        .await;
-    assert_eq!(status, 200);
-    let (_, theirs) = apis[1].get("/api/v1/spaces/news/topics").await;
-    assert_eq!(titles(&theirs).len(), 2, "the draft was published");
-}
-both!(drafts_and_scheduled_posts_are_seen_by_their_author_only);
-
 async fn a_document_shows_a_diff_and_restores_an_old_version(backend: Backend) {
     let app = spawn_app(backend).await;
     let apis = team(&app, "vera", &["walt"], "docs", "public").await;
@@ -345,140 +278,6 @@ async fn a_document_shows_a_diff_and_restores_an_old_version(backend: Backend) {
     );
 }
 both!(a_document_shows_a_diff_and_restores_an_old_version);
-
-/// Writes a topic in the space "news" through its form.
-async fn write_post(
-    b: &crate::support::Browser,
-    kind: &str,
-    title: &str,
-    publish_at: &str,
-) -> reqwest::Response {
-    b.submit(
-        "/s/news/new",
-        "/s/news/topics",
-        &[
-            ("kind", kind),
-            ("title", title),
-            ("body", "We launch."),
-            ("tags", "launch"),
-            ("publish_at", publish_at),
-        ],
-    )
-    .await
-}
-
-async fn a_post_scheduled_in_the_browser_appears_only_when_its_time_comes(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let apis = team(&app, "jo", &["kim"], "news", "public").await;
-    let jo = app.signed_in("jo").await;
-    let kim = app.signed_in("kim").await;
-    for (kind, at) in [("post", "next tuesday"), ("discussion", "2026-01-03T09:00")] {
-        let resp = write_post(&jo, kind, "Refused", at).await;
-        assert_eq!(resp.status(), 400, "{kind} at {at}");
-        let page = resp.text().await.unwrap();
-        assert!(page.contains("publish_at: "), "the field is named: {page}");
-        assert!(page.contains("value=\"We launch.\"") || page.contains(">We launch.</textarea>"));
-    }
-
-    // 2026-01-01T00:00Z now; the post is due on the 3rd at 09:00 UTC.
-    let resp = write_post(&jo, "post", "Launch day", "2026-01-03T09:00").await;
-    assert_eq!(resp.status(), 303);
-    let url = resp.headers()["location"].to_str().unwrap().to_owned();
-    let id = url.split('/').nth(2).unwrap().to_owned();
-    let (_, post) = apis[0].get(&format!("/api/v1/topics/{id}")).await;
-    assert_eq!(post["publish_at"], "2026-01-03T09:00:00Z", "read as UTC");
-
-    let hidden_from_kim = || async {
-        let mut shown = Vec::new();
-        for page in ["/s/news", "/tags/launch", "/feeds/s/news", "/u/jo"] {
-            let (status, html) = kim.page(page).await;
-            assert_eq!(status, 200, "{page}");
-            if html.contains("Launch day") {
-                shown.push(page);
-            }
-        }
-        let topic = kim.page(&url).await.0;
-        (shown, topic)
-    };
-    assert_eq!(hidden_from_kim().await, (vec![], 404), "not yet");
-
-    let (status, html) = jo.page(&url).await;
-    assert_eq!(status, 200, "its author sees it");
-    assert!(
-        html.contains("scheduled for 2026-01-03 09:00 UTC"),
-        "{html}"
-    );
-    let badge = |kind: &str| format!(r#"<span class="badge warn">{kind}</span>"#);
-    assert!(html.contains(&badge("scheduled")) && !html.contains(&badge("draft")));
-    let (_, list) = jo.page("/s/news").await;
-    assert!(list.contains("Launch day"));
-    assert!(list.contains(&badge("scheduled")) && !list.contains(&badge("draft")));
-
-    // Moved a day earlier through the edit form, which shows the date it has.
-    let edit = format!("/t/{id}/edit");
-    let (_, form) = jo.page(&edit).await;
-    assert!(form.contains("value=\"2026-01-03T09:00\""), "{form}");
-    let csrf = hidden(&form, "csrf").unwrap();
-    let key = hidden(&form, "idempotency_key").unwrap();
-    let resp = jo
-        .post_form(
-            &edit,
-            &[
-                ("csrf", &csrf),
-                ("idempotency_key", &key),
-                ("kind", "post"),
-                ("base_version", "1"),
-                ("title", "Launch day"),
-                ("body", "We launch."),
-                ("tags", "launch"),
-                ("publish_at", "2026-01-02T12:00"),
-            ],
-        )
-        .await;
-    assert_eq!(resp.status(), 303);
-    let (_, post) = apis[0].get(&format!("/api/v1/topics/{id}")).await;
-    assert_eq!(post["publish_at"], "2026-01-02T12:00:00Z");
-    assert_eq!(hidden_from_kim().await, (vec![], 404), "still not yet");
-
-    app.clock.advance(36 * 3600 * 1000 + 1);
-    assert_eq!(
-        hidden_from_kim().await,
-        (
-            vec!["/s/news", "/tags/launch", "/feeds/s/news", "/u/jo"],
-            200
-        ),
-        "published everywhere once its time has come"
-    );
-    assert!(!jo.page(&url).await.1.contains("scheduled for"));
-}
-both!(a_post_scheduled_in_the_browser_appears_only_when_its_time_comes);
-
-async fn a_post_is_rescheduled_or_published_at_once_through_the_api(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let apis = team(&app, "lu", &["max"], "blog", "public").await;
-    let post = topic(
-        &apis[0],
-        "blog",
-        json!({"kind": "post", "title": "Later", "body": "b", "publish_at": "2026-02-01T00:00:00Z"}),
-    )
-    .await;
-    let path = format!("/api/v1/topics/{}", post["id"].as_str().unwrap());
-    let (status, edited) = apis[0]
-        .patch(&path, json!({"publish_at": "2026-03-01T00:00:00Z"}))
-        .await;
-    assert_eq!(
-        (status, &edited["publish_at"]),
-        (200, &json!("2026-03-01T00:00:00Z"))
-    );
-    let (status, body) = apis[0].patch(&path, json!({"publish_at": "soon"})).await;
-    assert_eq!(status, 400);
-    assert_eq!(body["error"]["fields"][0]["field"], "publish_at");
-    assert_eq!(apis[1].get(&path).await.0, 404, "scheduled");
-    let (status, edited) = apis[0].patch(&path, json!({"publish_at": null})).await;
-    assert_eq!((status, &edited["publish_at"]), (200, &Value::Null));
-    assert_eq!(apis[1].get(&path).await.0, 200, "published at once");
-}
-both!(a_post_is_rescheduled_or_published_at_once_through_the_api);
 
 /// Sends `method path` as `token` with an `Idempotency-Key`: status,
 /// whether it was a replay, and the body.

@@ -2,9 +2,8 @@
 //! `target_session_attrs=read-write`, Hearth follows a promoted replica
 //! without a restart, and loses nothing that was acknowledged.
 
-use serde_json::json;
-
 use crate::cli::{create_admin, start_server};
+use crate::crash::Thread;
 use crate::readonly::until_written;
 use crate::support::postgres::Cluster;
 
@@ -21,15 +20,8 @@ async fn a_failover_is_followed_without_a_restart() {
     let cwd = tempfile::tempdir().unwrap();
     assert!(create_admin(&args, cwd.path()).status.success());
     let (mut server, base) = start_server(&args, cwd.path());
-    let client = reqwest::Client::new();
-    let (token, topic) = crate::crash::prepare(&client, &base).await;
-    let reply = |body: &'static str| {
-        client
-            .post(format!("{base}/api/v1/topics/{topic}/replies"))
-            .bearer_auth(&token)
-            .json(&json!({ "body": body }))
-            .send()
-    };
+    let thread = Thread::prepare(&base).await;
+    let reply = |body: &'static str| thread.reply(body);
     assert_eq!(reply("before the failover").await.unwrap().status(), 201);
     replica
         .wait_for_count("hearth", "SELECT count(*) FROM replies", 1)
@@ -40,9 +32,10 @@ async fn a_failover_is_followed_without_a_restart() {
     // The pool finds the new primary by itself; until it has, writes are
     // refused as retryable, never half-written.
     until_written(|| reply("after the failover")).await;
-    let topic: serde_json::Value = client
-        .get(format!("{base}/api/v1/topics/{topic}"))
-        .bearer_auth(&token)
+    let topic: serde_json::Value = thread
+        .client
+        .get(format!("{base}/api/v1/topics/{}", thread.topic))
+        .bearer_auth(&thread.token)
         .send()
         .await
         .unwrap()

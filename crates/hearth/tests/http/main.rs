@@ -6,6 +6,7 @@
 
 mod support;
 
+mod account_api;
 mod accounts;
 mod admin_api;
 mod api;
@@ -19,6 +20,7 @@ mod documents;
 mod failover;
 mod feeds;
 mod in_browser;
+mod lists;
 mod moderation;
 mod profiles;
 mod readonly;

@@ -324,15 +324,9 @@ async fn the_replica_serves_reads_while_the_primary_is_down() {
     args.extend(["--database-replica".into(), replica.url("hearth")]);
     assert!(create_admin(&args, cwd.path()).status.success());
     let (mut server, base) = start_server(&args, cwd.path());
-    let client = reqwest::Client::new();
-    let (token, topic) = crate::crash::prepare(&client, &base).await;
-    let reply = |body: &'static str| {
-        client
-            .post(format!("{base}/api/v1/topics/{topic}/replies"))
-            .bearer_auth(&token)
-            .json(&json!({ "body": body }))
-            .send()
-    };
+    let thread = crate::crash::Thread::prepare(&base).await;
+    let topic = &thread.topic;
+    let reply = |body: &'static str| thread.reply(body);
     assert_eq!(reply("before the outage").await.unwrap().status(), 201);
     let browser = crate::support::Browser::new(&base);
     assert_eq!(

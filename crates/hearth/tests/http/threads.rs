@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 use hearth_store::export::{ExportSink, Table, Value};
 use serde_json::{Value as Json, json};
 
+use crate::lists::listed_titles;
 use crate::support::{Backend, Browser, both, spawn_app};
-use crate::topics::{listed_titles, reply, team, topic};
+use crate::topics::{reply, team, topic};
 
 fn id(v: &Json) -> &str {
     v["id"].as_str().unwrap()

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::support::browser::hidden;
 use crate::support::{Backend, both, spawn_app};
 use crate::topics::{team, topic};
 
@@ -326,16 +327,6 @@ async fn every_api_write_answers_a_retry_with_its_first_answer(backend: Backend)
 }
 both!(every_api_write_answers_a_retry_with_its_first_answer);
 
-/// The value of the hidden field `name` in the first form of a page that has one.
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let at = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no field {name}"))
-        + marker.len();
-    html[at..].chars().take_while(|c| *c != '"').collect()
-}
-
 /// Forms carry a key too: a double-submitted form writes once and both
 /// submissions land where the first did, even an edit, whose second copy
 /// would otherwise find its base version stale. The forms that show a
@@ -370,8 +361,8 @@ async fn a_double_submitted_form_writes_once(backend: Backend) {
     twice(
         "/spaces",
         vec![
-            ("csrf", hidden(&form, "csrf")),
-            ("idempotency_key", hidden(&form, "idempotency_key")),
+            ("csrf", hidden(&form, "csrf").unwrap()),
+            ("idempotency_key", hidden(&form, "idempotency_key").unwrap()),
             ("slug", "twice".into()),
             ("name", "Twice".into()),
             ("visibility", "public".into()),
@@ -393,10 +384,10 @@ async fn a_double_submitted_form_writes_once(backend: Backend) {
     twice(
         edit_path,
         vec![
-            ("csrf", hidden(&form, "csrf")),
-            ("idempotency_key", hidden(&form, "idempotency_key")),
+            ("csrf", hidden(&form, "csrf").unwrap()),
+            ("idempotency_key", hidden(&form, "idempotency_key").unwrap()),
             ("kind", "document".into()),
-            ("base_version", hidden(&form, "base_version")),
+            ("base_version", hidden(&form, "base_version").unwrap()),
             ("title", "Plan".into()),
             ("body", "v2".into()),
             ("tags", String::new()),
@@ -414,8 +405,8 @@ async fn a_double_submitted_form_writes_once(backend: Backend) {
     twice(
         "/admin/users",
         vec![
-            ("csrf", hidden(&form, "csrf")),
-            ("idempotency_key", hidden(&form, "idempotency_key")),
+            ("csrf", hidden(&form, "csrf").unwrap()),
+            ("idempotency_key", hidden(&form, "idempotency_key").unwrap()),
             ("username", "newbie".into()),
             ("display_name", "Newbie".into()),
             ("email", "newbie@example.org".into()),
@@ -427,7 +418,7 @@ async fn a_double_submitted_form_writes_once(backend: Backend) {
 
     // A token is shown once: a key on its form is ignored, never replayed.
     let (_, form) = b.page("/account").await;
-    let csrf = hidden(&form, "csrf");
+    let csrf = hidden(&form, "csrf").unwrap();
     let mut pages = Vec::new();
     for _ in 0..2 {
         let r = b

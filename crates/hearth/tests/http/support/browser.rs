@@ -10,9 +10,14 @@ pub struct Browser {
 
 /// The value of the first `name="csrf"` hidden field in a page.
 pub fn csrf_of(html: &str) -> Option<String> {
-    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
-    let end = html[at..].find('"')?;
-    Some(html[at..at + end].to_owned())
+    hidden(html, "csrf")
+}
+
+/// The value of the first field `name` a page writes as `name="…" value="…"`.
+pub fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let at = html.find(&marker)? + marker.len();
+    Some(html[at..at + html[at..].find('"')?].to_owned())
 }
 
 impl Browser {
