@@ -73,7 +73,7 @@ pub async fn check_credentials(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let matches = verify_password(password.to_owned(), hash).await?;
+    let matches = verify_password(ctx, password.to_owned(), hash).await?;
     match user {
         Some(user) if matches && user.status == hearth_core::model::UserStatus::Active => {
             ctx.limiter.clear(&account_key);
@@ -198,14 +198,14 @@ pub async fn change_password(
     let Some((_, hash)) = ctx.store.credentials(who.user.username.as_str()).await? else {
         return Err(AppError::NotFound);
     };
-    if !verify_password(current.to_owned(), Some(hash)).await? {
+    if !verify_password(ctx, current.to_owned(), Some(hash)).await? {
         return Err(AppError::invalid(
             "current_password",
             "is not your current password",
         ));
     }
     let new = check_new_password(new)?.to_owned();
-    let hash = hash_password(new, ctx.config.weak_password_hashing).await?;
+    let hash = hash_password(ctx, new).await?;
     let keep = who.session.as_ref().map(|s| s.id_hash.clone());
     let audit = security_event(ctx, &who.user, "auth.password", None);
     ctx.store

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use hearth_store::Store;
 
 use crate::rate_limit::RateLimiter;
+use crate::work::{WorkBudget, WorkLimits};
 
 /// The source of "now", injected so that tests control time.
 pub trait Clock: Send + Sync + 'static {
@@ -70,6 +71,8 @@ pub struct AppConfig {
     pub weak_password_hashing: bool,
     /// The largest attachment accepted, in bytes.
     pub max_attachment_bytes: usize,
+    /// How much CPU-heavy work may run and wait.
+    pub work: WorkLimits,
 }
 
 impl Default for AppConfig {
@@ -84,6 +87,7 @@ impl Default for AppConfig {
             signin_window_ms: HOUR / 4,
             weak_password_hashing: false,
             max_attachment_bytes: 25 * 1024 * 1024,
+            work: WorkLimits::for_this_machine(),
         }
     }
 }
@@ -102,14 +106,23 @@ pub struct Ctx {
     /// Site settings read within the last second, with the time they were read.
     pub(crate) settings_cache: Arc<std::sync::RwLock<Option<(i64, hearth_store::SiteSettings)>>>,
     pub(crate) limiter: Arc<RateLimiter>,
+    /// The threads and shares of CPU-heavy work.
+    pub work: Arc<WorkBudget>,
     /// Idempotent writes running on this node now.
     pub(crate) writes_in_flight: Arc<crate::idempotency::InFlight>,
 }
 
 impl Ctx {
-    /// A context over `store` with `clock` and `config`.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> Self {
-        Self {
+    /// A context over `store` with `clock` and `config`; starts the work
+    /// threads.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        config: AppConfig,
+    ) -> std::io::Result<Self> {
+        let work = Arc::new(WorkBudget::start(config.work)?);
+        Ok(Self {
+            work,
             store,
             clock,
             config: Arc::new(config),
@@ -117,7 +130,7 @@ impl Ctx {
             settings_cache: Arc::new(std::sync::RwLock::new(None)),
             limiter: Arc::new(RateLimiter::default()),
             writes_in_flight: Arc::default(),
-        }
+        })
     }
 
     /// Now, in Unix milliseconds.

@@ -55,6 +55,13 @@ pub enum AppError {
         /// Seconds until a retry may succeed.
         retry_after: u64,
     },
+    /// The node has no room for this work now (its queue is full or the
+    /// turn did not come in time); nothing was done. Retry after the given seconds.
+    #[error("busy")]
+    Busy {
+        /// Seconds until a retry may succeed.
+        retry_after: u64,
+    },
     /// The database cannot take this request now; retry later.
     #[error("{0}")]
     Unavailable(String),

@@ -23,6 +23,7 @@ pub mod spaces;
 pub mod status;
 pub mod topics;
 pub mod users;
+pub mod work;
 
 pub use ctx::{AppConfig, Clock, Ctx, ManualClock, SystemClock};
 pub use error::{AppError, CurrentVersion, FieldError, Result};

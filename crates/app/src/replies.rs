@@ -1,6 +1,6 @@
 //! Replies: writing, editing, deleting, and finding a reply's page.
 
-use hearth_core::content::check_body;
+use hearth_core::content::check_body_size;
 use hearth_core::ids::{ReplyId, TopicId};
 use hearth_core::model::TopicState;
 use hearth_core::permissions::Viewer;
@@ -23,7 +23,7 @@ pub async fn create(
 ) -> Result<Reply> {
     let idempotency_key = crate::idempotency::optional_key(key)?;
     find_topic(ctx, who.viewer(), topic, TopicAction::Reply).await?;
-    check_body("body", body, false)?;
+    check_body_size("body", body, false)?;
     let rendered = crate::markup::render(ctx, body).await?;
     let created = ctx
         .store
@@ -78,7 +78,7 @@ pub async fn edit(ctx: &Ctx, who: &Authenticated, id: ReplyId, body: &str) -> Re
             "this reply can no longer be edited".into(),
         ));
     }
-    check_body("body", body, false)?;
+    check_body_size("body", body, false)?;
     let rendered = crate::markup::render(ctx, body).await?;
     Ok(ctx
         .store

@@ -1,6 +1,6 @@
 //! Topics: creating, reading, listing, editing, deleting, moderating.
 
-use hearth_core::content::{Tag, Title, check_body};
+use hearth_core::content::{Tag, Title, check_body_size};
 use hearth_core::ids::{TopicId, UserId};
 use hearth_core::model::TopicKind;
 use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
@@ -12,6 +12,7 @@ use hearth_store::{
 
 use crate::auth::Authenticated;
 use crate::spaces::{VisibleSpace, find, guest_access};
+use crate::work::Work;
 use crate::{AppError, Ctx, CurrentVersion, FieldError, Result};
 
 /// Replies per page of a topic.
@@ -162,7 +163,7 @@ fn parse(input: &TopicInput, creating: bool, kind: TopicKind) -> Result<Parsed> 
     // A document may start empty; other topics need a body.
     let may_be_empty = kind == TopicKind::Document;
     let body = match (&input.body, creating) {
-        (Some(b), _) => check_body("body", b, may_be_empty)
+        (Some(b), _) => check_body_size("body", b, may_be_empty)
             .map_err(&mut note)
             .ok()
             .map(|()| b.clone()),
@@ -515,9 +516,14 @@ pub struct VersionDiff {
     pub from: Revision,
     /// The newer version.
     pub to: Revision,
-    /// The body's lines, marked.
-    pub lines: Vec<hearth_core::diff::LineChange>,
+    /// The body's lines, marked; `None` when the versions are too large to
+    /// compare line by line ([`hearth_core::diff::MAX_DIFF_LINES`]).
+    pub lines: Option<Vec<hearth_core::diff::LineChange>>,
 }
+
+/// How long a diff looks for the smallest set of changes before it settles
+/// for a coarser one.
+const DIFF_DEADLINE: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The difference between two versions of a topic, for those who may see its history.
 pub async fn diff(
@@ -536,7 +542,14 @@ pub async fn diff(
             .ok_or_else(|| AppError::invalid(field, "is not a version of this topic"))
     };
     let (from, to) = (pick(from, "from")?, pick(to, "to")?);
-    let lines = hearth_core::diff::line_diff(&from.body_md, &to.body_md);
+    let (old, new) = (from.body_md.clone(), to.body_md.clone());
+    let lines = ctx
+        .work
+        .run(Work::Diff, move || {
+            let deadline = std::time::Instant::now() + DIFF_DEADLINE;
+            hearth_core::diff::line_diff(&old, &new, deadline)
+        })
+        .await?;
     Ok(VersionDiff {
         topic,
         from,

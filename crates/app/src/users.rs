@@ -54,8 +54,7 @@ async fn create(
     only_first: bool,
 ) -> Result<User> {
     let (username, display_name, email) = parse_input(input)?;
-    let password_hash =
-        hash_password(input.password.clone(), ctx.config.weak_password_hashing).await?;
+    let password_hash = hash_password(ctx, input.password.clone()).await?;
     let user = ctx
         .store
         .create_user(NewUser {

@@ -54,6 +54,14 @@ pub const MAX_BODY_NESTING: usize = 100;
 /// Checks a Markdown body: at most [`MAX_BODY_CHARS`], nested at most
 /// [`MAX_BODY_NESTING`] deep, and not empty unless `may_be_empty`.
 pub fn check_body(field: &'static str, s: &str, may_be_empty: bool) -> Result<(), CoreError> {
+    check_body_size(field, s, may_be_empty)?;
+    check_nesting(field, s)
+}
+
+/// The quick checks of a body, each one pass over its characters: not
+/// empty unless `may_be_empty`, at most [`MAX_BODY_CHARS`], no control
+/// characters.
+pub fn check_body_size(field: &'static str, s: &str, may_be_empty: bool) -> Result<(), CoreError> {
     if !may_be_empty && s.trim().is_empty() {
         return Err(CoreError::invalid(field, "must not be empty"));
     }
@@ -71,6 +79,12 @@ pub fn check_body(field: &'static str, s: &str, may_be_empty: bool) -> Result<()
             "must not contain control characters",
         ));
     }
+    Ok(())
+}
+
+/// Checks that a body nests at most [`MAX_BODY_NESTING`] deep. It parses
+/// the Markdown, so it belongs with rendering, off the async workers.
+pub fn check_nesting(field: &'static str, s: &str) -> Result<(), CoreError> {
     if crate::markdown::nesting(s) > MAX_BODY_NESTING {
         return Err(CoreError::invalid(
             field,

@@ -143,11 +143,16 @@ fn url_at(text: &str, at: usize) -> Option<usize> {
         .find(|c: char| c.is_whitespace() || c == '<')
         .unwrap_or(rest.len());
     let mut link = &rest[..end];
+    // Parentheses are counted once, then kept up to date as the end is cut
+    // back: counting them again at each cut is quadratic in a run of `)`.
+    let open = link.bytes().filter(|&b| b == b'(').count();
+    let mut close = link.bytes().filter(|&b| b == b')').count();
     loop {
         match link.chars().next_back() {
             Some(c) if "?!.,:;*_~'\"".contains(c) => link = &link[..link.len() - 1],
-            Some(')') if link.matches(')').count() > link.matches('(').count() => {
+            Some(')') if close > open => {
                 link = &link[..link.len() - 1];
+                close -= 1;
             }
             _ => break,
         }

@@ -142,6 +142,12 @@ fn bare_urls_become_links_without_their_trailing_punctuation() {
             "HTTPS://Example.com",
             "HTTPS://Example.com",
         ),
+        ("http://a.b))) and", "http://a.b", "http://a.b"),
+        (
+            "((https://x.y/a_(b)c)))",
+            "https://x.y/a_(b)c",
+            "https://x.y/a_(b)c",
+        ),
         (
             "www.example.com/p:",
             "http://www.example.com/p",
@@ -224,8 +230,16 @@ fn autolinked_output_is_sanitized_and_stable() {
 
 #[test]
 fn long_runs_of_almost_urls_render_in_linear_time() {
-    for unit in ["http://", "www.a_", "https://a.b_", "(http://x_"] {
-        let text = unit.repeat(200_000);
+    for (head, unit) in [
+        ("", "http://"),
+        ("", "www.a_"),
+        ("", "https://a.b_"),
+        ("", "(http://x_"),
+        ("http://a.b", ")"),
+        ("http://a.b", "?)"),
+        ("www.a.b/(", ")"),
+    ] {
+        let text = format!("{head}{}", unit.repeat(200_000));
         let started = std::time::Instant::now();
         let _ = render(&text);
         assert!(

@@ -26,7 +26,8 @@ pub async fn create_user(
     let store = crate::storage::open(&Storage::resolve(storage, file))
         .await
         .map_err(|e| e.to_string())?;
-    let ctx = Ctx::new(store, Arc::new(SystemClock), AppConfig::default());
+    let ctx = Ctx::new(store, Arc::new(SystemClock), AppConfig::default())
+        .map_err(|e| format!("cannot start the work threads: {e}"))?;
     let input = UserInput {
         username: username.into(),
         display_name: display_name.into(),

@@ -24,7 +24,8 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    let ctx = Ctx::new(store, Arc::new(SystemClock), config.app.clone());
+    let ctx = Ctx::new(store, Arc::new(SystemClock), config.app.clone())
+        .map_err(|e| format!("cannot start the work threads: {e}"))?;
     if let Some((dir, every, keep)) = config.backups.clone() {
         tracing::info!(dir = %dir.display(), every_secs = every.as_secs(), keep, "scheduled backups on");
         tokio::spawn(crate::backup::schedule(ctx.clone(), dir, every, keep));

@@ -103,7 +103,11 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
     let resp = handle(&state, req, next).await;
     if unsafe_method {
         let status = resp.status();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        let overloaded = resp
+            .extensions()
+            .get::<crate::error::Overloaded>()
+            .is_some();
+        if status == StatusCode::SERVICE_UNAVAILABLE && !overloaded {
             state.note_write(false);
         } else if status.is_success() || status.is_redirection() {
             state.note_write(true);

@@ -19,7 +19,7 @@ pub(crate) fn status_of(err: &AppError) -> StatusCode {
         AppError::Conflict(_) | AppError::StaleVersion(_) => StatusCode::CONFLICT,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -35,6 +35,7 @@ fn code_of(err: &AppError) -> &'static str {
         AppError::TooLarge(_) => "too_large",
         AppError::TooManyRequests { .. } => "too_many_requests",
         AppError::Unavailable(_) => "unavailable",
+        AppError::Busy { .. } => "busy",
         AppError::Internal(_) => "internal",
     }
 }
@@ -54,6 +55,9 @@ pub(crate) fn message_of(err: &AppError) -> String {
         AppError::Unavailable(_) => {
             "writing is paused right now; nothing was saved. Your text is not lost: go back, and send it again in a moment".into()
         }
+        AppError::Busy { retry_after } => format!(
+            "the server is too busy for this right now; nothing was done. Try again in {retry_after} seconds"
+        ),
         AppError::Internal(_) => "something went wrong on our side; it has been logged".into(),
         AppError::StaleVersion(current) => format!(
             "someone else changed this meanwhile; the current version is {}. Your text was not saved: merge it into the current version and save again",
@@ -74,9 +78,19 @@ fn log(err: &AppError) {
     }
 }
 
+/// Marks a 503 that says the node is busy, not that the database refuses
+/// writes: it must not raise the "writing is paused" banner.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Overloaded;
+
 fn add_retry_after(resp: &mut Response, err: &AppError) {
+    if let AppError::Busy { .. } = err {
+        resp.extensions_mut().insert(Overloaded);
+    }
     let secs = match err {
-        AppError::TooManyRequests { retry_after } => Some(*retry_after),
+        AppError::TooManyRequests { retry_after } | AppError::Busy { retry_after } => {
+            Some(*retry_after)
+        }
         AppError::Unavailable(_) => Some(5),
         _ => None,
     };

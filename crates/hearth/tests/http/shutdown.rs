@@ -26,7 +26,7 @@ async fn server(
 ) {
     let (storage, guard) = fresh_storage(backend).await;
     let store = hearth::storage::open(&storage).await.expect("open");
-    let ctx = Ctx::new(store, Arc::new(ManualClock::new(T0)), AppConfig::default());
+    let ctx = Ctx::new(store, Arc::new(ManualClock::new(T0)), AppConfig::default()).expect("ctx");
     let state = AppState::new(ctx, WebConfig::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

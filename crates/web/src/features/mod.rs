@@ -78,11 +78,44 @@ pub(crate) fn page_of<T>(
     (shown, next)
 }
 
-/// A redirect target from a form: only local paths, never another site.
+/// A redirect target from a form: only a path of this site, never another
+/// site. Browsers drop tabs and line breaks from a URL and read `\` as `/`,
+/// so `/\t/evil.example` would leave as `//evil.example`: a target with any
+/// control character, whitespace or backslash, or that starts with `//`, is
+/// refused for the home page.
 pub(crate) fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
+    let same_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    if same_site { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_of_this_site_are_redirect_targets() {
+        for ok in ["/", "/t/1/a-topic", "/s/eng?tab=blog#x", "/u/ada%20b"] {
+            assert_eq!(local_path(ok), ok);
+        }
+        for bad in [
+            "",
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{2028}/evil.example",
+            "/x\\y",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(local_path(bad), "/", "{bad:?}");
+        }
     }
 }

@@ -89,7 +89,7 @@ pub async fn spawn_app_routes(
     };
     let mut web_config = WebConfig::default();
     configure(&mut app_config, &mut web_config);
-    let ctx = Ctx::new(store, clock.clone(), app_config);
+    let ctx = Ctx::new(store, clock.clone(), app_config).expect("start the work threads");
     let state = AppState::new(ctx.clone(), web_config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -167,7 +167,9 @@ struct DiffPage {
     title: String,
     from: i64,
     to: i64,
-    lines: Vec<(char, String)>,
+    /// `None` when the versions are too large to compare.
+    lines: Option<Vec<(char, String)>>,
+    max_lines: usize,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -201,15 +203,17 @@ pub(crate) async fn diff(
         id,
         from: d.from.version,
         to: d.to.version,
-        lines: d
-            .lines
-            .into_iter()
-            .map(|l| match l {
-                LineChange::Same(s) => (' ', s),
-                LineChange::Added(s) => ('+', s),
-                LineChange::Removed(s) => ('-', s),
-            })
-            .collect(),
+        lines: d.lines.map(|lines| {
+            lines
+                .into_iter()
+                .map(|l| match l {
+                    LineChange::Same(s) => (' ', s),
+                    LineChange::Added(s) => ('+', s),
+                    LineChange::Removed(s) => ('-', s),
+                })
+                .collect()
+        }),
+        max_lines: hearth_core::diff::MAX_DIFF_LINES,
     })
 }
 

@@ -76,8 +76,12 @@ pub(crate) struct DiffLine {
 pub(crate) struct DiffJson {
     from: RevisionJson,
     to: RevisionJson,
-    /// The lines of both bodies in order: unchanged, added in `to`, or removed from `from`.
+    /// The lines of both bodies in order: unchanged, added in `to`, or
+    /// removed from `from`. Empty when `too_large`.
     lines: Vec<DiffLine>,
+    /// The versions have too many lines to be compared line by line (more
+    /// than 20,000 in either); `lines` is then empty.
+    too_large: bool,
 }
 
 /// The line diff between two versions of a topic, for those who may see its
@@ -102,8 +106,10 @@ pub(crate) async fn diff(
     Ok(Json(DiffJson {
         from: RevisionJson::from(&d.from),
         to: RevisionJson::from(&d.to),
+        too_large: d.lines.is_none(),
         lines: d
             .lines
+            .unwrap_or_default()
             .into_iter()
             .map(|l| match l {
                 LineChange::Same(text) => DiffLine {
