@@ -3,9 +3,12 @@
 use hearth_core::ids::TokenId;
 use hearth_core::names::check_new_password;
 use hearth_core::permissions::Viewer;
-use hearth_store::{ApiToken, NewApiToken, Session, User};
+use hearth_store::{
+    ApiToken, NewApiToken, Session, SigninAttempt, SigninLimit, SigninSuccess, User,
+};
 
-use crate::secrets::{hash_password, hash_secret, random_secret, verify_password};
+use crate::passwords;
+use crate::secrets::{hash_secret, random_secret};
 use crate::{AppError, Ctx, Result};
 
 /// A session or token is marked used at most this often, so reads stay reads.
@@ -44,8 +47,42 @@ pub struct Client {
     pub user_agent: String,
 }
 
-/// Checks a login and password under the per-account and per-address limits.
-/// Unknown accounts and wrong passwords get the same answer.
+/// The longest login that can name an account (an e-mail address is at
+/// most 254 characters); longer ones are looked up as nobody.
+const MAX_LOGIN_CHARS: usize = 320;
+
+/// The keys a sign-in is counted under: hashes, so that what an attacker
+/// types is never kept, and of the login as typed (never of the account it
+/// names), so that the answer for an unknown e-mail address is the same as
+/// for a known one.
+struct SigninKeys {
+    address: String,
+    login_at_address: String,
+    login: String,
+}
+
+impl SigninKeys {
+    fn new(login: &str, address: &str) -> Self {
+        let login: String = login
+            .trim()
+            .chars()
+            .take(MAX_LOGIN_CHARS)
+            .collect::<String>()
+            .to_lowercase();
+        Self {
+            address: hash_secret(&format!("signin address\n{address}")),
+            login_at_address: hash_secret(&format!("signin login at address\n{login}\n{address}")),
+            login: hash_secret(&format!("signin login\n{login}")),
+        }
+    }
+}
+
+/// Checks a login and password under three limits, shared by every node:
+/// failures per address, per login from one address, and per login from
+/// everywhere. The last one does not apply where the login signed in
+/// successfully before, so that an attacker elsewhere cannot lock a member
+/// out of their own sign-in. Unknown accounts and wrong passwords get the
+/// same answer.
 pub async fn check_credentials(
     ctx: &Ctx,
     login: &str,
@@ -54,34 +91,61 @@ pub async fn check_credentials(
 ) -> Result<User> {
     let now = ctx.now();
     let cfg = &ctx.config;
-    let blocked =
-        |key: &str, max: usize| match ctx.limiter.blocked(key, max, cfg.signin_window_ms, now) {
-            Some(retry_after) => Err(AppError::TooManyRequests { retry_after }),
-            None => Ok(()),
-        };
-    let address_key = format!("address:{}", client.address);
-    blocked(&address_key, cfg.signin_failures_per_address)?;
-    let found = ctx.store.credentials(login).await?;
-    // An account is counted as itself, whether it is named by username or
-    // by e-mail address, so the two do not make two allowances.
-    let account_key = match &found {
-        Some((user, _)) => format!("user:{}", user.id.0),
-        None => format!("login:{}", login.trim().to_lowercase()),
+    let keys = SigninKeys::new(login, &client.address);
+    let attempt = random_secret()?;
+    let limit = |key: &str, max: usize, unless_known: bool| SigninLimit {
+        key: key.to_owned(),
+        max: max as i64,
+        unless_known: unless_known.then(|| keys.login_at_address.clone()),
     };
-    blocked(&account_key, cfg.signin_failures_per_account)?;
+    let blocked = ctx
+        .store
+        .begin_signin(SigninAttempt {
+            id: attempt.clone(),
+            at: now,
+            since: now - cfg.signin_window_ms,
+            limits: vec![
+                limit(&keys.address, cfg.signin_failures_per_address, false),
+                limit(
+                    &keys.login_at_address,
+                    cfg.signin_failures_per_account,
+                    false,
+                ),
+                limit(&keys.login, cfg.signin_failures_per_login, true),
+            ],
+            known_since: now - cfg.signin_known_ms,
+        })
+        .await?;
+    if let Some(oldest) = blocked {
+        let retry_after = ((oldest + cfg.signin_window_ms - now) / 1000).max(1) as u64;
+        tracing::info!(address = %client.address, "sign-in refused: too many attempts");
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let found = if login.chars().count() <= MAX_LOGIN_CHARS {
+        ctx.store.credentials(login).await?
+    } else {
+        None
+    };
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
-    let matches = verify_password(ctx, password.to_owned(), hash).await?;
+    let matches = passwords::verify(ctx, password.to_owned(), hash).await?;
     match user {
         Some(user) if matches && user.status == hearth_core::model::UserStatus::Active => {
-            ctx.limiter.clear(&account_key);
+            ctx.store
+                .signin_succeeded(SigninSuccess {
+                    attempt,
+                    forget_attempt: vec![keys.address],
+                    forget_all: vec![keys.login_at_address.clone(), keys.login],
+                    known: keys.login_at_address,
+                    at: now,
+                    known_since: now - cfg.signin_known_ms,
+                })
+                .await?;
             Ok(user)
         }
         _ => {
-            ctx.limiter.fail(&account_key, now);
-            ctx.limiter.fail(&address_key, now);
             tracing::info!(address = %client.address, "failed sign-in");
             Err(AppError::Unauthorized("wrong username or password".into()))
         }
@@ -198,14 +262,14 @@ pub async fn change_password(
     let Some((_, hash)) = ctx.store.credentials(who.user.username.as_str()).await? else {
         return Err(AppError::NotFound);
     };
-    if !verify_password(ctx, current.to_owned(), Some(hash)).await? {
+    if !passwords::verify(ctx, current.to_owned(), Some(hash)).await? {
         return Err(AppError::invalid(
             "current_password",
             "is not your current password",
         ));
     }
     let new = check_new_password(new)?.to_owned();
-    let hash = hash_password(ctx, new).await?;
+    let hash = passwords::hash(ctx, new).await?;
     let keep = who.session.as_ref().map(|s| s.id_hash.clone());
     let audit = security_event(ctx, &who.user, "auth.password", None);
     ctx.store

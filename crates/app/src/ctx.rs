@@ -5,7 +5,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use hearth_store::Store;
 
-use crate::rate_limit::RateLimiter;
 use crate::work::{WorkBudget, WorkLimits};
 
 /// The source of "now", injected so that tests control time.
@@ -61,10 +60,15 @@ pub struct AppConfig {
     pub session_absolute_ms: i64,
     /// An invitation link works this long (ms).
     pub invite_ttl_ms: i64,
-    /// Failed sign-ins allowed per account in the window.
+    /// Failed sign-ins allowed per login from one address in the window.
     pub signin_failures_per_account: usize,
     /// Failed sign-ins allowed per client address in the window.
     pub signin_failures_per_address: usize,
+    /// Failed sign-ins allowed per login from all addresses in the window,
+    /// but those it signed in from before.
+    pub signin_failures_per_login: usize,
+    /// How long an address a login signed in from stays known (ms).
+    pub signin_known_ms: i64,
     /// The window of the sign-in limits (ms).
     pub signin_window_ms: i64,
     /// Cheap password hashing, for tests only.
@@ -84,6 +88,8 @@ impl Default for AppConfig {
             invite_ttl_ms: 7 * 24 * HOUR,
             signin_failures_per_account: 10,
             signin_failures_per_address: 50,
+            signin_failures_per_login: 100,
+            signin_known_ms: 30 * 24 * HOUR,
             signin_window_ms: HOUR / 4,
             weak_password_hashing: false,
             max_attachment_bytes: 25 * 1024 * 1024,
@@ -105,7 +111,6 @@ pub struct Ctx {
     pub backups: Arc<crate::backups::Backups>,
     /// Site settings read within the last second, with the time they were read.
     pub(crate) settings_cache: Arc<std::sync::RwLock<Option<(i64, hearth_store::SiteSettings)>>>,
-    pub(crate) limiter: Arc<RateLimiter>,
     /// The threads and shares of CPU-heavy work.
     pub work: Arc<WorkBudget>,
     /// Idempotent writes running on this node now.
@@ -128,7 +133,6 @@ impl Ctx {
             config: Arc::new(config),
             backups: Arc::new(crate::backups::Backups::default()),
             settings_cache: Arc::new(std::sync::RwLock::new(None)),
-            limiter: Arc::new(RateLimiter::default()),
             writes_in_flight: Arc::default(),
         })
     }

@@ -14,7 +14,7 @@ pub mod invites;
 pub mod markup;
 pub mod members;
 pub mod moderation;
-mod rate_limit;
+pub mod passwords;
 pub mod reactions;
 pub mod replies;
 pub mod secrets;

@@ -7,7 +7,8 @@ use hearth_core::permissions::Viewer;
 use hearth_store::{NewUser, Page, ReplyInTopic, SpaceView, User, VisibleRepliesQuery};
 
 use crate::auth::Authenticated;
-use crate::secrets::{hash_password, hash_secret};
+use crate::passwords;
+use crate::secrets::hash_secret;
 use crate::{AppError, Ctx, FieldError, Result};
 
 /// What a person fills in to get an account.
@@ -54,7 +55,7 @@ async fn create(
     only_first: bool,
 ) -> Result<User> {
     let (username, display_name, email) = parse_input(input)?;
-    let password_hash = hash_password(ctx, input.password.clone()).await?;
+    let password_hash = passwords::hash(ctx, input.password.clone()).await?;
     let user = ctx
         .store
         .create_user(NewUser {

@@ -58,11 +58,13 @@ const LOWER_PRIORITY: i32 = 10;
 
 type Job = Box<dyn FnOnce() + Send>;
 
-/// One kind's share: its running jobs and its queue.
-#[derive(Debug)]
+/// One kind's share: its threads, its running jobs and its queue. Each
+/// kind has threads of its own, so that memory a kind keeps per thread
+/// (argon2's, say) is kept by as many threads as may run it, no more.
 struct Lane {
     running: Arc<Semaphore>,
     waiting: AtomicUsize,
+    jobs: Mutex<mpsc::Sender<Job>>,
 }
 
 /// Counts a request as waiting while it lives, also when the request is
@@ -80,7 +82,6 @@ impl Drop for Waiting<'_> {
 pub struct WorkBudget {
     limits: WorkLimits,
     lanes: [Lane; 3],
-    jobs: Mutex<mpsc::Sender<Job>>,
 }
 
 impl std::fmt::Debug for WorkBudget {
@@ -92,25 +93,27 @@ impl std::fmt::Debug for WorkBudget {
 }
 
 impl WorkBudget {
-    /// Starts the work threads: as many as all kinds together may run.
+    /// Starts the work threads: `per_kind` for each kind.
     pub fn start(limits: WorkLimits) -> std::io::Result<Self> {
         let per_kind = limits.per_kind.max(1);
-        let (send, receive) = mpsc::channel::<Job>();
-        let receive = Arc::new(Mutex::new(receive));
-        for n in 0..3 * per_kind {
-            let receive = Arc::clone(&receive);
-            std::thread::Builder::new()
-                .name(format!("hearth-work-{n}"))
-                .spawn(move || work_thread(&receive))?;
-        }
-        let lane = || Lane {
-            running: Arc::new(Semaphore::new(per_kind)),
-            waiting: AtomicUsize::new(0),
+        let lane = |kind: &str| -> std::io::Result<Lane> {
+            let (send, receive) = mpsc::channel::<Job>();
+            let receive = Arc::new(Mutex::new(receive));
+            for n in 0..per_kind {
+                let receive = Arc::clone(&receive);
+                std::thread::Builder::new()
+                    .name(format!("hearth-{kind}-{n}"))
+                    .spawn(move || work_thread(&receive))?;
+            }
+            Ok(Lane {
+                running: Arc::new(Semaphore::new(per_kind)),
+                waiting: AtomicUsize::new(0),
+                jobs: Mutex::new(send),
+            })
         };
         Ok(Self {
             limits,
-            lanes: [lane(), lane(), lane()],
-            jobs: Mutex::new(send),
+            lanes: [lane("markup")?, lane("diff")?, lane("hashing")?],
         })
     }
 
@@ -153,7 +156,7 @@ impl WorkBudget {
             // The caller may have gone; its answer is then dropped.
             let _ = done.send(job());
         });
-        self.jobs
+        lane.jobs
             .lock()
             .map_err(|_| AppError::Internal("the work queue is poisoned".into()))?
             .send(boxed)
@@ -216,7 +219,7 @@ mod tests {
             })
             .await
             .unwrap();
-        assert!(name.unwrap().starts_with("hearth-work-"));
+        assert!(name.unwrap().starts_with("hearth-markup-"));
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use hearth_app::secrets::hash_password_now;
+use hearth_app::passwords;
 use hearth_core::content::{Tag, Title};
 use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::markdown;
@@ -138,7 +138,7 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
     let started = Instant::now();
     let mut rng = Rng(args.seed);
     let now = 1_767_225_600_000i64;
-    let password_hash = hash_password_now(PASSWORD, false).map_err(invalid)?;
+    let password_hash = passwords::hash_now(PASSWORD, false).map_err(invalid)?;
 
     let mut users: Vec<UserId> = Vec::with_capacity(args.users as usize);
     let mut jobs = JoinSet::new();

@@ -17,6 +17,7 @@ mod replies;
 mod rows;
 mod sessions;
 mod settings;
+mod signin;
 mod spaces;
 mod tokens;
 mod topics;

@@ -63,6 +63,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "author_replies",
         include_str!("../migrations/0012_author_replies.sql"),
     ),
+    (
+        13,
+        "signin_attempts",
+        include_str!("../migrations/0013_signin_attempts.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -337,3 +337,50 @@ pub struct KeptAnswer {
     /// When it was answered.
     pub created_at: i64,
 }
+
+/// A sign-in about to be checked. It is counted under the key of each of
+/// its limits, unless one of them is already full; counting comes before
+/// the password is checked, so that a burst of attempts cannot all slip
+/// through before the first is counted.
+#[derive(Debug, Clone)]
+pub struct SigninAttempt {
+    /// A random id, to forget the attempt if it succeeds.
+    pub id: String,
+    /// When it was made.
+    pub at: i64,
+    /// Attempts made before this no longer count (and are removed).
+    pub since: i64,
+    /// The limits it must be within.
+    pub limits: Vec<SigninLimit>,
+    /// Known keys recorded before this no longer count (and are removed).
+    pub known_since: i64,
+}
+
+/// At most `max` attempts under `key` since the attempt's `since`.
+#[derive(Debug, Clone)]
+pub struct SigninLimit {
+    /// A hash naming what is counted (an address, a login, or both).
+    pub key: String,
+    /// The attempts allowed.
+    pub max: i64,
+    /// The limit does not apply when a sign-in succeeded under this known
+    /// key since `known_since` (a member's own address).
+    pub unless_known: Option<String>,
+}
+
+/// What a sign-in that succeeded lets the store forget.
+#[derive(Debug, Clone)]
+pub struct SigninSuccess {
+    /// The attempt's id.
+    pub attempt: String,
+    /// Keys under which only this attempt is forgotten.
+    pub forget_attempt: Vec<String>,
+    /// Keys whose every attempt is forgotten.
+    pub forget_all: Vec<String>,
+    /// Recorded as known, so that limits naming it no longer apply.
+    pub known: String,
+    /// When it succeeded.
+    pub at: i64,
+    /// Known keys recorded before this are removed.
+    pub known_since: i64,
+}

@@ -84,6 +84,17 @@ pub trait TokenStore {
     async fn delete_feed_token(&self, user: UserId) -> Result<bool>;
 }
 
+/// Sign-in attempts, counted for every node in the database.
+#[async_trait]
+pub trait SigninStore {
+    /// Counts `attempt` under each of its limits' keys, in one transaction,
+    /// unless a limit is full: then nothing is counted and the answer is the
+    /// time of that key's oldest attempt still counted.
+    async fn begin_signin(&self, attempt: SigninAttempt) -> Result<Option<i64>>;
+    /// Forgets what a successful sign-in makes moot, and records its known key.
+    async fn signin_succeeded(&self, success: SigninSuccess) -> Result<()>;
+}
+
 /// Spaces. Every list is filtered by what the viewer may see, inside the query.
 #[async_trait]
 pub trait SpaceStore {
@@ -354,6 +365,7 @@ pub trait ExportStore {
 #[async_trait]
 pub trait Store:
     UserStore
+    + SigninStore
     + SessionStore
     + TokenStore
     + SpaceStore

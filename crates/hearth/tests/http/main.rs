@@ -27,6 +27,7 @@ mod readonly;
 mod security;
 mod sessions;
 mod shutdown;
+mod signin_limits;
 mod spaces;
 mod threads;
 mod topics;

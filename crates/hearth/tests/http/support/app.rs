@@ -31,7 +31,10 @@ pub enum DbGuard {
 pub struct TestApp {
     pub base: String,
     pub ctx: Ctx,
+    /// Where its data lives, for other nodes and commands on the same store.
+    pub storage: Storage,
     pub clock: Arc<ManualClock>,
+    web_config: Arc<WebConfig>,
     stop: Option<oneshot::Sender<()>>,
     _db: DbGuard,
 }
@@ -91,6 +94,7 @@ pub async fn spawn_app_routes(
     configure(&mut app_config, &mut web_config);
     let ctx = Ctx::new(store, clock.clone(), app_config).expect("start the work threads");
     let state = AppState::new(ctx.clone(), web_config);
+    let web_config = Arc::clone(&state.config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -109,10 +113,18 @@ pub async fn spawn_app_routes(
     TestApp {
         base: format!("http://{addr}"),
         ctx,
+        storage,
         clock,
+        web_config,
         stop: Some(stop),
         _db: guard,
     }
+}
+
+/// Another node serving the same database, stopped when dropped.
+pub struct Node {
+    pub base: String,
+    _stop: oneshot::Sender<()>,
 }
 
 impl Drop for TestApp {
@@ -190,6 +202,26 @@ impl TestApp {
         }
     }
 
+    /// Reads one number straight from the database (`NULL` as 0).
+    pub async fn count(&self, sql: &str) -> i64 {
+        match &self._db {
+            DbGuard::Sqlite(dir) => {
+                let c = rusqlite::Connection::open(dir.path().join("hearth.db")).expect("open");
+                c.query_row(sql, [], |r| r.get::<_, Option<i64>>(0))
+                    .expect("count")
+                    .unwrap_or(0)
+            }
+            DbGuard::Postgres(db) => {
+                let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect");
+                tokio::spawn(conn);
+                let row = client.query_one(sql, &[]).await.expect("count");
+                row.get::<_, Option<i64>>(0).unwrap_or(0)
+            }
+        }
+    }
+
     /// A URL to the cluster's maintenance database and this test's database
     /// name (PostgreSQL only).
     pub fn postgres_admin_url(&self) -> (String, String) {
@@ -204,6 +236,36 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A second node over the same database, with the same settings: its
+    /// own store connections, work threads and listening socket.
+    pub async fn second_node(&self) -> Node {
+        let store = hearth::storage::open(&self.storage)
+            .await
+            .expect("open the store again");
+        let ctx = Ctx::new(store, self.clock.clone(), (*self.ctx.config).clone())
+            .expect("start the work threads");
+        let state = AppState::new(ctx, (*self.web_config).clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr: SocketAddr = listener.local_addr().expect("local addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = hearth_web::router(state.clone());
+        tokio::spawn(hearth::serve::serve(
+            listener,
+            state,
+            router,
+            Duration::from_secs(5),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        Node {
+            base: format!("http://{addr}"),
+            _stop: stop,
+        }
     }
 }
 
