@@ -252,12 +252,15 @@ pub async fn revoke_session(ctx: &Ctx, who: &Authenticated, id: &str) -> Result<
     }
 }
 
-/// Changes the password after checking the current one; ends every other session.
+/// Changes the password after checking the current one. Ends every other
+/// session and the feed token (its links may have leaked with the old
+/// password); ends the API tokens too when `end_tokens`.
 pub async fn change_password(
     ctx: &Ctx,
     who: &Authenticated,
     current: &str,
     new: &str,
+    end_tokens: bool,
 ) -> Result<()> {
     let Some((_, hash)) = ctx.store.credentials(who.user.username.as_str()).await? else {
         return Err(AppError::NotFound);
@@ -271,11 +274,12 @@ pub async fn change_password(
     let new = check_new_password(new)?.to_owned();
     let hash = passwords::hash(ctx, new).await?;
     let keep = who.session.as_ref().map(|s| s.id_hash.clone());
-    let audit = security_event(ctx, &who.user, "auth.password", None);
+    let after = end_tokens.then(|| "api tokens ended".to_owned());
+    let audit = security_event(ctx, &who.user, "auth.password", after);
     ctx.store
-        .set_password(who.user.id, hash, keep, audit)
+        .set_password(who.user.id, hash, keep, end_tokens, audit)
         .await?;
-    tracing::info!(user = %who.user.username, "password changed; other sessions ended");
+    tracing::info!(user = %who.user.username, end_tokens, "password changed; other sessions and the feed token ended");
     Ok(())
 }
 

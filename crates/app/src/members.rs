@@ -66,14 +66,24 @@ pub async fn leave(ctx: &Ctx, who: &Authenticated, slug: &str) -> Result<()> {
         .await?)
 }
 
+/// The account named `username`, in any status: a locked account's
+/// memberships can still be changed and ended.
 async fn user_named(ctx: &Ctx, username: &str) -> Result<hearth_store::User> {
     let username =
         Username::parse(username).map_err(|_| AppError::invalid("username", "no such user"))?;
     ctx.store
         .user_by_username(&username)
         .await?
-        .filter(|u| u.status == hearth_core::model::UserStatus::Active)
         .ok_or_else(|| AppError::invalid("username", "no such user"))
+}
+
+/// The active account named `username`: only those are given access.
+async fn active_user_named(ctx: &Ctx, username: &str) -> Result<hearth_store::User> {
+    let user = user_named(ctx, username).await?;
+    if user.status != hearth_core::model::UserStatus::Active {
+        return Err(AppError::invalid("username", "no such user"));
+    }
+    Ok(user)
 }
 
 /// An owner adds someone with a role. Adding, as a member, someone who asked
@@ -88,7 +98,7 @@ pub async fn add(
     let viewer = who.viewer();
     let space = find(ctx, viewer, slug, SpaceAction::See).await?;
     if role == Role::Member && space.allows(viewer, SpaceAction::Moderate) {
-        let user = user_named(ctx, username).await?;
+        let user = active_user_named(ctx, username).await?;
         if has_request(ctx, &space, &user).await? {
             decide_in(ctx, who, &space, &user, true).await?;
             return Ok(Member {
@@ -104,7 +114,7 @@ pub async fn add(
             "a personal space has only its owner".into(),
         ));
     }
-    let user = user_named(ctx, username).await?;
+    let user = active_user_named(ctx, username).await?;
     let now = ctx.now();
     let audit = crate::audit::event(
         ctx,
@@ -203,7 +213,11 @@ pub async fn decide_request(
     approve: bool,
 ) -> Result<()> {
     let space = find(ctx, who.viewer(), slug, SpaceAction::Moderate).await?;
-    let user = user_named(ctx, username).await?;
+    let user = if approve {
+        active_user_named(ctx, username).await?
+    } else {
+        user_named(ctx, username).await?
+    };
     if !has_request(ctx, &space, &user).await? {
         return Err(AppError::NotFound);
     }

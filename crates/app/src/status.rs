@@ -10,7 +10,8 @@ use crate::{Ctx, Result};
 pub struct Status {
     /// The database answers.
     pub healthy: bool,
-    /// What is stored, for signed-in members (guests see only health).
+    /// What is stored, for signed-in members (guests see only health):
+    /// site-wide totals, without what secret spaces hold but for administrators.
     pub stats: Option<SiteStats>,
 }
 
@@ -18,7 +19,7 @@ pub struct Status {
 pub async fn show(ctx: &Ctx, viewer: Viewer) -> Result<Status> {
     let healthy = ctx.store.ping().await.is_ok();
     let stats = match (healthy, viewer) {
-        (true, Viewer::User { .. }) => Some(ctx.store.stats().await?),
+        (true, Viewer::User { admin, .. }) => Some(ctx.store.stats(admin).await?),
         _ => None,
     };
     Ok(Status { healthy, stats })

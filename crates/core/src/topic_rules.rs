@@ -295,3 +295,74 @@ mod tests {
         );
     }
 }
+
+/// How deep replies nest: an answer to a reply this deep sits beside it,
+/// at the same depth, as the page shows it. Keeps thread paths (and their
+/// index entries) short however long a conversation goes on.
+pub const MAX_REPLY_DEPTH: i64 = 4;
+
+/// Where a new reply goes in its topic's thread: its depth, and the thread
+/// path it extends. Thread paths are zero-padded ids joined by dots, so
+/// that sorting them gives depth-first thread order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadPlace {
+    /// The new reply's depth: 0 for an answer to the topic.
+    pub depth: i64,
+    prefix: Option<String>,
+}
+
+impl ThreadPlace {
+    /// The place of an answer to the topic (`None`) or to a reply with this
+    /// thread path and depth.
+    pub fn under(parent: Option<(&str, i64)>) -> Self {
+        match parent {
+            None => Self {
+                depth: 0,
+                prefix: None,
+            },
+            Some((path, depth)) if depth < MAX_REPLY_DEPTH => Self {
+                depth: depth + 1,
+                prefix: Some(path.to_owned()),
+            },
+            // At the cap: beside the parent, under the parent's own parent.
+            Some((path, depth)) => Self {
+                depth,
+                prefix: path.rsplit_once('.').map(|(up, _)| up.to_owned()),
+            },
+        }
+    }
+
+    /// The thread path of the reply once it has its id.
+    pub fn path(&self, id: i64) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}.{id:012}"),
+            None => format!("{id:012}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod thread_tests {
+    use super::*;
+
+    #[test]
+    fn replies_nest_to_the_cap_then_sit_beside_their_parent() {
+        let top = ThreadPlace::under(None);
+        assert_eq!((top.depth, top.path(7)), (0, "000000000007".to_owned()));
+        let mut path = top.path(7);
+        for depth in 1..=MAX_REPLY_DEPTH {
+            let place = ThreadPlace::under(Some((&path, depth - 1)));
+            assert_eq!(place.depth, depth);
+            path = place.path(100 + depth);
+        }
+        let beside = ThreadPlace::under(Some((&path, MAX_REPLY_DEPTH)));
+        assert_eq!(beside.depth, MAX_REPLY_DEPTH);
+        let sibling = beside.path(999);
+        assert_eq!(sibling.len(), path.len());
+        assert_eq!(
+            sibling.rsplit_once('.').unwrap().0,
+            path.rsplit_once('.').unwrap().0
+        );
+        assert!(sibling > path, "after its parent in thread order");
+    }
+}

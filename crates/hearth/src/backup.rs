@@ -30,9 +30,10 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
 
 /// Writes a backup of `store` into `dir`; returns its path.
 pub async fn write(store: Arc<dyn Store>, dir: &Path, now: i64) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    crate::transfer::private_dir(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let schema = store
-        .stats()
+        .stats(true)
         .await
         .map_err(|e| e.to_string())?
         .schema_version;
@@ -51,7 +52,7 @@ pub async fn prove(path: &Path, now: i64) -> Result<(), String> {
                 .await
                 .map_err(|e| e.to_string())?,
         );
-        crate::transfer::import(Arc::clone(&store), path).await?;
+        crate::transfer::import(Arc::clone(&store), path, crate::transfer::Html::Trust).await?;
         let problems = store.verify().await.map_err(|e| e.to_string())?;
         if problems.is_empty() {
             Ok(())

@@ -74,6 +74,14 @@ pub struct ServeArgs {
     /// Where backups go [default: DATA/backups; required with PostgreSQL]
     #[arg(long, env = "HEARTH_BACKUP_DIR", value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
+    /// Serve /metrics on this address too, to whoever reaches it (a
+    /// monitoring network) [default: off]
+    #[arg(long, env = "HEARTH_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// A file holding the bearer token that /metrics on the main address
+    /// asks for [default: none; /metrics answers loopback clients only]
+    #[arg(long, env = "HEARTH_METRICS_TOKEN_FILE", value_name = "FILE")]
+    pub metrics_token_file: Option<PathBuf>,
 }
 
 /// The TOML file: the same settings as the flags, in snake_case.
@@ -95,6 +103,8 @@ pub struct FileConfig {
     backup_every: Option<String>,
     backup_keep: Option<usize>,
     backup_dir: Option<PathBuf>,
+    metrics_listen: Option<SocketAddr>,
+    metrics_token_file: Option<PathBuf>,
     log_format: Option<crate::cli::LogFormat>,
     log: Option<String>,
 }
@@ -179,6 +189,8 @@ pub struct ServeConfig {
     pub shutdown_timeout_secs: u64,
     /// Scheduled backups: where, how often, how many kept.
     pub backups: Option<(PathBuf, std::time::Duration, usize)>,
+    /// A listener of its own for `/metrics`.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 impl ServeConfig {
@@ -215,9 +227,29 @@ impl ServeConfig {
                 ))
             }
         };
+        let metrics_token_hash = match args
+            .metrics_token_file
+            .clone()
+            .or_else(|| file.metrics_token_file.clone())
+        {
+            None => None,
+            Some(path) => {
+                let token = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let token = token.trim();
+                if token.len() < 16 {
+                    return Err(format!(
+                        "{}: the metrics token must be at least 16 characters",
+                        path.display()
+                    ));
+                }
+                Some(hearth_app::secrets::hash_secret(token))
+            }
+        };
         Ok(Self {
             storage,
             backups,
+            metrics_listen: args.metrics_listen.or(file.metrics_listen),
             listen: args
                 .listen
                 .or(file.listen)
@@ -229,6 +261,7 @@ impl ServeConfig {
                     .unwrap_or(web_defaults.max_body_bytes),
                 secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
                 trust_proxy: args.trust_proxy.or(file.trust_proxy).unwrap_or(false),
+                metrics_token_hash,
                 ..web_defaults
             },
             app: hearth_app::AppConfig {
@@ -274,6 +307,8 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_BACKUP_EVERY",
     "HEARTH_BACKUP_KEEP",
     "HEARTH_BACKUP_DIR",
+    "HEARTH_METRICS_LISTEN",
+    "HEARTH_METRICS_TOKEN_FILE",
 ];
 
 /// `HEARTH_*` variables that Hearth does not know: probably typos.

@@ -60,7 +60,7 @@ async fn load(
         if !store.is_empty().await.map_err(|e| e.to_string())? {
             return Err(refuse.into());
         }
-        return hearth::transfer::import(store, path).await.map_err(|e| {
+        return hearth::transfer::import(store, path, hearth::transfer::Html::Sanitize).await.map_err(|e| {
             format!("{e}; the database may hold part of the import: drop and recreate it before trying again")
         });
     };
@@ -80,7 +80,7 @@ async fn load(
             .await
             .map_err(|e| e.to_string())?;
         // The store closes (and checkpoints) when import drops it.
-        hearth::transfer::import(store, path).await
+        hearth::transfer::import(store, path, hearth::transfer::Html::Sanitize).await
     }
     .await;
     let moved = loaded.and_then(|sums| {
@@ -105,7 +105,7 @@ async fn export(
         .await
         .map_err(|e| e.to_string())?;
     let schema = store
-        .stats()
+        .stats(true)
         .await
         .map_err(|e| e.to_string())?
         .schema_version;

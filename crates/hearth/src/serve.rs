@@ -31,6 +31,18 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
         tokio::spawn(crate::backup::schedule(ctx.clone(), dir, every, keep));
     }
     let state = AppState::new(ctx, config.web.clone());
+    if let Some(addr) = config.metrics_listen {
+        let metrics = TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot listen for metrics on {addr}: {e}"))?;
+        tracing::info!(listen = %addr, "metrics listener ready");
+        let router = hearth_web::metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics, router).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     tracing::info!(
         listen = %local,
         storage = %config.storage.describe(),

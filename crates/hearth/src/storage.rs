@@ -11,7 +11,7 @@ use crate::config::Storage;
 pub async fn open(storage: &Storage) -> Result<Arc<dyn Store>> {
     match storage {
         Storage::Sqlite(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| {
+            crate::transfer::private_dir(dir).map_err(|e| {
                 StoreError::Other(format!(
                     "cannot create the data directory {}: {e}",
                     dir.display()

@@ -39,6 +39,30 @@ impl ExportSink for Shared {
     }
 }
 
+/// Creates (or truncates) a file only its owner may read: an export holds
+/// everything, password hashes included.
+pub(crate) fn private_file(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    // A file that existed keeps its old mode through `open`: set it.
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(file)
+}
+
+/// Creates a directory (and its parents) that only its owner may enter, or
+/// leaves an existing one as it is.
+pub(crate) fn private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
 /// Exports everything to `path`, or with `space` (its id and address) one
 /// space with its history, its people and their personal spaces; returns
 /// each table's sums.
@@ -51,7 +75,7 @@ pub async fn export(
 ) -> Result<BTreeMap<String, TableSum>, String> {
     let partial = path.with_extension("partial");
     let file =
-        File::create(&partial).map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+        private_file(&partial).map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
     let writer = Writer::new(
         BufWriter::new(file),
         schema,
@@ -99,10 +123,30 @@ pub fn verify(path: &Path) -> Result<BTreeMap<String, TableSum>, String> {
     export_file::check(open(path)?)
 }
 
+/// Whether an import trusts the file's stored HTML as it is (a backup this
+/// node just wrote, being proven) or sanitizes it again (a file from
+/// elsewhere: whoever could edit it could have put anything in it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Html {
+    /// Sanitize every stored body again on the way in.
+    Sanitize,
+    /// Keep it as written: the file was just written by this node.
+    Trust,
+}
+
+/// Sanitizes the `body_html` of a row of `table`, if it has one.
+fn sanitize_row(table: &Table, row: &mut [Value]) {
+    let at = table.columns.iter().position(|c| c.name == "body_html");
+    if let Some(Value::Text(html)) = at.and_then(|i| row.get_mut(i)) {
+        *html = hearth_core::markdown::sanitize(html);
+    }
+}
+
 /// Imports an export into an empty store, after checking the whole file.
 pub async fn import(
     store: Arc<dyn Store>,
     path: &Path,
+    html: Html,
 ) -> Result<BTreeMap<String, TableSum>, String> {
     let sums = verify(path)?;
     if !store.is_empty().await.map_err(|e| e.to_string())? {
@@ -122,7 +166,10 @@ pub async fn import(
     };
     while let Some(record) = reader.next_record()? {
         match record {
-            Record::Row(row) => {
+            Record::Row(mut row) => {
+                if let (Html::Sanitize, Some(t)) = (html, table) {
+                    sanitize_row(t, &mut row);
+                }
                 batch.push(row);
                 if batch.len() >= BATCH {
                     flush(Arc::clone(&store), table, std::mem::take(&mut batch)).await?;

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use hearth_core::content::Title;
 use hearth_core::ids::{ReplyId, TopicId, UserId};
+use hearth_core::topic_rules::ThreadPlace;
 use hearth_store::{
     NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyInTopic, ReplyStore, Result, Revision,
     StoreError, VisibleRepliesQuery,
@@ -60,7 +61,7 @@ impl ReplyStore for PostgresStore {
         if !matches!(state, "open" | "locked") {
             return Err(StoreError::conflict("topic_closed"));
         }
-        let (parent_path, depth) = match new.parent {
+        let place = match new.parent {
             Some(parent) => {
                 let row = tx
                     .query_opt(
@@ -70,10 +71,11 @@ impl ReplyStore for PostgresStore {
                     .await
                     .map_err(map_err)?
                     .ok_or_else(|| StoreError::conflict("reply_parent"))?;
-                (Some(row.get::<_, String>(0)), row.get::<_, i64>(1) + 1)
+                ThreadPlace::under(Some((row.get::<_, &str>(0), row.get::<_, i64>(1))))
             }
-            None => (None, 0),
+            None => ThreadPlace::under(None),
         };
+        let depth = place.depth;
         let id: i64 = tx
             .query_one(
                 "INSERT INTO replies (topic_id, author_id, parent_id, thread_path, depth, body_md, body_html,
@@ -93,10 +95,7 @@ impl ReplyStore for PostgresStore {
             .await
             .map_err(map_err)?
             .get(0);
-        let path = match parent_path {
-            Some(p) => format!("{p}.{id:012}"),
-            None => format!("{id:012}"),
-        };
+        let path = place.path(id);
         tx.execute(
             "UPDATE replies SET thread_path = $2 WHERE id = $1",
             &[&id, &path],

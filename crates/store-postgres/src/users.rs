@@ -188,6 +188,7 @@ impl UserStore for PostgresStore {
         id: UserId,
         hash: String,
         keep_session: Option<String>,
+        end_tokens: bool,
         audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         let mut c = self.client().await?;
@@ -208,6 +209,14 @@ impl UserStore for PostgresStore {
         )
         .await
         .map_err(map_err)?;
+        tx.execute("DELETE FROM feed_tokens WHERE user_id = $1", &[&id.0])
+            .await
+            .map_err(map_err)?;
+        if end_tokens {
+            tx.execute("DELETE FROM api_tokens WHERE user_id = $1", &[&id.0])
+                .await
+                .map_err(map_err)?;
+        }
         write_audit(&tx, &audit).await?;
         tx.commit().await.map_err(map_err)
     }

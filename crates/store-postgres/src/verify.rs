@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 use hearth_store::verify::{
-    CHAIN_COLUMNS, CONSISTENCY_CHECKS, ChainedEvent, STATS, blob_problem, check_audit_chain,
+    CHAIN_COLUMNS, CONSISTENCY_CHECKS, ChainedEvent, STATS, STATS_WITHOUT_SECRET, blob_problem,
+    check_audit_chain,
 };
 use hearth_store::{Result, SiteStats, VerifyStore};
 
@@ -52,9 +53,14 @@ impl VerifyStore for PostgresStore {
         }
         Ok(problems)
     }
-    async fn stats(&self) -> Result<SiteStats> {
+    async fn stats(&self, secret_spaces: bool) -> Result<SiteStats> {
+        let sql = if secret_spaces {
+            STATS
+        } else {
+            STATS_WITHOUT_SECRET
+        };
         let c = self.client().await?;
-        let r = c.query_one(STATS, &[]).await.map_err(map_err)?;
+        let r = c.query_one(sql, &[]).await.map_err(map_err)?;
         Ok(SiteStats {
             users: r.get(0),
             spaces: r.get(1),

@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use hearth_core::content::Title;
 use hearth_core::ids::{ReplyId, TopicId, UserId};
+use hearth_core::topic_rules::ThreadPlace;
 use hearth_store::{
     NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyInTopic, ReplyStore, Result, Revision,
     StoreError, VisibleRepliesQuery,
@@ -51,7 +52,7 @@ impl ReplyStore for SqliteStore {
                     Some("open" | "locked") => {}
                     Some(_) => return Err(StoreError::conflict("topic_closed").into()),
                 }
-                let (parent_path, depth) = match new.parent {
+                let place = match new.parent {
                     Some(parent) => {
                         let found: Option<(String, i64)> = c
                             .query_row(
@@ -61,10 +62,11 @@ impl ReplyStore for SqliteStore {
                             )
                             .optional()?;
                         let (path, depth) = found.ok_or_else(|| StoreError::conflict("reply_parent"))?;
-                        (Some(path), depth + 1)
+                        ThreadPlace::under(Some((&path, depth)))
                     }
-                    None => (None, 0),
+                    None => ThreadPlace::under(None),
                 };
+                let depth = place.depth;
                 let id: i64 = c.query_row(
                     "INSERT INTO replies (topic_id, author_id, parent_id, thread_path, depth, body_md, body_html,
                                           created_at, updated_at, idempotency_key)
@@ -81,10 +83,7 @@ impl ReplyStore for SqliteStore {
                     ],
                     |r| r.get(0),
                 )?;
-                let path = match parent_path {
-                    Some(p) => format!("{p}.{id:012}"),
-                    None => format!("{id:012}"),
-                };
+                let path = place.path(id);
                 c.execute("UPDATE replies SET thread_path = ?2 WHERE id = ?1", params![id, path])?;
                 c.execute(
                     "UPDATE topics SET reply_count = reply_count + 1, last_activity_at = ?2 WHERE id = ?1",

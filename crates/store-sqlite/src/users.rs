@@ -177,6 +177,7 @@ impl UserStore for SqliteStore {
         id: UserId,
         hash: String,
         keep_session: Option<String>,
+        end_tokens: bool,
         audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         self.db
@@ -192,6 +193,10 @@ impl UserStore for SqliteStore {
                     "DELETE FROM sessions WHERE user_id = ?1 AND id_hash IS NOT ?2",
                     params![id.0, keep_session],
                 )?;
+                c.execute("DELETE FROM feed_tokens WHERE user_id = ?1", [id.0])?;
+                if end_tokens {
+                    c.execute("DELETE FROM api_tokens WHERE user_id = ?1", [id.0])?;
+                }
                 write_audit(c, &audit)
             })
             .await

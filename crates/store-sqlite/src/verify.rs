@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 use hearth_store::verify::{
-    CHAIN_COLUMNS, CONSISTENCY_CHECKS, ChainedEvent, STATS, blob_problem, check_audit_chain,
+    CHAIN_COLUMNS, CONSISTENCY_CHECKS, ChainedEvent, STATS, STATS_WITHOUT_SECRET, blob_problem,
+    check_audit_chain,
 };
 use hearth_store::{Result, SiteStats, VerifyStore};
 
@@ -72,10 +73,15 @@ impl VerifyStore for SqliteStore {
             })
             .await
     }
-    async fn stats(&self) -> Result<SiteStats> {
+    async fn stats(&self, secret_spaces: bool) -> Result<SiteStats> {
+        let sql = if secret_spaces {
+            STATS
+        } else {
+            STATS_WITHOUT_SECRET
+        };
         self.db
             .read(|c| {
-                Ok(c.query_row(STATS, [], |r| {
+                Ok(c.query_row(sql, [], |r| {
                     Ok(SiteStats {
                         users: r.get(0)?,
                         spaces: r.get(1)?,

@@ -34,12 +34,14 @@ pub trait UserStore {
     ) -> Result<()>;
     /// Grants or withdraws site administration.
     async fn set_admin(&self, id: UserId, admin: bool, audit: Option<NewAuditEvent>) -> Result<()>;
-    /// Replaces the password hash and ends every session of the account but `keep_session`.
+    /// Replaces the password hash; ends every session of the account but
+    /// `keep_session` and its feed token, and its API tokens when `end_tokens`.
     async fn set_password(
         &self,
         id: UserId,
         hash: String,
         keep_session: Option<String>,
+        end_tokens: bool,
         audit: Option<NewAuditEvent>,
     ) -> Result<()>;
 }
@@ -334,8 +336,9 @@ pub trait VerifyStore {
     /// keys, every blob against its hash, counts against the rows they count,
     /// and a revision for every current version. Returns what is wrong.
     async fn verify(&self) -> Result<Vec<String>>;
-    /// Counts of what the store holds, and its schema's version and age.
-    async fn stats(&self) -> Result<SiteStats>;
+    /// Counts of what the store holds, and its schema's version and age;
+    /// without what secret spaces hold unless `secret_spaces`.
+    async fn stats(&self, secret_spaces: bool) -> Result<SiteStats>;
 }
 
 /// Moving everything out and in, engine-neutrally.

@@ -72,6 +72,19 @@ pub const STATS: &str = "SELECT (SELECT count(*) FROM users),
         (SELECT max(version) FROM schema_migrations),
         (SELECT max(applied_at) FROM schema_migrations)";
 
+/// [`STATS`] without what secret spaces hold: a secret space's existence
+/// and activity are not for everyone's eyes, even as a number.
+pub const STATS_WITHOUT_SECRET: &str = "SELECT (SELECT count(*) FROM users),
+        (SELECT count(*) FROM spaces WHERE kind = 'community' AND visibility <> 'secret'),
+        (SELECT count(*) FROM topics t JOIN spaces s ON s.id = t.space_id
+          WHERE s.visibility <> 'secret'),
+        (SELECT count(*) FROM replies r JOIN topics t ON t.id = r.topic_id
+          JOIN spaces s ON s.id = t.space_id WHERE s.visibility <> 'secret'),
+        (SELECT count(*) FROM attachments a JOIN spaces s ON s.id = a.space_id
+          WHERE s.visibility <> 'secret'),
+        (SELECT max(version) FROM schema_migrations),
+        (SELECT max(applied_at) FROM schema_migrations)";
+
 /// One stored audit event, as the chain check reads it.
 #[derive(Debug, Clone)]
 pub struct ChainedEvent {

@@ -39,7 +39,7 @@ fn secure_of(state: &AppState, req: &Request) -> bool {
                 .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
 }
 
-fn client_of(state: &AppState, req: &Request) -> Client {
+pub(crate) fn client_of(state: &AppState, req: &Request) -> Client {
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -117,6 +117,11 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
 }
 
 async fn handle(state: &AppState, req: Request, next: Next) -> Response {
+    // Operations endpoints serve load balancers and monitoring, not people:
+    // no session, no CSRF, and a bearer token there is the metrics token.
+    if matches!(req.uri().path(), "/healthz" | "/readyz" | "/metrics") {
+        return next.run(req).await;
+    }
     let api = is_api(&req);
     let client = client_of(state, &req);
     let secure = secure_of(state, &req);

@@ -16,5 +16,5 @@ mod state;
 mod time_fmt;
 
 pub use metrics::Metrics;
-pub use router::{router, router_with};
+pub use router::{metrics_router, router, router_with};
 pub use state::{AppState, WebConfig};

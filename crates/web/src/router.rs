@@ -63,6 +63,13 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .with_state(state)
 }
 
+/// Only `/metrics`, for a listener of its own that monitoring reaches.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(features::ops::metrics_open))
+        .with_state(state)
+}
+
 async fn not_found(req: Request) -> Response {
     if req.uri().path().starts_with("/api/") {
         json_error(StatusCode::NOT_FOUND, "not_found", "not found".into(), &[])

@@ -18,6 +18,9 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// The running release, shown on the status page.
     pub release: String,
+    /// SHA-256 (hex) of the bearer token `/metrics` asks for; without one,
+    /// `/metrics` answers loopback clients only.
+    pub metrics_token_hash: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -27,6 +30,7 @@ impl Default for WebConfig {
             secure_cookies: false,
             trust_proxy: false,
             release: env!("CARGO_PKG_VERSION").into(),
+            metrics_token_hash: None,
         }
     }
 }

@@ -110,12 +110,27 @@ async fn session_cookies_are_http_only_and_same_site(backend: Backend) {
 }
 both!(session_cookies_are_http_only_and_same_site);
 
+/// Creates `b`'s feed token on the account page and returns it.
+async fn feed_token_of(b: &crate::support::Browser) -> String {
+    let resp = b.submit("/account", "/account/feed-token", &[]).await;
+    assert_eq!(resp.status(), 201);
+    let html = resp.text().await.unwrap();
+    let at = html.find("?token=").expect("token shown") + "?token=".len();
+    html[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect()
+}
+
 async fn changing_the_password_signs_out_every_other_session(backend: Backend) {
     let app = spawn_app(backend).await;
     app.create_user("mia", false).await;
     let here = app.signed_in("mia").await;
     let there = app.signed_in("mia").await;
     let token = app.token("mia").await;
+    let feed = feed_token_of(&here).await;
+    let blog = format!("/feeds/u/mia?token={feed}");
+    assert_eq!(reqwest::get(app.url(&blog)).await.unwrap().status(), 200);
     let resp = here
         .submit(
             "/account",
@@ -137,11 +152,13 @@ async fn changing_the_password_signs_out_every_other_session(backend: Backend) {
         303,
         "the other session ended"
     );
-    let (status, _) = app.api(&token).get("/api/v1/me").await;
     assert_eq!(
-        status, 200,
-        "tokens are revoked separately, on the account page"
+        reqwest::get(app.url(&blog)).await.unwrap().status(),
+        401,
+        "the feed token ended"
     );
+    let (status, _) = app.api(&token).get("/api/v1/me").await;
+    assert_eq!(status, 200, "API tokens stay unless asked");
     assert_eq!(app.browser().sign_in("mia", PASSWORD).await.status(), 401);
     assert_eq!(
         app.browser()
@@ -152,6 +169,31 @@ async fn changing_the_password_signs_out_every_other_session(backend: Backend) {
     );
 }
 both!(changing_the_password_signs_out_every_other_session);
+
+async fn changing_the_password_can_revoke_every_api_token(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("mo", false).await;
+    let here = app.signed_in("mo").await;
+    let tokens = [app.token("mo").await, app.token("mo").await];
+    let resp = here
+        .submit(
+            "/account",
+            "/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "a brand new password"),
+                ("end_tokens", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    for token in tokens {
+        let (status, _) = app.api(&token).get("/api/v1/me").await;
+        assert_eq!(status, 401);
+    }
+    assert_eq!(here.get("/account").await.status(), 200);
+}
+both!(changing_the_password_can_revoke_every_api_token);
 
 async fn a_wrong_current_password_changes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;

@@ -1,7 +1,7 @@
 //! Health, readiness and metrics for operators and load balancers.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -36,7 +36,35 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics(State(state): State<AppState>) -> Response {
+/// The metrics, on the main listener: to a client with the metrics token,
+/// or, when none is configured, to loopback clients only (a monitoring
+/// agent on the same machine); everyone else gets 404.
+async fn metrics(State(state): State<AppState>, req: Request) -> Response {
+    let allowed = match &state.config.metrics_token_hash {
+        Some(expected) => req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|token| hearth_app::secrets::hash_secret(token) == *expected),
+        None => crate::auth_layer::client_of(&state, &req)
+            .address
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+    };
+    if !allowed {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    }
+    exposition(&state)
+}
+
+/// The metrics on a listener of their own (`--metrics-listen`): whoever
+/// reaches that address may read them.
+pub(crate) async fn metrics_open(State(state): State<AppState>) -> Response {
+    exposition(&state)
+}
+
+fn exposition(state: &AppState) -> Response {
     let mut body = state
         .metrics
         .render(state.ctx.store.pool_status(), state.ctx.store.engine());

@@ -140,6 +140,9 @@ pub(crate) struct PasswordForm {
     current_password: String,
     #[serde(default)]
     new_password: String,
+    /// "on" when the API tokens should end too.
+    #[serde(default)]
+    end_tokens: Option<String>,
 }
 
 pub(crate) async fn change_password(
@@ -153,6 +156,7 @@ pub(crate) async fn change_password(
         &signed_in.who,
         &form.current_password,
         &form.new_password,
+        form.end_tokens.is_some(),
     )
     .await
     .map(|()| {

@@ -4,8 +4,9 @@ use hearth_store::{Reply, Topic};
 
 use crate::time_fmt::human;
 
-/// Replies deeper than this are shown at this depth.
-const MAX_INDENT: i64 = 4;
+/// Replies deeper than this (stored before replies were capped at it) are
+/// shown at this depth.
+const MAX_INDENT: i64 = hearth_core::topic_rules::MAX_REPLY_DEPTH;
 
 /// A topic in a list.
 pub(crate) struct TopicRow {
