@@ -1,7 +1,7 @@
 //! Markdown as Hearth stores it: rendered once, at write time, with
 //! `@name` linked only where it names someone.
 
-use hearth_core::{content, markdown};
+use hearth_core::{content, files, markdown};
 
 use crate::work::Work;
 use crate::{AppError, Ctx, Result};
@@ -17,6 +17,8 @@ pub(crate) struct Rendered {
     pub html: String,
     /// The usernames it mentions that belong to someone.
     pub mentions: Vec<String>,
+    /// The public names of the files it links.
+    pub files: Vec<String>,
 }
 
 /// Renders `body`, linking and returning the mentions of existing people.
@@ -26,11 +28,11 @@ pub(crate) struct Rendered {
 pub(crate) async fn render(ctx: &Ctx, body: &str) -> Result<Rendered> {
     let body = std::sync::Arc::<str>::from(body);
     let parsed = std::sync::Arc::clone(&body);
-    let names = ctx
+    let (names, files) = ctx
         .work
         .run(Work::Markup, move || {
             content::check_nesting("body", &parsed)?;
-            Ok::<_, AppError>(markdown::mentions(&parsed))
+            Ok::<_, AppError>((markdown::mentions(&parsed), files::linked_files(&parsed)))
         })
         .await??;
     let mut people = Vec::new();
@@ -49,6 +51,7 @@ pub(crate) async fn render(ctx: &Ctx, body: &str) -> Result<Rendered> {
     Ok(Rendered {
         html,
         mentions: people,
+        files,
     })
 }
 

@@ -34,6 +34,7 @@ pub async fn create(
             body_md: body.to_owned(),
             body_html: rendered.html,
             mentions: rendered.mentions,
+            files: rendered.files,
             idempotency_key,
             created_at: ctx.now(),
         })
@@ -88,6 +89,7 @@ pub async fn edit(ctx: &Ctx, who: &Authenticated, id: ReplyId, body: &str) -> Re
                 body_md: body.to_owned(),
                 body_html: rendered.html,
                 mentions: rendered.mentions,
+                files: rendered.files,
                 editor: who.user.id,
                 now: ctx.now(),
             },

@@ -223,6 +223,7 @@ pub async fn create(
             title,
             body_html: rendered.html,
             mentions: rendered.mentions,
+            files: rendered.files,
             body_md: body,
             tags: p.tags.unwrap_or_default(),
             draft: input.draft.unwrap_or(false),
@@ -445,12 +446,12 @@ pub async fn edit(
             )
         })
         .flatten();
-    let (body, mentions) = match p.body {
+    let (body, mentions, files) = match p.body {
         Some(md) => {
             let rendered = crate::markup::render(ctx, &md).await?;
-            (Some((md, rendered.html)), rendered.mentions)
+            (Some((md, rendered.html)), rendered.mentions, rendered.files)
         }
-        None => (None, Vec::new()),
+        None => (None, Vec::new(), Vec::new()),
     };
     let edited = ctx
         .store
@@ -461,6 +462,7 @@ pub async fn edit(
                 body,
                 tags: p.tags,
                 mentions,
+                files,
                 draft: input.draft,
                 publish_at: input.publish_at,
                 base_version,

@@ -81,6 +81,7 @@ async fn measure(
             body_html: html.clone(),
             tags: Vec::new(),
             mentions: Vec::new(),
+            files: Vec::new(),
             draft: false,
             publish_at: None,
             idempotency_key: None,
@@ -106,6 +107,7 @@ async fn measure(
             body_md: body.into(),
             body_html: html.clone(),
             mentions: Vec::new(),
+            files: Vec::new(),
             idempotency_key: Some(format!("bench-{i}")),
             created_at: i64::from(i),
         };

@@ -268,6 +268,7 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
                 body_html: html,
                 tags,
                 mentions: Vec::new(),
+                files: Vec::new(),
                 draft: false,
                 publish_at: None,
                 idempotency_key: None,
@@ -308,6 +309,7 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             body_md: md,
             body_html: html,
             mentions: Vec::new(),
+            files: Vec::new(),
             idempotency_key: None,
             created_at: now + 1_000 + i as i64,
         };

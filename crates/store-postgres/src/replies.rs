@@ -11,6 +11,7 @@ use hearth_store::{
 };
 use tokio_postgres::Transaction;
 
+use crate::attachments::claim_files;
 use crate::audit::audited;
 use crate::content_rows::{self, REPLY_WIDTH, reply_columns};
 use crate::error::{SqlResult, map_err};
@@ -109,6 +110,7 @@ impl ReplyStore for PostgresStore {
         .await
         .map_err(map_err)?;
         write_mentions(&tx, new.topic_id.0, Some(id), &new.mentions).await?;
+        claim_files(&tx, new.topic_id.0, Some(id), new.author, &new.files).await?;
         write_revision(
             &tx,
             new.topic_id.0,
@@ -251,6 +253,7 @@ impl ReplyStore for PostgresStore {
         .await
         .map_err(map_err)?;
         write_mentions(&tx, topic, Some(id.0), &edit.mentions).await?;
+        claim_files(&tx, topic, Some(id.0), edit.editor, &edit.files).await?;
         write_revision(
             &tx,
             topic,

@@ -10,6 +10,7 @@ use hearth_store::{
 };
 use tokio_postgres::Transaction;
 
+use crate::attachments::claim_files;
 use crate::audit::{audited, write_audit};
 use crate::content_rows::{self, TOPIC_WIDTH, topic_columns};
 use crate::error::{SqlResult, map_err};
@@ -134,6 +135,7 @@ impl TopicStore for PostgresStore {
         let id: i64 = row.get(0);
         write_tags(&tx, id, &new.tags).await?;
         write_mentions(&tx, id, None, &new.mentions).await?;
+        claim_files(&tx, id, None, new.author, &new.files).await?;
         write_revision(
             &tx,
             id,
@@ -297,6 +299,7 @@ impl TopicStore for PostgresStore {
         }
         if edit.body.is_some() {
             write_mentions(&tx, id.0, None, &edit.mentions).await?;
+            claim_files(&tx, id.0, None, edit.editor, &edit.files).await?;
         }
         write_revision(
             &tx,

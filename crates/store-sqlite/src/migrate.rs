@@ -68,6 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "signin_attempts",
         include_str!("../migrations/0013_signin_attempts.sql"),
     ),
+    (
+        14,
+        "attachment_owners",
+        include_str!("../migrations/0014_attachment_owners.sql"),
+    ),
 ];
 
 /// The newest schema version this build knows.

@@ -12,6 +12,7 @@ use hearth_store::{
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::SqliteStore;
+use crate::attachments::claim_files;
 use crate::audit::write_audit;
 use crate::content_rows::{self, REPLY_WIDTH, reply_columns};
 use crate::error::SqlResult;
@@ -90,6 +91,7 @@ impl ReplyStore for SqliteStore {
                     params![new.topic_id.0, new.created_at],
                 )?;
                 write_mentions(c, new.topic_id.0, Some(id), &new.mentions)?;
+                claim_files(c, new.topic_id.0, Some(id), new.author, &new.files)?;
                 write_revision(c, new.topic_id.0, Some(id), 1, new.author.0, None, &new.body_md, new.created_at)?;
                 load_reply(c, id, new.author.0)?.ok_or_else(|| StoreError::NotFound.into())
             })
@@ -211,6 +213,7 @@ impl ReplyStore for SqliteStore {
                     body_md,
                     body_html,
                     mentions,
+                    files,
                     editor,
                     now,
                 } = edit;
@@ -226,6 +229,7 @@ impl ReplyStore for SqliteStore {
                     params![id.0, body_md, body_html, version + 1, now],
                 )?;
                 write_mentions(c, topic, Some(id.0), &mentions)?;
+                claim_files(c, topic, Some(id.0), editor, &files)?;
                 write_revision(c, topic, Some(id.0), version + 1, editor.0, None, &body_md, now)?;
                 load_reply(c, id.0, editor.0)?.ok_or_else(|| StoreError::NotFound.into())
             })

@@ -11,6 +11,7 @@ use hearth_store::{
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::SqliteStore;
+use crate::attachments::claim_files;
 use crate::audit::write_audit;
 use crate::content_rows::{self, TOPIC_WIDTH, topic_columns};
 use crate::error::SqlResult;
@@ -122,6 +123,7 @@ impl TopicStore for SqliteStore {
                 )?;
                 write_tags(c, id, &new.tags)?;
                 write_mentions(c, id, None, &new.mentions)?;
+                claim_files(c, id, None, new.author, &new.files)?;
                 write_revision(c, id, None, 1, new.author.0, Some(new.title.as_str()), &new.body_md, new.created_at)?;
                 load_topic(c, id)
             })
@@ -274,6 +276,7 @@ impl TopicStore for SqliteStore {
                 }
                 if edit.body.is_some() {
                     write_mentions(c, id.0, None, &edit.mentions)?;
+                    claim_files(c, id.0, None, edit.editor, &edit.files)?;
                 }
                 write_revision(c, id.0, None, version, edit.editor.0, Some(&title), &body_md, edit.now)?;
                 write_audit(c, &audit)?;

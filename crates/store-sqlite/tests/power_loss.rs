@@ -68,6 +68,7 @@ async fn fixture(db: &Path, synchronous: Synchronous) -> Fixture {
             body_html: "<p>Replies below.</p>".into(),
             tags: Vec::new(),
             mentions: Vec::new(),
+            files: Vec::new(),
             draft: false,
             publish_at: None,
             idempotency_key: None,
@@ -92,6 +93,7 @@ impl Fixture {
                 body_md: body.into(),
                 body_html: format!("<p>{body}</p>"),
                 mentions: Vec::new(),
+                files: Vec::new(),
                 idempotency_key: Some(body.into()),
                 created_at: 1,
             })

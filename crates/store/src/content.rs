@@ -89,6 +89,9 @@ pub struct NewTopic {
     pub tags: Vec<Tag>,
     /// Usernames mentioned in the body.
     pub mentions: Vec<String>,
+    /// Public names of the files its text links: those its author
+    /// uploaded that belong to nothing yet become its own.
+    pub files: Vec<String>,
     /// Kept unpublished.
     pub draft: bool,
     /// Publication time of a post.
@@ -111,6 +114,9 @@ pub struct TopicEdit {
     pub tags: Option<Vec<Tag>>,
     /// Mentions of the new body.
     pub mentions: Vec<String>,
+    /// Public names of the files its text links: those its author
+    /// uploaded that belong to nothing yet become its own.
+    pub files: Vec<String>,
     /// Publish a draft (`Some(false)`) or keep it (`Some(true)`).
     pub draft: Option<bool>,
     /// Schedule a post (`Some(Some(t))`), drop its schedule (`Some(None)`),
@@ -285,6 +291,9 @@ pub struct NewReply {
     pub body_html: String,
     /// Usernames mentioned.
     pub mentions: Vec<String>,
+    /// Public names of the files its text links: those its author
+    /// uploaded that belong to nothing yet become its own.
+    pub files: Vec<String>,
     /// The client's key: a second create with the same author and key
     /// returns the first reply instead of writing another.
     pub idempotency_key: Option<String>,
@@ -301,6 +310,9 @@ pub struct ReplyEdit {
     pub body_html: String,
     /// Usernames it mentions.
     pub mentions: Vec<String>,
+    /// Public names of the files its text links: those its author
+    /// uploaded that belong to nothing yet become its own.
+    pub files: Vec<String>,
     /// Who edits.
     pub editor: UserId,
     /// Now.
@@ -331,12 +343,21 @@ pub enum ReactionTarget {
     Reply(ReplyId),
 }
 
-/// A file uploaded into a space; as private as the space.
+/// A file uploaded into a space. It belongs to its uploader until a topic
+/// or reply that links it is saved, then to that topic or reply: it is as
+/// private as what it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
     /// Its id.
     pub id: hearth_core::ids::AttachmentId,
-    /// The space it belongs to.
+    /// Its public name (128 random bits, hex); `None` for files uploaded
+    /// before public names, which keep their numbered address.
+    pub public_id: Option<String>,
+    /// The topic it belongs to.
+    pub topic_id: Option<TopicId>,
+    /// The reply it belongs to.
+    pub reply_id: Option<ReplyId>,
+    /// The space it was uploaded into.
     pub space_id: SpaceId,
     /// Who uploaded it.
     pub uploader: UserId,
@@ -355,6 +376,8 @@ pub struct Attachment {
 /// A new upload; the blob is stored once however often it is uploaded.
 #[derive(Debug, Clone)]
 pub struct NewAttachment {
+    /// Its public name: 128 random bits, hex.
+    pub public_id: String,
     /// Where.
     pub space_id: SpaceId,
     /// Who.

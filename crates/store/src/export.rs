@@ -279,10 +279,16 @@ pub const TABLES: &[Table] = &[
             c("content_type", Text),
             c("size", Int),
             c("created_at", Int),
+            n("public_id", Text),
+            n("topic_id", Int),
+            n("reply_id", Int),
         ],
         order_by: "id",
         serial_id: true,
-        space_filter: "space_id = {space}",
+        space_filter: "space_id = {space} \
+            AND (topic_id IS NULL OR topic_id IN (SELECT id FROM topics WHERE space_id = {space})) \
+            AND (reply_id IS NULL OR reply_id IN (SELECT r.id FROM replies r \
+                JOIN topics t ON t.id = r.topic_id WHERE t.space_id = {space}))",
     },
     Table {
         name: "audit_events",

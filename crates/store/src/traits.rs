@@ -1,6 +1,7 @@
 //! The storage traits, one per aggregate, and the [`Store`] that combines them.
 
 use async_trait::async_trait;
+use hearth_core::files::FileRef;
 use hearth_core::ids::{AttachmentId, InviteId, ReplyId, SpaceId, TokenId, TopicId, UserId};
 use hearth_core::model::{Role, TopicState, UserStatus};
 use hearth_core::names::Username;
@@ -312,12 +313,17 @@ pub trait ReactionStore {
 pub trait AttachmentStore {
     /// Stores the blob (once per hash) and a new attachment naming it.
     async fn create_attachment(&self, attachment: NewAttachment) -> Result<Attachment>;
-    /// An attachment and its space as the viewer sees it.
-    async fn attachment(
+    /// The attachment with this address.
+    async fn attachment(&self, file: &FileRef) -> Result<Option<Attachment>>;
+    /// The files that belong to a topic or to its replies, oldest first.
+    async fn topic_attachments(&self, topic: TopicId) -> Result<Vec<Attachment>>;
+    /// Deletes an attachment, and its blob when no other attachment names
+    /// it; false if there was none.
+    async fn delete_attachment(
         &self,
         id: AttachmentId,
-        viewer: Option<UserId>,
-    ) -> Result<Option<(Attachment, SpaceView)>>;
+        audit: Option<NewAuditEvent>,
+    ) -> Result<bool>;
     /// The bytes of a blob.
     async fn blob(&self, hash: &str) -> Result<Option<Vec<u8>>>;
 }

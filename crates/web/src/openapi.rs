@@ -136,6 +136,7 @@ impl Modify for CommonErrors {
         topics::api::tag,
         topics::reply_api::reply_revisions,
         attachments::api::upload,
+        attachments::api::delete,
         admin::api::list,
         admin::users_api::list,
         admin::users_api::create,

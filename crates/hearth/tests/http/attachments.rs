@@ -1,6 +1,7 @@
 //! Attachments: uploads through the page and the API, types from bytes,
 //! clean names, one blob per content, privacy, limits.
 
+use hearth_core::files::FileRef;
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
 
@@ -125,20 +126,18 @@ async fn the_same_content_is_stored_once(backend: Backend) {
     let ha = app
         .ctx
         .store
-        .attachment(a["id"].as_str().unwrap().parse().unwrap(), None)
+        .attachment(&FileRef::parse(a["id"].as_str().unwrap()).unwrap())
         .await
         .unwrap()
         .unwrap()
-        .0
         .hash;
     let hb = app
         .ctx
         .store
-        .attachment(b["id"].as_str().unwrap().parse().unwrap(), None)
+        .attachment(&FileRef::parse(b["id"].as_str().unwrap()).unwrap())
         .await
         .unwrap()
         .unwrap()
-        .0
         .hash;
     assert_eq!(ha, hb, "one blob, named by its SHA-256");
     assert_eq!(ha.len(), 64);
@@ -165,6 +164,13 @@ async fn an_attachment_is_as_private_as_its_space(backend: Backend) {
         b"%PDF-1.4 secret",
     )
     .await;
+    assert_eq!(file["id"].as_str().unwrap().len(), 32, "128 random bits");
+    app.api(&token)
+        .post(
+            "/api/v1/spaces/vault/topics",
+            json!({"title": "Plan", "body": file["markdown"]}),
+        )
+        .await;
     let url = file["url"].as_str().unwrap();
     assert_eq!(app.signed_in("cat").await.get(url).await.status(), 200);
     assert_eq!(app.signed_in("dog").await.get(url).await.status(), 404);

@@ -19,6 +19,7 @@ mod crash;
 mod documents;
 mod failover;
 mod feeds;
+mod files_privacy;
 mod hardening;
 mod in_browser;
 mod lists;

@@ -23,6 +23,7 @@ async fn add_file(storage: &Storage, space: hearth_core::ids::SpaceId) {
     let store = hearth::storage::open(storage).await.unwrap();
     store
         .create_attachment(hearth_store::NewAttachment {
+            public_id: "0123456789abcdef0123456789abcdef".into(),
             space_id: space,
             uploader: hearth_core::ids::UserId(1),
             hash: hearth_store::verify::sha256_hex(b"test"),
@@ -54,6 +55,7 @@ async fn add_punctuated_tags(storage: &Storage, space: hearth_core::ids::SpaceId
             body_html: "<p>tags</p>".into(),
             tags,
             mentions: vec![],
+            files: vec![],
             draft: false,
             publish_at: None,
             idempotency_key: None,
@@ -190,7 +192,7 @@ async fn damaged_truncated_or_newer_files_never_touch_the_target() {
         ("changed", text.replacen("User 1", "User X", 1), "checksum"),
         (
             "newer",
-            text.replacen("\"version\":1", "\"version\":99", 1),
+            text.replacen("\"version\":2", "\"version\":99", 1),
             "newer than this release reads",
         ),
         (

@@ -1,10 +1,12 @@
 //! The export file: one JSON value per line, engine-neutral, versioned.
 //!
-//! Format (version 1):
+//! Format (version 2; version 1 files read the same way):
 //! - `{"format":"hearth-export","version":1,"schema":N,"created_at":MS}`,
 //!   with `"space":SLUG` in the export of one space
 //! - per table: `{"table":NAME,"columns":[…]}`, then one JSON array per row
-//!   (integers, strings, booleans, null; bytes as `{"b64":…}`)
+//!   (integers, strings, booleans, null; bytes as `{"b64":…}`) with the
+//!   values of those columns in that order. A nullable column added since a
+//!   file was written is missing from its list, and reads as null.
 //! - last: `{"manifest":{TABLE:{"rows":N,"sha256":HEX},…}}`, the SHA-256 of
 //!   each table's row lines (each with its newline).
 
@@ -19,8 +21,10 @@ use crate::export::{Kind, Value};
 pub use read::{Reader, Record, check};
 pub use write::Writer;
 
-/// The newest format this build writes and reads.
-pub const FORMAT_VERSION: i64 = 1;
+/// The newest format this build writes and reads. Version 2 adds columns
+/// (attachments' owners) that version 1 files lack; a release that reads
+/// only version 1 refuses a version 2 file by name instead of misreading it.
+pub const FORMAT_VERSION: i64 = 2;
 /// The first line's `format`.
 pub const FORMAT: &str = "hearth-export";
 

@@ -28,6 +28,34 @@ fn header(line: Option<std::io::Result<String>>) -> Result<(), String> {
     }
 }
 
+/// Where each column a table's header names sits among the table's
+/// columns. Every column of the table must be there, but for nullable ones
+/// added since the file was written; none may be unknown or repeated.
+fn carried_columns(table: &Table, header: &Json) -> Result<Vec<usize>, String> {
+    let names = header
+        .as_array()
+        .ok_or("the table's columns are not listed")?;
+    let mut carried = Vec::with_capacity(names.len());
+    for name in names {
+        let name = name.as_str().ok_or("a column name is not text")?;
+        let at = table
+            .columns
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or(format!("unknown column {name}"))?;
+        if carried.contains(&at) {
+            return Err(format!("column {name} is listed twice"));
+        }
+        carried.push(at);
+    }
+    for (at, col) in table.columns.iter().enumerate() {
+        if !col.nullable && !carried.contains(&at) {
+            return Err(format!("column {} is missing", col.name));
+        }
+    }
+    Ok(carried)
+}
+
 /// One record of an export after its header.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -46,6 +74,10 @@ pub struct Reader<R> {
     line: usize,
     next_table: std::slice::Iter<'static, Table>,
     current: Option<(&'static Table, Sha256, u64)>,
+    /// For each column the file's rows carry, its place among the current
+    /// table's columns: a file written before a column was added lacks it,
+    /// and its rows read as null there.
+    carried: Vec<usize>,
     sums: BTreeMap<String, TableSum>,
     manifest: Option<Json>,
 }
@@ -60,6 +92,7 @@ impl<R: BufRead> Reader<R> {
             line: 1,
             next_table: TABLES.iter(),
             current: None,
+            carried: Vec::new(),
             sums: BTreeMap::new(),
             manifest: None,
         })
@@ -89,6 +122,8 @@ impl<R: BufRead> Reader<R> {
                     .next()
                     .filter(|t| t.name == name)
                     .ok_or(format!("line {n}: unexpected table {name}"))?;
+                self.carried = carried_columns(table, &v["columns"])
+                    .map_err(|e| format!("line {n}: {}: {e}", table.name))?;
                 self.current = Some((table, Sha256::new(), 0));
                 return Ok(Some(Record::Table(table)));
             }
@@ -111,23 +146,20 @@ impl<R: BufRead> Reader<R> {
             .as_mut()
             .ok_or(format!("line {n}: a row before any table"))?;
         let values: Vec<Json> = serde_json::from_str(line).map_err(|e| format!("line {n}: {e}"))?;
-        if values.len() != table.columns.len() {
+        if values.len() != self.carried.len() {
             return Err(format!(
                 "line {n}: {} values for {} columns of {}",
                 values.len(),
-                table.columns.len(),
+                self.carried.len(),
                 table.name
             ));
         }
-        let row = table
-            .columns
-            .iter()
-            .zip(&values)
-            .map(|(col, v)| {
-                from_json(col.kind, col.nullable, v)
-                    .map_err(|e| format!("line {n}: {}.{}: {e}", table.name, col.name))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut row = vec![Value::Null; table.columns.len()];
+        for (&at, v) in self.carried.iter().zip(&values) {
+            let col = &table.columns[at];
+            row[at] = from_json(col.kind, col.nullable, v)
+                .map_err(|e| format!("line {n}: {}.{}: {e}", table.name, col.name))?;
+        }
         hash.update(line.as_bytes());
         hash.update(b"\n");
         *rows += 1;

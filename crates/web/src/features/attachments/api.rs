@@ -9,7 +9,7 @@ use hearth_app::AppError;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{attachment_url, markdown_for};
+use super::{attachment_url, file_name, file_ref, markdown_for};
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, ApiUser};
 use crate::state::AppState;
@@ -23,9 +23,11 @@ pub(crate) struct UploadQuery {
     filename: String,
 }
 
-/// An uploaded file.
+/// An uploaded file. It is its uploader's until a topic or reply whose
+/// text links it (its `markdown`) is saved, then as private as that.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct AttachmentJson {
+    /// Its public name (128 random bits), as in its `url`.
     id: String,
     filename: String,
     /// The type found in its bytes.
@@ -61,7 +63,7 @@ pub(crate) async fn upload(
     Ok((
         StatusCode::CREATED,
         Json(AttachmentJson {
-            id: a.id.to_string(),
+            id: file_name(&a),
             markdown: markdown_for(&a),
             url: attachment_url(&a),
             filename: a.filename,
@@ -70,4 +72,20 @@ pub(crate) async fn upload(
             created_at: rfc3339(a.created_at),
         }),
     ))
+}
+
+/// Deletes a file: its uploader, or a moderator of the topic it belongs to.
+/// Its bytes go too once no other file names them.
+#[utoipa::path(delete, path = "/api/v1/attachments/{id}", tag = "attachments",
+    params(("id" = String, Path, description = "the file's public name, as in its url")),
+    responses((status = 204, description = "Deleted"),
+              (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    hearth_app::attachments::delete(&state.ctx, &who, &file_ref(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -5,10 +5,9 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hearth_app::AppError;
-use hearth_core::ids::AttachmentId;
 use hearth_core::permissions::SpaceAction;
 
-use super::{attachment_url, markdown_for};
+use super::{attachment_url, file_name, file_ref, markdown_for};
 use crate::error::PageError;
 use crate::extract::{SignedIn, Visitor};
 use crate::page::{Chrome, render, render_with};
@@ -109,8 +108,8 @@ pub(crate) async fn serve(
     visitor: Visitor,
     Path((id, _name)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let id: AttachmentId = id.parse().map_err(|_| PageError(AppError::NotFound))?;
-    let (a, data) = hearth_app::attachments::get(&state.ctx, visitor.viewer(), id).await?;
+    let (a, data) =
+        hearth_app::attachments::get(&state.ctx, visitor.viewer(), &file_ref(&id)?).await?;
     let disposition = if hearth_core::files::is_inline_image(&a.content_type) {
         "inline".to_owned()
     } else {
@@ -149,4 +148,77 @@ pub(crate) async fn serve(
         HeaderValue::from_static("private, max-age=3600"),
     );
     Ok(resp)
+}
+
+#[derive(Template)]
+#[template(path = "attachments/files.html")]
+struct FilesPage {
+    chrome: Chrome,
+    topic_url: String,
+    files_url: String,
+    title: String,
+    moderator: bool,
+    files: Vec<FileRow>,
+}
+
+struct FileRow {
+    url: String,
+    name: String,
+    filename: String,
+    size: String,
+    when: String,
+}
+
+/// A topic's files with a button to delete each: all of them for its
+/// moderators, their own for everyone else.
+pub(crate) async fn files(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let topic = hearth_app::topics::find_topic(
+        &state.ctx,
+        signed_in.who.viewer(),
+        crate::features::topics::html::topic_id(&id)?,
+        hearth_core::topic_rules::TopicAction::Read,
+    )
+    .await?;
+    let files = hearth_app::attachments::of_topic(&state.ctx, &signed_in.who, &topic).await?;
+    let t = &topic.view.topic;
+    render(&FilesPage {
+        chrome: Chrome::new(&state, &visitor, format!("Files of {}", t.title.as_str())).await?,
+        topic_url: crate::features::topics::views::topic_url(t),
+        files_url: format!("/t/{}/files", t.id),
+        title: t.title.as_str().to_owned(),
+        moderator: topic.can.moderate,
+        files: files
+            .iter()
+            .map(|a| FileRow {
+                url: attachment_url(a),
+                name: file_name(a),
+                filename: a.filename.clone(),
+                size: format!("{:.1} KiB", a.size as f64 / 1024.0),
+                when: crate::time_fmt::human(a.created_at),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct DeleteForm {
+    /// Where to go afterwards: a path of this site.
+    #[serde(default)]
+    next: String,
+}
+
+/// Deletes a file from its topic's files page.
+pub(crate) async fn delete(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    crate::extract::PageForm(form): crate::extract::PageForm<DeleteForm>,
+) -> Result<Response, PageError> {
+    hearth_app::attachments::delete(&state.ctx, &signed_in.who, &file_ref(&id)?).await?;
+    Ok(axum::response::Redirect::to(crate::features::local_path(&form.next)).into_response())
 }

@@ -1,11 +1,12 @@
-//! Attachments: the upload form, serving files, and the upload API.
+//! Attachments: the upload form, serving files, a topic's files, deleting
+//! them, and the API.
 
 pub(crate) mod api;
 pub(crate) mod html;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::state::AppState;
 
@@ -19,15 +20,33 @@ pub(crate) fn router(max_attachment_bytes: usize) -> Router<AppState> {
             post(html::upload).layer(upload_limit),
         )
         .route("/a/{id}/{filename}", get(html::serve))
+        .route("/a/{id}/delete", post(html::delete))
+        .route("/t/{id}/files", get(html::files))
+        .route("/api/v1/attachments/{id}", delete(api::delete))
         .route(
             "/api/v1/spaces/{space}/attachments",
             post(api::upload).layer(upload_limit),
         )
 }
 
-/// The address of an attachment: its id and its name.
+/// The name of a file in its address: its public name, or the number of a
+/// file uploaded before public names.
+pub(crate) fn file_name(a: &hearth_store::Attachment) -> String {
+    a.public_id.clone().unwrap_or_else(|| a.id.to_string())
+}
+
+/// The address of an attachment: its name and its file name.
 pub(crate) fn attachment_url(a: &hearth_store::Attachment) -> String {
-    format!("/a/{}/{}", a.id, crate::extract::encode(&a.filename))
+    format!(
+        "/a/{}/{}",
+        file_name(a),
+        crate::extract::encode(&a.filename)
+    )
+}
+
+/// A file's address as a path gives it; anything else names no file.
+pub(crate) fn file_ref(s: &str) -> Result<hearth_core::files::FileRef, hearth_app::AppError> {
+    hearth_core::files::FileRef::parse(s).ok_or(hearth_app::AppError::NotFound)
 }
 
 /// Markdown that shows an image inline or links any other file.
