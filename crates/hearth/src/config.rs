@@ -74,6 +74,13 @@ pub struct ServeArgs {
     /// Where backups go [default: DATA/backups; required with PostgreSQL]
     #[arg(long, env = "HEARTH_BACKUP_DIR", value_name = "DIR")]
     pub backup_dir: Option<PathBuf>,
+    /// Requests served at once; more wait up to two seconds, then get 503
+    /// with Retry-After [default: 1024]
+    #[arg(long, env = "HEARTH_MAX_REQUESTS", value_name = "N")]
+    pub max_requests: Option<usize>,
+    /// Seconds a request may take before it is answered 503 [default: 30]
+    #[arg(long, env = "HEARTH_REQUEST_TIMEOUT", value_name = "SECS")]
+    pub request_timeout: Option<u64>,
     /// Serve /metrics on this address too, to whoever reaches it (a
     /// monitoring network) [default: off]
     #[arg(long, env = "HEARTH_METRICS_LISTEN", value_name = "ADDR")]
@@ -105,6 +112,8 @@ pub struct FileConfig {
     backup_dir: Option<PathBuf>,
     metrics_listen: Option<SocketAddr>,
     metrics_token_file: Option<PathBuf>,
+    max_requests: Option<usize>,
+    request_timeout: Option<u64>,
     log_format: Option<crate::cli::LogFormat>,
     log: Option<String>,
 }
@@ -262,6 +271,20 @@ impl ServeConfig {
                 secure_cookies: args.secure_cookies.or(file.secure_cookies).unwrap_or(false),
                 trust_proxy: args.trust_proxy.or(file.trust_proxy).unwrap_or(false),
                 metrics_token_hash,
+                overload: hearth_web::OverloadLimits {
+                    in_flight: args
+                        .max_requests
+                        .or(file.max_requests)
+                        .unwrap_or(web_defaults.overload.in_flight)
+                        .max(1),
+                    request_timeout: args
+                        .request_timeout
+                        .or(file.request_timeout)
+                        .map_or(web_defaults.overload.request_timeout, |s| {
+                            std::time::Duration::from_secs(s.max(1))
+                        }),
+                    ..web_defaults.overload
+                },
                 ..web_defaults
             },
             app: hearth_app::AppConfig {
@@ -309,6 +332,8 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_BACKUP_DIR",
     "HEARTH_METRICS_LISTEN",
     "HEARTH_METRICS_TOKEN_FILE",
+    "HEARTH_MAX_REQUESTS",
+    "HEARTH_REQUEST_TIMEOUT",
 ];
 
 /// `HEARTH_*` variables that Hearth does not know: probably typos.

@@ -10,11 +10,13 @@ mod features;
 mod idempotency;
 mod metrics;
 mod openapi;
+mod overload;
 mod page;
 mod router;
 mod state;
 mod time_fmt;
 
 pub use metrics::Metrics;
+pub use overload::OverloadLimits;
 pub use router::{metrics_router, router, router_with};
 pub use state::{AppState, WebConfig};

@@ -58,6 +58,10 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
             crate::auth_layer::layer,
         ))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::overload::layer,
+        ))
         .layer(TraceLayer::new_for_http())
         .layer(middleware::from_fn(security_headers))
         .with_state(state)

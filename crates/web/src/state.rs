@@ -21,6 +21,8 @@ pub struct WebConfig {
     /// SHA-256 (hex) of the bearer token `/metrics` asks for; without one,
     /// `/metrics` answers loopback clients only.
     pub metrics_token_hash: Option<String>,
+    /// How much the node takes on at once.
+    pub overload: crate::overload::OverloadLimits,
 }
 
 impl Default for WebConfig {
@@ -31,6 +33,7 @@ impl Default for WebConfig {
             trust_proxy: false,
             release: env!("CARGO_PKG_VERSION").into(),
             metrics_token_hash: None,
+            overload: crate::overload::OverloadLimits::default(),
         }
     }
 }
@@ -44,6 +47,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Request counters and latencies.
     pub metrics: Arc<Metrics>,
+    pub(crate) places: crate::overload::Places,
     draining: Arc<AtomicBool>,
     /// Set while the database refuses writes (a write answered 503), cleared
     /// by the next write that succeeds.
@@ -55,6 +59,7 @@ impl AppState {
     pub fn new(ctx: Ctx, config: WebConfig) -> Self {
         Self {
             ctx,
+            places: crate::overload::Places::new(&config.overload),
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             draining: Arc::new(AtomicBool::new(false)),

@@ -172,7 +172,13 @@ async fn uploaders_and_moderators_delete_files_with_their_bytes(backend: Backend
             .post("/api/v1/spaces/work/members", json!({"username": who}))
             .await;
     }
-    let tid = topic_with(&owner, "work", &json!({"markdown": "files below"}), json!({})).await;
+    let tid = topic_with(
+        &owner,
+        "work",
+        &json!({"markdown": "files below"}),
+        json!({}),
+    )
+    .await;
     // Two files with the same bytes share one blob.
     let one = upload(&uploader, "work", "one.txt", b"same bytes").await;
     let two = upload(&uploader, "work", "two.txt", b"same bytes").await;

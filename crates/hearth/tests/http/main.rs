@@ -24,6 +24,7 @@ mod hardening;
 mod in_browser;
 mod lists;
 mod moderation;
+mod overload;
 mod profiles;
 mod readonly;
 mod security;
