@@ -185,9 +185,10 @@ fn work_thread(jobs: &Mutex<mpsc::Receiver<Job>>) {
     }
 }
 
-/// On Linux the nice value is each thread's own, so this lowers only the
-/// calling thread.
-fn lower_priority() {
+/// Lowers the calling thread's scheduling priority to the work threads':
+/// for threads that run long jobs beside the request-serving ones. On Linux
+/// the nice value is each thread's own, so this lowers only this thread.
+pub fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
         let me = rustix::thread::gettid();

@@ -123,11 +123,25 @@ pub async fn round(ctx: &Ctx, dir: &Path, keep: usize) {
     }
 }
 
-/// Runs [`round`] every `every`, forever.
-pub async fn schedule(ctx: Ctx, dir: PathBuf, every: Duration, keep: usize) {
+/// Runs [`round`] every `every`, for the life of the process, on a thread
+/// of its own at the work threads' lower priority: writing, reading back
+/// and checking a backup is minutes of CPU that must not hold the threads
+/// serving requests.
+pub fn schedule(ctx: Ctx, dir: PathBuf, every: Duration, keep: usize) -> std::io::Result<()> {
     ctx.backups.update(|s| s.scheduled = true);
-    loop {
-        tokio::time::sleep(every).await;
-        round(&ctx, &dir, keep).await;
-    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("hearth-backups".into())
+        .spawn(move || {
+            hearth_app::work::lower_priority();
+            runtime.block_on(async {
+                loop {
+                    tokio::time::sleep(every).await;
+                    round(&ctx, &dir, keep).await;
+                }
+            });
+        })?;
+    Ok(())
 }

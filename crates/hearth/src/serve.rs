@@ -28,7 +28,8 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
         .map_err(|e| format!("cannot start the work threads: {e}"))?;
     if let Some((dir, every, keep)) = config.backups.clone() {
         tracing::info!(dir = %dir.display(), every_secs = every.as_secs(), keep, "scheduled backups on");
-        tokio::spawn(crate::backup::schedule(ctx.clone(), dir, every, keep));
+        crate::backup::schedule(ctx.clone(), dir, every, keep)
+            .map_err(|e| format!("cannot start scheduled backups: {e}"))?;
     }
     let state = AppState::new(ctx, config.web.clone());
     if let Some(addr) = config.metrics_listen {

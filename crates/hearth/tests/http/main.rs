@@ -21,6 +21,7 @@ mod failover;
 mod feeds;
 mod files_privacy;
 mod hardening;
+mod hostile_input;
 mod in_browser;
 mod lists;
 mod moderation;
