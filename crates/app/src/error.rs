@@ -1,7 +1,7 @@
 //! The one error type of the use cases.
 
 use hearth_core::CoreError;
-use hearth_store::StoreError;
+use hearth_store::{Conflict, StoreError};
 
 /// A field that was refused and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,9 +92,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict { constraint } => {
-                AppError::Conflict(conflict_message(&constraint))
-            }
+            StoreError::Conflict(conflict) => AppError::Conflict(conflict_message(&conflict)),
             StoreError::Unavailable(m) => AppError::Unavailable(m),
             e @ (StoreError::SchemaTooNew { .. } | StoreError::Other(_)) => {
                 AppError::Internal(e.to_string())
@@ -103,20 +101,26 @@ impl From<StoreError> for AppError {
     }
 }
 
-fn conflict_message(constraint: &str) -> String {
-    match constraint {
-        "users_username_key" => "that username is taken".into(),
-        "users_email_key" => "that e-mail address is already in use".into(),
-        "spaces_slug_key" => "a space with that address already exists".into(),
-        "memberships_pkey" => "already a member".into(),
-        "join_requests_pkey" => "a request to join is already pending".into(),
-        "last_owner" => "a space must keep at least one owner".into(),
-        "invites_used" => "this invitation has already been used".into(),
-        "users_first" => {
-            "someone else has just set up this site; sign in, or ask them for an invitation".into()
+/// What people are told about a conflict.
+fn conflict_message(conflict: &Conflict) -> String {
+    match conflict {
+        Conflict::UsernameTaken => "that username is taken",
+        Conflict::EmailTaken => "that e-mail address is already in use",
+        Conflict::SlugTaken => "a space with that address already exists",
+        Conflict::AlreadyMember => "already a member",
+        Conflict::RequestPending => "a request to join is already pending",
+        Conflict::LastOwner => "a space must keep at least one owner",
+        Conflict::InviteUsed => "this invitation has already been used",
+        Conflict::NotFirstAccount => {
+            "someone else has just set up this site; sign in, or ask them for an invitation"
         }
-        other => format!("conflicts with existing data ({other})"),
+        Conflict::TopicClosed => "this topic no longer takes replies",
+        Conflict::ReplyParent => "that reply is not in this topic",
+        Conflict::ReplyOfAnotherTopic => "that reply is not in this topic",
+        Conflict::StaleVersion => "someone else changed this meanwhile",
+        Conflict::Duplicate => "this conflicts with existing data",
     }
+    .into()
 }
 
 /// The use cases' result type.

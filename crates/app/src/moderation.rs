@@ -6,7 +6,7 @@ use hearth_core::ids::{ReplyId, TopicId};
 use hearth_core::model::TopicState;
 use hearth_core::permissions::SpaceAction;
 use hearth_core::topic_rules::TopicAction;
-use hearth_store::StoreError;
+use hearth_store::{Conflict, StoreError};
 
 use crate::auth::Authenticated;
 use crate::spaces::find;
@@ -189,7 +189,7 @@ pub async fn accept(
         })
         .flatten();
     match ctx.store.set_accepted(id, reply, audit).await {
-        Err(StoreError::Conflict { .. }) => Err(AppError::invalid(
+        Err(StoreError::Conflict(Conflict::ReplyOfAnotherTopic)) => Err(AppError::invalid(
             "reply",
             "is not a reply of this question",
         )),

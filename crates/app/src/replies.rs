@@ -5,7 +5,7 @@ use hearth_core::ids::{ReplyId, TopicId};
 use hearth_core::model::TopicState;
 use hearth_core::permissions::Viewer;
 use hearth_core::topic_rules::TopicAction;
-use hearth_store::{NewReply, Reply, ReplyEdit, Revision, StoreError};
+use hearth_store::{Conflict, NewReply, Reply, ReplyEdit, Revision, StoreError};
 
 use crate::auth::Authenticated;
 use crate::topics::{REPLIES_PER_PAGE, VisibleTopic, find_topic};
@@ -41,12 +41,12 @@ pub async fn create(
         .await;
     match created {
         Ok(reply) => Ok(reply),
-        Err(StoreError::Conflict { constraint }) if constraint == "reply_parent" => {
+        Err(StoreError::Conflict(Conflict::ReplyParent)) => {
             Err(AppError::invalid("parent", "is not a reply of this topic"))
         }
-        Err(StoreError::Conflict { constraint }) if constraint == "topic_closed" => Err(
-            AppError::Conflict("this topic no longer takes replies".into()),
-        ),
+        Err(StoreError::Conflict(Conflict::TopicClosed)) => Err(AppError::Conflict(
+            "this topic no longer takes replies".into(),
+        )),
         Err(e) => Err(e.into()),
     }
 }

@@ -3,11 +3,11 @@
 use hearth_core::content::{Tag, Title, check_body_size};
 use hearth_core::ids::{TopicId, UserId};
 use hearth_core::model::TopicKind;
-use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
+use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer};
 use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic, edit_is_moderation};
 use hearth_store::{
-    NewTopic, Reply, Revision, SpaceTopicsQuery, SpaceView, StoreError, Topic, TopicCursor,
-    TopicEdit, TopicFilter, TopicView, VisibleTopicsQuery,
+    Conflict, NewTopic, Reply, Revision, SpaceTopicsQuery, SpaceView, StoreError, Topic,
+    TopicCursor, TopicEdit, TopicFilter, TopicView, VisibleTopicsQuery,
 };
 
 use crate::auth::Authenticated;
@@ -361,8 +361,7 @@ pub async fn list_in(
         .store
         .space_topics(SpaceTopicsQuery {
             space: space.view.space.id,
-            viewer: viewer.user_id(),
-            moderator: decide(viewer, &space.access, SpaceAction::Moderate) == Decision::Allow,
+            viewer,
             filter,
             after: decode_cursor(input.after.as_deref())?,
             limit,
@@ -474,7 +473,7 @@ pub async fn edit(
         .await;
     match edited {
         Ok(t) => Ok(t),
-        Err(StoreError::Conflict { constraint }) if constraint == "topic_version" => {
+        Err(StoreError::Conflict(Conflict::StaleVersion)) => {
             let current = ctx
                 .store
                 .topic(id, Some(who.user.id))

@@ -48,7 +48,7 @@ pub async fn prove(path: &Path, now: i64) -> Result<(), String> {
         std::env::temp_dir().join(format!("hearth-restore-check-{}-{now}", std::process::id()));
     let result = async {
         let store: Arc<dyn Store> = Arc::new(
-            hearth_store_sqlite::SqliteStore::open(scratch.join("hearth.db"))
+            hearth_store_sqlite::open(scratch.join("hearth.db"))
                 .await
                 .map_err(|e| e.to_string())?,
         );

@@ -33,7 +33,7 @@ async fn measure(
     args: &BenchWritesArgs,
 ) -> Result<f64, String> {
     let store: Arc<dyn Store> = Arc::new(
-        hearth_store_sqlite::SqliteStore::open_with(
+        hearth_store_sqlite::open_with(
             dir.join("hearth.db"),
             hearth_store_sqlite::OpenOptions {
                 max_group,

@@ -17,11 +17,11 @@ pub async fn open(storage: &Storage) -> Result<Arc<dyn Store>> {
                     dir.display()
                 ))
             })?;
-            let store = hearth_store_sqlite::SqliteStore::open(dir.join("hearth.db")).await?;
+            let store = hearth_store_sqlite::open(dir.join("hearth.db")).await?;
             Ok(Arc::new(store))
         }
         Storage::Postgres(url, pool, replica) => {
-            let store = hearth_store_postgres::PostgresStore::connect(
+            let store = hearth_store_postgres::connect(
                 url.expose_secret(),
                 *pool,
                 replica.as_ref().map(|r| r.expose_secret()),

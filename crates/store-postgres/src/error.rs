@@ -1,10 +1,21 @@
 //! The one place where PostgreSQL's errors become [`StoreError`]s.
 
-use hearth_store::StoreError;
+use hearth_store::{Conflict, StoreError};
 use tokio_postgres::error::SqlState;
 
-/// Maps a driver error: unique and foreign-key violations to `Conflict`, a
-/// server that cannot write or be reached to `Unavailable`.
+/// The rule each unique constraint stands for, by the name PostgreSQL
+/// reports with the error (never by the error's text).
+const CONSTRAINTS: &[(&str, Conflict)] = &[
+    ("users_username_key", Conflict::UsernameTaken),
+    ("users_email_key", Conflict::EmailTaken),
+    ("spaces_slug_key", Conflict::SlugTaken),
+    ("memberships_pkey", Conflict::AlreadyMember),
+    ("join_requests_pkey", Conflict::RequestPending),
+];
+
+/// Maps a driver error: unique and foreign-key violations to the
+/// `Conflict` their constraint stands for, a server that cannot write or be
+/// reached to `Unavailable`.
 pub(crate) fn map_err(e: tokio_postgres::Error) -> StoreError {
     let Some(db) = e.as_db_error() else {
         // No answer from a server: the connection is gone.
@@ -12,7 +23,11 @@ pub(crate) fn map_err(e: tokio_postgres::Error) -> StoreError {
     };
     let code = db.code();
     if *code == SqlState::UNIQUE_VIOLATION || *code == SqlState::FOREIGN_KEY_VIOLATION {
-        StoreError::conflict(db.constraint().unwrap_or("unknown"))
+        let named = CONSTRAINTS
+            .iter()
+            .find(|(name, _)| db.constraint() == Some(*name))
+            .map(|(_, conflict)| conflict.clone());
+        named.unwrap_or(Conflict::Duplicate).into()
     } else if [
         SqlState::READ_ONLY_SQL_TRANSACTION,
         SqlState::ADMIN_SHUTDOWN,
@@ -29,33 +44,3 @@ pub(crate) fn map_err(e: tokio_postgres::Error) -> StoreError {
         StoreError::Other(db.message().to_owned())
     }
 }
-
-/// An error inside engine code: a driver error or a store error decided there.
-pub(crate) enum Error {
-    Sql(tokio_postgres::Error),
-    Store(StoreError),
-}
-
-impl From<tokio_postgres::Error> for Error {
-    fn from(e: tokio_postgres::Error) -> Self {
-        Error::Sql(e)
-    }
-}
-
-impl From<StoreError> for Error {
-    fn from(e: StoreError) -> Self {
-        Error::Store(e)
-    }
-}
-
-impl From<Error> for StoreError {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Sql(e) => map_err(e),
-            Error::Store(e) => e,
-        }
-    }
-}
-
-/// The result type of engine code that runs on a connection.
-pub(crate) type SqlResult<T> = std::result::Result<T, Error>;

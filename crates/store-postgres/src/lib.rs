@@ -5,36 +5,20 @@
 //! requests that cannot reach the primary are served from the replica: pages
 //! render, writes are refused as read-only (503) until the primary is back.
 
-mod attachments;
-mod audit;
-mod content_rows;
+mod conn;
 mod error;
-mod export;
-mod idempotency;
-mod invites;
-mod memberships;
-mod migrate;
-mod reactions;
-mod replies;
-mod rows;
-mod sessions;
-mod settings;
-mod signin;
-mod spaces;
-mod tokens;
-mod topics;
-mod users;
-mod verify;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
-use hearth_store::{PoolStatus, Result, Store, StoreError};
-use tokio_postgres::NoTls;
+use hearth_store::{PoolStatus, Result, StoreError};
+pub use hearth_store_sql::LATEST_VERSION;
+use hearth_store_sql::{BoxFuture, Engine, Job, Mode, SqlStore};
+use tokio_postgres::{IsolationLevel, NoTls};
 
-pub use migrate::LATEST_VERSION;
+use crate::conn::PgConn;
+use crate::error::map_err;
 
 /// How long requests go to the replica after the primary failed, before the
 /// primary is tried again (so an outage does not cost every request a
@@ -42,7 +26,11 @@ pub use migrate::LATEST_VERSION;
 const PRIMARY_RETRY: Duration = Duration::from_secs(2);
 
 /// The PostgreSQL store.
-pub struct PostgresStore {
+pub type PostgresStore = SqlStore<Postgres>;
+
+/// The PostgreSQL engine: a pool of connections to the primary, and one to
+/// a replica for when the primary is unreachable.
+pub struct Postgres {
     pool: Pool,
     replica: Option<Pool>,
     /// When the primary was last found unreachable.
@@ -72,28 +60,23 @@ fn pool(url: &str, size: usize) -> Result<Pool> {
         .map_err(|e| StoreError::Other(e.to_string()))
 }
 
-impl PostgresStore {
-    /// Connects to `url`, applies migrations under an advisory lock, and
-    /// refuses a schema newer than this build knows. `replica`, if given,
-    /// serves reads while the primary is unreachable.
-    pub async fn connect(url: &str, pool_size: usize, replica: Option<&str>) -> Result<Self> {
-        let store = Self {
-            pool: pool(url, pool_size)?,
-            replica: replica.map(|r| pool(r, pool_size)).transpose()?,
-            primary_failed_at: Mutex::new(None),
-        };
-        let mut client = store
-            .pool
-            .get()
-            .await
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        migrate::run(&mut client).await?;
-        Ok(store)
-    }
+/// Connects to `url`, applies migrations under an advisory lock, and
+/// refuses a schema newer than this build knows. `replica`, if given,
+/// serves reads while the primary is unreachable.
+pub async fn connect(url: &str, pool_size: usize, replica: Option<&str>) -> Result<PostgresStore> {
+    let store = SqlStore::new(Postgres {
+        pool: pool(url, pool_size)?,
+        replica: replica.map(|r| pool(r, pool_size)).transpose()?,
+        primary_failed_at: Mutex::new(None),
+    });
+    store.migrate().await?;
+    Ok(store)
+}
 
+impl Postgres {
     /// A connection to the primary; to the replica while the primary is
     /// unreachable (writes there fail as read-only).
-    pub(crate) async fn client(&self) -> Result<Object> {
+    async fn client(&self) -> Result<Object> {
         let Some(replica) = &self.replica else {
             return self
                 .pool
@@ -131,15 +114,31 @@ impl PostgresStore {
     }
 }
 
-#[async_trait]
-impl Store for PostgresStore {
-    async fn ping(&self) -> Result<()> {
-        let client = self.client().await?;
-        client
-            .simple_query("SELECT 1")
-            .await
-            .map_err(error::map_err)?;
-        Ok(())
+impl Engine for Postgres {
+    fn run<T: Send + 'static>(&self, mode: Mode, job: Job<T>) -> BoxFuture<'_, Result<T>> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = match mode {
+                Mode::Read => return job(&mut PgConn(&client)).await,
+                // Repeatable read: one snapshot for every table, while writers go on.
+                Mode::Snapshot => client
+                    .build_transaction()
+                    .isolation_level(IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()
+                    .await
+                    .map_err(map_err)?,
+                Mode::Write => client.transaction().await.map_err(map_err)?,
+            };
+            // A failed job's transaction rolls back as it is dropped.
+            let result = job(&mut PgConn(&tx)).await?;
+            tx.commit().await.map_err(map_err)?;
+            Ok(result)
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        "postgres"
     }
 
     fn pool_status(&self) -> PoolStatus {
@@ -150,10 +149,6 @@ impl Store for PostgresStore {
         }
     }
 
-    fn engine(&self) -> &'static str {
-        "postgres"
-    }
-
     fn serving_from_replica(&self) -> bool {
         self.replica.is_some()
             && self
@@ -162,14 +157,4 @@ impl Store for PostgresStore {
                 .unwrap_or_else(|e| e.into_inner())
                 .is_some()
     }
-}
-
-/// Runs a read with a statement from the connection's cache.
-pub(crate) async fn query(
-    c: &Object,
-    sql: &str,
-    params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-) -> error::SqlResult<Vec<tokio_postgres::Row>> {
-    let stmt = c.prepare_cached(sql).await?;
-    Ok(c.query(&stmt, params).await?)
 }

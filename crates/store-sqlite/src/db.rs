@@ -7,13 +7,13 @@ use hearth_store::{PoolStatus, Result, StoreError};
 use rusqlite::Connection;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use crate::error::{SqlResult, map_err};
+use crate::error::map_err;
 use crate::{OpenOptions, Synchronous};
 
 /// Called with the outcome of the transaction that ran a job.
 type Finish = Box<dyn FnOnce(Result<()>) + Send>;
 /// A write: runs inside the group's transaction, says why it failed, if it did.
-type Job = Box<dyn FnOnce(&Connection) -> (Option<StoreError>, Finish) + Send>;
+type Job = Box<dyn FnOnce(&mut Connection) -> (Option<StoreError>, Finish) + Send>;
 
 /// How many queued writes one transaction may take.
 pub(crate) const MAX_GROUP: usize = 512;
@@ -59,8 +59,7 @@ fn open_reader(path: &Path) -> Result<Connection> {
 
 impl Db {
     pub(crate) fn open(path: &Path, readers: usize, options: OpenOptions) -> Result<Self> {
-        let mut writer = open_writer(path, options.synchronous)?;
-        crate::migrate::run(&mut writer)?;
+        let writer = open_writer(path, options.synchronous)?;
         let idle = (0..readers)
             .map(|_| open_reader(path))
             .collect::<Result<Vec<_>>>()?;
@@ -86,11 +85,11 @@ impl Db {
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> SqlResult<T> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     {
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move |conn| {
-            let outcome = f(conn).map_err(StoreError::from);
+            let outcome = f(conn);
             let failed = outcome.as_ref().err().cloned();
             let finish: Finish = Box::new(move |commit| {
                 let _ = done.send(commit.and(outcome));
@@ -111,7 +110,7 @@ impl Db {
     pub(crate) async fn read<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> SqlResult<T> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     {
         let readers = Arc::clone(&self.readers);
         let _permit = readers
@@ -120,13 +119,13 @@ impl Db {
             .await
             .map_err(|_| StoreError::Unavailable("the store is closed".into()))?;
         let pooled = readers.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let conn = match pooled {
+        let mut conn = match pooled {
             Some(conn) => conn,
             None => open_reader(&readers.path)?,
         };
         let back = Arc::clone(&readers);
         tokio::task::spawn_blocking(move || {
-            let result = f(&conn).map_err(StoreError::from);
+            let result = f(&mut conn);
             back.idle
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -257,16 +256,29 @@ fn run_group(
 ) -> std::result::Result<(), GroupFailure> {
     // A job dropped without running drops its answer channel, which its caller
     // reads as "unavailable".
-    let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let done = run_jobs(conn, group, finishers).and_then(|()| Ok(conn.execute_batch("COMMIT")?));
+    if done.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    done
+}
+
+/// Runs each job in a savepoint of its own inside the open transaction.
+fn run_jobs(
+    conn: &mut Connection,
+    group: Vec<Job>,
+    finishers: &mut Vec<Finish>,
+) -> std::result::Result<(), GroupFailure> {
     for job in group {
-        let mut sp = tx.savepoint()?;
-        let (failed, finish) = job(&sp);
+        conn.execute_batch("SAVEPOINT job")?;
+        let (failed, finish) = job(conn);
         finishers.push(finish);
         match failed {
-            None => sp.commit()?,
+            None => conn.execute_batch("RELEASE job")?,
             Some(cause) => {
-                if let Err(e) = sp.rollback() {
-                    return Err(if sp.is_autocommit() {
+                if let Err(e) = conn.execute_batch("ROLLBACK TO job; RELEASE job") {
+                    return Err(if conn.is_autocommit() {
                         GroupFailure::Job(cause)
                     } else {
                         GroupFailure::Sql(e)
@@ -275,5 +287,5 @@ fn run_group(
             }
         }
     }
-    Ok(tx.commit()?)
+    Ok(())
 }

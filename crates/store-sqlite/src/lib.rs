@@ -1,38 +1,29 @@
 //! Hearth's embedded storage engine: one SQLite file in WAL mode with
 //! `synchronous=FULL`, one writer thread that commits concurrent writes
 //! together (group commit), and a pool of readers that never wait for it.
+//! What the store does is written once, in `hearth-store-sql`; this crate
+//! runs it on SQLite.
 
-mod attachments;
-mod audit;
-mod content_rows;
+mod conn;
 mod db;
 mod error;
-mod export;
-mod idempotency;
-mod invites;
-mod memberships;
-mod migrate;
-mod reactions;
-mod replies;
-mod rows;
-mod sessions;
-mod settings;
-mod signin;
-mod spaces;
-mod tokens;
-mod topics;
-mod users;
-mod verify;
 
 use std::path::{Path, PathBuf};
 
-use async_trait::async_trait;
-use hearth_store::{PoolStatus, Result, Store};
+use hearth_store::{PoolStatus, Result, StoreError};
+use hearth_store_sql::{BoxFuture, Engine, Job, Mode, SqlStore};
+use rusqlite::Connection;
 
-pub use migrate::LATEST_VERSION;
+pub use hearth_store_sql::LATEST_VERSION;
 
-/// The SQLite store: a writer thread and a pool of read connections.
-pub struct SqliteStore {
+use crate::conn::{SqliteConn, finish};
+use crate::error::map_err;
+
+/// The SQLite store.
+pub type SqliteStore = SqlStore<Sqlite>;
+
+/// The SQLite engine: a writer thread and a pool of read connections.
+pub struct Sqlite {
     db: db::Db,
 }
 
@@ -65,37 +56,75 @@ pub enum Synchronous {
     Off,
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database at `path`, applies migrations,
-    /// and refuses a schema newer than this build knows.
-    pub async fn open(path: impl AsRef<Path>) -> Result<Self> {
-        Self::open_with(path, OpenOptions::default()).await
-    }
-
-    /// Like [`SqliteStore::open`], with `options`.
-    pub async fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<Self> {
-        let path: PathBuf = path.as_ref().to_owned();
-        let db = tokio::task::spawn_blocking(move || db::Db::open(&path, 8, options))
-            .await
-            .map_err(|e| hearth_store::StoreError::Other(e.to_string()))??;
-        Ok(Self { db })
-    }
+/// Opens (creating if needed) the database at `path`, applies migrations,
+/// and refuses a schema newer than this build knows.
+pub async fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
+    open_with(path, OpenOptions::default()).await
 }
 
-#[async_trait]
-impl Store for SqliteStore {
-    async fn ping(&self) -> Result<()> {
-        self.db
-            .read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
-            .await
-            .map(|_| ())
+/// Like [`open`], with `options`.
+pub async fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<SqliteStore> {
+    let path: PathBuf = path.as_ref().to_owned();
+    let db = tokio::task::spawn_blocking(move || db::Db::open(&path, 8, options))
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))??;
+    let store = SqlStore::new(Sqlite { db });
+    store.migrate().await?;
+    Ok(store)
+}
+
+impl Engine for Sqlite {
+    fn run<T: Send + 'static>(&self, mode: Mode, job: Job<T>) -> BoxFuture<'_, Result<T>> {
+        let run = move |c: &mut Connection| finish(job(&mut SqliteConn(c)));
+        match mode {
+            Mode::Read => Box::pin(self.db.read(run)),
+            // One read transaction: a snapshot that writers do not disturb.
+            Mode::Snapshot => Box::pin(self.db.read(move |c| {
+                c.execute_batch("BEGIN").map_err(map_err)?;
+                let result = run(c);
+                let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+                c.execute_batch(end).map_err(map_err)?;
+                result
+            })),
+            Mode::Write => Box::pin(self.db.write(run)),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "sqlite"
     }
 
     fn pool_status(&self) -> PoolStatus {
         self.db.pool_status()
     }
 
-    fn engine(&self) -> &'static str {
-        "sqlite"
+    fn integrity(&self) -> BoxFuture<'_, Result<Vec<String>>> {
+        Box::pin(self.db.read(|c| {
+            let mut problems = Vec::new();
+            let mut check = c.prepare("PRAGMA integrity_check").map_err(map_err)?;
+            let integrity = check
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(map_err)?;
+            if integrity != ["ok"] {
+                problems.extend(integrity.into_iter().map(|p| format!("integrity: {p}")));
+            }
+            let mut fk = c.prepare("PRAGMA foreign_key_check").map_err(map_err)?;
+            let broken = fk
+                .query_map([], |r| {
+                    Ok(format!(
+                        "foreign key: {} row {:?} -> {}",
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<i64>>(1)?,
+                        r.get::<_, String>(2)?
+                    ))
+                })
+                .map_err(map_err)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(map_err)?;
+            problems.extend(broken);
+            Ok(problems)
+        }))
     }
 }

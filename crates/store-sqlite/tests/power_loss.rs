@@ -32,7 +32,7 @@ async fn fixture(db: &Path, synchronous: Synchronous) -> Fixture {
         synchronous,
         ..OpenOptions::default()
     };
-    let store = Arc::new(SqliteStore::open_with(db, options).await.unwrap());
+    let store = Arc::new(hearth_store_sqlite::open_with(db, options).await.unwrap());
     let user = store
         .create_user(NewUser {
             username: Username::parse("ada").unwrap(),
@@ -110,7 +110,7 @@ fn real_dir(dir: &Path) -> PathBuf {
 /// What a crash image holds: the problems `verify` finds, and how often
 /// each reply body is there. `Err` if it does not open as a Hearth database.
 async fn inspect(image: &Path) -> Result<(Vec<String>, Vec<(String, i64)>), String> {
-    let store = SqliteStore::open(image.join("hearth.db"))
+    let store = hearth_store_sqlite::open(image.join("hearth.db"))
         .await
         .map_err(|e| e.to_string())?;
     let problems = store.verify().await.map_err(|e| e.to_string())?;

@@ -192,10 +192,9 @@ impl std::fmt::Display for TopicCursor {
 pub struct SpaceTopicsQuery {
     /// The space.
     pub space: SpaceId,
-    /// Who asks (for drafts, hidden topics and likes).
-    pub viewer: Option<UserId>,
-    /// Whether the viewer moderates the space (sees hidden topics).
-    pub moderator: bool,
+    /// Who asks: its readers see what is live, its moderators hidden
+    /// topics too, and authors their own drafts and hidden topics.
+    pub viewer: Viewer,
     /// What to include.
     pub filter: TopicFilter,
     /// Continue after this topic.

@@ -6,12 +6,9 @@ pub enum StoreError {
     /// The row does not exist.
     #[error("not found")]
     NotFound,
-    /// A uniqueness or consistency rule refused the write; `constraint` names it.
-    #[error("conflict on {constraint}")]
-    Conflict {
-        /// The name of the violated rule, e.g. `users_username_key`.
-        constraint: String,
-    },
+    /// A uniqueness or consistency rule refused the write.
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
     /// The database cannot take this request now (read-only, unreachable, disk full).
     #[error("storage unavailable: {0}")]
     Unavailable(String),
@@ -30,12 +27,43 @@ pub enum StoreError {
     Other(String),
 }
 
-impl StoreError {
-    /// A conflict on the named constraint.
-    pub fn conflict(constraint: impl Into<String>) -> Self {
-        Self::Conflict {
-            constraint: constraint.into(),
-        }
+/// Which rule a write broke. The shared SQL names it where it checks it;
+/// an engine names the ones its database caught from the constraint its
+/// error reports, never from the error's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// Another account has that username.
+    UsernameTaken,
+    /// Another account has that e-mail address.
+    EmailTaken,
+    /// Another space has that address.
+    SlugTaken,
+    /// The person is a member already.
+    AlreadyMember,
+    /// A request to join is pending already.
+    RequestPending,
+    /// The change would leave a space without an owner.
+    LastOwner,
+    /// The invitation was used already.
+    InviteUsed,
+    /// An account exists already, so this one cannot be the first.
+    NotFirstAccount,
+    /// The topic is hidden or deleted and takes no replies.
+    TopicClosed,
+    /// The reply answered is not in this topic.
+    ReplyParent,
+    /// The reply is not in this topic.
+    ReplyOfAnotherTopic,
+    /// The edit started from an older version than the current one.
+    StaleVersion,
+    /// A row like it exists already (a rule the engine caught and could
+    /// not name more closely).
+    Duplicate,
+}
+
+impl From<Conflict> for StoreError {
+    fn from(c: Conflict) -> Self {
+        StoreError::Conflict(c)
     }
 }
 

@@ -13,6 +13,6 @@ mod traits;
 pub mod verify;
 
 pub use content::*;
-pub use error::{Result, StoreError};
+pub use error::{Conflict, Result, StoreError};
 pub use records::*;
 pub use traits::*;

@@ -1,0 +1,34 @@
+//! Hearth's storage in SQL, written once: every query, transaction and
+//! business rule of the store, and the one visibility predicate, over a
+//! connection that each engine supplies. The engines keep only what truly
+//! differs: their driver, their transactions and locks, their migrations.
+
+mod conn;
+mod migrate;
+mod rows;
+mod store;
+mod value;
+mod visibility;
+
+mod attachments;
+mod audit;
+mod export;
+mod idempotency;
+mod invites;
+mod memberships;
+mod reactions;
+mod replies;
+mod sessions;
+mod settings;
+mod signin;
+mod spaces;
+mod tokens;
+mod topics;
+mod users;
+mod verify;
+
+pub use conn::{BoxFuture, Conn, Dialect, Engine, Job, Mode};
+pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration};
+pub use store::SqlStore;
+pub use value::{Arg, Args, Cursor, FromValue, ReadRows, Row};
+pub use visibility::Reader;

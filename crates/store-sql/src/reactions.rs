@@ -1,0 +1,77 @@
+//! Likes, with their counts kept on the liked row.
+
+use async_trait::async_trait;
+use hearth_core::ids::UserId;
+use hearth_store::{ReactionStore, ReactionTarget, Result, StoreError, User};
+
+use crate::args;
+use crate::conn::{Engine, value};
+use crate::rows::{USER_COLUMNS, user};
+use crate::store::SqlStore;
+use crate::value::ReadRows;
+
+/// The reaction's kind column, and the table whose row it targets.
+fn target_of(t: ReactionTarget) -> (&'static str, &'static str, i64) {
+    match t {
+        ReactionTarget::Topic(id) => ("topic", "topics", id.0),
+        ReactionTarget::Reply(id) => ("reply", "replies", id.0),
+    }
+}
+
+#[async_trait]
+impl<E: Engine> ReactionStore for SqlStore<E> {
+    async fn set_reaction(
+        &self,
+        target: ReactionTarget,
+        user: UserId,
+        on: bool,
+        now: i64,
+    ) -> Result<i64> {
+        let (kind, table, id) = target_of(target);
+        self.write(move |c| {
+            Box::pin(async move {
+                // Lock the liked row: concurrent likes then count in turn.
+                let sql = format!("SELECT 1 FROM {table} WHERE id = $1{}", c.dialect().for_update());
+                if c.query_opt(&sql, args![id]).await?.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                if on {
+                    c.execute(
+                        "INSERT INTO reactions (target_kind, target_id, user_id, created_at)
+                         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                        args![kind, id, user, now],
+                    )
+                    .await?;
+                } else {
+                    c.execute(
+                        "DELETE FROM reactions WHERE target_kind = $1 AND target_id = $2 AND user_id = $3",
+                        args![kind, id, user],
+                    )
+                    .await?;
+                }
+                let sql = format!(
+                    "UPDATE {table} SET like_count = (SELECT count(*) FROM reactions
+                         WHERE target_kind = $1 AND target_id = $2)
+                     WHERE id = $2 RETURNING like_count"
+                );
+                value(c, &sql, args![kind, id]).await
+            })
+        })
+        .await
+    }
+
+    async fn likers(&self, target: ReactionTarget) -> Result<Vec<User>> {
+        let (kind, _, id) = target_of(target);
+        self.read(move |c| {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {USER_COLUMNS} FROM reactions x JOIN users u ON u.id = x.user_id
+                     WHERE x.target_kind = $1 AND x.target_id = $2
+                     ORDER BY x.created_at, u.id LIMIT 100"
+                );
+                c.query(&sql, args![kind, id]).await?.read(user)
+            })
+        })
+        .await
+    }
+}

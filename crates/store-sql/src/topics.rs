@@ -1,0 +1,416 @@
+//! Topics, their tags, mentions, revisions and moderation.
+
+use async_trait::async_trait;
+use hearth_core::content::Tag;
+use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
+use hearth_core::model::TopicState;
+use hearth_store::{
+    Conflict, NewAuditEvent, NewTopic, Result, Revision, SpaceTopicsQuery, StoreError, Topic,
+    TopicCursor, TopicEdit, TopicStore, TopicView, VisibleTopicsQuery,
+};
+
+use crate::args;
+use crate::attachments::claim_files;
+use crate::audit::{audited, write_audit};
+use crate::conn::{Conn, Engine, value, value_opt};
+use crate::rows::{
+    revision, revision_columns, space_view, space_view_columns, topic, topic_columns,
+};
+use crate::store::SqlStore;
+use crate::value::{Args, ReadRows};
+use crate::visibility::{Reader, Scope, Seer};
+
+pub(crate) async fn load_topic(c: &mut dyn Conn, id: i64) -> Result<Topic> {
+    let sql = format!(
+        "SELECT {} FROM topics t JOIN users u ON u.id = t.author_id WHERE t.id = $1",
+        topic_columns(c.dialect())
+    );
+    c.query_opt(&sql, args![id])
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .read(topic)
+}
+
+async fn write_tags(c: &mut dyn Conn, topic: i64, tags: &[Tag]) -> Result<()> {
+    c.execute("DELETE FROM topic_tags WHERE topic_id = $1", args![topic])
+        .await?;
+    for tag in tags {
+        c.execute(
+            "INSERT INTO topic_tags (topic_id, tag) VALUES ($1, $2)",
+            args![topic, tag.as_str()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records who is mentioned; names that match no account are ignored.
+pub(crate) async fn write_mentions(
+    c: &mut dyn Conn,
+    topic: i64,
+    reply: Option<i64>,
+    names: &[String],
+) -> Result<()> {
+    c.execute(
+        "DELETE FROM mentions WHERE topic_id = $1 AND reply_id IS NOT DISTINCT FROM $2",
+        args![topic, reply],
+    )
+    .await?;
+    for name in names {
+        c.execute(
+            "INSERT INTO mentions (topic_id, reply_id, user_id)
+             SELECT $1, $2, id FROM users WHERE username = $3",
+            args![topic, reply, name],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A new version of a topic's or reply's text, kept in the history.
+pub(crate) struct NewRevision<'a> {
+    pub topic: i64,
+    pub reply: Option<i64>,
+    pub version: i64,
+    pub author: UserId,
+    pub title: Option<&'a str>,
+    pub body_md: &'a str,
+    pub at: i64,
+}
+
+pub(crate) async fn write_revision(c: &mut dyn Conn, r: NewRevision<'_>) -> Result<()> {
+    c.execute(
+        "INSERT INTO revisions (topic_id, reply_id, version, author_id, title, body_md, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        args![
+            r.topic, r.reply, r.version, r.author, r.title, r.body_md, r.at
+        ],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// `(pinned, last activity, id) < cursor`, or true without a cursor.
+fn after(q: &mut Args<'_>, cursor: Option<TopicCursor>, with_pinned: bool) -> String {
+    match cursor {
+        None => "TRUE".into(),
+        Some(c) if with_pinned => format!(
+            "(t.pinned, t.last_activity_at, t.id) < ({}, {}, {})",
+            q.arg(c.pinned),
+            q.arg(c.last_activity_at),
+            q.arg(c.id)
+        ),
+        Some(c) => format!(
+            "(t.last_activity_at, t.id) < ({}, {})",
+            q.arg(c.last_activity_at),
+            q.arg(c.id)
+        ),
+    }
+}
+
+#[async_trait]
+impl<E: Engine> TopicStore for SqlStore<E> {
+    async fn create_topic(&self, new: NewTopic) -> Result<Topic> {
+        self.write(move |c| {
+            Box::pin(async move {
+                // A create sent again with the same key, even at the same
+                // time, inserts nothing and finds the first one.
+                let inserted: Option<i64> = value_opt(
+                    c,
+                    "INSERT INTO topics (space_id, author_id, kind, title, body_md, body_html, draft,
+                                         publish_at, created_at, updated_at, last_activity_at, idempotency_key)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, $10)
+                     ON CONFLICT (author_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                     RETURNING id",
+                    args![
+                        new.space_id,
+                        new.author,
+                        new.kind.as_str(),
+                        new.title.as_str(),
+                        &new.body_md,
+                        &new.body_html,
+                        new.draft,
+                        new.publish_at,
+                        new.created_at,
+                        new.idempotency_key.as_ref()
+                    ],
+                )
+                .await?;
+                let Some(id) = inserted else {
+                    let first: i64 = value(
+                        c,
+                        "SELECT id FROM topics WHERE author_id = $1 AND idempotency_key = $2",
+                        args![new.author, new.idempotency_key.as_ref()],
+                    )
+                    .await?;
+                    return load_topic(c, first).await;
+                };
+                write_tags(c, id, &new.tags).await?;
+                write_mentions(c, id, None, &new.mentions).await?;
+                claim_files(c, id, None, new.author, &new.files).await?;
+                write_revision(
+                    c,
+                    NewRevision {
+                        topic: id,
+                        reply: None,
+                        version: 1,
+                        author: new.author,
+                        title: Some(new.title.as_str()),
+                        body_md: &new.body_md,
+                        at: new.created_at,
+                    },
+                )
+                .await?;
+                load_topic(c, id).await
+            })
+        })
+        .await
+    }
+
+    async fn topic(&self, id: TopicId, viewer: Option<UserId>) -> Result<Option<TopicView>> {
+        let viewer = viewer.map_or(0, |u| u.0);
+        self.read(move |c| {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {}, {},
+                            EXISTS (SELECT 1 FROM reactions x WHERE x.target_kind = 'topic'
+                                    AND x.target_id = t.id AND x.user_id = $1)
+                     FROM topics t JOIN users u ON u.id = t.author_id
+                     JOIN spaces s ON s.id = t.space_id
+                     LEFT JOIN memberships m ON m.space_id = s.id AND m.user_id = $1
+                     WHERE t.id = $2",
+                    topic_columns(c.dialect()),
+                    space_view_columns()
+                );
+                c.query_opt(&sql, args![viewer, id]).await?.read(|r| {
+                    Ok(TopicView {
+                        topic: topic(r)?,
+                        space: space_view(r)?,
+                        liked: r.get()?,
+                    })
+                })
+            })
+        })
+        .await
+    }
+
+    async fn space_topics(&self, query: SpaceTopicsQuery) -> Result<Vec<Topic>> {
+        self.read(move |c| {
+            Box::pin(async move {
+                let seer = Seer::new(query.viewer, query.now, Reader::SpaceTopics);
+                let f = &query.filter;
+                let mut q = Args::new();
+                let sql = format!(
+                    "SELECT {} FROM topics t JOIN users u ON u.id = t.author_id
+                     JOIN spaces s ON s.id = t.space_id {}
+                     WHERE t.space_id = {} AND {}
+                       AND (CAST({kind} AS TEXT) IS NULL OR t.kind = {kind})
+                       AND (CAST({tag} AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM topic_tags g
+                            WHERE g.topic_id = t.id AND g.tag = {tag}))
+                       AND (NOT {unanswered} OR (t.kind = 'question' AND t.accepted_reply_id IS NULL))
+                       AND {}
+                     ORDER BY t.pinned DESC, t.last_activity_at DESC, t.id DESC LIMIT {}",
+                    topic_columns(c.dialect()),
+                    seer.membership(&mut q, "s"),
+                    q.arg(query.space),
+                    seer.reads_topic(&mut q, Scope::WithOwn),
+                    after(&mut q, query.after, true),
+                    q.arg(i64::from(query.limit)),
+                    kind = q.arg(f.kind.map(|k| k.as_str())),
+                    tag = q.arg(f.tag.as_ref().map(|t| t.as_str())),
+                    unanswered = q.arg(f.unanswered),
+                );
+                c.query(&sql, q.list()).await?.read(topic)
+            })
+        })
+        .await
+    }
+
+    async fn visible_topics(&self, query: VisibleTopicsQuery) -> Result<Vec<Topic>> {
+        self.read(move |c| {
+            Box::pin(async move {
+                let seer = Seer::new(query.viewer, query.now, Reader::VisibleTopics);
+                let mut q = Args::new();
+                let sql = format!(
+                    "SELECT {} FROM topics t JOIN users u ON u.id = t.author_id
+                     JOIN spaces s ON s.id = t.space_id {}
+                     WHERE {}
+                       AND (CAST({tag} AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM topic_tags g
+                            WHERE g.topic_id = t.id AND g.tag = {tag}))
+                       AND (CAST({author} AS BIGINT) IS NULL OR t.author_id = {author})
+                       AND {}
+                     ORDER BY t.last_activity_at DESC, t.id DESC LIMIT {}",
+                    topic_columns(c.dialect()),
+                    seer.membership(&mut q, "s"),
+                    seer.reads_topic(&mut q, Scope::Live),
+                    after(&mut q, query.after, false),
+                    q.arg(i64::from(query.limit)),
+                    tag = q.arg(query.tag.as_ref().map(|t| t.as_str())),
+                    author = q.arg(query.author),
+                );
+                c.query(&sql, q.list()).await?.read(topic)
+            })
+        })
+        .await
+    }
+
+    async fn edit_topic(
+        &self,
+        id: TopicId,
+        edit: TopicEdit,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<Topic> {
+        self.write(move |c| {
+            Box::pin(async move {
+                // Lock the row so that two concurrent edits of one version cannot both pass.
+                let lock = format!("SELECT 1 FROM topics WHERE id = $1{}", c.dialect().for_update());
+                c.query(&lock, args![id]).await?;
+                let current = load_topic(c, id.0).await?;
+                if edit.base_version.is_some_and(|v| v != current.version) {
+                    return Err(Conflict::StaleVersion.into());
+                }
+                let version = current.version + 1;
+                let title = edit
+                    .title
+                    .as_ref()
+                    .map_or(current.title.as_str(), |t| t.as_str())
+                    .to_owned();
+                let (body_md, body_html) = edit
+                    .body
+                    .clone()
+                    .unwrap_or((current.body_md, current.body_html));
+                let publishing = current.draft && edit.draft == Some(false);
+                c.execute(
+                    "UPDATE topics SET title = $2, body_md = $3, body_html = $4, draft = $5, version = $6,
+                         updated_at = $7, last_activity_at = CASE WHEN $8 THEN $7 ELSE last_activity_at END,
+                         publish_at = $9
+                     WHERE id = $1",
+                    args![
+                        id,
+                        &title,
+                        &body_md,
+                        &body_html,
+                        edit.draft.unwrap_or(current.draft),
+                        version,
+                        edit.now,
+                        publishing,
+                        edit.publish_at.unwrap_or(current.publish_at)
+                    ],
+                )
+                .await?;
+                if let Some(tags) = &edit.tags {
+                    write_tags(c, id.0, tags).await?;
+                }
+                if edit.body.is_some() {
+                    write_mentions(c, id.0, None, &edit.mentions).await?;
+                    claim_files(c, id.0, None, edit.editor, &edit.files).await?;
+                }
+                write_revision(
+                    c,
+                    NewRevision {
+                        topic: id.0,
+                        reply: None,
+                        version,
+                        author: edit.editor,
+                        title: Some(&title),
+                        body_md: &body_md,
+                        at: edit.now,
+                    },
+                )
+                .await?;
+                write_audit(c, &audit).await?;
+                load_topic(c, id.0).await
+            })
+        })
+        .await
+    }
+
+    async fn topic_revisions(&self, id: TopicId) -> Result<Vec<Revision>> {
+        self.read(move |c| {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {} FROM revisions v JOIN users u ON u.id = v.author_id
+                     WHERE v.topic_id = $1 AND v.reply_id IS NULL ORDER BY v.version DESC",
+                    revision_columns()
+                );
+                c.query(&sql, args![id]).await?.read(revision)
+            })
+        })
+        .await
+    }
+
+    async fn set_topic_state(
+        &self,
+        id: TopicId,
+        state: TopicState,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        self.write(move |c| {
+            Box::pin(async move {
+                let sql = "UPDATE topics SET state = $2 WHERE id = $1";
+                audited(c, sql, args![id, state.as_str()], &audit).await
+            })
+        })
+        .await
+    }
+
+    async fn set_pinned(
+        &self,
+        id: TopicId,
+        pinned: bool,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        self.write(move |c| {
+            Box::pin(async move {
+                let sql = "UPDATE topics SET pinned = $2 WHERE id = $1";
+                audited(c, sql, args![id, pinned], &audit).await
+            })
+        })
+        .await
+    }
+
+    async fn move_topic(
+        &self,
+        id: TopicId,
+        to: SpaceId,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        self.write(move |c| {
+            Box::pin(async move {
+                let sql = "UPDATE topics SET space_id = $2 WHERE id = $1";
+                audited(c, sql, args![id, to], &audit).await
+            })
+        })
+        .await
+    }
+
+    async fn set_accepted(
+        &self,
+        id: TopicId,
+        reply: Option<ReplyId>,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()> {
+        self.write(move |c| {
+            Box::pin(async move {
+                let n = c
+                    .execute(
+                        "UPDATE topics SET accepted_reply_id = $2 WHERE id = $1
+                           AND (CAST($2 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM replies r
+                                WHERE r.id = $2 AND r.topic_id = $1 AND NOT r.deleted))",
+                        args![id, reply],
+                    )
+                    .await?;
+                if n == 0 {
+                    let exists: Option<i64> =
+                        value_opt(c, "SELECT id FROM topics WHERE id = $1", args![id]).await?;
+                    return Err(match exists {
+                        Some(_) => Conflict::ReplyOfAnotherTopic.into(),
+                        None => StoreError::NotFound,
+                    });
+                }
+                write_audit(c, &audit).await
+            })
+        })
+        .await
+    }
+}

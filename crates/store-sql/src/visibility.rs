@@ -1,0 +1,135 @@
+//! The one visibility predicate: which spaces and topics a viewer may see,
+//! written as SQL from the rules of `hearth_core::permissions` (spaces) and
+//! `hearth_core::topic_rules` (topics). Every query that lists for a viewer
+//! takes its filter from a [`Seer`], and names itself as a [`Reader`]: the
+//! conformance suite checks every reader against the permission rules.
+
+use hearth_core::permissions::Viewer;
+
+use crate::value::Args;
+
+/// Every query that lists what a viewer may see. A new one is added here,
+/// and the conformance suite will not compile until it checks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The spaces directory.
+    ListSpaces,
+    /// The spaces a member belongs to, on their profile.
+    SpacesOfMember,
+    /// A space's topics.
+    SpaceTopics,
+    /// Topics across spaces: tag pages, feeds, profiles.
+    VisibleTopics,
+    /// Someone's replies across spaces, on their profile.
+    VisibleReplies,
+}
+
+impl Reader {
+    /// Every reader.
+    pub const ALL: &'static [Reader] = &[
+        Reader::ListSpaces,
+        Reader::SpacesOfMember,
+        Reader::SpaceTopics,
+        Reader::VisibleTopics,
+        Reader::VisibleReplies,
+    ];
+}
+
+/// Which topics a list shows of those the viewer may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// What every reader of the space sees: open or locked, published.
+    Live,
+    /// Also what the viewer sees as its author or a moderator: hidden
+    /// topics, and their own drafts and scheduled posts. Deleted topics are
+    /// listed nowhere (moderators find them in the audit log).
+    WithOwn,
+}
+
+/// A viewer, as the predicate needs it. Guests are filtered as if guest
+/// access were on: the use cases refuse guests first when it is off.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seer {
+    user: i64,
+    admin: bool,
+    guest: bool,
+    now: i64,
+    /// Which list asks: each names itself, so that every one is in the
+    /// registry the conformance suite checks.
+    #[expect(dead_code, reason = "kept to tie each list to its registry entry")]
+    reader: Reader,
+}
+
+impl Seer {
+    /// `viewer`, at `now`, for the list `reader`.
+    pub(crate) fn new(viewer: Viewer, now: i64, reader: Reader) -> Self {
+        Self {
+            user: viewer.user_id().map_or(0, |u| u.0),
+            admin: viewer.is_admin(),
+            guest: viewer.user_id().is_none(),
+            now,
+            reader,
+        }
+    }
+
+    /// Joins `m`, the viewer's membership of space `space` (none for guests).
+    pub(crate) fn membership(&self, q: &mut Args<'_>, space: &str) -> String {
+        format!(
+            "LEFT JOIN memberships m ON m.space_id = {space}.id AND m.user_id = {}",
+            q.arg(self.user)
+        )
+    }
+
+    /// Where the viewer may know that space `s` exists
+    /// (`permissions::can_see`): guests public spaces only; members and
+    /// administrators any; others all but secret ones.
+    pub(crate) fn sees_space(&self, q: &mut Args<'_>) -> String {
+        format!(
+            "(CASE WHEN {guest} THEN s.visibility = 'public'
+                   ELSE {admin} OR m.user_id IS NOT NULL OR s.visibility <> 'secret' END)",
+            guest = q.arg(self.guest),
+            admin = q.arg(self.admin),
+        )
+    }
+
+    /// Where the viewer may read space `s` (`SpaceAction::Read`): public
+    /// spaces, their own, or any for administrators.
+    pub(crate) fn reads_space(&self, q: &mut Args<'_>) -> String {
+        format!(
+            "(CASE WHEN {guest} THEN s.visibility = 'public'
+                   ELSE {admin} OR m.user_id IS NOT NULL OR s.visibility = 'public' END)",
+            guest = q.arg(self.guest),
+            admin = q.arg(self.admin),
+        )
+    }
+
+    /// Where the viewer moderates space `s` (`SpaceAction::Moderate`).
+    fn moderates(&self, q: &mut Args<'_>) -> String {
+        format!(
+            "({} OR m.role IN ('owner', 'moderator'))",
+            q.arg(self.admin)
+        )
+    }
+
+    /// Where the viewer may read topic `t` of space `s`
+    /// (`topic_rules::decide_topic`, `TopicAction::Read`), of those a list
+    /// of `scope` shows.
+    pub(crate) fn reads_topic(&self, q: &mut Args<'_>, scope: Scope) -> String {
+        let space = self.reads_space(q);
+        let now = q.arg(self.now);
+        let published =
+            format!("(NOT t.draft AND (t.publish_at IS NULL OR t.publish_at <= {now}))");
+        match scope {
+            Scope::Live => format!("({space} AND t.state IN ('open', 'locked') AND {published})"),
+            Scope::WithOwn => {
+                let author = format!("t.author_id = {}", q.arg(self.user));
+                let moderator = self.moderates(q);
+                format!(
+                    "({space} AND (t.state IN ('open', 'locked')
+                          OR (t.state = 'hidden' AND ({author} OR {moderator})))
+                      AND ({published} OR {author}))"
+                )
+            }
+        }
+    }
+}
