@@ -5,6 +5,7 @@
 //! moderators', a moved topic's file follows it to its new space.
 
 use hearth_core::files::{FileRef, clean_filename, detect_type};
+use hearth_core::model::AuditAction;
 use hearth_core::permissions::{SpaceAction, Viewer};
 use hearth_core::topic_rules::TopicAction;
 use hearth_store::{Attachment, NewAttachment};
@@ -118,7 +119,7 @@ pub async fn delete(ctx: &Ctx, who: &Authenticated, file: &FileRef) -> Result<At
     let audit = crate::audit::event(
         ctx,
         who,
-        "attachment.delete",
+        AuditAction::AttachmentDelete,
         format!("attachment:{}", a.id),
         space,
         Some(a.filename.clone()),

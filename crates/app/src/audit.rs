@@ -1,6 +1,7 @@
 //! The audit log: what owners, moderators and administrators did.
 
 use hearth_core::ids::SpaceId;
+use hearth_core::model::AuditAction;
 use hearth_store::{AuditEvent, NewAuditEvent};
 
 use crate::auth::Authenticated;
@@ -11,7 +12,7 @@ use crate::{Ctx, Result};
 pub(crate) fn event(
     ctx: &Ctx,
     who: &Authenticated,
-    action: &str,
+    action: AuditAction,
     target: String,
     space: Option<SpaceId>,
     before: Option<String>,
@@ -20,7 +21,7 @@ pub(crate) fn event(
     Some(NewAuditEvent {
         at: ctx.now(),
         actor: who.user.id,
-        action: action.to_owned(),
+        action,
         target,
         space_id: space,
         before,

@@ -1,6 +1,7 @@
 //! Signing in and out, sessions and API tokens.
 
 use hearth_core::ids::TokenId;
+use hearth_core::model::AuditAction;
 use hearth_core::names::check_new_password;
 use hearth_core::permissions::Viewer;
 use hearth_store::{
@@ -172,7 +173,12 @@ pub async fn sign_in(
         expires_at: now + ctx.config.session_absolute_ms,
         user_agent: client.user_agent.chars().take(200).collect(),
     };
-    let audit = security_event(ctx, &user, "auth.signin", Some(client.address.clone()));
+    let audit = security_event(
+        ctx,
+        &user,
+        AuditAction::Signin,
+        Some(client.address.clone()),
+    );
     ctx.store.create_session(session.clone(), audit).await?;
     tracing::info!(user = %user.username, "signed in");
     Ok((secret, session, user))
@@ -275,7 +281,7 @@ pub async fn change_password(
     let hash = passwords::hash(ctx, new).await?;
     let keep = who.session.as_ref().map(|s| s.id_hash.clone());
     let after = end_tokens.then(|| "api tokens ended".to_owned());
-    let audit = security_event(ctx, &who.user, "auth.password", after);
+    let audit = security_event(ctx, &who.user, AuditAction::PasswordChange, after);
     ctx.store
         .set_password(who.user.id, hash, keep, end_tokens, audit)
         .await?;
@@ -287,13 +293,13 @@ pub async fn change_password(
 fn security_event(
     ctx: &Ctx,
     user: &User,
-    action: &str,
+    action: AuditAction,
     after: Option<String>,
 ) -> Option<hearth_store::NewAuditEvent> {
     Some(hearth_store::NewAuditEvent {
         at: ctx.now(),
         actor: user.id,
-        action: action.to_owned(),
+        action,
         target: format!("user:{}", user.id),
         space_id: None,
         before: None,
@@ -337,7 +343,7 @@ pub async fn issue_token(ctx: &Ctx, user: &User, name: &str) -> Result<(String, 
                 token_hash: hash_secret(&secret),
                 created_at: ctx.now(),
             },
-            security_event(ctx, user, "auth.token", Some(name.to_owned())),
+            security_event(ctx, user, AuditAction::TokenCreate, Some(name.to_owned())),
         )
         .await?;
     tracing::info!(user = %user.username, token = %token.id, "API token created");

@@ -35,8 +35,8 @@ pub struct InFlight(Mutex<HashMap<(UserId, String), Slot>>);
 pub enum Begin {
     /// Run it; keep its answer with [`Running::finish`].
     Run(Running),
-    /// It ran before: this is its answer.
-    Answered(KeptAnswer),
+    /// It ran before: this is its answer, as [`Running::finish`] was given it.
+    Answered(Vec<u8>),
     /// The same key has been running for a while and still is.
     InProgress,
     /// The key was used for another write.
@@ -106,29 +106,20 @@ pub async fn begin(
     };
     match ctx.store.kept_answer(user, key.to_owned()).await? {
         Some(kept) if kept.fingerprint != running.fingerprint => Ok(Begin::Reused),
-        Some(kept) => Ok(Begin::Answered(kept)),
+        Some(kept) => Ok(Begin::Answered(kept.answer)),
         None => Ok(Begin::Run(running)),
     }
 }
 
 impl Running {
-    /// Keeps the write's answer for its retries.
-    pub async fn finish(
-        self,
-        status: u16,
-        content_type: String,
-        location: Option<String>,
-        body: Vec<u8>,
-    ) -> Result<()> {
+    /// Keeps the write's answer, encoded as its caller likes, for its retries.
+    pub async fn finish(self, answer: Vec<u8>) -> Result<()> {
         let now = self.ctx.now();
         let answer = KeptAnswer {
             user: self.user,
             key: self.key.clone(),
             fingerprint: self.fingerprint.clone(),
-            status,
-            content_type,
-            location,
-            body,
+            answer,
             created_at: now,
         };
         Ok(self.ctx.store.keep_answer(answer, now - KEEP_MS).await?)

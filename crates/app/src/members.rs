@@ -1,5 +1,6 @@
 //! Memberships: joining, asking, leaving, and owners running their members.
 
+use hearth_core::model::AuditAction;
 use hearth_core::model::Role;
 use hearth_core::names::Username;
 use hearth_core::permissions::{SpaceAction, Viewer};
@@ -119,7 +120,7 @@ pub async fn add(
     let audit = crate::audit::event(
         ctx,
         who,
-        "member.add",
+        AuditAction::MemberAdd,
         format!("user:{}", user.id),
         Some(space.view.space.id),
         None,
@@ -155,7 +156,7 @@ pub async fn set_role(
     let audit = crate::audit::event(
         ctx,
         who,
-        "member.role",
+        AuditAction::MemberRole,
         format!("user:{}", user.id),
         Some(space.view.space.id),
         before,
@@ -175,7 +176,7 @@ pub async fn remove(ctx: &Ctx, who: &Authenticated, slug: &str, username: &str) 
     let audit = crate::audit::event(
         ctx,
         who,
-        "member.remove",
+        AuditAction::MemberRemove,
         format!("user:{}", user.id),
         Some(space.view.space.id),
         None,
@@ -242,7 +243,7 @@ async fn decide_in(
     let approval = crate::audit::event(
         ctx,
         who,
-        "member.approve",
+        AuditAction::MemberApprove,
         format!("user:{}", user.id),
         Some(id),
         None,

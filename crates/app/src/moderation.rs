@@ -3,6 +3,7 @@
 //! written to the audit log in the same transaction.
 
 use hearth_core::ids::{ReplyId, TopicId};
+use hearth_core::model::AuditAction;
 use hearth_core::model::TopicState;
 use hearth_core::permissions::SpaceAction;
 use hearth_core::topic_rules::TopicAction;
@@ -24,7 +25,7 @@ pub async fn delete(ctx: &Ctx, who: &Authenticated, id: TopicId) -> Result<()> {
                 ctx,
                 who,
                 &found,
-                "topic.delete",
+                AuditAction::TopicDelete,
                 Some(topic.state.to_string()),
                 Some("deleted".into()),
             )
@@ -81,7 +82,7 @@ pub async fn moderate(
     let found = find_topic(ctx, who.viewer(), id, TopicAction::Moderate).await?;
     let state = found.view.topic.state.to_string();
     let pinned = found.view.topic.pinned.to_string();
-    let event = |action: &str, before: String, after: &str| {
+    let event = |action: AuditAction, before: String, after: &str| {
         moderation_event(
             ctx,
             who,
@@ -93,29 +94,29 @@ pub async fn moderate(
     };
     match action {
         Moderation::Hide => {
-            let audit = event("topic.hide", state, "hidden");
+            let audit = event(AuditAction::TopicHide, state, "hidden");
             ctx.store
                 .set_topic_state(id, TopicState::Hidden, audit)
                 .await?
         }
         Moderation::Restore => {
-            let audit = event("topic.restore", state, "open");
+            let audit = event(AuditAction::TopicRestore, state, "open");
             ctx.store
                 .set_topic_state(id, TopicState::Open, audit)
                 .await?
         }
         Moderation::Lock => {
-            let audit = event("topic.lock", state, "locked");
+            let audit = event(AuditAction::TopicLock, state, "locked");
             ctx.store
                 .set_topic_state(id, TopicState::Locked, audit)
                 .await?
         }
         Moderation::Pin => {
-            let audit = event("topic.pin", pinned, "true");
+            let audit = event(AuditAction::TopicPin, pinned, "true");
             ctx.store.set_pinned(id, true, audit).await?
         }
         Moderation::Unpin => {
-            let audit = event("topic.unpin", pinned, "false");
+            let audit = event(AuditAction::TopicUnpin, pinned, "false");
             ctx.store.set_pinned(id, false, audit).await?
         }
     }
@@ -127,7 +128,7 @@ fn moderation_event(
     ctx: &Ctx,
     who: &Authenticated,
     found: &VisibleTopic,
-    action: &str,
+    action: AuditAction,
     before: Option<String>,
     after: Option<String>,
 ) -> Option<hearth_store::NewAuditEvent> {
@@ -153,7 +154,7 @@ pub async fn move_to(ctx: &Ctx, who: &Authenticated, id: TopicId, to_slug: &str)
         ctx,
         who,
         &found,
-        "topic.move",
+        AuditAction::TopicMove,
         Some(found.view.space.space.slug.clone()),
         Some(to.view.space.slug.clone()),
     );
@@ -182,7 +183,7 @@ pub async fn accept(
                 ctx,
                 who,
                 &found,
-                "topic.accept",
+                AuditAction::TopicAccept,
                 Some(name(topic.accepted_reply)),
                 Some(name(reply)),
             )

@@ -2,6 +2,7 @@
 
 use hearth_core::content::check_body_size;
 use hearth_core::ids::{ReplyId, TopicId};
+use hearth_core::model::AuditAction;
 use hearth_core::model::TopicState;
 use hearth_core::permissions::Viewer;
 use hearth_core::topic_rules::TopicAction;
@@ -112,7 +113,17 @@ pub async fn delete(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<()> {
     }
     // An author deleting their own reply is no moderation; anyone else's is.
     let audit = (!own)
-        .then(|| reply_event(ctx, who, &topic, id, "reply.delete", "shown", "deleted"))
+        .then(|| {
+            reply_event(
+                ctx,
+                who,
+                &topic,
+                id,
+                AuditAction::ReplyDelete,
+                "shown",
+                "deleted",
+            )
+        })
         .flatten();
     ctx.store.set_reply_deleted(id, true, audit).await?;
     tracing::info!(by = %who.user.username, reply = %id, "reply deleted");
@@ -124,7 +135,7 @@ fn reply_event(
     who: &Authenticated,
     topic: &VisibleTopic,
     id: ReplyId,
-    action: &str,
+    action: AuditAction,
     before: &str,
     after: &str,
 ) -> Option<hearth_store::NewAuditEvent> {
@@ -151,7 +162,15 @@ pub async fn restore(ctx: &Ctx, who: &Authenticated, id: ReplyId) -> Result<Repl
     if !reply.deleted {
         return Ok(reply);
     }
-    let audit = reply_event(ctx, who, &topic, id, "reply.restore", "deleted", "shown");
+    let audit = reply_event(
+        ctx,
+        who,
+        &topic,
+        id,
+        AuditAction::ReplyRestore,
+        "deleted",
+        "shown",
+    );
     ctx.store.set_reply_deleted(id, false, audit).await?;
     tracing::info!(by = %who.user.username, reply = %id, "reply restored");
     ctx.store

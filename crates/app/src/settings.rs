@@ -1,5 +1,6 @@
 //! Site settings.
 
+use hearth_core::model::AuditAction;
 use hearth_core::model::Registration;
 use hearth_store::SiteSettings;
 
@@ -86,7 +87,7 @@ pub async fn update(ctx: &Ctx, who: &Authenticated, input: &SettingsInput) -> Re
     let audit = crate::audit::event(
         ctx,
         who,
-        "site.settings",
+        AuditAction::SiteSettings,
         "site".into(),
         None,
         Some(before),

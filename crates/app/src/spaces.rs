@@ -1,5 +1,6 @@
 //! Spaces: the directory, creating, reading and changing them.
 
+use hearth_core::model::AuditAction;
 use hearth_core::model::{JoinPolicy, Visibility};
 use hearth_core::names::{Description, Slug, SpaceName};
 use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
@@ -228,7 +229,7 @@ pub async fn update(
     let audit = crate::audit::event(
         ctx,
         who,
-        "space.settings",
+        AuditAction::SpaceSettings,
         format!("space:{}", found.view.space.slug),
         Some(found.view.space.id),
         Some(before),

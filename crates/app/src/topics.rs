@@ -2,6 +2,7 @@
 
 use hearth_core::content::{Tag, Title, check_body_size};
 use hearth_core::ids::{TopicId, UserId};
+use hearth_core::model::AuditAction;
 use hearth_core::model::TopicKind;
 use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer};
 use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic, edit_is_moderation};
@@ -437,7 +438,7 @@ pub async fn edit(
             crate::audit::event(
                 ctx,
                 who,
-                "topic.edit",
+                AuditAction::TopicEdit,
                 format!("topic:{id}"),
                 Some(topic.space_id),
                 Some(format!("version={before}")),

@@ -1,6 +1,7 @@
 //! Accounts: creating them, registering, administering, profiles.
 
 use hearth_core::ids::UserId;
+use hearth_core::model::AuditAction;
 use hearth_core::model::{Registration, UserStatus};
 use hearth_core::names::{DisplayName, Email, Username, check_new_password};
 use hearth_core::permissions::Viewer;
@@ -178,7 +179,7 @@ pub async fn set_status(
     let audit = crate::audit::event(
         ctx,
         who,
-        "user.status",
+        AuditAction::UserStatus,
         format!("user:{id}"),
         None,
         Some(before.status.to_string()),
@@ -196,7 +197,7 @@ pub async fn set_admin(ctx: &Ctx, who: &Authenticated, id: UserId, admin: bool) 
     let audit = crate::audit::event(
         ctx,
         who,
-        "user.admin",
+        AuditAction::UserAdmin,
         format!("user:{id}"),
         None,
         Some((!admin).to_string()),

@@ -127,3 +127,56 @@ text_enum!(
         Deleted = "deleted",
     }
 );
+
+text_enum!(
+    /// What an audit event records: actions of owners, moderators and
+    /// administrators, and changes to someone's own security.
+    AuditAction, "action" {
+        /// Someone signed in.
+        Signin = "auth.signin",
+        /// Someone changed their password.
+        PasswordChange = "auth.password",
+        /// Someone created an API token.
+        TokenCreate = "auth.token",
+        /// An owner added a member.
+        MemberAdd = "member.add",
+        /// A moderator approved a request to join.
+        MemberApprove = "member.approve",
+        /// An owner changed a member's role.
+        MemberRole = "member.role",
+        /// An owner removed a member.
+        MemberRemove = "member.remove",
+        /// An owner changed a space's settings.
+        SpaceSettings = "space.settings",
+        /// A moderator edited someone else's topic.
+        TopicEdit = "topic.edit",
+        /// A moderator hid or showed a topic.
+        TopicHide = "topic.hide",
+        /// A moderator locked or unlocked a topic.
+        TopicLock = "topic.lock",
+        /// A moderator pinned a topic.
+        TopicPin = "topic.pin",
+        /// A moderator unpinned a topic.
+        TopicUnpin = "topic.unpin",
+        /// A moderator moved a topic to another space.
+        TopicMove = "topic.move",
+        /// A topic was deleted.
+        TopicDelete = "topic.delete",
+        /// A moderator restored a deleted topic.
+        TopicRestore = "topic.restore",
+        /// A moderator changed a question's accepted answer.
+        TopicAccept = "topic.accept",
+        /// A reply was deleted.
+        ReplyDelete = "reply.delete",
+        /// A reply was restored.
+        ReplyRestore = "reply.restore",
+        /// A file was deleted.
+        AttachmentDelete = "attachment.delete",
+        /// An administrator changed the site's settings.
+        SiteSettings = "site.settings",
+        /// An administrator locked, deleted or reactivated an account.
+        UserStatus = "user.status",
+        /// An administrator granted or withdrew administration.
+        UserAdmin = "user.admin",
+    }
+);

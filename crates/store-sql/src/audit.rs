@@ -1,6 +1,7 @@
 //! The audit log, written inside the transaction of the action it records.
 
 use async_trait::async_trait;
+use hearth_core::model::AuditAction;
 use hearth_store::verify::ChainedEvent;
 use hearth_store::{AuditEvent, AuditStore, NewAuditEvent, Result, StoreError};
 
@@ -32,7 +33,7 @@ pub(crate) async fn write_audit(c: &mut dyn Conn, event: &Option<NewAuditEvent>)
         args![
             e.at,
             e.actor,
-            &e.action,
+            e.action.as_str(),
             &e.target,
             e.space_id,
             e.before.as_ref(),
@@ -79,7 +80,7 @@ impl<E: Engine> AuditStore for SqlStore<E> {
                         Ok(AuditEvent {
                             id: r.get()?,
                             at: r.get()?,
-                            action: r.get()?,
+                            action: r.parse(AuditAction::parse)?,
                             target: r.get()?,
                             space_id: r.get()?,
                             before: r.get()?,

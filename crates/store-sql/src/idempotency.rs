@@ -15,8 +15,8 @@ impl<E: Engine> IdempotencyStore for SqlStore<E> {
         self.read(move |c| {
             Box::pin(async move {
                 c.query_opt(
-                    "SELECT fingerprint, status, content_type, location, body, created_at
-                     FROM idempotency_keys WHERE user_id = $1 AND key = $2",
+                    "SELECT fingerprint, answer, created_at
+                     FROM kept_answers WHERE user_id = $1 AND key = $2",
                     args![user, &key],
                 )
                 .await?
@@ -25,10 +25,7 @@ impl<E: Engine> IdempotencyStore for SqlStore<E> {
                         user,
                         key: key.clone(),
                         fingerprint: r.get()?,
-                        status: u16::try_from(r.get::<i64>()?).unwrap_or(500),
-                        content_type: r.get()?,
-                        location: r.get()?,
-                        body: r.get()?,
+                        answer: r.get()?,
                         created_at: r.get()?,
                     })
                 })
@@ -41,25 +38,15 @@ impl<E: Engine> IdempotencyStore for SqlStore<E> {
         self.write(move |c| {
             Box::pin(async move {
                 c.execute(
-                    "DELETE FROM idempotency_keys WHERE created_at < $1",
+                    "DELETE FROM kept_answers WHERE created_at < $1",
                     args![expired_before],
                 )
                 .await?;
                 c.execute(
-                    "INSERT INTO idempotency_keys
-                     (user_id, key, fingerprint, status, content_type, location, body, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                    "INSERT INTO kept_answers (user_id, key, fingerprint, answer, created_at)
+                     VALUES ($1, $2, $3, $4, $5)
                      ON CONFLICT (user_id, key) DO NOTHING",
-                    args![
-                        a.user,
-                        &a.key,
-                        &a.fingerprint,
-                        i64::from(a.status),
-                        &a.content_type,
-                        a.location.as_ref(),
-                        &a.body,
-                        a.created_at
-                    ],
+                    args![a.user, &a.key, &a.fingerprint, &a.answer, a.created_at],
                 )
                 .await
                 .map(|_| ())

@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_author_replies"),
     migration!(13, "0013_signin_attempts"),
     migration!(14, "0014_attachment_owners"),
+    migration!(15, "0015_kept_answers"),
 ];
 
 /// The newest schema version this build knows.

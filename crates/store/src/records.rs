@@ -1,7 +1,9 @@
 //! Records that cross the storage boundary. Times are Unix milliseconds.
 
 use hearth_core::ids::{InviteId, SpaceId, TokenId, UserId};
-use hearth_core::model::{JoinPolicy, Registration, Role, SpaceKind, UserStatus, Visibility};
+use hearth_core::model::{
+    AuditAction, JoinPolicy, Registration, Role, SpaceKind, UserStatus, Visibility,
+};
 use hearth_core::names::{Description, DisplayName, Email, Slug, SpaceName, Username};
 
 /// An account.
@@ -266,7 +268,7 @@ pub struct AuditEvent {
     /// Who acted.
     pub actor: User,
     /// What was done, e.g. `topic.hide`.
-    pub action: String,
+    pub action: AuditAction,
     /// What it was done to, e.g. `topic:12`.
     pub target: String,
     /// The space concerned, if any.
@@ -285,7 +287,7 @@ pub struct NewAuditEvent {
     /// Who acts.
     pub actor: UserId,
     /// What is done.
-    pub action: String,
+    pub action: AuditAction,
     /// What it is done to.
     pub target: String,
     /// The space concerned.
@@ -326,14 +328,8 @@ pub struct KeptAnswer {
     /// What the write was (method, path, body hash): a key reused for
     /// another write is refused.
     pub fingerprint: String,
-    /// HTTP status.
-    pub status: u16,
-    /// Its `Content-Type`.
-    pub content_type: String,
-    /// Its `Location` (a form's redirect).
-    pub location: Option<String>,
-    /// Its body.
-    pub body: Vec<u8>,
+    /// The answer, as its writer encoded it.
+    pub answer: Vec<u8>,
     /// When it was answered.
     pub created_at: i64,
 }

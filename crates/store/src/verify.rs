@@ -133,7 +133,7 @@ impl ChainedEvent {
             id,
             at: e.at,
             actor: e.actor.0,
-            action: e.action.clone(),
+            action: e.action.as_str().to_owned(),
             target: e.target.clone(),
             space: e.space_id.map(|s| s.0),
             before: e.before.clone(),

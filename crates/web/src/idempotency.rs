@@ -83,16 +83,9 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
     let running = match begin(&state.ctx, user, &key, &request, &body).await {
         Ok(Begin::Run(running)) => running,
         Ok(Begin::Answered(kept)) => {
-            let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK);
-            let mut resp = (status, kept.body).into_response();
-            let headers = resp.headers_mut();
-            if let Ok(ct) = HeaderValue::from_str(&kept.content_type) {
-                headers.insert(header::CONTENT_TYPE, ct);
-            }
-            if let Some(Ok(location)) = kept.location.as_deref().map(HeaderValue::from_str) {
-                headers.insert(header::LOCATION, location);
-            }
-            headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            let mut resp = replay(&kept);
+            resp.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
             return resp;
         }
         Ok(Begin::InProgress) => {
@@ -139,16 +132,55 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    let content_type = header_text(header::CONTENT_TYPE).unwrap_or_default();
-    let location = header_text(header::LOCATION);
-    if let Err(e) = running
-        .finish(status.as_u16(), content_type, location, bytes.to_vec())
-        .await
-    {
+    let head = KeptHead {
+        status: status.as_u16(),
+        content_type: header_text(header::CONTENT_TYPE).unwrap_or_default(),
+        location: header_text(header::LOCATION),
+    };
+    if let Err(e) = running.finish(head.encode(&bytes)).await {
         // The write itself went through; only its replay is not kept.
         tracing::warn!(error = %e, "keeping an idempotent answer failed");
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// What is kept of an answer besides its body: one line of JSON before it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct KeptHead {
+    status: u16,
+    content_type: String,
+    location: Option<String>,
+}
+
+impl KeptHead {
+    fn encode(&self, body: &[u8]) -> Vec<u8> {
+        let mut kept = serde_json::to_vec(self).unwrap_or_default();
+        kept.push(b'\n');
+        kept.extend_from_slice(body);
+        kept
+    }
+}
+
+/// The answer kept for a retry, as it was first given.
+fn replay(kept: &[u8]) -> Response {
+    let (head, body) = match kept.iter().position(|&b| b == b'\n') {
+        Some(at) => (&kept[..at], &kept[at + 1..]),
+        None => (kept, &[][..]),
+    };
+    let Ok(head) = serde_json::from_slice::<KeptHead>(head) else {
+        tracing::warn!("a kept answer could not be read; answering 500");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let status = StatusCode::from_u16(head.status).unwrap_or(StatusCode::OK);
+    let mut resp = (status, body.to_vec()).into_response();
+    let headers = resp.headers_mut();
+    if let Ok(ct) = HeaderValue::from_str(&head.content_type) {
+        headers.insert(header::CONTENT_TYPE, ct);
+    }
+    if let Some(Ok(location)) = head.location.as_deref().map(HeaderValue::from_str) {
+        headers.insert(header::LOCATION, location);
+    }
+    resp
 }
 
 /// The `idempotency_key` field of a form body, if it has one.

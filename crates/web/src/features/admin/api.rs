@@ -32,7 +32,7 @@ impl From<&AuditEvent> for AuditJson {
             id: e.id.to_string(),
             at: rfc3339(e.at),
             actor: UserJson::from(&e.actor),
-            action: e.action.clone(),
+            action: e.action.as_str().to_owned(),
             target: e.target.clone(),
             before: e.before.clone(),
             after: e.after.clone(),

@@ -76,7 +76,7 @@ async fn page(
                 .map(|e| AuditRow {
                     when: crate::time_fmt::human(e.at),
                     actor: e.actor.username.to_string(),
-                    action: e.action,
+                    action: e.action.as_str().to_owned(),
                     target: e.target,
                     before: e.before.unwrap_or_default(),
                     after: e.after.unwrap_or_default(),
