@@ -15,6 +15,7 @@ mod backups;
 mod blogs;
 mod bodies;
 mod cli;
+mod conformance;
 mod crash;
 mod documents;
 mod failover;

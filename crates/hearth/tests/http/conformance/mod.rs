@@ -1,0 +1,7 @@
+//! The storage conformance suite: the `Store` traits' behaviour, checked
+//! directly (no HTTP) on both engines, and the permission table run through
+//! every list query a viewer reads.
+
+mod fixtures;
+mod permission_table;
+mod writes;

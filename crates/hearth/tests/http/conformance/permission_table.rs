@@ -1,0 +1,286 @@
+//! The permission table, run through every list a viewer reads: for each
+//! viewer, space visibility, topic state and publication, what a list
+//! returns is exactly what `hearth_core`'s rules allow. Every list is named
+//! in `hearth_store_sql::Reader`; the match below does not compile until a
+//! new one is checked here.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
+use hearth_core::model::{JoinPolicy, Role, SpaceKind, TopicKind, TopicState, Visibility};
+use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, can_see, decide};
+use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic};
+use hearth_store::{
+    Page, SpaceTopicsQuery, Store, TopicFilter, VisibleRepliesQuery, VisibleTopicsQuery,
+};
+use hearth_store_sql::Reader;
+
+use super::fixtures::{new_reply, new_topic, space, store, topic, user};
+use crate::support::{Backend, both};
+
+/// When the lists are read; scheduled posts appear later.
+const NOW: i64 = 1_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Publication {
+    Published,
+    Draft,
+    Scheduled,
+}
+
+struct Fixture {
+    spaces: Vec<(SpaceId, Visibility)>,
+    /// Each topic with its space, state and publication.
+    topics: Vec<(TopicId, SpaceId, TopicState, Publication)>,
+    /// Each reply with its topic and whether it is deleted.
+    replies: Vec<(ReplyId, TopicId, bool)>,
+    /// Who the viewers are: guest, outsider, author (a member), moderator, owner, admin.
+    viewers: Vec<(&'static str, Viewer, Option<Role>)>,
+    author: UserId,
+}
+
+async fn fixture(store: &Arc<dyn Store>) -> Fixture {
+    let owner = user(store, "owner", false).await;
+    let moderator = user(store, "moderator", false).await;
+    let author = user(store, "author", false).await;
+    let outsider = user(store, "outsider", false).await;
+    let admin = user(store, "ada", true).await;
+    let mut f = Fixture {
+        spaces: Vec::new(),
+        topics: Vec::new(),
+        replies: Vec::new(),
+        viewers: vec![
+            ("guest", Viewer::Guest, None),
+            (
+                "outsider",
+                Viewer::User {
+                    id: outsider,
+                    admin: false,
+                },
+                None,
+            ),
+            (
+                "author",
+                Viewer::User {
+                    id: author,
+                    admin: false,
+                },
+                Some(Role::Member),
+            ),
+            (
+                "moderator",
+                Viewer::User {
+                    id: moderator,
+                    admin: false,
+                },
+                Some(Role::Moderator),
+            ),
+            (
+                "owner",
+                Viewer::User {
+                    id: owner,
+                    admin: false,
+                },
+                Some(Role::Owner),
+            ),
+            (
+                "admin",
+                Viewer::User {
+                    id: admin,
+                    admin: true,
+                },
+                None,
+            ),
+        ],
+        author,
+    };
+    for visibility in Visibility::ALL {
+        let s = space(store, &format!("space-{visibility}"), *visibility, owner).await;
+        for (who, role) in [(moderator, Role::Moderator), (author, Role::Member)] {
+            store.add_member(s, who, role, 1, None).await.unwrap();
+        }
+        f.spaces.push((s, *visibility));
+        for state in TopicState::ALL {
+            for publication in [
+                Publication::Published,
+                Publication::Draft,
+                Publication::Scheduled,
+            ] {
+                let mut new =
+                    new_topic(s, author, &format!("{visibility} {state} {publication:?}"));
+                new.kind = TopicKind::Post;
+                new.draft = publication == Publication::Draft;
+                new.publish_at = (publication == Publication::Scheduled).then_some(NOW * 5);
+                let t = topic(store, new).await;
+                let kept = store
+                    .create_reply(new_reply(t, author, None))
+                    .await
+                    .unwrap()
+                    .id;
+                let gone = store
+                    .create_reply(new_reply(t, author, None))
+                    .await
+                    .unwrap()
+                    .id;
+                store.set_reply_deleted(gone, true, None).await.unwrap();
+                store.set_topic_state(t, *state, None).await.unwrap();
+                f.topics.push((t, s, *state, publication));
+                f.replies.extend([(kept, t, false), (gone, t, true)]);
+            }
+        }
+    }
+    f
+}
+
+fn access(visibility: Visibility, role: Option<Role>) -> SpaceAccess {
+    SpaceAccess {
+        kind: SpaceKind::Community,
+        visibility,
+        join_policy: JoinPolicy::Request,
+        role,
+        // The store lists for guests as if guest access were on: the use
+        // cases turn guests away first when it is off.
+        guest_access: true,
+    }
+}
+
+impl Fixture {
+    fn visibility(&self, s: SpaceId) -> Visibility {
+        self.spaces.iter().find(|x| x.0 == s).map(|x| x.1).unwrap()
+    }
+
+    /// Whether the rules let `viewer` read the topic, and whether it is live
+    /// (what every reader of the space sees).
+    fn reads(
+        &self,
+        viewer: Viewer,
+        role: Option<Role>,
+        t: &(TopicId, SpaceId, TopicState, Publication),
+    ) -> (bool, bool) {
+        let facts = TopicFacts {
+            kind: TopicKind::Post,
+            state: t.2,
+            author: self.author,
+            unpublished: t.3 != Publication::Published,
+        };
+        let space = access(self.visibility(t.1), role);
+        let read = decide_topic(viewer, &space, &facts, TopicAction::Read) == Decision::Allow;
+        let live = matches!(t.2, TopicState::Open | TopicState::Locked) && !facts.unpublished;
+        (read, live)
+    }
+}
+
+fn ids<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    items.into_iter().collect()
+}
+
+async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
+    let (store, _guard) = store(backend).await;
+    let f = fixture(&store).await;
+    let ours: BTreeSet<SpaceId> = ids(f.spaces.iter().map(|s| s.0));
+    for &(name, viewer, role) in &f.viewers {
+        for reader in Reader::ALL {
+            match reader {
+                Reader::ListSpaces => {
+                    let listed = store.list_spaces(viewer, Page::first(100)).await.unwrap();
+                    let got = ids(listed
+                        .iter()
+                        .map(|v| v.space.id)
+                        .filter(|s| ours.contains(s)));
+                    let want = ids(f
+                        .spaces
+                        .iter()
+                        .filter(|(_, v)| can_see(viewer, &access(*v, role)))
+                        .map(|s| s.0));
+                    assert_eq!(got, want, "{reader:?} for {name}");
+                }
+                Reader::SpacesOfMember => {
+                    let listed = store
+                        .spaces_of_member(f.author, viewer, Page::first(100))
+                        .await
+                        .unwrap();
+                    let got = ids(listed.iter().map(|v| v.space.id));
+                    let want = ids(f
+                        .spaces
+                        .iter()
+                        .filter(|(_, v)| {
+                            decide(viewer, &access(*v, role), SpaceAction::Read) == Decision::Allow
+                        })
+                        .map(|s| s.0));
+                    assert_eq!(got, want, "{reader:?} for {name}");
+                }
+                Reader::SpaceTopics => {
+                    for &(s, _) in &f.spaces {
+                        let listed = store
+                            .space_topics(SpaceTopicsQuery {
+                                space: s,
+                                viewer,
+                                filter: TopicFilter::default(),
+                                after: None,
+                                limit: 100,
+                                now: NOW,
+                            })
+                            .await
+                            .unwrap();
+                        let got = ids(listed.iter().map(|t| t.id));
+                        let want = ids(f
+                            .topics
+                            .iter()
+                            .filter(|t| {
+                                t.1 == s && t.2 != TopicState::Deleted && f.reads(viewer, role, t).0
+                            })
+                            .map(|t| t.0));
+                        assert_eq!(got, want, "{reader:?} of {} for {name}", f.visibility(s));
+                    }
+                }
+                Reader::VisibleTopics => {
+                    let listed = store
+                        .visible_topics(VisibleTopicsQuery {
+                            viewer,
+                            tag: None,
+                            author: None,
+                            after: None,
+                            limit: 100,
+                            now: NOW,
+                        })
+                        .await
+                        .unwrap();
+                    let got = ids(listed.iter().map(|t| t.id));
+                    let want = ids(f
+                        .topics
+                        .iter()
+                        .filter(|t| {
+                            let (read, live) = f.reads(viewer, role, t);
+                            read && live
+                        })
+                        .map(|t| t.0));
+                    assert_eq!(got, want, "{reader:?} for {name}");
+                }
+                Reader::VisibleReplies => {
+                    let listed = store
+                        .visible_replies(VisibleRepliesQuery {
+                            viewer,
+                            author: f.author,
+                            limit: 100,
+                            now: NOW,
+                        })
+                        .await
+                        .unwrap();
+                    let got = ids(listed.iter().map(|r| r.reply.id));
+                    let want = ids(f
+                        .replies
+                        .iter()
+                        .filter(|(_, t, deleted)| {
+                            let t = f.topics.iter().find(|x| x.0 == *t).unwrap();
+                            let (read, live) = f.reads(viewer, role, t);
+                            read && live && !deleted
+                        })
+                        .map(|r| r.0));
+                    assert_eq!(got, want, "{reader:?} for {name}");
+                }
+            }
+        }
+    }
+}
+both!(every_list_returns_exactly_what_the_rules_allow);
