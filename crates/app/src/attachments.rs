@@ -10,11 +10,11 @@ use hearth_core::permissions::{SpaceAction, Viewer};
 use hearth_core::topic_rules::TopicAction;
 use hearth_store::{Attachment, NewAttachment};
 
+use crate::access::find;
+use crate::access::{VisibleTopic, find_topic};
 use crate::auth::Authenticated;
 use crate::replies::find_reply;
 use crate::secrets::random_secret;
-use crate::spaces::find;
-use crate::topics::{VisibleTopic, find_topic};
 use crate::{AppError, Ctx, Result};
 
 /// Stores a file in a space the uploader may write in, under a public name

@@ -4,8 +4,8 @@ use hearth_core::ids::SpaceId;
 use hearth_core::model::AuditAction;
 use hearth_store::{AuditEvent, NewAuditEvent};
 
+use crate::access::require_admin;
 use crate::auth::Authenticated;
-use crate::users::require_admin;
 use crate::{Ctx, Result};
 
 /// An event for `who` doing `action` to `target`, now.

@@ -78,7 +78,7 @@ pub async fn blog(ctx: &Ctx, viewer: Viewer, username: &str) -> Result<(String, 
 
 /// The newest replies of a topic, newest first, wherever they sit in the thread.
 pub async fn replies(ctx: &Ctx, viewer: Viewer, id: TopicId) -> Result<(VisibleTopic, Vec<Reply>)> {
-    let topic = topics::find_topic(ctx, viewer, id, TopicAction::Read).await?;
+    let topic = crate::access::find_topic(ctx, viewer, id, TopicAction::Read).await?;
     let replies = ctx
         .store
         .newest_replies(id, ENTRIES, viewer.user_id())

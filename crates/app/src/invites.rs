@@ -4,9 +4,9 @@ use hearth_core::ids::InviteId;
 use hearth_core::names::Email;
 use hearth_store::{Invite, NewInvite};
 
+use crate::access::require_admin;
 use crate::auth::Authenticated;
 use crate::secrets::{hash_secret, random_secret};
-use crate::users::require_admin;
 use crate::{AppError, Ctx, Result};
 
 /// Invites `email`; returns the invitation and the link's secret (shown to

@@ -2,6 +2,7 @@
 //! its input, checks the permission rules of `hearth_core`, and calls the
 //! store. The HTML pages and the JSON API call the same functions.
 
+mod access;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -27,4 +28,12 @@ pub mod work;
 
 pub use ctx::{AppConfig, Clock, Ctx, ManualClock, SystemClock};
 pub use error::{AppError, CurrentVersion, FieldError, Result};
-pub use hearth_store as store;
+
+/// The records the use cases answer with: what the pages and the API show.
+pub mod records {
+    pub use hearth_store::{
+        ApiToken, Attachment, AuditEvent, Invite, JoinRequest, Member, Page, PoolStatus,
+        ReactionTarget, Reply, ReplyInTopic, Revision, Session, SiteSettings, SiteStats, Space,
+        SpaceView, Topic, TopicView, User,
+    };
+}

@@ -6,8 +6,8 @@ use hearth_core::names::Username;
 use hearth_core::permissions::{SpaceAction, Viewer};
 use hearth_store::{JoinRequest, Member, Page};
 
+use crate::access::{VisibleSpace, find};
 use crate::auth::Authenticated;
-use crate::spaces::{VisibleSpace, find};
 use crate::{AppError, Ctx, Result};
 
 /// The members of a space, for those who may read it.

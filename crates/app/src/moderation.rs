@@ -9,8 +9,8 @@ use hearth_core::permissions::SpaceAction;
 use hearth_core::topic_rules::TopicAction;
 use hearth_store::{Conflict, StoreError};
 
+use crate::access::find;
 use crate::auth::Authenticated;
-use crate::spaces::find;
 use crate::topics::{VisibleTopic, find_topic};
 use crate::{AppError, Ctx, Result};
 

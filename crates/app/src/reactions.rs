@@ -4,8 +4,8 @@ use hearth_core::ids::TopicId;
 use hearth_core::topic_rules::TopicAction;
 use hearth_store::{ReactionTarget, User};
 
+use crate::access::find_topic;
 use crate::auth::Authenticated;
-use crate::topics::find_topic;
 use crate::{AppError, Ctx, Result};
 
 /// The topic a target belongs to.

@@ -4,31 +4,13 @@ use hearth_core::model::AuditAction;
 use hearth_core::model::Registration;
 use hearth_store::SiteSettings;
 
+use crate::access::require_admin;
 use crate::auth::Authenticated;
-use crate::users::require_admin;
 use crate::{AppError, Ctx, Result};
-
-/// How long settings read from the store are reused. Every page needs them;
-/// another node's change shows here within this time, this node's at once.
-const CACHE_MS: i64 = 1000;
 
 /// The current settings; anyone may read them (they shape every page).
 pub async fn get(ctx: &Ctx) -> Result<SiteSettings> {
-    let now = ctx.now();
-    if let Some((at, s)) = ctx
-        .settings_cache
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .as_ref()
-        && (0..CACHE_MS).contains(&(now - at))
-    {
-        return Ok(s.clone());
-    }
-    let s = ctx.store.settings().await?;
-    *ctx.settings_cache
-        .write()
-        .unwrap_or_else(|e| e.into_inner()) = Some((now, s.clone()));
-    Ok(s)
+    crate::access::site_settings(ctx).await
 }
 
 /// The stored settings, for an administrator about to change them.

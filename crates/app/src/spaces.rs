@@ -3,87 +3,13 @@
 use hearth_core::model::AuditAction;
 use hearth_core::model::{JoinPolicy, Visibility};
 use hearth_core::names::{Description, Slug, SpaceName};
-use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
+use hearth_core::permissions::{SpaceAction, Viewer};
 use hearth_store::{NewSpace, Page, SpacePatch, SpaceView};
 
+use crate::access::guest_access;
+pub use crate::access::{VisibleSpace, find};
 use crate::auth::Authenticated;
 use crate::{AppError, Ctx, FieldError, Result};
-
-/// A space as a viewer may see it, with what they may do there.
-#[derive(Debug, Clone)]
-pub struct VisibleSpace {
-    /// The space and the viewer's role.
-    pub view: SpaceView,
-    /// What the permission rules need to know.
-    pub access: SpaceAccess,
-}
-
-impl VisibleSpace {
-    /// Refuses unless the viewer may do `action` here: "not found" where the
-    /// viewer may not know of the space, "sign in" for guests, else forbidden.
-    pub fn require(&self, viewer: Viewer, action: SpaceAction) -> Result<()> {
-        match decide(viewer, &self.access, action) {
-            Decision::Allow => Ok(()),
-            Decision::Hide => Err(AppError::NotFound),
-            Decision::Deny if viewer == Viewer::Guest => {
-                Err(AppError::Unauthorized("sign in to continue".into()))
-            }
-            Decision::Deny => Err(AppError::Forbidden(denied_message(action).into())),
-        }
-    }
-
-    /// Whether the viewer may do `action` here.
-    pub fn allows(&self, viewer: Viewer, action: SpaceAction) -> bool {
-        decide(viewer, &self.access, action) == Decision::Allow
-    }
-}
-
-/// Refuses guests unless the site lets them read.
-pub(crate) async fn guest_access(ctx: &Ctx, viewer: Viewer) -> Result<bool> {
-    let allowed = crate::settings::get(ctx).await?.guest_access;
-    if viewer == Viewer::Guest && !allowed {
-        return Err(AppError::Unauthorized("sign in to continue".into()));
-    }
-    Ok(allowed)
-}
-
-/// Finds a space and checks that `viewer` may do `action` in it: a space the
-/// viewer may not know of is "not found", whatever the action.
-pub async fn find(
-    ctx: &Ctx,
-    viewer: Viewer,
-    slug: &str,
-    action: SpaceAction,
-) -> Result<VisibleSpace> {
-    let guest_access = guest_access(ctx, viewer).await?;
-    let view = ctx
-        .store
-        .space_by_slug(slug, viewer.user_id())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let access = SpaceAccess {
-        kind: view.space.kind,
-        visibility: view.space.visibility,
-        join_policy: view.space.join_policy,
-        role: view.role,
-        guest_access,
-    };
-    let space = VisibleSpace { view, access };
-    space.require(viewer, action)?;
-    Ok(space)
-}
-
-fn denied_message(action: SpaceAction) -> &'static str {
-    match action {
-        SpaceAction::See | SpaceAction::Read => "only members can read this space",
-        SpaceAction::Write => "only members can write in this space",
-        SpaceAction::Join => "this space cannot be joined directly",
-        SpaceAction::RequestJoin => "this space does not take requests to join",
-        SpaceAction::Leave => "you cannot leave this space",
-        SpaceAction::Moderate => "only moderators can do this",
-        SpaceAction::Manage => "only owners can do this",
-    }
-}
 
 /// The community spaces the viewer may know of.
 pub async fn list(ctx: &Ctx, viewer: Viewer, page: Page) -> Result<Vec<SpaceView>> {

@@ -24,3 +24,19 @@ pub async fn show(ctx: &Ctx, viewer: Viewer) -> Result<Status> {
     };
     Ok(Status { healthy, stats })
 }
+
+/// Whether the database answers now.
+pub async fn ready(ctx: &Ctx) -> Result<()> {
+    Ok(ctx.store.ping().await?)
+}
+
+/// The storage engine's name and how busy its connections are.
+pub fn pool(ctx: &Ctx) -> (&'static str, hearth_store::PoolStatus) {
+    (ctx.store.engine(), ctx.store.pool_status())
+}
+
+/// Whether pages are read from a replica because the primary is down
+/// (writing is paused).
+pub fn reading_from_replica(ctx: &Ctx) -> bool {
+    ctx.store.serving_from_replica()
+}

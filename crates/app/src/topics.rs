@@ -4,119 +4,21 @@ use hearth_core::content::{Tag, Title, check_body_size};
 use hearth_core::ids::{TopicId, UserId};
 use hearth_core::model::AuditAction;
 use hearth_core::model::TopicKind;
-use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer};
-use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic, edit_is_moderation};
+use hearth_core::permissions::{SpaceAction, Viewer};
+use hearth_core::topic_rules::{TopicAction, edit_is_moderation};
 use hearth_store::{
-    Conflict, NewTopic, Reply, Revision, SpaceTopicsQuery, SpaceView, StoreError, Topic,
-    TopicCursor, TopicEdit, TopicFilter, TopicView, VisibleTopicsQuery,
+    Conflict, NewTopic, Reply, Revision, SpaceTopicsQuery, StoreError, Topic, TopicCursor,
+    TopicEdit, TopicFilter, VisibleTopicsQuery,
 };
 
+pub use crate::access::{TopicAbilities, VisibleTopic, find_topic};
+use crate::access::{VisibleSpace, facts, find, guest_access};
 use crate::auth::Authenticated;
-use crate::spaces::{VisibleSpace, find, guest_access};
 use crate::work::Work;
 use crate::{AppError, Ctx, CurrentVersion, FieldError, Result};
 
 /// Replies per page of a topic.
 pub const REPLIES_PER_PAGE: u32 = 50;
-
-/// A topic as a viewer may see it, with what they may do.
-#[derive(Debug, Clone)]
-pub struct VisibleTopic {
-    /// The topic and its space.
-    pub view: TopicView,
-    /// The space rules' inputs.
-    pub access: SpaceAccess,
-    /// What the viewer may do.
-    pub can: TopicAbilities,
-}
-
-/// What a viewer may do with a topic.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TopicAbilities {
-    /// Reply to it.
-    pub reply: bool,
-    /// Edit it.
-    pub edit: bool,
-    /// Delete it.
-    pub delete: bool,
-    /// Hide, lock, pin; delete and restore replies.
-    pub moderate: bool,
-    /// Accept an answer.
-    pub accept: bool,
-    /// Like it and its replies.
-    pub react: bool,
-}
-
-fn facts(topic: &Topic, now: i64) -> TopicFacts {
-    TopicFacts {
-        kind: topic.kind,
-        state: topic.state,
-        author: topic.author.id,
-        unpublished: topic.unpublished(now),
-    }
-}
-
-fn access_of(space: &SpaceView, guest_access: bool) -> SpaceAccess {
-    SpaceAccess {
-        kind: space.space.kind,
-        visibility: space.space.visibility,
-        join_policy: space.space.join_policy,
-        role: space.role,
-        guest_access,
-    }
-}
-
-fn refuse(viewer: Viewer, decision: Decision, message: &str) -> AppError {
-    match decision {
-        Decision::Hide => AppError::NotFound,
-        _ if viewer == Viewer::Guest => AppError::Unauthorized("sign in to continue".into()),
-        _ => AppError::Forbidden(message.into()),
-    }
-}
-
-/// Finds a topic and checks that `viewer` may do `action` with it; a topic
-/// the viewer may not read is "not found".
-pub async fn find_topic(
-    ctx: &Ctx,
-    viewer: Viewer,
-    id: TopicId,
-    action: TopicAction,
-) -> Result<VisibleTopic> {
-    let guest_access = guest_access(ctx, viewer).await?;
-    let view = ctx
-        .store
-        .topic(id, viewer.user_id())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let access = access_of(&view.space, guest_access);
-    let f = facts(&view.topic, ctx.now());
-    let d = |a| decide_topic(viewer, &access, &f, a);
-    let decision = d(action);
-    if decision != Decision::Allow {
-        let message = match action {
-            TopicAction::Read => "you may not read this",
-            TopicAction::Reply => "this topic does not take replies from you",
-            TopicAction::Edit => {
-                "only its author, moderators or (for documents) members may edit this"
-            }
-            TopicAction::Delete => "only its author or moderators may delete this",
-            TopicAction::Moderate => "only moderators can do this",
-            TopicAction::Accept => "only the asker or moderators may accept an answer",
-            TopicAction::React => "you cannot like this",
-        };
-        return Err(refuse(viewer, decision, message));
-    }
-    let ok = |a| d(a) == Decision::Allow;
-    let can = TopicAbilities {
-        reply: ok(TopicAction::Reply),
-        edit: ok(TopicAction::Edit),
-        delete: ok(TopicAction::Delete),
-        moderate: ok(TopicAction::Moderate),
-        accept: ok(TopicAction::Accept),
-        react: ok(TopicAction::React),
-    };
-    Ok(VisibleTopic { view, access, can })
-}
 
 /// What a person fills in to write or edit a topic.
 #[derive(Debug, Clone, Default)]

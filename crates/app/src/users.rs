@@ -7,6 +7,7 @@ use hearth_core::names::{DisplayName, Email, Username, check_new_password};
 use hearth_core::permissions::Viewer;
 use hearth_store::{NewUser, Page, ReplyInTopic, SpaceView, User, VisibleRepliesQuery};
 
+pub use crate::access::require_admin;
 use crate::auth::Authenticated;
 use crate::passwords;
 use crate::secrets::hash_secret;
@@ -112,7 +113,7 @@ pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>)
     match &invite {
         Some(invite) => input.email = invite.email.to_string(),
         None => {
-            if crate::settings::get(ctx).await?.registration != Registration::Open {
+            if crate::access::site_settings(ctx).await?.registration != Registration::Open {
                 return Err(AppError::Forbidden(
                     "registration is by invitation only".into(),
                 ));
@@ -126,17 +127,6 @@ pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>)
 /// becomes its administrator.
 pub async fn needs_first_admin(ctx: &Ctx) -> Result<bool> {
     Ok(ctx.store.count_users().await? == 0)
-}
-
-/// Refuses anyone but a site administrator.
-pub fn require_admin(who: &Authenticated) -> Result<()> {
-    if who.user.is_admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "only administrators may do this".into(),
-        ))
-    }
 }
 
 /// Every account, for administrators.
@@ -276,7 +266,7 @@ pub const PROFILE_RECENT: u32 = 20;
 /// only where guest access is on; deleted accounts are gone.
 pub async fn profile(ctx: &Ctx, viewer: Viewer, username: &str) -> Result<Profile> {
     let username = Username::parse(username).map_err(|_| AppError::NotFound)?;
-    if viewer == Viewer::Guest && !crate::settings::get(ctx).await?.guest_access {
+    if viewer == Viewer::Guest && !crate::access::site_settings(ctx).await?.guest_access {
         return Err(AppError::Unauthorized("sign in to see profiles".into()));
     }
     let user = ctx

@@ -8,9 +8,7 @@ use std::time::Instant;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use hearth_store::PoolStatus;
-
-use crate::state::AppState;
+use hearth_app::records::PoolStatus;
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -122,7 +120,11 @@ impl Metrics {
 
 /// Times every request and counts it under its route's pattern (never its
 /// raw path, which would let clients grow the label set without bound).
-pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn layer(
+    State(metrics): State<std::sync::Arc<Metrics>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let method = req.method().as_str().to_owned();
     let route = req
@@ -131,7 +133,7 @@ pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Nex
         .map_or("unmatched", |p| p.as_str())
         .to_owned();
     let resp = next.run(req).await;
-    state.metrics.observe(
+    metrics.observe(
         &method,
         &route,
         resp.status().as_u16(),

@@ -14,7 +14,6 @@ use hearth_app::AppError;
 use tokio::sync::Semaphore;
 
 use crate::error::{ApiError, PageError};
-use crate::state::AppState;
 
 /// How much a node takes on at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,13 +36,20 @@ impl Default for OverloadLimits {
     }
 }
 
-/// The places for requests, shared by every request of a node.
+/// The places for requests, shared by every request of a node, and how
+/// long each may wait and run.
 #[derive(Debug, Clone)]
-pub(crate) struct Places(Arc<Semaphore>);
+pub(crate) struct Places {
+    free: Arc<Semaphore>,
+    limits: OverloadLimits,
+}
 
 impl Places {
-    pub(crate) fn new(limits: &OverloadLimits) -> Self {
-        Self(Arc::new(Semaphore::new(limits.in_flight.max(1))))
+    pub(crate) fn new(limits: OverloadLimits) -> Self {
+        Self {
+            free: Arc::new(Semaphore::new(limits.in_flight.max(1))),
+            limits,
+        }
     }
 }
 
@@ -57,18 +63,15 @@ fn busy(api: bool, why: &str) -> Response {
     }
 }
 
-pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn layer(State(places): State<Places>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if matches!(path, "/healthz" | "/readyz" | "/metrics") {
         return next.run(req).await;
     }
     let api = path.starts_with("/api/");
-    let limits = state.config.overload;
-    let place = tokio::time::timeout(
-        limits.queue_wait,
-        Arc::clone(&state.places.0).acquire_owned(),
-    )
-    .await;
+    let limits = places.limits;
+    let place =
+        tokio::time::timeout(limits.queue_wait, Arc::clone(&places.free).acquire_owned()).await;
     let Ok(Ok(_place)) = place else {
         return busy(api, "no place in time");
     };

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use hearth_app::AppError;
-use hearth_store::User;
+use hearth_app::records::User;
 
 use crate::error::PageError;
 use crate::extract::Visitor;
@@ -32,8 +32,9 @@ impl Chrome {
         title: impl Into<String>,
     ) -> Result<Self, PageError> {
         let settings = hearth_app::settings::get(&state.ctx).await?;
-        let paused =
-            settings.read_only || state.writes_failing() || state.ctx.store.serving_from_replica();
+        let paused = settings.read_only
+            || state.writes_failing()
+            || hearth_app::status::reading_from_replica(&state.ctx);
         Ok(Self {
             site_name: settings.site_name,
             me: visitor.who.as_ref().map(|w| w.user.clone()),

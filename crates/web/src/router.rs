@@ -42,7 +42,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(features::ops::router())
         .route("/api/v1/openapi.json", get(crate::openapi::serve))
         .route_layer(middleware::from_fn_with_state(
-            state.clone(),
+            std::sync::Arc::clone(&state.metrics),
             crate::metrics::layer,
         ))
         .fallback(not_found)
@@ -59,7 +59,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.places.clone(),
             crate::overload::layer,
         ))
         .layer(TraceLayer::new_for_http())

@@ -59,7 +59,7 @@ impl AppState {
     pub fn new(ctx: Ctx, config: WebConfig) -> Self {
         Self {
             ctx,
-            places: crate::overload::Places::new(&config.overload),
+            places: crate::overload::Places::new(config.overload),
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
             draining: Arc::new(AtomicBool::new(false)),

@@ -23,7 +23,7 @@ pub(crate) struct PageQuery {
 }
 
 impl PageQuery {
-    pub(crate) fn page(&self) -> Result<hearth_store::Page, hearth_app::AppError> {
+    pub(crate) fn page(&self) -> Result<hearth_app::records::Page, hearth_app::AppError> {
         let after = match self.after.as_deref() {
             None | Some("") => 0,
             Some(s) => s.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
@@ -37,14 +37,14 @@ impl PageQuery {
                 "must be between 1 and 100",
             ));
         }
-        Ok(hearth_store::Page { after, limit })
+        Ok(hearth_app::records::Page { after, limit })
     }
 }
 
 /// The cursor of the page after `items`, if it was full.
 pub(crate) fn next_cursor<T>(
     items: &[T],
-    page: hearth_store::Page,
+    page: hearth_app::records::Page,
     id: impl Fn(&T) -> i64,
 ) -> Option<String> {
     (items.len() == page.limit as usize)
@@ -58,7 +58,7 @@ pub(crate) fn next_cursor<T>(
 /// is absent when nothing follows.
 pub(crate) fn page_of<T>(
     items: Vec<T>,
-    page: hearth_store::Page,
+    page: hearth_app::records::Page,
     newest_first: bool,
     id: impl Fn(&T) -> i64,
 ) -> (Vec<T>, Option<String>) {

@@ -27,7 +27,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
     if state.is_draining() {
         return (StatusCode::SERVICE_UNAVAILABLE, "draining\n").into_response();
     }
-    match state.ctx.store.ping().await {
+    match hearth_app::status::ready(&state.ctx).await {
         Ok(()) => "ready\n".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");
@@ -65,9 +65,8 @@ pub(crate) async fn metrics_open(State(state): State<AppState>) -> Response {
 }
 
 fn exposition(state: &AppState) -> Response {
-    let mut body = state
-        .metrics
-        .render(state.ctx.store.pool_status(), state.ctx.store.engine());
+    let (engine, pool) = hearth_app::status::pool(&state.ctx);
+    let mut body = state.metrics.render(pool, engine);
     let backups = state.ctx.backups.get();
     body.push_str("# HELP hearth_backup_last_verified_restore_timestamp_seconds When a backup was last restored and verified.\n");
     body.push_str("# TYPE hearth_backup_last_verified_restore_timestamp_seconds gauge\n");

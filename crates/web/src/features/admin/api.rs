@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use hearth_store::AuditEvent;
+use hearth_app::records::AuditEvent;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -4,12 +4,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use hearth_app::records::{Invite, SiteSettings, User};
 use hearth_app::settings::SettingsInput;
 use hearth_app::users::{self, UserInput};
 use hearth_app::{AppError, invites, settings};
 use hearth_core::ids::{InviteId, UserId};
 use hearth_core::model::{Registration, UserStatus};
-use hearth_store::{Invite, SiteSettings, User};
 use serde::Deserialize;
 
 use crate::error::PageError;

@@ -4,9 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use hearth_app::records::Invite;
 use hearth_app::{AppError, invites};
 use hearth_core::ids::InviteId;
-use hearth_store::Invite;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -2,8 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
+use hearth_app::records::SiteSettings;
 use hearth_app::settings::{self, SettingsInput};
-use hearth_store::SiteSettings;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use hearth_app::records::User;
 use hearth_app::users::{self, AccountChange, UserInput};
-use hearth_store::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -31,12 +31,12 @@ pub(crate) fn router(max_attachment_bytes: usize) -> Router<AppState> {
 
 /// The name of a file in its address: its public name, or the number of a
 /// file uploaded before public names.
-pub(crate) fn file_name(a: &hearth_store::Attachment) -> String {
+pub(crate) fn file_name(a: &hearth_app::records::Attachment) -> String {
     a.public_id.clone().unwrap_or_else(|| a.id.to_string())
 }
 
 /// The address of an attachment: its name and its file name.
-pub(crate) fn attachment_url(a: &hearth_store::Attachment) -> String {
+pub(crate) fn attachment_url(a: &hearth_app::records::Attachment) -> String {
     format!(
         "/a/{}/{}",
         file_name(a),
@@ -50,7 +50,7 @@ pub(crate) fn file_ref(s: &str) -> Result<hearth_core::files::FileRef, hearth_ap
 }
 
 /// Markdown that shows an image inline or links any other file.
-pub(crate) fn markdown_for(a: &hearth_store::Attachment) -> String {
+pub(crate) fn markdown_for(a: &hearth_app::records::Attachment) -> String {
     let url = attachment_url(a);
     let label = a.filename.replace(['[', ']'], "");
     if hearth_core::files::is_inline_image(&a.content_type) {

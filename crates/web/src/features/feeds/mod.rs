@@ -8,10 +8,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use hearth_app::records::Topic;
 use hearth_app::{AppError, feeds};
 use hearth_core::ids::TopicId;
 use hearth_core::permissions::Viewer;
-use hearth_store::Topic;
 use serde::Deserialize;
 
 use crate::extract::Visitor;

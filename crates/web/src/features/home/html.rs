@@ -3,9 +3,9 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use hearth_app::records::{Page, SpaceView};
 use hearth_app::settings;
 use hearth_core::model::Registration;
-use hearth_store::{Page, SpaceView};
 
 use crate::error::PageError;
 use crate::extract::Visitor;
@@ -71,7 +71,7 @@ pub(crate) async fn status(
             .map(|s| crate::time_fmt::human(s.migrated_at))
             .unwrap_or_default(),
         status,
-        engine: state.ctx.store.engine(),
+        engine: hearth_app::status::pool(&state.ctx).0,
         release: state.config.release.clone(),
     })
 }

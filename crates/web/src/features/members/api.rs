@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hearth_app::AppError;
 use hearth_app::members::{self, JoinOutcome};
+use hearth_app::records::Member;
 use hearth_core::model::Role;
-use hearth_store::Member;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

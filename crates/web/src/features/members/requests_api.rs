@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hearth_app::members;
-use hearth_store::JoinRequest;
+use hearth_app::records::JoinRequest;
 use serde::Serialize;
 use utoipa::ToSchema;
 

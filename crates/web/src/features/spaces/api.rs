@@ -3,9 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use hearth_app::records::SpaceView;
 use hearth_app::spaces::{self, SpaceInput};
 use hearth_core::permissions::SpaceAction;
-use hearth_store::SpaceView;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

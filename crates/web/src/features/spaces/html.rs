@@ -4,10 +4,10 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use hearth_app::records::{JoinRequest, Member, Page, SpaceView};
 use hearth_app::spaces::{self, SpaceInput};
 use hearth_core::model::{JoinPolicy, Visibility};
 use hearth_core::permissions::SpaceAction;
-use hearth_store::{JoinRequest, Member, Page, SpaceView};
 use serde::Deserialize;
 
 use crate::error::PageError;

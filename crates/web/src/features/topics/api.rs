@@ -5,9 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use hearth_app::AppError;
 use hearth_app::moderation::{self, Moderation};
+use hearth_app::records::{Reply, Topic};
 use hearth_app::topics::{self, ListInput, TopicInput};
 use hearth_core::ids::{ReplyId, TopicId};
-use hearth_store::{Reply, Topic};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

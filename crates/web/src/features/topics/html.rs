@@ -6,11 +6,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::AppError;
 use hearth_app::moderation::{self, Moderation};
+use hearth_app::records::ReactionTarget;
 use hearth_app::topics::{self, VisibleTopic};
 use hearth_core::ids::{ReplyId, TopicId};
 use hearth_core::model::TopicKind;
 use hearth_core::permissions::SpaceAction;
-use hearth_store::ReactionTarget;
 use serde::Deserialize;
 
 use super::forms::TopicForm;

@@ -3,9 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use hearth_app::records::ReactionTarget;
 use hearth_app::{AppError, reactions, replies};
 use hearth_core::ids::ReplyId;
-use hearth_store::ReactionTarget;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

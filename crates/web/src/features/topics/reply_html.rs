@@ -4,9 +4,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use hearth_app::records::ReactionTarget;
 use hearth_app::{AppError, replies};
 use hearth_core::ids::ReplyId;
-use hearth_store::ReactionTarget;
 use serde::Deserialize;
 
 use super::html::{LikeForm, page, topic_id};

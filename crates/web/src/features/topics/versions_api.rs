@@ -4,9 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use hearth_app::AppError;
+use hearth_app::records::Revision;
 use hearth_app::topics;
 use hearth_core::diff::LineChange;
-use hearth_store::Revision;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

@@ -1,6 +1,6 @@
 //! Topics and replies shaped for templates.
 
-use hearth_store::{Reply, Topic};
+use hearth_app::records::{Reply, Topic};
 
 use crate::time_fmt::human;
 
@@ -107,7 +107,7 @@ pub(crate) struct RevisionRow {
 }
 
 /// Versions shaped for a history page.
-pub(crate) fn revision_rows(revisions: Vec<hearth_store::Revision>) -> Vec<RevisionRow> {
+pub(crate) fn revision_rows(revisions: Vec<hearth_app::records::Revision>) -> Vec<RevisionRow> {
     revisions
         .into_iter()
         .map(|r| RevisionRow {

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use hearth_store::{ReplyInTopic, User};
+use hearth_app::records::{ReplyInTopic, User};
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use hearth_store::{ReplyInTopic, SpaceView, User};
+use hearth_app::records::{ReplyInTopic, SpaceView, User};
 
 use crate::error::PageError;
 use crate::extract::Visitor;
