@@ -22,8 +22,14 @@ fn side(lines: &[LineChange], old: bool) -> Vec<&str> {
         .collect()
 }
 
-fn lines_of(text: &str) -> Vec<&str> {
-    text.lines().collect()
+/// The lines of `text` as Markdown reads them: a line ends at `\n`, `\r\n`
+/// or a lone `\r`.
+fn lines_of(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 fuzz_target!(|data: &[u8]| {

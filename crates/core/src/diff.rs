@@ -20,10 +20,11 @@ pub const MAX_DIFF_LINES: usize = 20_000;
 
 /// The lines that changed from `old` to `new`, in order, with unchanged
 /// lines between; `None` when either has more than [`MAX_DIFF_LINES`] lines.
+/// A line ends at `\n`, `\r\n` or a lone `\r`, as in Markdown.
 /// Past `deadline` the comparison stops looking for the smallest diff and
 /// marks what is left as removed and added: still true, only coarser.
 pub fn line_diff(old: &str, new: &str, deadline: Instant) -> Option<Vec<LineChange>> {
-    if old.lines().count() > MAX_DIFF_LINES || new.lines().count() > MAX_DIFF_LINES {
+    if line_count(old) > MAX_DIFF_LINES || line_count(new) > MAX_DIFF_LINES {
         return None;
     }
     let lines = TextDiff::configure()
@@ -40,6 +41,14 @@ pub fn line_diff(old: &str, new: &str, deadline: Instant) -> Option<Vec<LineChan
         })
         .collect();
     Some(lines)
+}
+
+/// How many lines `text` has, counting every line ending the comparison
+/// splits at (a lone `\r` too, so that it cannot pass the cap unseen).
+fn line_count(text: &str) -> usize {
+    let endings = text.matches(['\n', '\r']).count() - text.matches("\r\n").count();
+    let unterminated = !text.is_empty() && !text.ends_with(['\n', '\r']);
+    endings + usize::from(unterminated)
 }
 
 #[cfg(test)]
@@ -72,6 +81,24 @@ mod tests {
         assert_eq!(line_diff("a\n", &long, later(10_000)), None);
         let most = "a\n".repeat(MAX_DIFF_LINES);
         assert!(line_diff(&most, "b\n", later(10_000)).is_some());
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_and_count_against_the_cap() {
+        let d = line_diff("a\rb\r\nc", "a\rB\r\nc", later(10_000));
+        assert_eq!(
+            d,
+            Some(vec![
+                LineChange::Same("a".into()),
+                LineChange::Removed("b".into()),
+                LineChange::Added("B".into()),
+                LineChange::Same("c".into()),
+            ])
+        );
+        let long = "a\r".repeat(MAX_DIFF_LINES + 1);
+        assert_eq!(line_diff(&long, "a", later(10_000)), None);
+        assert_eq!(line_count("a\r\nb\rc\n"), 3);
+        assert_eq!(line_count("a\r\nb\rc"), 3);
     }
 
     #[test]
