@@ -1,7 +1,9 @@
-//! Extractors: who is asking, and request bodies whose rejections speak
-//! Hearth's error format.
+//! Extractors: who is asking, typed ids from the path, and request bodies
+//! whose rejections speak Hearth's error format.
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use std::str::FromStr;
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -76,6 +78,37 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
                 Err(Redirect::to(&next).into_response())
             }
         }
+    }
+}
+
+/// A typed id from the path: the parameter named `id`, or the only one. An
+/// id that does not parse names nothing: 404, as the JSON error under
+/// `/api/` and as the error page elsewhere.
+pub(crate) struct Id<T>(pub T);
+
+impl<S: Send + Sync, T: FromStr + Send> FromRequestParts<S> for Id<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let raw = match params.as_slice() {
+            [(_, only)] => Some(only),
+            all => all.iter().find(|(name, _)| name == "id").map(|(_, v)| v),
+        };
+        let err = match raw {
+            Some(raw) => match raw.parse() {
+                Ok(id) => return Ok(Id(id)),
+                Err(_) => AppError::NotFound,
+            },
+            None => AppError::Internal("the route has no `id` parameter".into()),
+        };
+        Err(if parts.uri.path().starts_with("/api/") {
+            ApiError(err).into_response()
+        } else {
+            PageError(err).into_response()
+        })
     }
 }
 
@@ -245,6 +278,63 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
                         "must be visible ASCII",
                     ))
                 }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::Router;
+    use axum::body::{Body, to_bytes};
+    use axum::http::{Request, StatusCode, header};
+    use axum::routing::get;
+    use hearth_core::ids::TopicId;
+    use tower::ServiceExt;
+
+    use super::Id;
+
+    async fn id(Id(id): Id<TopicId>) -> String {
+        id.to_string()
+    }
+
+    async fn get_path(path: &str) -> (StatusCode, String, String) {
+        let app = Router::new()
+            .route("/t/{id}", get(id))
+            .route("/t/{id}/{slug}", get(id))
+            .route("/api/v1/topics/{id}", get(id));
+        let req = Request::get(path).body(Body::empty()).unwrap();
+        let resp = app.oneshot(req).await.unwrap();
+        let status = resp.status();
+        let kind = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = to_bytes(resp.into_body(), usize::MAX).await.unwrap();
+        (status, kind, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn reads_the_id_parameter() {
+        assert_eq!(get_path("/t/7").await.2, "7");
+        assert_eq!(get_path("/t/7/a-title").await.2, "7");
+        assert_eq!(get_path("/api/v1/topics/7").await.2, "7");
+    }
+
+    #[tokio::test]
+    async fn an_id_that_does_not_parse_is_not_found() {
+        let (status, kind, body) = get_path("/api/v1/topics/seven").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(kind.starts_with("application/json"), "{kind}");
+        assert_eq!(
+            body,
+            r#"{"error":{"code":"not_found","message":"not found"}}"#
+        );
+        for page in ["/t/seven", "/t/0/a-title", "/t/-1"] {
+            let (status, kind, _) = get_path(page).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{page}");
+            assert!(kind.starts_with("text/html"), "{page}: {kind}");
         }
     }
 }

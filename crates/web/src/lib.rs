@@ -8,6 +8,7 @@ mod error;
 mod extract;
 mod features;
 mod idempotency;
+mod json;
 mod metrics;
 mod openapi;
 mod overload;

@@ -5,7 +5,10 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::features::{account, admin, attachments, auth, members, spaces, topics, users};
+use crate::features::{
+    account, admin, attachments, auth, history, likes, members, moderation, replies, spaces, tags,
+    topics, users,
+};
 
 struct BearerAuth;
 
@@ -120,21 +123,21 @@ impl Modify for CommonErrors {
         topics::api::show,
         topics::api::update,
         topics::api::delete,
-        topics::versions_api::revisions,
-        topics::versions_api::diff,
-        topics::versions_api::restore,
-        topics::reply_api::reply,
-        topics::reply_api::edit_reply,
-        topics::reply_api::delete_reply,
-        topics::reply_api::restore_reply,
-        topics::reply_api::like_topic,
-        topics::reply_api::unlike_topic,
-        topics::reply_api::like_reply,
-        topics::reply_api::unlike_reply,
-        topics::api::moderate,
-        topics::api::accept,
-        topics::api::tag,
-        topics::reply_api::reply_revisions,
+        history::api::revisions,
+        history::api::diff,
+        history::api::restore,
+        replies::api::reply,
+        replies::api::edit_reply,
+        replies::api::delete_reply,
+        replies::api::restore_reply,
+        likes::api::like_topic,
+        likes::api::unlike_topic,
+        likes::api::like_reply,
+        likes::api::unlike_reply,
+        moderation::api::moderate,
+        moderation::api::accept,
+        tags::api::tag,
+        history::api::reply_revisions,
         attachments::api::upload,
         attachments::api::delete,
         admin::api::list,
@@ -147,8 +150,8 @@ impl Modify for CommonErrors {
         admin::invites_api::create,
         admin::invites_api::revoke,
         topics::api::preview,
-        topics::reply_api::topic_likers,
-        topics::reply_api::reply_likers,
+        likes::api::topic_likers,
+        likes::api::reply_likers,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::CurrentJson)),
     modifiers(&BearerAuth, &CommonErrors),

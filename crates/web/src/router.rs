@@ -34,6 +34,11 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(features::members::router())
         .merge(features::users::router())
         .merge(features::topics::router())
+        .merge(features::replies::router())
+        .merge(features::likes::router())
+        .merge(features::tags::router())
+        .merge(features::history::router())
+        .merge(features::moderation::router())
         .merge(features::feeds::router())
         .merge(features::attachments::router(
             state.ctx.config.max_attachment_bytes,

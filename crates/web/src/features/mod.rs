@@ -5,10 +5,15 @@ pub(crate) mod admin;
 pub(crate) mod attachments;
 pub(crate) mod auth;
 pub(crate) mod feeds;
+pub(crate) mod history;
 pub(crate) mod home;
+pub(crate) mod likes;
 pub(crate) mod members;
+pub(crate) mod moderation;
 pub(crate) mod ops;
+pub(crate) mod replies;
 pub(crate) mod spaces;
+pub(crate) mod tags;
 pub(crate) mod topics;
 pub(crate) mod users;
 

@@ -17,6 +17,10 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+/// How long a step waits for a page or an element: generous, because a
+/// loaded 2-core machine runs many browser tests at once.
+const PAGE_WAIT: Duration = Duration::from_secs(30);
+
 /// Two browsers at a time: each is heavy, and the machine may have two cores.
 static BROWSERS: Semaphore = Semaphore::const_new(2);
 
@@ -134,7 +138,7 @@ impl Chromium {
         let found = self
             .client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(PAGE_WAIT)
             .for_element(Locator::Css(css))
             .await;
         match found {
@@ -176,7 +180,7 @@ impl Chromium {
     pub async fn follow(&self, css: &str) {
         let old = self.find("html").await;
         self.click(css).await;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let deadline = tokio::time::Instant::now() + PAGE_WAIT;
         while old.tag_name().await.is_ok() {
             assert!(
                 tokio::time::Instant::now() < deadline,

@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, ApiUser};
-use crate::features::users::api::UserJson;
 use crate::features::{PageQuery, page_of};
+use crate::json::UserJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 

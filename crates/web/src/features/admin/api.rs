@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, ApiUser};
-use crate::features::users::api::UserJson;
+use crate::json::UserJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 

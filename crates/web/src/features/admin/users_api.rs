@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, ApiUser};
-use crate::features::users::api::UserJson;
 use crate::features::{PageQuery, next_cursor};
+use crate::json::UserJson;
 use crate::state::AppState;
 
 /// An account as administrators see it.

@@ -5,11 +5,12 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hearth_app::AppError;
+use hearth_core::ids::TopicId;
 use hearth_core::permissions::SpaceAction;
 
 use super::{attachment_url, file_name, file_ref, markdown_for};
 use crate::error::PageError;
-use crate::extract::{SignedIn, Visitor};
+use crate::extract::{Id, SignedIn, Visitor};
 use crate::page::{Chrome, render, render_with};
 use crate::state::AppState;
 
@@ -175,12 +176,12 @@ pub(crate) async fn files(
     State(state): State<AppState>,
     signed_in: SignedIn,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<TopicId>,
 ) -> Result<Response, PageError> {
     let topic = hearth_app::topics::find_topic(
         &state.ctx,
         signed_in.who.viewer(),
-        crate::features::topics::html::topic_id(&id)?,
+        id,
         hearth_core::topic_rules::TopicAction::Read,
     )
     .await?;

@@ -12,8 +12,8 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::extract::{ApiCaller, ApiJson, ApiQuery, ApiUser};
-use crate::features::users::api::UserJson;
 use crate::features::{PageQuery, next_cursor};
+use crate::json::UserJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 

@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use hearth_app::records::SpaceView;
 use hearth_app::spaces::{self, SpaceInput};
 use hearth_core::permissions::SpaceAction;
 use serde::{Deserialize, Serialize};
@@ -12,54 +11,8 @@ use utoipa::ToSchema;
 use crate::error::ApiError;
 use crate::extract::{ApiCaller, ApiJson, ApiQuery, ApiUser};
 use crate::features::{PageQuery, next_cursor};
+use crate::json::SpaceJson;
 use crate::state::AppState;
-use crate::time_fmt::rfc3339;
-
-/// A space as the caller may see it.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct SpaceJson {
-    /// Opaque id.
-    id: String,
-    /// Short name in URLs.
-    slug: String,
-    /// Title.
-    name: String,
-    /// What it is for.
-    description: String,
-    /// community or personal.
-    kind: String,
-    /// public, private or secret.
-    visibility: String,
-    /// open, request or invite.
-    join_policy: String,
-    /// How many members.
-    member_count: i64,
-    /// The caller's role, if a member.
-    role: Option<String>,
-    /// When it was created.
-    created_at: String,
-    /// Its page.
-    url: String,
-}
-
-impl From<&SpaceView> for SpaceJson {
-    fn from(v: &SpaceView) -> Self {
-        let s = &v.space;
-        Self {
-            id: s.id.to_string(),
-            slug: s.slug.clone(),
-            name: s.name.to_string(),
-            description: s.description.to_string(),
-            kind: s.kind.to_string(),
-            visibility: s.visibility.to_string(),
-            join_policy: s.join_policy.to_string(),
-            member_count: v.member_count,
-            role: v.role.map(|r| r.to_string()),
-            created_at: rfc3339(s.created_at),
-            url: format!("/s/{}", s.slug),
-        }
-    }
-}
 
 /// A page of spaces.
 #[derive(Debug, Serialize, ToSchema)]

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::records::{JoinRequest, Member, Page, SpaceView};
 use hearth_app::spaces::{self, SpaceInput};
@@ -292,11 +291,7 @@ pub(crate) async fn update(
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
             render_with(
-                if status == StatusCode::OK {
-                    StatusCode::BAD_REQUEST
-                } else {
-                    status
-                },
+                status,
                 &SettingsPage {
                     chrome: Chrome::new(&state, &visitor, "Space settings").await?,
                     errors,

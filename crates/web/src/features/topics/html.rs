@@ -1,29 +1,24 @@
-//! Topic pages: writing, reading, editing, history, moderation, tag pages.
+//! Topic pages: writing, reading, editing and deleting a topic.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::AppError;
-use hearth_app::moderation::{self, Moderation};
-use hearth_app::records::ReactionTarget;
+use hearth_app::moderation;
 use hearth_app::topics::{self, VisibleTopic};
-use hearth_core::ids::{ReplyId, TopicId};
+use hearth_app::{AppError, CurrentVersion};
+use hearth_core::ids::TopicId;
 use hearth_core::model::TopicKind;
 use hearth_core::permissions::SpaceAction;
 use serde::Deserialize;
 
 use super::forms::TopicForm;
-use super::views::{ReplyRow, TopicRow, topic_url};
+use super::views::{ReplyRow, topic_url};
 use crate::error::PageError;
-use crate::extract::{PageForm, SignedIn, Visitor};
+use crate::extract::{Id, PageForm, SignedIn, Visitor};
 use crate::page::{Chrome, FormErrors, render, render_with};
 use crate::state::AppState;
-use crate::time_fmt::human;
-
-pub(crate) fn topic_id(s: &str) -> Result<TopicId, PageError> {
-    s.parse().map_err(|_| PageError(AppError::NotFound))
-}
+use crate::time_fmt::{datetime_local, human};
 
 #[derive(Template)]
 #[template(path = "topics/new.html")]
@@ -113,12 +108,12 @@ pub(crate) async fn create(
 pub(crate) async fn canonical(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<String>,
+    Id(id): Id<TopicId>,
 ) -> Result<Response, PageError> {
     let found = topics::find_topic(
         &state.ctx,
         visitor.viewer(),
-        topic_id(&id)?,
+        id,
         hearth_core::topic_rules::TopicAction::Read,
     )
     .await?;
@@ -203,10 +198,9 @@ pub(crate) async fn page(
 pub(crate) async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, _slug)): Path<(String, String)>,
+    Id(id): Id<TopicId>,
     Query(q): Query<PageNumber>,
 ) -> Result<Response, PageError> {
-    let id = topic_id(&id)?;
     page(
         &state,
         &visitor,
@@ -219,37 +213,121 @@ pub(crate) async fn show(
     .await
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct ActionForm {
-    #[serde(default)]
-    action: String,
-    /// The destination space of a move.
-    #[serde(default)]
-    to: String,
+#[derive(Template)]
+#[template(path = "topics/edit.html")]
+struct EditPage {
+    chrome: Chrome,
+    errors: FormErrors,
+    id: String,
+    url: String,
+    form: TopicForm,
+    is_post: bool,
+    is_draft: bool,
+    /// The version someone else saved while this person was editing.
+    current: Option<CurrentVersion>,
 }
 
-pub(crate) async fn moderate(
+pub(crate) async fn edit_form(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<ActionForm>,
+    visitor: Visitor,
+    Id(tid): Id<TopicId>,
 ) -> Result<Response, PageError> {
-    let tid = topic_id(&id)?;
-    if form.action == "move" {
-        moderation::move_to(&state.ctx, &signed_in.who, tid, form.to.trim()).await?;
-    } else {
-        let action = Moderation::parse(&form.action)?;
-        moderation::moderate(&state.ctx, &signed_in.who, tid, action).await?;
+    let found = topics::find_topic(
+        &state.ctx,
+        signed_in.who.viewer(),
+        tid,
+        hearth_core::topic_rules::TopicAction::Edit,
+    )
+    .await?;
+    let t = &found.view.topic;
+    render(&EditPage {
+        chrome: Chrome::new(&state, &visitor, format!("Edit {}", t.title.as_str())).await?,
+        errors: FormErrors::default(),
+        id: tid.to_string(),
+        url: topic_url(t),
+        is_post: t.kind == TopicKind::Post,
+        is_draft: t.draft,
+        form: TopicForm {
+            kind: t.kind.to_string(),
+            title: t.title.as_str().to_owned(),
+            body: t.body_md.clone(),
+            tags: t
+                .tags
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            draft: t.draft.then(|| "on".into()),
+            publish_at: t.publish_at.map(datetime_local),
+            base_version: Some(t.version),
+            idempotency_key: String::new(),
+        },
+        current: None,
+    })
+}
+
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Id(tid): Id<TopicId>,
+    PageForm(mut form): PageForm<TopicForm>,
+) -> Result<Response, PageError> {
+    let edited = match form.input() {
+        Ok(input) => {
+            let input = topics::TopicInput {
+                kind: None,
+                ..input
+            };
+            topics::edit(&state.ctx, &signed_in.who, tid, &input).await
+        }
+        Err(e) => Err(e),
+    };
+    match edited {
+        Ok(topic) => Ok(Redirect::to(&topic_url(&topic)).into_response()),
+        Err(err) => {
+            // The person's text is kept. After a concurrent edit, the newer
+            // version is shown beside it and becomes the base of the next
+            // save: merging and saving again then succeeds.
+            let current = match &err {
+                AppError::StaleVersion(c) => Some(c.as_ref().clone()),
+                _ => None,
+            };
+            if let Some(c) = &current {
+                form.base_version = Some(c.version);
+            }
+            let (status, errors) = FormErrors::from_error(err)?;
+            let found = topics::find_topic(
+                &state.ctx,
+                signed_in.who.viewer(),
+                tid,
+                hearth_core::topic_rules::TopicAction::Edit,
+            )
+            .await?;
+            let t = &found.view.topic;
+            render_with(
+                status,
+                &EditPage {
+                    chrome: Chrome::new(&state, &visitor, "Edit").await?,
+                    errors,
+                    id: tid.to_string(),
+                    url: topic_url(t),
+                    is_post: t.kind == TopicKind::Post,
+                    is_draft: t.draft,
+                    form,
+                    current,
+                },
+            )
+        }
     }
-    Ok(Redirect::to(&format!("/t/{tid}")).into_response())
 }
 
 pub(crate) async fn delete(
     State(state): State<AppState>,
     signed_in: SignedIn,
-    Path(id): Path<String>,
+    Id(tid): Id<TopicId>,
 ) -> Result<Response, PageError> {
-    let tid = topic_id(&id)?;
     let found = topics::find_topic(
         &state.ctx,
         signed_in.who.viewer(),
@@ -259,90 +337,4 @@ pub(crate) async fn delete(
     .await?;
     moderation::delete(&state.ctx, &signed_in.who, tid).await?;
     Ok(Redirect::to(&format!("/s/{}", found.view.space.space.slug)).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct AcceptForm {
-    #[serde(default)]
-    reply: String,
-}
-
-pub(crate) async fn accept(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<AcceptForm>,
-) -> Result<Response, PageError> {
-    let tid = topic_id(&id)?;
-    let reply = match form.reply.as_str() {
-        "" => None,
-        r => Some(r.parse::<ReplyId>().map_err(AppError::from)?),
-    };
-    moderation::accept(&state.ctx, &signed_in.who, tid, reply).await?;
-    Ok(Redirect::to(&format!("/t/{tid}")).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-pub(crate) struct LikeForm {
-    #[serde(default)]
-    pub on: String,
-}
-
-pub(crate) async fn like(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-    Path(id): Path<String>,
-    PageForm(form): PageForm<LikeForm>,
-) -> Result<Response, PageError> {
-    let tid = topic_id(&id)?;
-    hearth_app::reactions::set(
-        &state.ctx,
-        &signed_in.who,
-        ReactionTarget::Topic(tid),
-        form.on == "1",
-    )
-    .await?;
-    Ok(Redirect::to(&format!("/t/{tid}")).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "topics/tag.html")]
-struct TagPage {
-    chrome: Chrome,
-    tag: String,
-    topics: Vec<TopicRow>,
-    next: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct AfterQuery {
-    #[serde(default)]
-    after: Option<String>,
-}
-
-pub(crate) async fn tag(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    Path(tag): Path<String>,
-    Query(q): Query<AfterQuery>,
-) -> Result<Response, PageError> {
-    let topics = topics::visible(
-        &state.ctx,
-        visitor.viewer(),
-        Some(&tag),
-        None,
-        q.after.as_deref(),
-        30,
-    )
-    .await?;
-    let now = state.ctx.now();
-    let next = (topics.len() == 30)
-        .then(|| topics.last().map(topics::encode_cursor))
-        .flatten();
-    render(&TagPage {
-        chrome: Chrome::new(&state, &visitor, format!("#{tag}")).await?,
-        topics: topics.iter().map(|t| TopicRow::new(t, now)).collect(),
-        tag,
-        next,
-    })
 }

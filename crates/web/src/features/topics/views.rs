@@ -1,4 +1,4 @@
-//! Topics and replies shaped for templates.
+//! Topics and replies shaped for templates, and a topic's page address.
 
 use hearth_app::records::{Reply, Topic};
 
@@ -95,27 +95,4 @@ impl ReplyRow {
             accepted: accepted == Some(r.id),
         }
     }
-}
-
-/// One version in a history.
-pub(crate) struct RevisionRow {
-    pub version: i64,
-    pub author: String,
-    pub when: String,
-    pub title: String,
-    pub body_md: String,
-}
-
-/// Versions shaped for a history page.
-pub(crate) fn revision_rows(revisions: Vec<hearth_app::records::Revision>) -> Vec<RevisionRow> {
-    revisions
-        .into_iter()
-        .map(|r| RevisionRow {
-            version: r.version,
-            author: r.author.display_name.to_string(),
-            when: human(r.created_at),
-            title: r.title.unwrap_or_default(),
-            body_md: r.body_md,
-        })
-        .collect()
 }

@@ -2,49 +2,14 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use hearth_app::records::{ReplyInTopic, User};
+use hearth_app::records::ReplyInTopic;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::extract::ApiCaller;
-use crate::features::spaces::api::SpaceJson;
-use crate::features::topics::api::{ReplyJson, TopicJson};
+use crate::json::{ReplyJson, SpaceJson, TopicJson, UserJson};
 use crate::state::AppState;
-use crate::time_fmt::rfc3339;
-
-/// A user as others see them.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct UserJson {
-    /// Opaque id.
-    pub id: String,
-    /// Login name.
-    pub username: String,
-    /// Shown name.
-    pub display_name: String,
-    /// Whether they administer the site.
-    pub is_admin: bool,
-    /// active, locked or deleted.
-    pub status: String,
-    /// When the account was created.
-    pub created_at: String,
-    /// Their profile page.
-    pub url: String,
-}
-
-impl From<&User> for UserJson {
-    fn from(u: &User) -> Self {
-        Self {
-            id: u.id.to_string(),
-            username: u.username.to_string(),
-            display_name: u.display_name.to_string(),
-            is_admin: u.is_admin,
-            status: u.status.to_string(),
-            created_at: rfc3339(u.created_at),
-            url: format!("/u/{}", u.username),
-        }
-    }
-}
 
 /// A profile: the user and the spaces the caller may see them in.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,43 +1,19 @@
-//! A topic's versions in the API: the history, the difference between two
-//! versions, and restoring an old one.
+//! Versions in the API: the history of a topic or a reply, the difference
+//! between two versions of a topic, and restoring an old one.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use hearth_app::AppError;
-use hearth_app::records::Revision;
-use hearth_app::topics;
+use hearth_app::{replies, topics};
 use hearth_core::diff::LineChange;
+use hearth_core::ids::{ReplyId, TopicId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::api::{TopicJson, topic_id};
 use crate::error::ApiError;
-use crate::extract::{ApiCaller, ApiQuery, ApiUser};
-use crate::features::users::api::UserJson;
+use crate::extract::{ApiCaller, ApiQuery, ApiUser, Id};
+use crate::json::{RevisionJson, TopicJson};
 use crate::state::AppState;
-use crate::time_fmt::rfc3339;
-
-/// One version of a topic or a reply.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct RevisionJson {
-    version: i64,
-    author: UserJson,
-    title: Option<String>,
-    body: String,
-    created_at: String,
-}
-
-impl From<&Revision> for RevisionJson {
-    fn from(r: &Revision) -> Self {
-        Self {
-            version: r.version,
-            author: UserJson::from(&r.author),
-            title: r.title.clone(),
-            body: r.body_md.clone(),
-            created_at: rfc3339(r.created_at),
-        }
-    }
-}
 
 /// The versions of a topic, newest first.
 #[utoipa::path(get, path = "/api/v1/topics/{id}/revisions", tag = "topics",
@@ -46,9 +22,9 @@ impl From<&Revision> for RevisionJson {
 pub(crate) async fn revisions(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Id(id): Id<TopicId>,
 ) -> Result<Json<Vec<RevisionJson>>, ApiError> {
-    let (_, revisions) = topics::revisions(&state.ctx, caller.viewer(), topic_id(&id)?).await?;
+    let (_, revisions) = topics::revisions(&state.ctx, caller.viewer(), id).await?;
     Ok(Json(revisions.iter().map(RevisionJson::from).collect()))
 }
 
@@ -94,10 +70,9 @@ pub(crate) struct DiffJson {
 pub(crate) async fn diff(
     State(state): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<String>,
+    Id(tid): Id<TopicId>,
     ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> Result<Json<DiffJson>, ApiError> {
-    let tid = topic_id(&id)?;
     let from = q
         .from
         .ok_or_else(|| AppError::invalid("from", "is required"))?;
@@ -142,10 +117,23 @@ pub(crate) async fn restore(
     ApiUser(who): ApiUser,
     Path((id, version)): Path<(String, String)>,
 ) -> Result<Json<TopicJson>, ApiError> {
-    let tid = topic_id(&id)?;
+    let tid: TopicId = id.parse().map_err(|_| AppError::NotFound)?;
     let version = version
         .parse::<i64>()
         .map_err(|_| AppError::invalid("version", "is not a version of this topic"))?;
     let topic = topics::restore_version(&state.ctx, &who, tid, version).await?;
     Ok(Json(TopicJson::from(&topic)))
+}
+
+/// The versions of a reply, newest first (its author and moderators).
+#[utoipa::path(get, path = "/api/v1/replies/{id}/revisions", tag = "replies",
+    params(("id" = String, Path, description = "the reply's id")),
+    responses((status = 200, body = Vec<RevisionJson>), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn reply_revisions(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Id(id): Id<ReplyId>,
+) -> Result<Json<Vec<RevisionJson>>, ApiError> {
+    let (_, revisions) = replies::revisions(&state.ctx, caller.viewer(), id).await?;
+    Ok(Json(revisions.iter().map(RevisionJson::from).collect()))
 }
