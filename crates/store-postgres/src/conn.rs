@@ -79,10 +79,11 @@ fn value(row: &tokio_postgres::Row, i: usize) -> Result<Value> {
 }
 
 fn row_of(row: &tokio_postgres::Row) -> Result<Row> {
-    (0..row.len())
-        .map(|i| value(row, i))
-        .collect::<Result<_>>()
-        .map(Row)
+    let mut values = Vec::with_capacity(row.len());
+    for i in 0..row.len() {
+        values.push(value(row, i)?);
+    }
+    Ok(Row(values))
 }
 
 #[async_trait]

@@ -29,15 +29,17 @@ pub(crate) fn finish<T>(mut job: BoxFuture<'_, Result<T>>) -> Result<T> {
 
 /// `$1` as SQLite numbers parameters: `?1`.
 fn placeholders(sql: &str) -> String {
+    let bytes = sql.as_bytes();
     let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+    let mut start = 0;
+    for (at, pair) in bytes.windows(2).enumerate() {
+        if pair[0] == b'$' && pair[1].is_ascii_digit() {
+            out.push_str(&sql[start..at]);
             out.push('?');
-        } else {
-            out.push(c);
+            start = at + 1;
         }
     }
+    out.push_str(&sql[start..]);
     out
 }
 
@@ -83,8 +85,11 @@ impl Conn for SqliteConn<'_> {
         }
         let mut rows = stmt.query(args).map_err(map_err)?;
         while let Some(r) = rows.next().map_err(map_err)? {
-            let values = (0..width).map(|i| value(r.get_ref(i).map_err(map_err)?));
-            each(Row(values.collect::<Result<_>>()?))?;
+            let mut values = Vec::with_capacity(width);
+            for i in 0..width {
+                values.push(value(r.get_ref(i).map_err(map_err)?)?);
+            }
+            each(Row(values))?;
         }
         drop(rows);
         drop(stmt);

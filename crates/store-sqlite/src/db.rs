@@ -31,7 +31,12 @@ struct Readers {
     size: usize,
 }
 
+/// How many prepared statements a connection keeps: more than one page
+/// runs, so that a page's statements are parsed once, not on every request.
+const STATEMENT_CACHE: usize = 128;
+
 fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA foreign_keys = ON;
