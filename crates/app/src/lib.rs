@@ -18,6 +18,7 @@ pub mod moderation;
 pub mod passwords;
 pub mod reactions;
 pub mod replies;
+pub mod search;
 pub mod secrets;
 pub mod settings;
 pub mod spaces;

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod model;
 pub mod names;
 pub mod permissions;
+pub mod search;
 pub mod topic_rules;
 
 pub use error::CoreError;

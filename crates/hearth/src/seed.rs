@@ -94,8 +94,37 @@ const WORDS: &[&str] = &[
     "quarter",
 ];
 
+/// Syllables of the made-up words that give the text a long tail, as real
+/// writing has: most words are rare, so that a search finds a few pages of
+/// results rather than half of everything.
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "qui", "dor", "fen", "gal", "hib",
+    "jul",
+];
+
+/// How many made-up words there are: `rare_word(0)` … `rare_word(RARE_WORDS - 1)`.
+pub const RARE_WORDS: usize = SYLLABLES.len() * SYLLABLES.len() * SYLLABLES.len();
+
+/// The made-up word numbered `n` (three syllables), the same on every run.
+pub fn rare_word(n: usize) -> String {
+    let s = SYLLABLES.len();
+    [n / (s * s) % s, n / s % s, n % s]
+        .iter()
+        .map(|&i| SYLLABLES[i])
+        .collect()
+}
+
 fn sentence(rng: &mut Rng, words: usize) -> String {
-    let s: Vec<&str> = (0..words).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+    let s: Vec<String> = (0..words)
+        .map(|_| {
+            // One word in four from the long tail, the rarer the less often.
+            if rng.below(4) == 0 {
+                rare_word(rng.skewed(RARE_WORDS))
+            } else {
+                WORDS[rng.below(WORDS.len())].to_owned()
+            }
+        })
+        .collect();
     let mut text = s.join(" ");
     if let Some(c) = text.get_mut(0..1) {
         c.make_ascii_uppercase();

@@ -102,10 +102,17 @@ impl<E: Engine> ExportStore for SqlStore<E> {
                         c.query(&sql, &[]).await?;
                     }
                 }
-                // Member counts are derived, not exported.
-                c.execute(RECOUNT_MEMBERS, &[]).await.map(|_| ())
+                // Member counts and the search index are derived, not exported.
+                c.execute(RECOUNT_MEMBERS, &[]).await?;
+                c.execute(
+                    "INSERT INTO search_rebuild (pending) VALUES (1) ON CONFLICT DO NOTHING",
+                    &[],
+                )
+                .await
+                .map(|_| ())
             })
         })
-        .await
+        .await?;
+        self.rebuild_search_index_if_asked().await
     }
 }

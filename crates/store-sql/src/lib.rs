@@ -18,6 +18,7 @@ mod invites;
 mod memberships;
 mod reactions;
 mod replies;
+mod search;
 mod sessions;
 mod settings;
 mod signin;

@@ -58,6 +58,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(13, "0013_signin_attempts"),
     migration!(14, "0014_attachment_owners"),
     migration!(15, "0015_kept_answers"),
+    migration!(16, "0016_search"),
 ];
 
 /// The newest schema version this build knows.
@@ -112,7 +113,8 @@ impl<E: Engine> SqlStore<E> {
                 Ok(())
             })
         })
-        .await
+        .await?;
+        self.rebuild_search_index_if_asked().await
     }
 }
 

@@ -17,6 +17,7 @@ use crate::attachments::claim_files;
 use crate::audit::audited;
 use crate::conn::{Conn, Engine, value, value_opt};
 use crate::rows::{reply, reply_columns, revision, revision_columns};
+use crate::search::{self, Doc};
 use crate::store::SqlStore;
 use crate::topics::{NewRevision, write_mentions, write_revision};
 use crate::value::{Args, ReadRows};
@@ -102,6 +103,7 @@ impl<E: Engine> ReplyStore for SqlStore<E> {
                     args![new.topic_id, new.created_at],
                 )
                 .await?;
+                search::index(c, Doc::Reply(id), "", &new.body_md).await?;
                 write_mentions(c, new.topic_id.0, Some(id), &new.mentions).await?;
                 claim_files(c, new.topic_id.0, Some(id), new.author, &new.files).await?;
                 write_revision(
@@ -252,6 +254,7 @@ impl<E: Engine> ReplyStore for SqlStore<E> {
                     args![id, &edit.body_md, &edit.body_html, version + 1, edit.now],
                 )
                 .await?;
+                search::index(c, Doc::Reply(id.0), "", &edit.body_md).await?;
                 write_mentions(c, topic, Some(id.0), &edit.mentions).await?;
                 claim_files(c, topic, Some(id.0), edit.editor, &edit.files).await?;
                 write_revision(

@@ -13,6 +13,7 @@ use crate::args;
 use crate::audit::write_audit;
 use crate::conn::{Engine, value, value_opt};
 use crate::rows::{SPACE_COLUMNS, space, space_view, space_view_columns};
+use crate::search::{self, Doc, space_text};
 use crate::store::SqlStore;
 use crate::value::{Args, ReadRows};
 use crate::visibility::{Reader, Seer};
@@ -48,6 +49,9 @@ impl<E: Engine> SpaceStore for SqlStore<E> {
                     args![id, new.owner, Role::Owner.as_str(), new.created_at],
                 )
                 .await?;
+                let (title, body) =
+                    space_text(new.name.as_str(), new.description.as_str(), new.slug.as_str());
+                search::index(c, Doc::Space(id), &title, &body).await?;
                 Ok(Space {
                     id: SpaceId(id),
                     slug: new.slug.as_str().to_owned(),
@@ -159,6 +163,14 @@ impl<E: Engine> SpaceStore for SqlStore<E> {
                     .await?
                     .ok_or(StoreError::NotFound)?
                     .read(space)?;
+                if updated.kind == SpaceKind::Community {
+                    let (title, body) = space_text(
+                        updated.name.as_str(),
+                        updated.description.as_str(),
+                        &updated.slug,
+                    );
+                    search::index(c, Doc::Space(id.0), &title, &body).await?;
+                }
                 write_audit(c, &audit).await?;
                 Ok(updated)
             })

@@ -16,6 +16,7 @@ use crate::conn::{Conn, Engine, value, value_opt};
 use crate::rows::{
     revision, revision_columns, space_view, space_view_columns, topic, topic_columns,
 };
+use crate::search::{self, Doc};
 use crate::store::SqlStore;
 use crate::value::{Args, ReadRows};
 use crate::visibility::{Reader, Scope, Seer};
@@ -146,6 +147,7 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                     return load_topic(c, first).await;
                 };
                 write_tags(c, id, &new.tags).await?;
+                search::index(c, Doc::Topic(id), new.title.as_str(), &new.body_md).await?;
                 write_mentions(c, id, None, &new.mentions).await?;
                 claim_files(c, id, None, new.author, &new.files).await?;
                 write_revision(
@@ -301,6 +303,7 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                 if let Some(tags) = &edit.tags {
                     write_tags(c, id.0, tags).await?;
                 }
+                search::index(c, Doc::Topic(id.0), &title, &body_md).await?;
                 if edit.body.is_some() {
                     write_mentions(c, id.0, None, &edit.mentions).await?;
                     claim_files(c, id.0, None, edit.editor, &edit.files).await?;

@@ -10,6 +10,7 @@ use crate::args;
 use crate::audit::{audited, write_audit};
 use crate::conn::{Engine, value};
 use crate::rows::{USER_COLUMNS, user};
+use crate::search::{self, Doc, person_text};
 use crate::store::SqlStore;
 use crate::value::ReadRows;
 
@@ -82,6 +83,9 @@ impl<E: Engine> UserStore for SqlStore<E> {
                     args![space, id, Role::Owner.as_str(), new.created_at],
                 )
                 .await?;
+                let (title, body) =
+                    person_text(new.display_name.as_str(), new.username.as_str());
+                search::index(c, Doc::Person(id), &title, &body).await?;
                 Ok(User {
                     id: UserId(id),
                     username: new.username,

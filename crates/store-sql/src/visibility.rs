@@ -22,6 +22,12 @@ pub enum Reader {
     VisibleTopics,
     /// Someone's replies across spaces, on their profile.
     VisibleReplies,
+    /// Topics and replies found by a search.
+    Search,
+    /// Spaces found by a search.
+    SearchSpaces,
+    /// Topics whose titles resemble one being written.
+    SimilarTopics,
 }
 
 impl Reader {
@@ -32,6 +38,9 @@ impl Reader {
         Reader::SpaceTopics,
         Reader::VisibleTopics,
         Reader::VisibleReplies,
+        Reader::Search,
+        Reader::SearchSpaces,
+        Reader::SimilarTopics,
     ];
 }
 

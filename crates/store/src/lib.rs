@@ -9,10 +9,12 @@ mod error;
 pub mod export;
 pub mod export_file;
 mod records;
+mod search;
 mod traits;
 pub mod verify;
 
 pub use content::*;
 pub use error::{Conflict, Result, StoreError};
 pub use records::*;
+pub use search::*;
 pub use traits::*;

@@ -6,10 +6,12 @@ use hearth_core::ids::{AttachmentId, InviteId, ReplyId, SpaceId, TokenId, TopicI
 use hearth_core::model::{Role, TopicState, UserStatus};
 use hearth_core::names::Username;
 use hearth_core::permissions::Viewer;
+use hearth_core::search::Query;
 
 use crate::Result;
 use crate::content::*;
 use crate::records::*;
+use crate::search::*;
 
 /// Accounts.
 #[async_trait]
@@ -370,6 +372,19 @@ pub trait ExportStore {
     async fn finish_import(&self) -> Result<()>;
 }
 
+/// Full-text search, filtered by what the reader may see.
+#[async_trait]
+pub trait SearchStore {
+    /// Topics and replies matching a query.
+    async fn search(&self, query: SearchQuery) -> Result<SearchResults>;
+    /// Spaces matching a query that the viewer may know exist.
+    async fn search_spaces(&self, viewer: Viewer, query: Query, limit: u32) -> Result<Vec<Space>>;
+    /// Active members matching a query.
+    async fn search_people(&self, query: Query, limit: u32) -> Result<Vec<User>>;
+    /// Topics whose titles share words with a title being written.
+    async fn similar_topics(&self, query: SimilarTopicsQuery) -> Result<Vec<Topic>>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -385,6 +400,7 @@ pub trait Store:
     + ReplyStore
     + ReactionStore
     + AttachmentStore
+    + SearchStore
     + AuditStore
     + VerifyStore
     + ExportStore

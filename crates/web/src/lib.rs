@@ -5,6 +5,7 @@
 mod auth_layer;
 mod cookies;
 mod error;
+mod escape;
 mod extract;
 mod features;
 mod idempotency;

@@ -6,8 +6,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::features::{
-    account, admin, attachments, auth, history, likes, members, moderation, replies, spaces, tags,
-    topics, users,
+    account, admin, attachments, auth, history, likes, members, moderation, replies, search,
+    spaces, tags, topics, users,
 };
 
 struct BearerAuth;
@@ -97,7 +97,7 @@ impl Modify for CommonErrors {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hearth API", description = "Everything a member can do on a Hearth site's pages: spaces and their members; topics (discussions, questions, blog posts, documents) with their versions, diffs and restores; replies, likes, tags, attachments and previews; the caller's account, signed-in sessions, API tokens and feed token; and, for administrators, accounts, site settings, invitations and the audit log.\n\nAuthenticate with `POST /api/v1/tokens`, then send `Authorization: Bearer …`. Errors are `{\"error\": {\"code\", \"message\"}}`, with `fields` when the input is invalid and `current` when an edit is `stale_version` (409). Lists come in pages: send a page's `next` as `after` for the following one. Every write takes an `Idempotency-Key` header: a retry with the same key gets the first answer (`Idempotent-Replayed: true`), except answers that show a secret."),
+    info(title = "Hearth API", description = "Everything a member can do on a Hearth site's pages: spaces and their members; topics (discussions, questions, blog posts, documents) with their versions, diffs and restores; replies, likes, tags, attachments and previews; search; the caller's account, signed-in sessions, API tokens and feed token; and, for administrators, accounts, site settings, invitations and the audit log.\n\nAuthenticate with `POST /api/v1/tokens`, then send `Authorization: Bearer …`. Errors are `{\"error\": {\"code\", \"message\"}}`, with `fields` when the input is invalid and `current` when an edit is `stale_version` (409). Lists come in pages: send a page's `next` as `after` for the following one. Every write takes an `Idempotency-Key` header: a retry with the same key gets the first answer (`Idempotent-Replayed: true`), except answers that show a secret."),
     paths(
         auth::api::create_token,
         account::api::me,
@@ -137,6 +137,8 @@ impl Modify for CommonErrors {
         moderation::api::moderate,
         moderation::api::accept,
         tags::api::tag,
+        search::api::search,
+        search::api::similar,
         history::api::reply_revisions,
         attachments::api::upload,
         attachments::api::delete,

@@ -41,9 +41,24 @@ pub(crate) fn parse_datetime_local(s: &str) -> Option<i64> {
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
+/// A `date` field's value, `YYYY-MM-DD`, as the start of that day in UTC,
+/// in Unix ms.
+pub(crate) fn parse_date(s: &str) -> Option<i64> {
+    let day = time::Date::parse(s, format_description!("[year]-[month]-[day]")).ok()?;
+    i64::try_from(day.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_the_start_of_their_day_in_utc() {
+        assert_eq!(parse_date("2026-01-03"), Some(1_767_398_400_000));
+        for bad in ["", "2026-1-3x", "2026-02-30", "yesterday"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn datetime_local_values_are_read_as_utc_and_written_back_the_same() {

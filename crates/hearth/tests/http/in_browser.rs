@@ -173,6 +173,26 @@ async fn a_day_in_the_community(backend: Backend) {
     .await;
     assert!(b.has("article.topic a.mention[href='/u/wren']").await);
 
+    // Found from the header's search box, with the matched word marked.
+    b.fill("#header-q", "tomato").await;
+    b.follow("form.header-search button[type=submit]").await;
+    assert!(b.path().await.starts_with("/search?"));
+    b.check_page("search").await;
+    assert_eq!(b.text("ol.results mark").await, "tomatoes");
+    b.follow("ol.results a.title").await;
+    assert_eq!(b.path().await, format!("/t/{topic}/seed-swap-in-spring"));
+
+    // Writing a title like it suggests the topic before it is asked again.
+    b.goto(&format!("{base}/s/garden/new")).await;
+    b.fill("#title", "Seed swap next spring?").await;
+    assert_eq!(
+        b.text("#similar-topics a").await,
+        "Seed swap in spring",
+        "no similar topic was suggested"
+    );
+    b.goto(&format!("{base}/t/{topic}/seed-swap-in-spring"))
+        .await;
+
     // A reply, and a reply to that reply, shown nested.
     let first = post_reply(&b, "I bring **cherry** tomatoes.").await;
     assert_eq!(b.text(&format!("#r-{first} strong")).await, "cherry");

@@ -29,6 +29,7 @@ mod moderation;
 mod overload;
 mod profiles;
 mod readonly;
+mod search;
 mod security;
 mod sessions;
 mod shutdown;

@@ -12,6 +12,7 @@ pub(crate) mod members;
 pub(crate) mod moderation;
 pub(crate) mod ops;
 pub(crate) mod replies;
+pub(crate) mod search;
 pub(crate) mod spaces;
 pub(crate) mod tags;
 pub(crate) mod topics;

@@ -14,7 +14,14 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/static/hearth.css", get(stylesheet))
-        .route("/static/preview.js", get(preview_script))
+        .route(
+            "/static/preview.js",
+            get(|| script(include_str!("../../static/preview.js"))),
+        )
+        .route(
+            "/static/similar.js",
+            get(|| script(include_str!("../../static/similar.js"))),
+        )
 }
 
 /// The process is alive.
@@ -94,13 +101,13 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-async fn preview_script() -> Response {
+async fn script(source: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../static/preview.js"),
+        source,
     )
         .into_response()
 }

@@ -10,9 +10,11 @@ use std::sync::Arc;
 use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::{JoinPolicy, Role, SpaceKind, TopicKind, TopicState, Visibility};
 use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, can_see, decide};
+use hearth_core::search::Query;
 use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic};
 use hearth_store::{
-    Page, SpaceTopicsQuery, Store, TopicFilter, VisibleRepliesQuery, VisibleTopicsQuery,
+    Page, SearchHit, SearchOrder, SearchQuery, SimilarTopicsQuery, SpaceTopicsQuery, Store,
+    TopicFilter, VisibleRepliesQuery, VisibleTopicsQuery,
 };
 use hearth_store_sql::Reader;
 
@@ -279,8 +281,98 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                         .map(|r| r.0));
                     assert_eq!(got, want, "{reader:?} for {name}");
                 }
+                Reader::Search => {
+                    // Every title names its space's visibility; every reply says "reply".
+                    for &(s, visibility) in &f.spaces {
+                        let found = search(&store, viewer, &visibility.to_string()).await;
+                        let got = ids(found.iter().map(|h| (h.topic.id, h.reply.is_some())));
+                        let want = ids(f
+                            .topics
+                            .iter()
+                            .filter(|t| {
+                                t.1 == s && t.2 != TopicState::Deleted && f.reads(viewer, role, t).0
+                            })
+                            .map(|t| (t.0, false)));
+                        assert_eq!(got, want, "{reader:?} of {visibility} for {name}");
+                    }
+                    let found = search(&store, viewer, "reply").await;
+                    let got = ids(found.iter().filter_map(|h| h.reply.as_ref().map(|r| r.id)));
+                    let want = ids(f
+                        .replies
+                        .iter()
+                        .filter(|(_, t, deleted)| {
+                            let t = f.topics.iter().find(|x| x.0 == *t).unwrap();
+                            !deleted && t.2 != TopicState::Deleted && f.reads(viewer, role, t).0
+                        })
+                        .map(|r| r.0));
+                    assert_eq!(got, want, "{reader:?} of replies for {name}");
+                }
+                Reader::SearchSpaces => {
+                    let found = store
+                        .search_spaces(viewer, Query::parse("space").unwrap(), 100)
+                        .await
+                        .unwrap();
+                    let got = ids(found.iter().map(|s| s.id).filter(|s| ours.contains(s)));
+                    let want = ids(f
+                        .spaces
+                        .iter()
+                        .filter(|(_, v)| can_see(viewer, &access(*v, role)))
+                        .map(|s| s.0));
+                    assert_eq!(got, want, "{reader:?} for {name}");
+                }
+                Reader::SimilarTopics => {
+                    let words = Visibility::ALL.iter().map(|v| v.to_string()).collect();
+                    let found = store
+                        .similar_topics(SimilarTopicsQuery {
+                            viewer,
+                            now: NOW,
+                            words,
+                            space: None,
+                            limit: 100,
+                        })
+                        .await
+                        .unwrap();
+                    let got = ids(found.iter().map(|t| t.id));
+                    let want = ids(f
+                        .topics
+                        .iter()
+                        .filter(|t| {
+                            let (read, live) = f.reads(viewer, role, t);
+                            read && live
+                        })
+                        .map(|t| t.0));
+                    assert_eq!(got, want, "{reader:?} for {name}");
+                }
             }
         }
     }
+}
+
+/// Every result of a search for `text`, newest first.
+async fn search(store: &Arc<dyn Store>, viewer: Viewer, text: &str) -> Vec<SearchHit> {
+    let found = store
+        .search(SearchQuery {
+            viewer,
+            now: NOW,
+            query: Query::parse(text).unwrap(),
+            space: None,
+            kind: None,
+            author: None,
+            tag: None,
+            since: None,
+            until: None,
+            answered: None,
+            order: SearchOrder::Newest,
+            offset: 0,
+            limit: 100,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        found.total,
+        found.hits.len() as i64,
+        "the count is what is shown"
+    );
+    found.hits
 }
 both!(every_list_returns_exactly_what_the_rules_allow);
