@@ -26,9 +26,11 @@ pub const MAX_QUERY_WORDS: usize = 24;
 pub const MIN_PREFIX_CHARS: usize = 2;
 
 /// Whether `c` is written without spaces between words: Chinese, Japanese
-/// and Korean characters, indexed one by one.
+/// and Korean characters, indexed one by one. Unassigned code points of
+/// these blocks are not letters, and separate words like punctuation.
 fn is_cjk(c: char) -> bool {
-    matches!(c,
+    c.is_alphanumeric()
+        && matches!(c,
         '\u{3040}'..='\u{30FF}'   // hiragana, katakana
         | '\u{3400}'..='\u{4DBF}' // CJK extension A
         | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
@@ -429,6 +431,8 @@ mod tests {
         assert_eq!(words("deploy-script v2.1"), ["deploy", "script", "v2", "1"]);
         // Kana keep their voicing marks: が is not か.
         assert_eq!(index_text("が"), " が ");
+        // An unassigned code point of a CJK block is no word.
+        assert_eq!(words("a\u{faec}b"), ["a", "b"]);
     }
 
     #[test]
