@@ -23,6 +23,7 @@ impl Title {
                 "must not contain control characters",
             ));
         }
+        crate::names::check_format_characters("title", s)?;
         Ok(Self(s.to_owned()))
     }
 
@@ -242,6 +243,7 @@ mod tests {
         assert!(Title::parse("   ").is_err());
         assert!(Title::parse(&"x".repeat(201)).is_err());
         assert!(Title::parse("a\u{7}b").is_err());
+        assert!(Title::parse("invoice\u{202E}fdp.exe").is_err());
         assert!(check_body("body", "", false).is_err());
         assert!(check_body("body", "", true).is_ok());
         assert!(check_body("body", &"x".repeat(MAX_BODY_CHARS + 1), false).is_err());

@@ -2,6 +2,7 @@
 //!
 //! Nothing here does I/O or reads the clock; times and ids are passed in.
 
+pub mod avatar;
 pub mod content;
 pub mod diff;
 pub mod error;

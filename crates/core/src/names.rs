@@ -67,6 +67,28 @@ fn slug_like(field: &'static str, s: &str, min: usize, max: usize) -> Result<Str
     Ok(s)
 }
 
+/// Refuses the Unicode format characters that make a one-line text read
+/// otherwise than it is written: bidirectional embeddings, overrides and
+/// isolates (which turn what follows around), line and paragraph
+/// separators, invisible spaces and marks, and joiners at either edge
+/// (inside a word, joiners shape scripts and emoji, and are kept).
+pub(crate) fn check_format_characters(field: &'static str, s: &str) -> Result<(), CoreError> {
+    let refused = |c: char| {
+        matches!(c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            | '\u{2028}' | '\u{2029}'
+            | '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}')
+    };
+    let joiner = |c: char| matches!(c, '\u{200C}' | '\u{200D}' | '\u{034F}');
+    if s.chars().any(refused) || s.starts_with(joiner) || s.ends_with(joiner) {
+        return Err(CoreError::invalid(
+            field,
+            "must not contain invisible or direction-changing characters",
+        ));
+    }
+    Ok(())
+}
+
 /// Text without control characters; `lines` allows line breaks and tabs
 /// (a description), otherwise it is one line (a name, which also ends up
 /// in e-mail headers).
@@ -92,6 +114,9 @@ fn plain_text(
             field,
             "must not contain control characters",
         ));
+    }
+    if !lines {
+        check_format_characters(field, s)?;
     }
     Ok(s.to_owned())
 }
@@ -285,6 +310,29 @@ mod tests {
         assert!(DisplayName::parse("  ").is_err());
         assert!(DisplayName::parse("a\u{0}b").is_err());
         assert!(DisplayName::parse("Zoë O'Brien").is_ok());
+    }
+
+    #[test]
+    fn one_line_names_refuse_format_characters() {
+        for name in [
+            "ab\u{202E}cd",
+            "\u{2066}x",
+            "a\u{2028}b",
+            "a\u{2029}b",
+            "a\u{200B}da",
+            "\u{200D}ada",
+            "ada\u{200C}",
+            "\u{FEFF}ada",
+        ] {
+            let e = DisplayName::parse(name).unwrap_err();
+            assert!(e.to_string().contains("invisible"), "{name:?}: {e}");
+            assert!(SpaceName::parse(name).is_err(), "{name:?}");
+        }
+        // Joiners inside a word shape emoji and scripts.
+        assert!(DisplayName::parse("Ana 👩\u{200D}").is_err());
+        assert!(DisplayName::parse("👩\u{200D}💻 Ana").is_ok());
+        assert!(DisplayName::parse("می\u{200C}خواهم").is_ok());
+        assert!(Description::parse("line\u{2028}break").is_ok());
     }
 
     #[test]
