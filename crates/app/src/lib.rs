@@ -16,6 +16,7 @@ pub mod markup;
 pub mod members;
 pub mod moderation;
 pub mod passwords;
+pub mod people;
 pub mod reactions;
 pub mod replies;
 pub mod search;
@@ -33,8 +34,8 @@ pub use error::{AppError, CurrentVersion, FieldError, Result};
 /// The records the use cases answer with: what the pages and the API show.
 pub mod records {
     pub use hearth_store::{
-        ApiToken, Attachment, AuditEvent, Invite, JoinRequest, Member, Page, PoolStatus,
-        ReactionTarget, Reply, ReplyInTopic, Revision, Session, SiteSettings, SiteStats, Space,
-        SpaceView, Topic, TopicView, User,
+        ApiToken, Attachment, AuditEvent, AvatarFile, AvatarSize, Invite, JoinRequest, Member,
+        Page, Person, PoolStatus, ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision,
+        Session, SiteSettings, SiteStats, Space, SpaceView, Topic, TopicView, User,
     };
 }

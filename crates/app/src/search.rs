@@ -7,7 +7,7 @@ use hearth_core::names::Username;
 use hearth_core::permissions::{SpaceAction, Viewer};
 use hearth_core::search::{Query, Snippet, resembling_words, snippet};
 use hearth_store::{
-    MAX_SEARCH_RESULTS, Reply, SearchOrder, SearchQuery, SimilarTopicsQuery, Space, Topic, User,
+    MAX_SEARCH_RESULTS, Person, Reply, SearchOrder, SearchQuery, SimilarTopicsQuery, Space, Topic,
 };
 
 use crate::access::{self, guest_access};
@@ -73,7 +73,7 @@ pub struct Results {
     /// The first spaces that match, on the first page.
     pub spaces: Vec<Space>,
     /// The first people who match, on the first page (for members only).
-    pub people: Vec<User>,
+    pub people: Vec<Person>,
 }
 
 /// The query of `text`, or why it cannot be searched.

@@ -5,7 +5,7 @@ use hearth_core::model::AuditAction;
 use hearth_core::model::{Registration, UserStatus};
 use hearth_core::names::{DisplayName, Email, Username, check_new_password};
 use hearth_core::permissions::Viewer;
-use hearth_store::{NewUser, Page, ReplyInTopic, SpaceView, User, VisibleRepliesQuery};
+use hearth_store::{NewUser, Page, Person, ReplyInTopic, SpaceView, User, VisibleRepliesQuery};
 
 pub use crate::access::require_admin;
 use crate::auth::Authenticated;
@@ -205,10 +205,12 @@ pub struct AccountChange {
     pub status: Option<String>,
     /// Whether it administers the site.
     pub is_admin: Option<bool>,
+    /// Changes to its profile.
+    pub profile: Option<crate::people::ProfileInput>,
 }
 
-/// An administrator changes an account's status and administration together:
-/// both are checked before either is written, and a value that does not
+/// An administrator changes an account's profile, status and administration
+/// together: all are checked before any is written, and a value that does not
 /// change writes and logs nothing. Returns the account as it now is.
 pub async fn change(
     ctx: &Ctx,
@@ -236,6 +238,11 @@ pub async fn change(
     if let Some(admin) = admin {
         check_admin_change(who, user.id, admin)?;
     }
+    // The profile goes first: its fields are checked as it is written, and
+    // nothing else is written when one is refused.
+    if let Some(profile) = &change.profile {
+        crate::people::update_profile(ctx, who, user.username.as_str(), profile).await?;
+    }
     if let Some(status) = status {
         set_status(ctx, who, user.id, status).await?;
     }
@@ -245,11 +252,11 @@ pub async fn change(
     ctx.store.user(user.id).await?.ok_or(AppError::NotFound)
 }
 
-/// A profile: the account and the community spaces the viewer may see it in.
+/// A profile: the person and what of theirs the viewer may see.
 #[derive(Debug, Clone)]
 pub struct Profile {
-    /// The account.
-    pub user: User,
+    /// The account and its profile.
+    pub person: Person,
     /// Its spaces that the viewer may know of.
     pub spaces: Vec<SpaceView>,
     /// Its latest published topics in spaces the viewer may read.
@@ -265,33 +272,24 @@ pub const PROFILE_RECENT: u32 = 20;
 /// The profile of `username` as `viewer` may see it. Guests see profiles
 /// only where guest access is on; deleted accounts are gone.
 pub async fn profile(ctx: &Ctx, viewer: Viewer, username: &str) -> Result<Profile> {
-    let username = Username::parse(username).map_err(|_| AppError::NotFound)?;
-    if viewer == Viewer::Guest && !crate::access::site_settings(ctx).await?.guest_access {
-        return Err(AppError::Unauthorized("sign in to see profiles".into()));
-    }
-    let user = ctx
-        .store
-        .user_by_username(&username)
-        .await?
-        .filter(|u| u.status != UserStatus::Deleted)
-        .ok_or(AppError::NotFound)?;
+    let person = crate::people::visible_person(ctx, viewer, username).await?;
+    let id = person.user.id;
     let spaces = ctx
         .store
-        .spaces_of_member(user.id, viewer, Page::first(100))
+        .spaces_of_member(id, viewer, Page::first(100))
         .await?;
-    let recent =
-        crate::topics::visible(ctx, viewer, None, Some(user.id), None, PROFILE_RECENT).await?;
+    let recent = crate::topics::visible(ctx, viewer, None, Some(id), None, PROFILE_RECENT).await?;
     let recent_replies = ctx
         .store
         .visible_replies(VisibleRepliesQuery {
             viewer,
-            author: user.id,
+            author: id,
             limit: PROFILE_RECENT,
             now: ctx.now(),
         })
         .await?;
     Ok(Profile {
-        user,
+        person,
         spaces,
         recent,
         recent_replies,

@@ -1,6 +1,6 @@
 //! The work budget. Steps whose cost grows with their input — rendering
-//! Markdown, comparing versions, hashing passwords — never run on the async
-//! workers that serve every request. They run on a few threads of their own
+//! Markdown, comparing versions, hashing passwords, scaling pictures —
+//! never run on the async workers that serve every request. They run on a few threads of their own
 //! at a lower scheduling priority, so that reading pages keeps the CPU when
 //! both want it; each kind of work holds at most a few of those threads at
 //! once, and a request that would wait too long for its turn is answered
@@ -23,6 +23,8 @@ pub enum Work {
     Diff,
     /// Password hashing and checking.
     Hashing,
+    /// Decoding and scaling pictures.
+    Images,
 }
 
 /// How much of each kind may run, and how long a request waits for its turn.
@@ -81,7 +83,7 @@ impl Drop for Waiting<'_> {
 /// threads once their jobs are done.
 pub struct WorkBudget {
     limits: WorkLimits,
-    lanes: [Lane; 3],
+    lanes: [Lane; 4],
 }
 
 impl std::fmt::Debug for WorkBudget {
@@ -113,7 +115,12 @@ impl WorkBudget {
         };
         Ok(Self {
             limits,
-            lanes: [lane("markup")?, lane("diff")?, lane("hashing")?],
+            lanes: [
+                lane("markup")?,
+                lane("diff")?,
+                lane("hashing")?,
+                lane("images")?,
+            ],
         })
     }
 

@@ -178,5 +178,9 @@ text_enum!(
         UserStatus = "user.status",
         /// An administrator granted or withdrew administration.
         UserAdmin = "user.admin",
+        /// An administrator changed someone's profile or e-mail address.
+        UserProfile = "user.profile",
+        /// An administrator changed or removed someone's picture.
+        UserAvatar = "user.avatar",
     }
 );

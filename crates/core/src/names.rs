@@ -236,6 +236,29 @@ impl Description {
     }
 }
 
+/// The longest title, department or location of a profile.
+pub const MAX_PROFILE_LINE_CHARS: usize = 100;
+
+/// The longest "about" text of a profile.
+pub const MAX_ABOUT_CHARS: usize = 5_000;
+
+/// Parses one line of a profile (a title, department or location): up to
+/// 100 characters, trimmed, possibly empty.
+pub fn profile_line(field: &'static str, s: &str) -> Result<String, CoreError> {
+    plain_text(field, s, 0, MAX_PROFILE_LINE_CHARS, false)
+}
+
+/// Checks a profile's "about" text (Markdown): up to 5,000 characters.
+pub fn check_about(s: &str) -> Result<(), CoreError> {
+    if s.chars().count() > MAX_ABOUT_CHARS {
+        return Err(CoreError::invalid(
+            "about",
+            format!("must be at most {MAX_ABOUT_CHARS} characters long"),
+        ));
+    }
+    crate::content::check_body_size("about", s, true)
+}
+
 /// Checks a new password: 10 to 1,000 characters. Returns it unchanged.
 pub fn check_new_password(s: &str) -> Result<&str, CoreError> {
     let len = s.chars().count();

@@ -99,6 +99,20 @@ pub fn words(text: &str) -> Vec<String> {
     words_with_spans(text).into_iter().map(|(w, _)| w).collect()
 }
 
+/// What the directory of people finds a person by: the folded words of
+/// `texts`, each after a space, so that `LIKE '% ana%'` finds a word that
+/// begins with `ana`.
+pub fn name_key(texts: &[&str]) -> String {
+    let mut key = String::new();
+    for text in texts {
+        for word in words(text) {
+            key.push(' ');
+            key.push_str(&word);
+        }
+    }
+    key
+}
+
 /// One part of a query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Clause {
@@ -431,6 +445,7 @@ mod tests {
         assert_eq!(words("deploy-script v2.1"), ["deploy", "script", "v2", "1"]);
         // Kana keep their voicing marks: が is not か.
         assert_eq!(index_text("が"), " が ");
+        assert_eq!(name_key(&["Zoë O'Neil", "zoe", ""]), " zoe o neil zoe");
         // An unassigned code point of a CJK block is no word.
         assert_eq!(words("a\u{faec}b"), ["a", "b"]);
     }

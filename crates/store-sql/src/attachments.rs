@@ -127,12 +127,7 @@ impl<E: Engine> AttachmentStore for SqlStore<E> {
                 let Some(hash) = hash else {
                     return Ok(false);
                 };
-                c.execute(
-                    "DELETE FROM blobs WHERE hash = $1
-                     AND NOT EXISTS (SELECT 1 FROM attachments WHERE blob_hash = $1)",
-                    args![&hash],
-                )
-                .await?;
+                crate::people::delete_blob_if_unused(c, &hash).await?;
                 write_audit(c, &audit).await?;
                 Ok(true)
             })

@@ -16,6 +16,7 @@ mod export;
 mod idempotency;
 mod invites;
 mod memberships;
+mod people;
 mod reactions;
 mod replies;
 mod search;

@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(14, "0014_attachment_owners"),
     migration!(15, "0015_kept_answers"),
     migration!(16, "0016_search"),
+    migration!(17, "0017_profiles"),
 ];
 
 /// The newest schema version this build knows.

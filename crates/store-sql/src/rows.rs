@@ -8,7 +8,8 @@ use hearth_core::model::{
 };
 use hearth_core::names::{Description, DisplayName, Email, SpaceName, Username};
 use hearth_store::{
-    ApiToken, Attachment, Invite, Reply, Result, Revision, Session, Space, SpaceView, Topic, User,
+    ApiToken, Attachment, Invite, Person, ProfileDetails, Reply, Result, Revision, Session, Space,
+    SpaceView, Topic, User,
 };
 
 use crate::conn::Dialect;
@@ -27,6 +28,26 @@ pub(crate) fn user(c: &mut Cursor<'_>) -> Result<User> {
         is_admin: c.get()?,
         status: c.parse(UserStatus::parse)?,
         created_at: c.get()?,
+    })
+}
+
+/// The columns of `users u` that [`person`] reads.
+pub(crate) const PERSON_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.email, u.is_admin, u.status, u.created_at,
+     u.title, u.department, u.location, u.about_md, u.about_html, u.show_email, u.avatar_large";
+
+pub(crate) fn person(c: &mut Cursor<'_>) -> Result<Person> {
+    Ok(Person {
+        user: user(c)?,
+        details: ProfileDetails {
+            title: c.get::<Option<String>>()?.unwrap_or_default(),
+            department: c.get::<Option<String>>()?.unwrap_or_default(),
+            location: c.get::<Option<String>>()?.unwrap_or_default(),
+            about_md: c.get::<Option<String>>()?.unwrap_or_default(),
+            about_html: c.get::<Option<String>>()?.unwrap_or_default(),
+            show_email: c.get::<Option<bool>>()?.unwrap_or_default(),
+        },
+        avatar: c.get()?,
     })
 }
 

@@ -9,16 +9,16 @@
 
 use async_trait::async_trait;
 use hearth_core::permissions::Viewer;
-use hearth_core::search::{Clause, Query, index_text};
+use hearth_core::search::{Clause, Query, index_text, name_key};
 use hearth_store::{
-    Result, SearchHit, SearchOrder, SearchQuery, SearchResults, SearchStore, SimilarTopicsQuery,
-    Space, Topic, User,
+    Person, ProfileDetails, Result, SearchHit, SearchOrder, SearchQuery, SearchResults,
+    SearchStore, SimilarTopicsQuery, Space, Topic,
 };
 
 use crate::args;
 use crate::conn::{Conn, Dialect, Engine, value};
 use crate::rows::{
-    SPACE_COLUMNS, USER_COLUMNS, reply, reply_columns, space, topic, topic_columns, user,
+    PERSON_COLUMNS, SPACE_COLUMNS, person, reply, reply_columns, space, topic, topic_columns,
 };
 use crate::store::SqlStore;
 use crate::value::{Args, ReadRows};
@@ -77,44 +77,67 @@ pub(crate) fn space_text(name: &str, description: &str, slug: &str) -> (String, 
     (name.to_owned(), format!("{description} {slug}"))
 }
 
-/// The text a person is found by: their display name and username.
-pub(crate) fn person_text(display_name: &str, username: &str) -> (String, String) {
-    (format!("{display_name} {username}"), String::new())
+/// The text a person is found by: their display name and username, then
+/// what their profile says (`about`: title, department, location and the
+/// about text, one after another).
+pub(crate) fn person_text(display_name: &str, username: &str, about: &str) -> (String, String) {
+    (format!("{display_name} {username}"), about.to_owned())
+}
+
+/// What a profile says, as [`person_text`] takes it.
+pub(crate) fn profile_text(d: &ProfileDetails) -> String {
+    format!("{} {} {} {}", d.title, d.department, d.location, d.about_md)
 }
 
 /// A document of one kind, from its id.
 type DocOf = fn(i64) -> Doc;
 
 /// Where the index is built from, kind by kind: each row is an id and
-/// three texts, read in id order from after `$1`.
+/// four texts, read in id order from after `$1`.
 const SOURCES: &[(DocOf, &str)] = &[
     (
         Doc::Topic,
-        "SELECT id, title, body_md, '' FROM topics WHERE id > $1 ORDER BY id LIMIT 500",
+        "SELECT id, title, body_md, '', '' FROM topics WHERE id > $1 ORDER BY id LIMIT 500",
     ),
     (
         Doc::Reply,
-        "SELECT id, '', body_md, '' FROM replies WHERE id > $1 ORDER BY id LIMIT 500",
+        "SELECT id, '', body_md, '', '' FROM replies WHERE id > $1 ORDER BY id LIMIT 500",
     ),
     (
         Doc::Space,
-        "SELECT id, name, description, slug FROM spaces
+        "SELECT id, name, description, slug, '' FROM spaces
          WHERE id > $1 AND kind = 'community' ORDER BY id LIMIT 500",
     ),
     (
         Doc::Person,
-        "SELECT id, display_name, username, '' FROM users WHERE id > $1 ORDER BY id LIMIT 500",
+        "SELECT id, display_name, username,
+                COALESCE(title, '') || ' ' || COALESCE(department, '') || ' '
+                || COALESCE(location, ''),
+                COALESCE(about_md, '')
+         FROM users WHERE id > $1 ORDER BY id LIMIT 500",
     ),
 ];
 
-/// The title and body a document of `doc`'s kind is indexed with, from the
-/// three texts its source reads.
-fn document_text(doc: Doc, a: String, b: String, c: &str) -> (String, String) {
-    match doc {
+/// The four texts a source reads.
+type Texts = (String, String, String, String);
+
+/// Writes the document of `doc`'s kind from the texts its source read; a
+/// person's directory key is written with it.
+async fn rebuild_document(c: &mut dyn Conn, doc: Doc, (a, b, x, y): Texts) -> Result<()> {
+    let (title, body) = match doc {
         Doc::Topic(_) | Doc::Reply(_) => (a, b),
-        Doc::Space(_) => space_text(&a, &b, c),
-        Doc::Person(_) => person_text(&a, &b),
-    }
+        Doc::Space(_) => space_text(&a, &b, &x),
+        Doc::Person(id) => {
+            let key = name_key(&[&a, &b, &x]);
+            c.execute(
+                "UPDATE users SET name_key = $2 WHERE id = $1",
+                args![id, &key],
+            )
+            .await?;
+            person_text(&a, &b, &format!("{x} {y}"))
+        }
+    };
+    index(c, doc, &title, &body).await
 }
 
 impl<E: Engine> SqlStore<E> {
@@ -139,12 +162,12 @@ impl<E: Engine> SqlStore<E> {
                     .write(move |c| {
                         Box::pin(async move {
                             let rows = c.query(sql, args![after]).await?.read(|r| {
-                                Ok((r.get::<i64>()?, r.get()?, r.get()?, r.get::<String>()?))
+                                let id: i64 = r.get()?;
+                                Ok((id, (r.get()?, r.get()?, r.get()?, r.get()?)))
                             })?;
                             let mut last = None;
-                            for (id, a, b, extra) in rows.iter().cloned() {
-                                let (title, body) = document_text(doc(id), a, b, &extra);
-                                index(c, doc(id), &title, &body).await?;
+                            for (id, texts) in rows.iter().cloned() {
+                                rebuild_document(c, doc(id), texts).await?;
                                 last = Some(id);
                             }
                             Ok((last, rows.len() as u64))
@@ -166,7 +189,7 @@ impl<E: Engine> SqlStore<E> {
 }
 
 /// What a search matches.
-enum Match<'a> {
+pub(crate) enum Match<'a> {
     /// Every clause of a query, in titles and bodies.
     All(&'a Query),
     /// Any of these words, in titles.
@@ -228,7 +251,7 @@ impl Match<'_> {
 
     /// A subquery of the matching documents, `doc`, with their `score`
     /// (higher is better); `text` is the match, given as an argument.
-    fn documents<'a>(&self, d: Dialect, q: &mut Args<'a>, text: &'a str) -> String {
+    pub(crate) fn documents<'a>(&self, d: Dialect, q: &mut Args<'a>, text: &'a str) -> String {
         match d {
             Dialect::Sqlite => format!(
                 "SELECT rowid AS doc, -bm25(search_index, 4.0, 1.0) AS score
@@ -243,7 +266,7 @@ impl Match<'_> {
         }
     }
 
-    fn text(&self, d: Dialect) -> String {
+    pub(crate) fn text(&self, d: Dialect) -> String {
         match d {
             Dialect::Sqlite => self.fts5(),
             Dialect::Postgres => self.tsquery(),
@@ -383,7 +406,7 @@ impl<E: Engine> SearchStore for SqlStore<E> {
         .await
     }
 
-    async fn search_people(&self, query: Query, limit: u32) -> Result<Vec<User>> {
+    async fn search_people(&self, query: Query, limit: u32) -> Result<Vec<Person>> {
         self.read(move |c| {
             Box::pin(async move {
                 let d = c.dialect();
@@ -391,13 +414,13 @@ impl<E: Engine> SearchStore for SqlStore<E> {
                 let text = matching.text(d);
                 let mut q = Args::new();
                 let sql = format!(
-                    "SELECT {USER_COLUMNS} FROM ({}) h JOIN users u ON u.id = h.doc / 4
+                    "SELECT {PERSON_COLUMNS} FROM ({}) h JOIN users u ON u.id = h.doc / 4
                      WHERE h.doc % 4 = 3 AND u.status = 'active'
                      ORDER BY h.score DESC, u.id LIMIT {}",
                     matching.documents(d, &mut q, &text),
                     q.arg(i64::from(limit)),
                 );
-                c.query(&sql, q.list()).await?.read(user)
+                c.query(&sql, q.list()).await?.read(person)
             })
         })
         .await

@@ -4,11 +4,14 @@ use async_trait::async_trait;
 use hearth_core::ids::UserId;
 use hearth_core::model::{JoinPolicy, Role, SpaceKind, UserStatus, Visibility};
 use hearth_core::names::{Slug, Username};
-use hearth_store::{Conflict, NewAuditEvent, NewUser, Page, Result, StoreError, User, UserStore};
+use hearth_store::{
+    Conflict, NewAuditEvent, NewUser, Page, ProfileDetails, Result, StoreError, User, UserStore,
+};
 
 use crate::args;
 use crate::audit::{audited, write_audit};
 use crate::conn::{Engine, value};
+use crate::people::person_key;
 use crate::rows::{USER_COLUMNS, user};
 use crate::search::{self, Doc, person_text};
 use crate::store::SqlStore;
@@ -49,17 +52,24 @@ impl<E: Engine> UserStore for SqlStore<E> {
                         return Err(Conflict::InviteUsed.into());
                     }
                 }
+                let key = person_key(
+                    new.display_name.as_str(),
+                    new.username.as_str(),
+                    &ProfileDetails::default(),
+                );
                 let id: i64 = value(
                     c,
-                    "INSERT INTO users (username, display_name, email, password_hash, is_admin, status, created_at)
-                     VALUES ($1, $2, $3, $4, $5, 'active', $6) RETURNING id",
+                    "INSERT INTO users (username, display_name, email, password_hash, is_admin, status,
+                                        created_at, name_key)
+                     VALUES ($1, $2, $3, $4, $5, 'active', $6, $7) RETURNING id",
                     args![
                         new.username.as_str(),
                         new.display_name.as_str(),
                         new.email.as_str(),
                         &new.password_hash,
                         new.is_admin,
-                        new.created_at
+                        new.created_at,
+                        &key
                     ],
                 )
                 .await?;
@@ -84,7 +94,7 @@ impl<E: Engine> UserStore for SqlStore<E> {
                 )
                 .await?;
                 let (title, body) =
-                    person_text(new.display_name.as_str(), new.username.as_str());
+                    person_text(new.display_name.as_str(), new.username.as_str(), "");
                 search::index(c, Doc::Person(id), &title, &body).await?;
                 Ok(User {
                     id: UserId(id),

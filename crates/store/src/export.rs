@@ -96,6 +96,14 @@ pub const TABLES: &[Table] = &[
             c("is_admin", Bool),
             c("status", Text),
             c("created_at", Int),
+            n("title", Text),
+            n("department", Text),
+            n("location", Text),
+            n("about_md", Text),
+            n("about_html", Text),
+            n("show_email", Bool),
+            n("avatar_small", Text),
+            n("avatar_large", Text),
         ],
         order_by: "id",
         serial_id: true,
@@ -266,7 +274,9 @@ pub const TABLES: &[Table] = &[
         ],
         order_by: "hash",
         serial_id: false,
-        space_filter: "hash IN (SELECT blob_hash FROM attachments WHERE space_id = {space})",
+        space_filter: "hash IN (SELECT blob_hash FROM attachments WHERE space_id = {space}) \
+            OR hash IN (SELECT avatar_small FROM users WHERE id IN (SPACE_USERS)) \
+            OR hash IN (SELECT avatar_large FROM users WHERE id IN (SPACE_USERS))",
     },
     Table {
         name: "attachments",

@@ -8,6 +8,7 @@ mod content;
 mod error;
 pub mod export;
 pub mod export_file;
+mod people;
 mod records;
 mod search;
 mod traits;
@@ -15,6 +16,7 @@ pub mod verify;
 
 pub use content::*;
 pub use error::{Conflict, Result, StoreError};
+pub use people::*;
 pub use records::*;
 pub use search::*;
 pub use traits::*;

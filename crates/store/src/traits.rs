@@ -10,6 +10,7 @@ use hearth_core::search::Query;
 
 use crate::Result;
 use crate::content::*;
+use crate::people::*;
 use crate::records::*;
 use crate::search::*;
 
@@ -47,6 +48,34 @@ pub trait UserStore {
         end_tokens: bool,
         audit: Option<NewAuditEvent>,
     ) -> Result<()>;
+}
+
+/// The directory of people and the profiles they keep.
+#[async_trait]
+pub trait PeopleStore {
+    /// The account named `username`, in any status, with its profile.
+    async fn person(&self, username: &Username) -> Result<Option<Person>>;
+    /// A page of the directory.
+    async fn people(&self, query: PeopleQuery) -> Result<Vec<Person>>;
+    /// Writes a profile and what search finds of it, and names the personal
+    /// space after the new name. Conflict on an e-mail address taken.
+    async fn update_profile(
+        &self,
+        id: UserId,
+        change: ProfileChange,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
+    /// Replaces the avatar with these files (small, then large JPEG), or
+    /// removes it; a file nobody uses any more is deleted.
+    async fn set_avatar(
+        &self,
+        id: UserId,
+        files: Option<[Vec<u8>; 2]>,
+        now: i64,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<()>;
+    /// One size of an account's avatar.
+    async fn avatar(&self, id: UserId, size: AvatarSize) -> Result<Option<AvatarFile>>;
 }
 
 /// Browser sessions.
@@ -380,7 +409,7 @@ pub trait SearchStore {
     /// Spaces matching a query that the viewer may know exist.
     async fn search_spaces(&self, viewer: Viewer, query: Query, limit: u32) -> Result<Vec<Space>>;
     /// Active members matching a query.
-    async fn search_people(&self, query: Query, limit: u32) -> Result<Vec<User>>;
+    async fn search_people(&self, query: Query, limit: u32) -> Result<Vec<Person>>;
     /// Topics whose titles share words with a title being written.
     async fn similar_topics(&self, query: SimilarTopicsQuery) -> Result<Vec<Topic>>;
 }
@@ -389,6 +418,7 @@ pub trait SearchStore {
 #[async_trait]
 pub trait Store:
     UserStore
+    + PeopleStore
     + SigninStore
     + SessionStore
     + TokenStore

@@ -4,6 +4,14 @@
 /// (what it checks, query returning a description of each violation).
 pub const CONSISTENCY_CHECKS: &[(&str, &str)] = &[
     (
+        "avatars",
+        "SELECT 'user ' || u.id || ': avatar ' || a.hash || ' missing'
+         FROM users u, (SELECT id, avatar_small AS hash FROM users
+                        UNION ALL SELECT id, avatar_large FROM users) a
+         WHERE a.id = u.id AND a.hash IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM blobs b WHERE b.hash = a.hash)",
+    ),
+    (
         "reply counts",
         "SELECT 'topic ' || t.id || ': reply_count ' || t.reply_count || ' but ' || count(r.id) || ' replies'
          FROM topics t LEFT JOIN replies r ON r.topic_id = t.id

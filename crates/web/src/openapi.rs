@@ -6,8 +6,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::features::{
-    account, admin, attachments, auth, history, likes, members, moderation, replies, search,
-    spaces, tags, topics, users,
+    account, admin, attachments, auth, history, likes, members, moderation, people, replies,
+    search, spaces, tags, topics, users,
 };
 
 struct BearerAuth;
@@ -143,7 +143,12 @@ impl Modify for CommonErrors {
         attachments::api::upload,
         attachments::api::delete,
         admin::api::list,
-        admin::users_api::list,
+        people::api::list,
+        people::api::update_me,
+        people::api::set_my_avatar,
+        people::api::remove_my_avatar,
+        people::api::set_avatar,
+        people::api::remove_avatar,
         admin::users_api::create,
         admin::users_api::update,
         admin::settings_api::show,

@@ -33,6 +33,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(features::spaces::router())
         .merge(features::members::router())
         .merge(features::users::router())
+        .merge(features::people::router())
         .merge(features::topics::router())
         .merge(features::replies::router())
         .merge(features::likes::router())

@@ -248,6 +248,28 @@ async fn a_day_in_the_community(backend: Backend) {
     assert_eq!(width, Value::from(4), "the image is not shown inline");
     b.check_page("topic").await;
 
+    // Her profile: a picture and a title, then found in the directory.
+    b.goto(&format!("{base}/u/opal/edit")).await;
+    b.check_page("profile-edit").await;
+    b.find("#avatar")
+        .await
+        .send_keys(&file.path().display().to_string())
+        .await
+        .unwrap();
+    b.follow("form[action='/u/opal/avatar'] button[type=submit]")
+        .await;
+    b.fill("#title", "Head gardener").await;
+    b.follow("form[action='/u/opal/edit'] button[type=submit]")
+        .await;
+    assert_eq!(b.path().await, "/u/opal");
+    let width = b
+        .script("const i = document.querySelector('.profile-head img.avatar'); return i && i.complete ? i.naturalWidth : 0;")
+        .await;
+    assert_eq!(width, Value::from(320), "the picture is not shown");
+    b.goto(&format!("{base}/people?q=head")).await;
+    assert!(b.text("ul.people").await.contains("Head gardener"));
+    b.check_page("people").await;
+
     // A document, edited, with its history and a readable diff.
     let doc = post_topic(
         &b,

@@ -27,6 +27,7 @@ mod in_browser;
 mod lists;
 mod moderation;
 mod overload;
+mod people;
 mod profiles;
 mod readonly;
 mod search;

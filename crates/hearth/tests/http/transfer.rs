@@ -36,6 +36,65 @@ async fn add_file(storage: &Storage, space: hearth_core::ids::SpaceId) {
         .unwrap();
 }
 
+/// Gives user 1 a profile and a picture, so that both travel, and
+/// returns a word of its title for the directory to find after an import.
+async fn add_profile(storage: &Storage) -> String {
+    let store = hearth::storage::open(storage).await.unwrap();
+    let user = store
+        .user(hearth_core::ids::UserId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .update_profile(
+            user.id,
+            hearth_store::ProfileChange {
+                display_name: user.display_name,
+                email: user.email,
+                details: hearth_store::ProfileDetails {
+                    title: "Quartermaster".into(),
+                    department: "Logistics".into(),
+                    location: "Porto".into(),
+                    about_md: "Boxes.".into(),
+                    about_html: "<p>Boxes.</p>".into(),
+                    show_email: true,
+                },
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    store
+        .set_avatar(
+            user.id,
+            Some([b"small".to_vec(), b"large".to_vec()]),
+            1,
+            None,
+        )
+        .await
+        .unwrap();
+    "quarterm".into()
+}
+
+/// The usernames the directory finds by `word`.
+async fn directory(storage: &Storage, word: &str) -> Vec<String> {
+    let store = hearth::storage::open(storage).await.unwrap();
+    let found = store
+        .people(hearth_store::PeopleQuery {
+            words: vec![word.to_owned()],
+            space: None,
+            any_status: false,
+            after: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    found
+        .into_iter()
+        .map(|p| p.user.username.to_string())
+        .collect()
+}
+
 /// Adds a topic whose tags a language's collation orders differently from
 /// byte order, so that an export ordered by the database's collation shows.
 async fn add_punctuated_tags(storage: &Storage, space: hearth_core::ids::SpaceId) {
@@ -96,6 +155,9 @@ async fn everything_moves_between_sqlite_and_postgres_with_equal_checksums() {
     // collation.
     add_file(&sqlite, hearth_core::ids::SpaceId(1)).await;
     add_punctuated_tags(&sqlite, hearth_core::ids::SpaceId(1)).await;
+    let word = add_profile(&sqlite).await;
+    let found = directory(&sqlite, &word).await;
+    assert_eq!(found.len(), 1);
     let a = cwd.path().join("a.export");
     let b = cwd.path().join("b.export");
     let c = cwd.path().join("c.export");
@@ -120,6 +182,11 @@ async fn everything_moves_between_sqlite_and_postgres_with_equal_checksums() {
     assert_eq!(
         from_postgres, from_sqlite,
         "PostgreSQL holds exactly what SQLite held"
+    );
+    assert_eq!(
+        directory(&postgres, &word).await,
+        found,
+        "the directory finds what it found"
     );
     let live = hearth()
         .args(["verify", "--live"])

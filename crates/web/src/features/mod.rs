@@ -11,6 +11,7 @@ pub(crate) mod likes;
 pub(crate) mod members;
 pub(crate) mod moderation;
 pub(crate) mod ops;
+pub(crate) mod people;
 pub(crate) mod replies;
 pub(crate) mod search;
 pub(crate) mod spaces;

@@ -323,23 +323,68 @@ impl Api {
         read(r).await
     }
 
-    /// Sends raw bytes with a content type.
+    /// POSTs raw bytes with a content type.
     pub async fn post_raw(
         &self,
         path: &str,
         content_type: &str,
         body: Vec<u8>,
     ) -> (u16, serde_json::Value) {
+        self.raw(reqwest::Method::POST, path, content_type, body)
+            .await
+    }
+
+    /// PUTs raw bytes with a content type.
+    pub async fn put_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
+        self.raw(reqwest::Method::PUT, path, content_type, body)
+            .await
+    }
+
+    async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
         let r = self
             .client
-            .post(format!("{}{path}", self.base))
+            .request(method, format!("{}{path}", self.base))
             .bearer_auth(&self.token)
             .header("content-type", content_type)
             .body(body)
             .send()
             .await
-            .expect("POST");
+            .expect("raw request");
         read(r).await
+    }
+
+    /// GETs bytes: the status, the content type and the body.
+    pub async fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("GET");
+        let status = r.status().as_u16();
+        let content_type = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (
+            status,
+            content_type,
+            r.bytes().await.expect("body").to_vec(),
+        )
     }
 }
 

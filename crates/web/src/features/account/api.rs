@@ -10,29 +10,22 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, ApiUser};
+use crate::features::people::views::PersonJson;
 use crate::features::{PageQuery, page_of};
-use crate::json::UserJson;
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 
-/// The signed-in user, with what only they see.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct MeJson {
-    /// The user as others see them.
-    #[serde(flatten)]
-    user: UserJson,
-    /// Their e-mail address.
-    email: String,
-}
-
-/// The signed-in user.
+/// The signed-in user, with their profile and e-mail address.
 #[utoipa::path(get, path = "/api/v1/me", tag = "account",
-    responses((status = 200, body = MeJson), (status = 401, body = crate::error::ErrorBody)))]
-pub(crate) async fn me(ApiUser(who): ApiUser) -> Json<MeJson> {
-    Json(MeJson {
-        user: UserJson::from(&who.user),
-        email: who.user.email.to_string(),
-    })
+    responses((status = 200, body = PersonJson), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn me(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> Result<Json<PersonJson>, ApiError> {
+    let person =
+        hearth_app::people::visible_person(&state.ctx, who.viewer(), who.user.username.as_str())
+            .await?;
+    Ok(Json(PersonJson::new(&person, who.viewer())))
 }
 
 /// An API token (never its secret).

@@ -18,7 +18,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(html::revoke_token))
         .route("/account/feed-token", post(html::create_feed_token))
         .route("/account/feed-token/revoke", post(html::revoke_feed_token))
-        .route("/api/v1/me", get(api::me))
+        .route(
+            "/api/v1/me",
+            get(api::me).patch(super::people::api::update_me),
+        )
         .route("/api/v1/tokens/{id}", delete(api::revoke))
         .route("/api/v1/sessions", get(sessions_api::list))
         .route("/api/v1/sessions/{id}", delete(sessions_api::revoke))

@@ -31,6 +31,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/invites/{id}", delete(invites_api::revoke))
         .route(
             "/api/v1/users",
-            get(users_api::list).post(users_api::create),
+            get(super::people::api::list).post(users_api::create),
         )
 }

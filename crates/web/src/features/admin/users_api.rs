@@ -1,17 +1,16 @@
-//! Accounts in the API, for administrators: the list, creating one, and
-//! locking, deleting, reactivating or making one an administrator.
+//! Accounts in the API, for administrators: creating one, and locking, deleting, reactivating or making one an administrator.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use hearth_app::people::ProfileInput;
 use hearth_app::records::User;
 use hearth_app::users::{self, AccountChange, UserInput};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiQuery, ApiUser};
-use crate::features::{PageQuery, next_cursor};
+use crate::extract::{ApiJson, ApiUser};
 use crate::json::UserJson;
 use crate::state::AppState;
 
@@ -32,32 +31,6 @@ impl From<&User> for AccountJson {
             email: u.email.to_string(),
         }
     }
-}
-
-/// A page of accounts, in the order they were created.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct AccountList {
-    /// The accounts, in every status.
-    items: Vec<AccountJson>,
-    /// Cursor for the next page, absent on the last.
-    next: Option<String>,
-}
-
-/// Every account, in any status (administrators only).
-#[utoipa::path(get, path = "/api/v1/users", tag = "admin", params(PageQuery),
-    responses((status = 200, body = AccountList), (status = 400, body = crate::error::ErrorBody),
-              (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn list(
-    State(state): State<AppState>,
-    ApiUser(who): ApiUser,
-    ApiQuery(q): ApiQuery<PageQuery>,
-) -> Result<Json<AccountList>, ApiError> {
-    let page = q.page()?;
-    let accounts = users::list(&state.ctx, &who, page).await?;
-    Ok(Json(AccountList {
-        next: next_cursor(&accounts, page, |u| u.id.0),
-        items: accounts.iter().map(AccountJson::from).collect(),
-    }))
 }
 
 /// A new account.
@@ -106,10 +79,25 @@ pub(crate) struct AccountPatch {
     status: Option<String>,
     /// Whether they administer the site.
     is_admin: Option<bool>,
+    /// Shown name, 1 to 64 characters.
+    display_name: Option<String>,
+    /// E-mail address.
+    email: Option<String>,
+    /// What they do, up to 100 characters.
+    title: Option<String>,
+    /// Where in the organisation they work, up to 100 characters.
+    department: Option<String>,
+    /// Where they are, up to 100 characters.
+    location: Option<String>,
+    /// A few words about them, in Markdown, up to 5,000 characters.
+    about: Option<String>,
+    /// Whether others see their e-mail address.
+    show_email: Option<bool>,
 }
 
-/// Locks, deletes or reactivates an account, or grants or withdraws
-/// administration (administrators only; not their own lock or withdrawal).
+/// Locks, deletes or reactivates an account, grants or withdraws
+/// administration, or changes its profile and e-mail address
+/// (administrators only, audited; not their own lock or withdrawal).
 #[utoipa::path(patch, path = "/api/v1/users/{username}", tag = "admin", request_body = AccountPatch,
     params(("username" = String, Path, description = "login name")),
     responses((status = 200, body = AccountJson), (status = 400, body = crate::error::ErrorBody),
@@ -121,9 +109,20 @@ pub(crate) async fn update(
     Path(username): Path<String>,
     ApiJson(body): ApiJson<AccountPatch>,
 ) -> Result<Json<AccountJson>, ApiError> {
+    let profile = ProfileInput {
+        display_name: body.display_name,
+        email: body.email,
+        title: body.title,
+        department: body.department,
+        location: body.location,
+        about: body.about,
+        show_email: body.show_email,
+    };
+    let changes_profile = profile != ProfileInput::default();
     let change = AccountChange {
         status: body.status,
         is_admin: body.is_admin,
+        profile: changes_profile.then_some(profile),
     };
     let user = users::change(&state.ctx, &who, &username, &change).await?;
     Ok(Json(AccountJson::from(&user)))

@@ -13,6 +13,7 @@ use super::params::SearchParams;
 use crate::error::ApiError;
 use crate::escape::escape_markup;
 use crate::extract::{ApiCaller, ApiQuery};
+use crate::features::people::views::PersonJson;
 use crate::features::topics::views::topic_url;
 use crate::json::{TopicJson, UserJson};
 use crate::state::AppState;
@@ -116,7 +117,7 @@ pub(crate) struct SearchResultsJson {
     /// On the first page, the first spaces that match.
     spaces: Vec<FoundSpaceJson>,
     /// On the first page, the first people who match (for members).
-    people: Vec<UserJson>,
+    people: Vec<PersonJson>,
 }
 
 /// Searches topics, replies, documents, spaces and people the caller may see.
@@ -129,13 +130,18 @@ pub(crate) async fn search(
     caller: ApiCaller,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResultsJson>, ApiError> {
-    let results = search::search(&state.ctx, caller.viewer(), params.input()?).await?;
+    let viewer = caller.viewer();
+    let results = search::search(&state.ctx, viewer, params.input()?).await?;
     Ok(Json(SearchResultsJson {
         items: results.hits.iter().map(HitJson::from).collect(),
         total: results.total,
         next: results.next,
         spaces: results.spaces.iter().map(FoundSpaceJson::from).collect(),
-        people: results.people.iter().map(UserJson::from).collect(),
+        people: results
+            .people
+            .iter()
+            .map(|p| PersonJson::new(p, viewer))
+            .collect(),
     }))
 }
 

@@ -6,13 +6,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use hearth_app::AppError;
-use hearth_app::records::{Space, User};
+use hearth_app::records::Space;
 use hearth_app::search::{self, Found};
 use hearth_core::model::TopicKind;
 
 use super::params::SearchParams;
 use crate::error::PageError;
 use crate::extract::Visitor;
+use crate::features::people::views::PersonCard;
 use crate::features::topics::views::topic_url;
 use crate::page::{Chrome, FormErrors, render_with};
 use crate::state::AppState;
@@ -73,7 +74,7 @@ struct SearchPage {
     total: i64,
     next: Option<String>,
     spaces: Vec<Space>,
-    people: Vec<User>,
+    people: Vec<PersonCard>,
 }
 
 impl SearchPage {
@@ -119,7 +120,11 @@ pub(crate) async fn search(
                 page.total = results.total;
                 page.next = results.next.map(|n| page.params.next_page(&n));
                 page.spaces = results.spaces;
-                page.people = results.people;
+                page.people = results
+                    .people
+                    .iter()
+                    .map(|p| PersonCard::new(p, visitor.viewer()))
+                    .collect();
             }
             Err(AppError::Invalid(fields)) => {
                 status = StatusCode::BAD_REQUEST;

@@ -8,14 +8,15 @@ use utoipa::ToSchema;
 
 use crate::error::ApiError;
 use crate::extract::ApiCaller;
-use crate::json::{ReplyJson, SpaceJson, TopicJson, UserJson};
+use crate::features::people::views::PersonJson;
+use crate::json::{ReplyJson, SpaceJson, TopicJson};
 use crate::state::AppState;
 
 /// A profile: the user and the spaces the caller may see them in.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ProfileJson {
-    /// The user.
-    user: UserJson,
+    /// The user and their profile.
+    user: PersonJson,
     /// Their community spaces visible to the caller.
     spaces: Vec<SpaceJson>,
     /// Their latest published topics in spaces the caller may read.
@@ -54,7 +55,7 @@ pub(crate) async fn show(
 ) -> Result<Json<ProfileJson>, ApiError> {
     let p = hearth_app::users::profile(&state.ctx, caller.viewer(), &username).await?;
     Ok(Json(ProfileJson {
-        user: UserJson::from(&p.user),
+        user: PersonJson::new(&p.person, caller.viewer()),
         spaces: p.spaces.iter().map(SpaceJson::from).collect(),
         recent_topics: p.recent.iter().map(TopicJson::from).collect(),
         recent_replies: p

@@ -3,10 +3,12 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use hearth_app::records::{ReplyInTopic, SpaceView, User};
+use hearth_app::people::shown_email;
+use hearth_app::records::{AvatarSize, ProfileDetails, ReplyInTopic, SpaceView, User};
 
 use crate::error::PageError;
 use crate::extract::Visitor;
+use crate::features::people::views::AvatarView;
 use crate::page::{Chrome, render};
 use crate::state::AppState;
 use crate::time_fmt::human;
@@ -16,6 +18,10 @@ use crate::time_fmt::human;
 struct ProfilePage {
     chrome: Chrome,
     user: User,
+    details: ProfileDetails,
+    avatar: AvatarView,
+    email: Option<String>,
+    may_edit: bool,
     joined: String,
     spaces: Vec<SpaceView>,
     topics: Vec<crate::features::topics::views::TopicRow>,
@@ -46,17 +52,23 @@ pub(crate) async fn show(
     visitor: Visitor,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    let p = hearth_app::users::profile(&state.ctx, visitor.viewer(), &username).await?;
+    let viewer = visitor.viewer();
+    let p = hearth_app::users::profile(&state.ctx, viewer, &username).await?;
+    let person = p.person;
     render(&ProfilePage {
-        chrome: Chrome::new(&state, &visitor, p.user.display_name.to_string()).await?,
-        joined: human(p.user.created_at),
+        chrome: Chrome::new(&state, &visitor, person.user.display_name.to_string()).await?,
+        joined: human(person.user.created_at),
+        avatar: AvatarView::new(&person, AvatarSize::Large),
+        email: shown_email(&person, viewer).map(ToString::to_string),
+        may_edit: viewer.is_admin() || viewer.user_id() == Some(person.user.id),
         topics: p
             .recent
             .iter()
             .map(|t| crate::features::topics::views::TopicRow::new(t, state.ctx.now()))
             .collect(),
         replies: p.recent_replies.iter().map(ReplyExcerpt::from).collect(),
-        user: p.user,
+        user: person.user,
+        details: person.details,
         spaces: p.spaces,
     })
 }
