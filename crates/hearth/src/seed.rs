@@ -12,7 +12,9 @@ use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::markdown;
 use hearth_core::model::{JoinPolicy, Role, TopicKind, Visibility};
 use hearth_core::names::{Description, DisplayName, Email, Slug, SpaceName, Username};
-use hearth_store::{NewReply, NewSpace, NewTopic, NewUser, ReactionTarget, Store};
+use hearth_store::{
+    NewReply, NewSpace, NewTopic, NewUser, ProfileChange, ProfileDetails, ReactionTarget, Store,
+};
 use tokio::task::JoinSet;
 
 /// What to generate.
@@ -94,6 +96,41 @@ const WORDS: &[&str] = &[
     "quarter",
 ];
 
+/// What seeded people are called, do and where: the directory and its
+/// searches see realistic variety.
+const FIRST_NAMES: &[&str] = &[
+    "Ana", "Ben", "Chloé", "Dmitri", "Eva", "Farid", "Greta", "Hiro", "Inés", "Jonas", "Kemi",
+    "Lars", "Maya", "Noor", "Olek", "Priya", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera",
+    "Wen", "Yusuf",
+];
+const LAST_NAMES: &[&str] = &[
+    "Lima", "Novak", "Okafor", "Schmidt", "Tanaka", "Müller", "Rossi", "Kowalski", "García",
+    "Ivanova", "Haddad", "Nakamura", "Larsen", "Dubois", "Costa", "Singh",
+];
+const TITLES: &[&str] = &[
+    "Software engineer",
+    "Product manager",
+    "Designer",
+    "Site reliability engineer",
+    "Accountant",
+    "Recruiter",
+    "Support specialist",
+    "Data analyst",
+];
+const DEPARTMENTS: &[&str] = &[
+    "Platform", "Growth", "Finance", "People", "Support", "Research", "Sales", "Legal",
+];
+const CITIES: &[&str] = &[
+    "Lisboa",
+    "Berlin",
+    "Tōkyō",
+    "Lagos",
+    "Montréal",
+    "Kraków",
+    "Austin",
+    "Pune",
+];
+
 /// Syllables of the made-up words that give the text a long tail, as real
 /// writing has: most words are rare, so that a search finds a few pages of
 /// results rather than half of everything.
@@ -166,6 +203,9 @@ fn invalid(e: impl std::fmt::Display) -> String {
 pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, String> {
     let started = Instant::now();
     let mut rng = Rng(args.seed);
+    // Profiles draw from a sequence of their own, so that the rest of the
+    // data is what the same seed always gave.
+    let mut people = Rng(args.seed ^ 0x5eed_0f9e_091e);
     let now = 1_767_225_600_000i64;
     let password_hash = passwords::hash_now(PASSWORD, false).map_err(invalid)?;
 
@@ -178,9 +218,21 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
         } else {
             format!("user{i}")
         };
+        let n = i as usize;
+        let shown = format!(
+            "{} {}",
+            FIRST_NAMES[n % FIRST_NAMES.len()],
+            LAST_NAMES[n / FIRST_NAMES.len() % LAST_NAMES.len()]
+        );
+        let details = ProfileDetails {
+            title: TITLES[people.below(TITLES.len())].to_owned(),
+            department: DEPARTMENTS[people.below(DEPARTMENTS.len())].to_owned(),
+            location: CITIES[people.below(CITIES.len())].to_owned(),
+            ..ProfileDetails::default()
+        };
         let user = NewUser {
             username: Username::parse(&name).map_err(invalid)?,
-            display_name: DisplayName::parse(&format!("User {i}")).map_err(invalid)?,
+            display_name: DisplayName::parse(&shown).map_err(invalid)?,
             email: Email::parse(&format!("{name}@example.org")).map_err(invalid)?,
             password_hash: password_hash.clone(),
             is_admin: i == 0,
@@ -188,7 +240,16 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             only_first: false,
             created_at: now,
         };
-        jobs.spawn(async move { store.create_user(user).await });
+        jobs.spawn(async move {
+            let user = store.create_user(user).await?;
+            let profile = ProfileChange {
+                display_name: user.display_name.clone(),
+                email: user.email.clone(),
+                details,
+            };
+            store.update_profile(user.id, profile, None).await?;
+            Ok(user)
+        });
         if jobs.len() >= 256 {
             drain(&mut jobs, &mut users).await?;
         }
@@ -313,9 +374,13 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
         started.elapsed().as_secs_f64()
     );
 
-    // The benchmark topic gets exactly 50 replies; the rest spread with a long tail.
+    // The benchmark topic gets exactly 50 replies; the rest spread with a
+    // long tail. Replies are written in batches of one transaction each, a
+    // few batches at once, each ordered by topic so that their topic locks
+    // cannot cross; a reply answers one written in an earlier batch.
     let mut last_reply: Vec<Option<ReplyId>> = vec![None; topics.len()];
-    let mut jobs: JoinSet<Result<(usize, ReplyId, bool), String>> = JoinSet::new();
+    let mut batches: JoinSet<Result<Vec<(usize, ReplyId)>, String>> = JoinSet::new();
+    let mut batch: Vec<(usize, NewReply, Option<UserId>)> = Vec::with_capacity(REPLY_BATCH);
     let mut written = 0u32;
     for i in 0..args.replies {
         let t = if i < 50 {
@@ -343,25 +408,14 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             created_at: now + 1_000 + i as i64,
         };
         let liker = users[rng.below(users.len())];
-        let store = Arc::clone(&store);
-        jobs.spawn(async move {
-            let r = store.create_reply(reply).await.map_err(invalid)?;
-            if like {
-                store
-                    .set_reaction(ReactionTarget::Reply(r.id), liker, true, now)
-                    .await
-                    .map_err(invalid)?;
-            }
-            Ok((t, r.id, like))
-        });
-        if jobs.len() >= 512 {
-            while let Some(done) = jobs.join_next().await {
-                let (t, id, _) = done.map_err(invalid)??;
-                last_reply[t] = Some(id);
-                written += 1;
-                if jobs.len() < 256 {
-                    break;
-                }
+        batch.push((t, reply, like.then_some(liker)));
+        if batch.len() == REPLY_BATCH || i + 1 == args.replies {
+            let store = Arc::clone(&store);
+            let mut full = std::mem::take(&mut batch);
+            full.sort_by_key(|(t, _, _)| *t);
+            batches.spawn(async move { write_batch(&*store, full, now).await });
+            while batches.len() >= BATCHES_AT_ONCE {
+                written += finish_batch(&mut batches, &mut last_reply).await?;
             }
         }
         if i > 0 && i % 100_000 == 0 {
@@ -371,9 +425,8 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             );
         }
     }
-    while let Some(done) = jobs.join_next().await {
-        done.map_err(invalid)??;
-        written += 1;
+    while !batches.is_empty() {
+        written += finish_batch(&mut batches, &mut last_reply).await?;
     }
     Ok(format!(
         "seeded {} users, {} spaces, {} topics, {written} replies in {:.1}s; sign in as bench / {PASSWORD:?}; benchmark topic /t/{}",
@@ -383,6 +436,51 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
         started.elapsed().as_secs_f64(),
         topics[0]
     ))
+}
+
+/// Replies written in one transaction.
+const REPLY_BATCH: usize = 250;
+
+/// Batches written at once (each holds a connection).
+const BATCHES_AT_ONCE: usize = 4;
+
+/// Writes a batch of replies, then their likes; answers where each landed.
+async fn write_batch(
+    store: &dyn Store,
+    batch: Vec<(usize, NewReply, Option<UserId>)>,
+    now: i64,
+) -> Result<Vec<(usize, ReplyId)>, String> {
+    let topics: Vec<usize> = batch.iter().map(|(t, _, _)| *t).collect();
+    let likers: Vec<Option<UserId>> = batch.iter().map(|(_, _, l)| *l).collect();
+    let replies = batch.into_iter().map(|(_, r, _)| r).collect();
+    let written = store.create_replies(replies).await.map_err(invalid)?;
+    for (reply, liker) in written.iter().zip(likers) {
+        if let Some(liker) = liker {
+            store
+                .set_reaction(ReactionTarget::Reply(reply.id), liker, true, now)
+                .await
+                .map_err(invalid)?;
+        }
+    }
+    Ok(topics
+        .into_iter()
+        .zip(written.iter().map(|r| r.id))
+        .collect())
+}
+
+/// Waits for one batch; notes the last reply of each of its topics.
+async fn finish_batch(
+    batches: &mut JoinSet<Result<Vec<(usize, ReplyId)>, String>>,
+    last_reply: &mut [Option<ReplyId>],
+) -> Result<u32, String> {
+    let Some(done) = batches.join_next().await else {
+        return Ok(0);
+    };
+    let written = done.map_err(invalid)??;
+    for (t, id) in &written {
+        last_reply[*t] = Some(*id);
+    }
+    Ok(written.len() as u32)
 }
 
 async fn drain(

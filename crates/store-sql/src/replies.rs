@@ -34,92 +34,111 @@ async fn load_reply(c: &mut dyn Conn, id: i64, viewer: i64) -> Result<Reply> {
         .read(reply)
 }
 
+/// Writes one reply inside a transaction: the open/locked rule, the
+/// parent check, the place in the thread, the counters, the index, the
+/// mentions, the files and the first revision.
+async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
+    // Lock the topic: a reply and a moderator's hide cannot
+    // cross, and replies to one topic (retries with the same
+    // key among them) are written one at a time.
+    let sql = format!(
+        "SELECT state FROM topics WHERE id = $1{}",
+        c.dialect().for_update()
+    );
+    let state: String = value_opt(c, &sql, args![new.topic_id])
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if let Some(key) = &new.idempotency_key {
+        let existing: Option<i64> = value_opt(
+            c,
+            "SELECT id FROM replies WHERE author_id = $1 AND idempotency_key = $2",
+            args![new.author, key],
+        )
+        .await?;
+        if let Some(id) = existing {
+            return load_reply(c, id, new.author.0).await;
+        }
+    }
+    let live = [TopicState::Open, TopicState::Locked].map(TopicState::as_str);
+    if !live.contains(&state.as_str()) {
+        return Err(Conflict::TopicClosed.into());
+    }
+    let place = match new.parent {
+        Some(parent) => {
+            let mut found = c
+                .query_opt(
+                    "SELECT thread_path, depth FROM replies WHERE id = $1 AND topic_id = $2",
+                    args![parent, new.topic_id],
+                )
+                .await?
+                .ok_or(Conflict::ReplyParent)?;
+            let mut r = found.cursor();
+            let (path, depth): (String, i64) = (r.get()?, r.get()?);
+            ThreadPlace::under(Some((&path, depth)))
+        }
+        None => ThreadPlace::under(None),
+    };
+    let id: i64 = value(
+        c,
+        "INSERT INTO replies (topic_id, author_id, parent_id, thread_path, depth, body_md, body_html,
+                              created_at, updated_at, idempotency_key)
+         VALUES ($1, $2, $3, '', $4, $5, $6, $7, $7, $8) RETURNING id",
+        args![
+            new.topic_id,
+            new.author,
+            new.parent,
+            place.depth,
+            &new.body_md,
+            &new.body_html,
+            new.created_at,
+            new.idempotency_key.as_ref()
+        ],
+    )
+    .await?;
+    c.execute(
+        "UPDATE replies SET thread_path = $2 WHERE id = $1",
+        args![id, &place.path(id)],
+    )
+    .await?;
+    c.execute(
+        "UPDATE topics SET reply_count = reply_count + 1, last_activity_at = $2 WHERE id = $1",
+        args![new.topic_id, new.created_at],
+    )
+    .await?;
+    search::index(c, Doc::Reply(id), "", &new.body_md).await?;
+    write_mentions(c, new.topic_id.0, Some(id), &new.mentions).await?;
+    claim_files(c, new.topic_id.0, Some(id), new.author, &new.files).await?;
+    write_revision(
+        c,
+        NewRevision {
+            topic: new.topic_id.0,
+            reply: Some(id),
+            version: 1,
+            author: new.author,
+            title: None,
+            body_md: &new.body_md,
+            at: new.created_at,
+        },
+    )
+    .await?;
+    load_reply(c, id, new.author.0).await
+}
+
 #[async_trait]
 impl<E: Engine> ReplyStore for SqlStore<E> {
     async fn create_reply(&self, new: NewReply) -> Result<Reply> {
+        self.write(move |c| Box::pin(async move { insert_reply(c, new).await }))
+            .await
+    }
+
+    async fn create_replies(&self, news: Vec<NewReply>) -> Result<Vec<Reply>> {
         self.write(move |c| {
             Box::pin(async move {
-                // Lock the topic: a reply and a moderator's hide cannot
-                // cross, and replies to one topic (retries with the same
-                // key among them) are written one at a time.
-                let sql = format!("SELECT state FROM topics WHERE id = $1{}", c.dialect().for_update());
-                let state: String = value_opt(c, &sql, args![new.topic_id])
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                if let Some(key) = &new.idempotency_key {
-                    let existing: Option<i64> = value_opt(
-                        c,
-                        "SELECT id FROM replies WHERE author_id = $1 AND idempotency_key = $2",
-                        args![new.author, key],
-                    )
-                    .await?;
-                    if let Some(id) = existing {
-                        return load_reply(c, id, new.author.0).await;
-                    }
+                let mut written = Vec::with_capacity(news.len());
+                for new in news {
+                    written.push(insert_reply(c, new).await?);
                 }
-                let live = [TopicState::Open, TopicState::Locked].map(TopicState::as_str);
-                if !live.contains(&state.as_str()) {
-                    return Err(Conflict::TopicClosed.into());
-                }
-                let place = match new.parent {
-                    Some(parent) => {
-                        let mut found = c
-                            .query_opt(
-                                "SELECT thread_path, depth FROM replies WHERE id = $1 AND topic_id = $2",
-                                args![parent, new.topic_id],
-                            )
-                            .await?
-                            .ok_or(Conflict::ReplyParent)?;
-                        let mut r = found.cursor();
-                        let (path, depth): (String, i64) = (r.get()?, r.get()?);
-                        ThreadPlace::under(Some((&path, depth)))
-                    }
-                    None => ThreadPlace::under(None),
-                };
-                let id: i64 = value(
-                    c,
-                    "INSERT INTO replies (topic_id, author_id, parent_id, thread_path, depth, body_md, body_html,
-                                          created_at, updated_at, idempotency_key)
-                     VALUES ($1, $2, $3, '', $4, $5, $6, $7, $7, $8) RETURNING id",
-                    args![
-                        new.topic_id,
-                        new.author,
-                        new.parent,
-                        place.depth,
-                        &new.body_md,
-                        &new.body_html,
-                        new.created_at,
-                        new.idempotency_key.as_ref()
-                    ],
-                )
-                .await?;
-                c.execute(
-                    "UPDATE replies SET thread_path = $2 WHERE id = $1",
-                    args![id, &place.path(id)],
-                )
-                .await?;
-                c.execute(
-                    "UPDATE topics SET reply_count = reply_count + 1, last_activity_at = $2 WHERE id = $1",
-                    args![new.topic_id, new.created_at],
-                )
-                .await?;
-                search::index(c, Doc::Reply(id), "", &new.body_md).await?;
-                write_mentions(c, new.topic_id.0, Some(id), &new.mentions).await?;
-                claim_files(c, new.topic_id.0, Some(id), new.author, &new.files).await?;
-                write_revision(
-                    c,
-                    NewRevision {
-                        topic: new.topic_id.0,
-                        reply: Some(id),
-                        version: 1,
-                        author: new.author,
-                        title: None,
-                        body_md: &new.body_md,
-                        at: new.created_at,
-                    },
-                )
-                .await?;
-                load_reply(c, id, new.author.0).await
+                Ok(written)
             })
         })
         .await

@@ -256,7 +256,11 @@ async fn damaged_truncated_or_newer_files_never_touch_the_target() {
                 .join("\n"),
             "truncated",
         ),
-        ("changed", text.replacen("User 1", "User X", 1), "checksum"),
+        (
+            "changed",
+            text.replacen("@example.org", "@example.net", 1),
+            "checksum",
+        ),
         (
             "newer",
             text.replacen("\"version\":2", "\"version\":99", 1),
