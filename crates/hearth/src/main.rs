@@ -194,7 +194,7 @@ async fn main() -> ExitCode {
         }
         Command::Seed(args) => {
             let storage = Storage::resolve(&args.storage, &file);
-            match hearth::storage::open(&storage).await {
+            match hearth::storage::open_for_loading(&storage).await {
                 Ok(store) => hearth::seed::run(store, &args)
                     .await
                     .map(|summary| eprintln!("{summary}")),

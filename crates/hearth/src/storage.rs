@@ -9,6 +9,19 @@ use crate::config::Storage;
 
 /// Opens (and migrates) the configured store.
 pub async fn open(storage: &Storage) -> Result<Arc<dyn Store>> {
+    open_with(storage, hearth_store_sqlite::OpenOptions::default()).await
+}
+
+/// Opens the configured store for a bulk load nobody is served from yet
+/// (see [`hearth_store_sqlite::OpenOptions::bulk_load`]; PostgreSQL as ever).
+pub async fn open_for_loading(storage: &Storage) -> Result<Arc<dyn Store>> {
+    open_with(storage, hearth_store_sqlite::OpenOptions::bulk_load()).await
+}
+
+async fn open_with(
+    storage: &Storage,
+    sqlite: hearth_store_sqlite::OpenOptions,
+) -> Result<Arc<dyn Store>> {
     match storage {
         Storage::Sqlite(dir) => {
             crate::transfer::private_dir(dir).map_err(|e| {
@@ -17,7 +30,7 @@ pub async fn open(storage: &Storage) -> Result<Arc<dyn Store>> {
                     dir.display()
                 ))
             })?;
-            let store = hearth_store_sqlite::open(dir.join("hearth.db")).await?;
+            let store = hearth_store_sqlite::open_with(dir.join("hearth.db"), sqlite).await?;
             Ok(Arc::new(store))
         }
         Storage::Postgres(url, pool, replica) => {

@@ -109,7 +109,15 @@ impl<E: Engine> SqlStore<E> {
                         args![m.version, m.name()],
                     )
                     .await?;
-                    tracing::info!(version = m.version, name = m.name(), "applied migration");
+                    // A new store says so once; an upgrade names each step.
+                    if current == 0 {
+                        tracing::debug!(version = m.version, name = m.name(), "applied migration");
+                    } else {
+                        tracing::info!(version = m.version, name = m.name(), "applied migration");
+                    }
+                }
+                if current == 0 {
+                    tracing::info!(version = LATEST_VERSION, "created a new store");
                 }
                 Ok(())
             })

@@ -1,7 +1,7 @@
 //! The search index, written in the transaction that writes the text it
 //! indexes, and the searches, filtered by the one visibility predicate.
 //!
-//! Both engines keep one index of documents named `id * 4 + kind`, holding
+//! Both engines keep one index of documents named `kind << 40 | id`, holding
 //! only the index (FTS5 on SQLite, a `tsvector` with a GIN index on
 //! PostgreSQL); what may be seen is decided when searching, by joining the
 //! content as every list does, so a move, a hide, a delete or a change of
@@ -16,7 +16,7 @@ use hearth_store::{
 };
 
 use crate::args;
-use crate::conn::{Conn, Dialect, Engine, value};
+use crate::conn::{Conn, Dialect, Engine, value, value_opt};
 use crate::rows::{
     PERSON_COLUMNS, SPACE_COLUMNS, person, reply, reply_columns, space, topic, topic_columns,
 };
@@ -33,15 +33,78 @@ pub(crate) enum Doc {
     Person(i64),
 }
 
+/// The bits of a document's number that hold the id of what it indexes;
+/// the bits above hold its kind, so that each kind is one range of numbers,
+/// which both engines search within without reading the others' matches.
+const ID_BITS: u32 = 40;
+
+/// The kinds of documents, as their numbers hold them.
+const TOPIC: i64 = 0;
+const REPLY: i64 = 1;
+const SPACE: i64 = 2;
+const PERSON: i64 = 3;
+
 impl Doc {
     fn number(self) -> i64 {
-        match self {
-            Doc::Topic(id) => id * 4,
-            Doc::Reply(id) => id * 4 + 1,
-            Doc::Space(id) => id * 4 + 2,
-            Doc::Person(id) => id * 4 + 3,
-        }
+        let (kind, id) = match self {
+            Doc::Topic(id) => (TOPIC, id),
+            Doc::Reply(id) => (REPLY, id),
+            Doc::Space(id) => (SPACE, id),
+            Doc::Person(id) => (PERSON, id),
+        };
+        (kind << ID_BITS) | id
     }
+}
+
+/// The document numbers a search ranks: one range per kind.
+#[derive(Debug, Clone)]
+pub(crate) struct Window(Vec<(i64, i64)>);
+
+impl Window {
+    /// Every document of `kinds`.
+    fn all(kinds: &[i64]) -> Self {
+        Self(
+            kinds
+                .iter()
+                .map(|k| (k << ID_BITS, ((k + 1) << ID_BITS) - 1))
+                .collect(),
+        )
+    }
+
+    /// The newest `n` matches of `text` of each of `kinds` (every match of
+    /// a kind with fewer). Ranking costs a step per document ranked, and
+    /// counting matches costs almost nothing: a word found in a hundred
+    /// thousand documents ranks the newest of them, not all.
+    async fn newest(c: &mut dyn Conn, text: &str, kinds: &[i64], n: u32) -> Result<Self> {
+        let sql = match c.dialect() {
+            Dialect::Sqlite => {
+                "SELECT rowid FROM search_index WHERE search_index MATCH $1
+                 AND rowid BETWEEN $2 AND $3 ORDER BY rowid DESC LIMIT 1 OFFSET $4"
+            }
+            Dialect::Postgres => {
+                "SELECT doc FROM search_index WHERE vector @@ to_tsquery('english', $1)
+                 AND doc BETWEEN $2 AND $3 ORDER BY doc DESC LIMIT 1 OFFSET $4"
+            }
+        };
+        let mut ranges = Vec::with_capacity(kinds.len());
+        for (first, last) in Self::all(kinds).0 {
+            let offset = i64::from(n.max(1) - 1);
+            let cutoff: Option<i64> = value_opt(c, sql, args![text, first, last, offset]).await?;
+            ranges.push((cutoff.unwrap_or(first), last));
+        }
+        Ok(Self(ranges))
+    }
+}
+
+/// SQL for the kind of document number `doc` (0 a topic, 1 a reply, 2 a
+/// space, 3 a person).
+fn kind_of(doc: &str) -> String {
+    format!("({doc} >> {ID_BITS})")
+}
+
+/// SQL for the id in document number `doc`.
+fn id_of(doc: &str) -> String {
+    format!("({doc} & {})", (1i64 << ID_BITS) - 1)
 }
 
 /// Writes one document of the index, replacing what it held.
@@ -183,10 +246,29 @@ impl<E: Engine> SqlStore<E> {
         }
         self.write(|c| Box::pin(async move { c.execute("DELETE FROM search_rebuild", &[]).await }))
             .await?;
-        tracing::info!(documents, "built the search index");
+        if documents > 0 {
+            tracing::info!(documents, "built the search index");
+        }
         Ok(())
     }
 }
+
+/// How many of the best-matching documents a search without filters
+/// considers: as many as its pages can reach, so that a word found in a
+/// hundred thousand documents ranks and counts a thousand of them.
+const UNFILTERED_CANDIDATES: u32 = hearth_store::MAX_SEARCH_RESULTS;
+
+/// How many a search with filters (a space, an author, dates…) considers:
+/// more, since the filters pass only some of them.
+const FILTERED_CANDIDATES: u32 = 20_000;
+
+/// How many of the newest topics whose titles share words with a title
+/// being written are ranked.
+const SIMILAR_WINDOW: u32 = 1_000;
+
+/// How many spaces, people or similar topics are considered for the few
+/// shown beside results or under a title being written.
+const SIDE_CANDIDATES: u32 = 100;
 
 /// What a search matches.
 pub(crate) enum Match<'a> {
@@ -251,19 +333,42 @@ impl Match<'_> {
 
     /// A subquery of the matching documents, `doc`, with their `score`
     /// (higher is better); `text` is the match, given as an argument.
-    pub(crate) fn documents<'a>(&self, d: Dialect, q: &mut Args<'a>, text: &'a str) -> String {
-        match d {
-            Dialect::Sqlite => format!(
-                "SELECT rowid AS doc, -bm25(search_index, 4.0, 1.0) AS score
-                 FROM search_index WHERE search_index MATCH {}",
-                q.arg(text)
-            ),
-            Dialect::Postgres => format!(
-                "SELECT doc, ts_rank_cd(vector, query, 1) AS score
-                 FROM search_index, to_tsquery('english', {}) query WHERE vector @@ query",
-                q.arg(text)
-            ),
-        }
+    /// The matching documents of `window`, the best `candidates` of them.
+    /// Each range of the window is read on its own, so that the engines
+    /// seek into it rather than filter every match.
+    pub(crate) fn documents<'a>(
+        &self,
+        d: Dialect,
+        q: &mut Args<'a>,
+        text: &'a str,
+        window: &Window,
+        candidates: u32,
+    ) -> String {
+        let text = q.arg(text);
+        let ranges: Vec<String> = window
+            .0
+            .iter()
+            .map(|(first, last)| {
+                let (first, last) = (q.arg(*first), q.arg(*last));
+                match d {
+                    Dialect::Sqlite => format!(
+                        "SELECT rowid AS doc, -bm25(search_index, 4.0, 1.0) AS score
+                         FROM search_index
+                         WHERE search_index MATCH {text} AND rowid BETWEEN {first} AND {last}"
+                    ),
+                    Dialect::Postgres => format!(
+                        "SELECT doc, ts_rank_cd(vector, query, 1) AS score
+                         FROM search_index, to_tsquery('english', {text}) query
+                         WHERE vector @@ query AND doc BETWEEN {first} AND {last}"
+                    ),
+                }
+            })
+            .collect();
+        format!(
+            "SELECT doc, score FROM ({}) w ORDER BY score DESC, doc DESC LIMIT {}",
+            ranges.join(" UNION ALL "),
+            q.arg(i64::from(candidates))
+        )
     }
 
     pub(crate) fn text(&self, d: Dialect) -> String {
@@ -284,7 +389,20 @@ impl<E: Engine> SearchStore for SqlStore<E> {
                 let text = matching.text(d);
                 let seer = Seer::new(query.viewer, query.now, Reader::Search);
                 let mut q = Args::new();
-                let documents = matching.documents(d, &mut q, &text);
+                let filtered = query.space.is_some()
+                    || query.kind.is_some()
+                    || query.author.is_some()
+                    || query.tag.is_some()
+                    || query.since.is_some()
+                    || query.until.is_some()
+                    || query.answered.is_some();
+                let candidates = if filtered {
+                    FILTERED_CANDIDATES
+                } else {
+                    UNFILTERED_CANDIDATES
+                };
+                let window = Window::newest(c, &text, &[TOPIC, REPLY], candidates).await?;
+                let documents = matching.documents(d, &mut q, &text, &window, candidates);
                 let created = "coalesce(r.created_at, t.created_at)";
                 let mut filters = String::new();
                 if let Some(space) = query.space {
@@ -321,28 +439,29 @@ impl<E: Engine> SearchStore for SqlStore<E> {
                     SearchOrder::Relevance => format!("h.score DESC, {created} DESC, h.doc DESC"),
                     SearchOrder::Newest => format!("{created} DESC, h.doc DESC"),
                 };
+                // The page is chosen from thin rows (ids and sort keys), and
+                // only its topics are read whole: a word found in thousands
+                // of documents sorts ids, not bodies and tag lists.
                 let from = format!(
                     "FROM ({documents}) h
-                     LEFT JOIN replies r ON h.doc % 4 = 1 AND r.id = h.doc / 4
-                     JOIN topics t ON t.id = (CASE WHEN h.doc % 4 = 0 THEN h.doc / 4 ELSE r.topic_id END)
-                     JOIN users u ON u.id = t.author_id
+                     LEFT JOIN replies r ON {kind} = 1 AND r.id = {id}
+                     JOIN topics t ON t.id = (CASE WHEN {kind} = 0 THEN {id} ELSE r.topic_id END)
                      JOIN spaces s ON s.id = t.space_id {membership}
-                     WHERE h.doc % 4 IN (0, 1) AND (r.id IS NULL OR NOT r.deleted)
-                       AND {reads}{filters}",
+                     WHERE (r.id IS NULL OR NOT r.deleted) AND {reads}{filters}",
+                    kind = kind_of("h.doc"),
+                    id = id_of("h.doc"),
                     membership = seer.membership(&mut q, "s"),
                     reads = seer.reads_topic(&mut q, Scope::WithOwn),
                 );
                 let counted = q.list().len();
                 let sql = format!(
-                    "SELECT {}, r.id, count(*) OVER () {from} ORDER BY {order} LIMIT {} OFFSET {}",
-                    topic_columns(d),
+                    "SELECT t.id, r.id, count(*) OVER () {from} ORDER BY {order} LIMIT {} OFFSET {}",
                     q.arg(i64::from(query.limit)),
                     q.arg(i64::from(query.offset)),
                 );
-                let found = c
-                    .query(&sql, q.list())
-                    .await?
-                    .read(|c| Ok((topic(c)?, c.get::<Option<i64>>()?, c.get::<i64>()?)))?;
+                let found = c.query(&sql, q.list()).await?.read(|c| {
+                    Ok((c.get::<i64>()?, c.get::<Option<i64>>()?, c.get::<i64>()?))
+                })?;
                 let total = match found.first() {
                     Some((_, _, total)) => *total,
                     None if query.offset == 0 => 0,
@@ -351,18 +470,26 @@ impl<E: Engine> SearchStore for SqlStore<E> {
                         value(c, &sql, &q.list()[..counted]).await?
                     }
                 };
-                let reply_ids: Vec<String> = found
-                    .iter()
-                    .filter_map(|(_, r, _)| r.map(|id| id.to_string()))
-                    .collect();
+                // Ids are integers read from the database: safe to list inline.
+                let list = |ids: &mut dyn Iterator<Item = i64>| {
+                    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
+                };
+                let mut topics = Vec::new();
+                if !found.is_empty() {
+                    let sql = format!(
+                        "SELECT {} FROM topics t JOIN users u ON u.id = t.author_id WHERE t.id IN ({})",
+                        topic_columns(d),
+                        list(&mut found.iter().map(|(t, _, _)| *t))
+                    );
+                    topics = c.query(&sql, &[]).await?.read(topic)?;
+                }
                 let mut replies = Vec::new();
-                if !reply_ids.is_empty() {
-                    // Ids are integers read from the database: safe to list inline.
+                if found.iter().any(|(_, r, _)| r.is_some()) {
                     let sql = format!(
                         "SELECT {} FROM replies r JOIN users u ON u.id = r.author_id
                          WHERE r.id IN ({})",
                         reply_columns(),
-                        reply_ids.join(", ")
+                        list(&mut found.iter().filter_map(|(_, r, _)| *r))
                     );
                     replies = c
                         .query(&sql, args![query.viewer.user_id()])
@@ -371,10 +498,12 @@ impl<E: Engine> SearchStore for SqlStore<E> {
                 }
                 let hits = found
                     .into_iter()
-                    .map(|(topic, reply_id, _)| SearchHit {
-                        topic,
-                        reply: reply_id
-                            .and_then(|id| replies.iter().find(|r| r.id.0 == id).cloned()),
+                    .filter_map(|(topic_id, reply_id, _)| {
+                        Some(SearchHit {
+                            topic: topics.iter().find(|t| t.id.0 == topic_id)?.clone(),
+                            reply: reply_id
+                                .and_then(|id| replies.iter().find(|r| r.id.0 == id).cloned()),
+                        })
                     })
                     .collect();
                 Ok(SearchResults { hits, total })
@@ -392,10 +521,11 @@ impl<E: Engine> SearchStore for SqlStore<E> {
                 let seer = Seer::new(viewer, 0, Reader::SearchSpaces);
                 let mut q = Args::new();
                 let sql = format!(
-                    "SELECT {SPACE_COLUMNS} FROM ({}) h JOIN spaces s ON s.id = h.doc / 4 {}
-                     WHERE h.doc % 4 = 2 AND s.kind = 'community' AND {}
+                    "SELECT {SPACE_COLUMNS} FROM ({}) h JOIN spaces s ON s.id = {} {}
+                     WHERE s.kind = 'community' AND {}
                      ORDER BY h.score DESC, s.id LIMIT {}",
-                    matching.documents(d, &mut q, &text),
+                    matching.documents(d, &mut q, &text, &Window::all(&[SPACE]), SIDE_CANDIDATES),
+                    id_of("h.doc"),
                     seer.membership(&mut q, "s"),
                     seer.sees_space(&mut q),
                     q.arg(i64::from(limit)),
@@ -414,10 +544,11 @@ impl<E: Engine> SearchStore for SqlStore<E> {
                 let text = matching.text(d);
                 let mut q = Args::new();
                 let sql = format!(
-                    "SELECT {PERSON_COLUMNS} FROM ({}) h JOIN users u ON u.id = h.doc / 4
-                     WHERE h.doc % 4 = 3 AND u.status = 'active'
+                    "SELECT {PERSON_COLUMNS} FROM ({}) h JOIN users u ON u.id = {}
+                     WHERE u.status = 'active'
                      ORDER BY h.score DESC, u.id LIMIT {}",
-                    matching.documents(d, &mut q, &text),
+                    matching.documents(d, &mut q, &text, &Window::all(&[PERSON]), SIDE_CANDIDATES),
+                    id_of("h.doc"),
                     q.arg(i64::from(limit)),
                 );
                 c.query(&sql, q.list()).await?.read(person)
@@ -437,18 +568,20 @@ impl<E: Engine> SearchStore for SqlStore<E> {
                 let text = matching.text(d);
                 let seer = Seer::new(query.viewer, query.now, Reader::SimilarTopics);
                 let mut q = Args::new();
-                let documents = matching.documents(d, &mut q, &text);
+                let window = Window::newest(c, &text, &[TOPIC], SIMILAR_WINDOW).await?;
+                let documents = matching.documents(d, &mut q, &text, &window, SIDE_CANDIDATES);
                 let in_space = match query.space {
                     Some(space) => format!(" AND t.space_id = {}", q.arg(space)),
                     None => String::new(),
                 };
                 let sql = format!(
-                    "SELECT {} FROM ({documents}) h JOIN topics t ON t.id = h.doc / 4
+                    "SELECT {} FROM ({documents}) h JOIN topics t ON t.id = {}
                      JOIN users u ON u.id = t.author_id
                      JOIN spaces s ON s.id = t.space_id {}
-                     WHERE h.doc % 4 = 0 AND {}{in_space}
+                     WHERE {}{in_space}
                      ORDER BY h.score DESC, t.id DESC LIMIT {}",
                     topic_columns(d),
+                    id_of("h.doc"),
                     seer.membership(&mut q, "s"),
                     seer.reads_topic(&mut q, Scope::Live),
                     q.arg(i64::from(query.limit)),

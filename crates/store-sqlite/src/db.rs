@@ -48,9 +48,15 @@ fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()
     })
 }
 
-fn open_writer(path: &Path, synchronous: Synchronous) -> Result<Connection> {
+fn open_writer(path: &Path, options: OpenOptions) -> Result<Connection> {
     let writer = Connection::open(path).map_err(map_err)?;
-    configure(&writer, synchronous).map_err(map_err)?;
+    configure(&writer, options.synchronous).map_err(map_err)?;
+    if let Some(mib) = options.writer_cache_mib {
+        // A negative size is in KiB.
+        writer
+            .execute_batch(&format!("PRAGMA cache_size = -{};", u64::from(mib) * 1024))
+            .map_err(map_err)?;
+    }
     Ok(writer)
 }
 
@@ -64,7 +70,7 @@ fn open_reader(path: &Path) -> Result<Connection> {
 
 impl Db {
     pub(crate) fn open(path: &Path, readers: usize, options: OpenOptions) -> Result<Self> {
-        let writer = open_writer(path, options.synchronous)?;
+        let writer = open_writer(path, options)?;
         let idle = (0..readers)
             .map(|_| open_reader(path))
             .collect::<Result<Vec<_>>>()?;
@@ -196,7 +202,7 @@ fn write_loop(
             }
         }
         if conn.is_none() {
-            match open_writer(path, options.synchronous) {
+            match open_writer(path, options) {
                 Ok(fresh) => {
                     tracing::warn!("sqlite writer reopened the database after an I/O error");
                     conn = Some(fresh);

@@ -35,6 +35,8 @@ pub struct OpenOptions {
     pub max_group: usize,
     /// Whether a commit waits until the disk has it.
     pub synchronous: Synchronous,
+    /// The writer's page cache in MiB; none keeps SQLite's 2 MiB.
+    pub writer_cache_mib: Option<u32>,
 }
 
 impl Default for OpenOptions {
@@ -42,6 +44,20 @@ impl Default for OpenOptions {
         Self {
             max_group: db::MAX_GROUP,
             synchronous: Synchronous::Full,
+            writer_cache_mib: None,
+        }
+    }
+}
+
+impl OpenOptions {
+    /// For loading a store nobody serves yet (`hearth seed`): nothing is
+    /// acknowledged to anyone, so commits need not wait for the disk (a
+    /// crash means loading again), and the writer keeps a large cache.
+    pub fn bulk_load() -> Self {
+        Self {
+            synchronous: Synchronous::Off,
+            writer_cache_mib: Some(256),
+            ..Self::default()
         }
     }
 }

@@ -66,8 +66,9 @@ pub struct SearchHit {
 pub struct SearchResults {
     /// The results of this page.
     pub hits: Vec<SearchHit>,
-    /// How many results the reader may see in all, counted up to
-    /// [`MAX_SEARCH_RESULTS`] + 1.
+    /// How many results the reader may see among the best-matching
+    /// documents considered: the best [`MAX_SEARCH_RESULTS`] of a search
+    /// without filters, more of one with filters.
     pub total: i64,
 }
 

@@ -13,6 +13,9 @@ ALTER TABLE users ADD COLUMN avatar_small TEXT;
 ALTER TABLE users ADD COLUMN avatar_large TEXT;
 -- The directory of people, in the order of their names.
 CREATE INDEX users_by_name ON users (lower(display_name), id);
+-- The search index is built again: its documents are numbered
+-- kind << 40 | id from now on (each kind one range; store-sql's search
+-- module), and people are found by what their profiles say too.
 -- The words of a person's name, username, title, department and location,
 -- folded as search folds them and each after a space, so that the directory
 -- finds " ana" in " ana lima": written with the profile, and by the index

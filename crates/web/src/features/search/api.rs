@@ -110,7 +110,9 @@ impl From<&Space> for FoundSpaceJson {
 pub(crate) struct SearchResultsJson {
     /// Topics and replies, best match first (or newest first).
     items: Vec<HitJson>,
-    /// How many results the caller may see in all.
+    /// How many results the caller may see among the best-matching
+    /// documents: the best 1,000 of a search without filters, the best
+    /// 20,000 of one with filters.
     total: i64,
     /// Cursor for the next page, absent on the last.
     next: Option<String>,
