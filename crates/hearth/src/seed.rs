@@ -303,15 +303,11 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
         wanted.push(users[0]);
         wanted.sort();
         wanted.dedup();
-        let mut adds = JoinSet::new();
-        for u in wanted.into_iter().filter(|u| *u != owner) {
-            let store = Arc::clone(&store);
-            let space = space.id;
-            adds.spawn(async move { store.add_member(space, u, Role::Member, now, None).await });
-        }
-        while let Some(done) = adds.join_next().await {
-            done.map_err(invalid)?.map_err(invalid)?;
-        }
+        wanted.retain(|u| *u != owner);
+        store
+            .add_members(space.id, wanted, Role::Member, now)
+            .await
+            .map_err(invalid)?;
         spaces.push(space.id);
     }
     eprintln!(

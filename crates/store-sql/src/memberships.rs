@@ -9,7 +9,7 @@ use hearth_store::{
 
 use crate::args;
 use crate::audit::write_audit;
-use crate::conn::{Conn, Engine, value_opt};
+use crate::conn::{Conn, Engine, value, value_opt};
 use crate::rows::{USER_COLUMNS, role, user};
 use crate::store::SqlStore;
 use crate::value::ReadRows;
@@ -32,6 +32,42 @@ async fn ensure_other_owner(c: &mut dyn Conn, space: SpaceId, user: UserId) -> R
     if current == Role::Owner.as_str() && owners <= 1 {
         return Err(Conflict::LastOwner.into());
     }
+    Ok(())
+}
+
+/// Adds a member inside a transaction and drops their join request.
+/// Conflict if already a member.
+async fn insert_member(
+    c: &mut dyn Conn,
+    space: SpaceId,
+    user: UserId,
+    role: Role,
+    now: i64,
+) -> Result<()> {
+    let member: Option<String> = value_opt(
+        c,
+        "SELECT role FROM memberships WHERE space_id = $1 AND user_id = $2",
+        args![space, user],
+    )
+    .await?;
+    if member.is_some() {
+        return Err(Conflict::AlreadyMember.into());
+    }
+    c.execute(
+        "INSERT INTO memberships (space_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)",
+        args![space, user, role.as_str(), now],
+    )
+    .await?;
+    c.execute(
+        "DELETE FROM join_requests WHERE space_id = $1 AND user_id = $2",
+        args![space, user],
+    )
+    .await?;
+    c.execute(
+        "UPDATE spaces SET member_count = member_count + 1 WHERE id = $1",
+        args![space],
+    )
+    .await?;
     Ok(())
 }
 
@@ -70,31 +106,57 @@ impl<E: Engine> MembershipStore for SqlStore<E> {
     ) -> Result<()> {
         self.write(move |c| {
             Box::pin(async move {
-                let member: Option<String> = value_opt(
-                    c,
-                    "SELECT role FROM memberships WHERE space_id = $1 AND user_id = $2",
-                    args![space, user],
-                )
-                .await?;
-                if member.is_some() {
+                insert_member(c, space, user, role, now).await?;
+                write_audit(c, &audit).await
+            })
+        })
+        .await
+    }
+
+    async fn add_members(
+        &self,
+        space: SpaceId,
+        users: Vec<UserId>,
+        role: Role,
+        now: i64,
+    ) -> Result<()> {
+        if users.is_empty() {
+            return Ok(());
+        }
+        // Ids are integers: safe to list inline, a few statements for any
+        // number of members rather than four round trips each.
+        let ids = users
+            .iter()
+            .map(|u| u.0.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = users
+            .iter()
+            .map(|u| format!("($1, {}, $2, $3)", u.0))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let count = users.len() as i64;
+        self.write(move |c| {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT count(*) FROM memberships WHERE space_id = $1 AND user_id IN ({ids})"
+                );
+                if value::<i64>(c, &sql, args![space]).await? > 0 {
                     return Err(Conflict::AlreadyMember.into());
                 }
+                let sql = format!(
+                    "INSERT INTO memberships (space_id, user_id, role, joined_at) VALUES {rows}"
+                );
+                c.execute(&sql, args![space, role.as_str(), now]).await?;
+                let sql =
+                    format!("DELETE FROM join_requests WHERE space_id = $1 AND user_id IN ({ids})");
+                c.execute(&sql, args![space]).await?;
                 c.execute(
-                    "INSERT INTO memberships (space_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)",
-                    args![space, user, role.as_str(), now],
+                    "UPDATE spaces SET member_count = member_count + $2 WHERE id = $1",
+                    args![space, count],
                 )
                 .await?;
-                c.execute(
-                    "DELETE FROM join_requests WHERE space_id = $1 AND user_id = $2",
-                    args![space, user],
-                )
-                .await?;
-                c.execute(
-                    "UPDATE spaces SET member_count = member_count + 1 WHERE id = $1",
-                    args![space],
-                )
-                .await?;
-                write_audit(c, &audit).await
+                Ok(())
             })
         })
         .await

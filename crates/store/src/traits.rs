@@ -168,6 +168,15 @@ pub trait MembershipStore {
         now: i64,
         audit: Option<NewAuditEvent>,
     ) -> Result<()>;
+    /// Adds several distinct members in one transaction: all or none, and
+    /// conflict if any is one already (the seeder loads stores this way).
+    async fn add_members(
+        &self,
+        space: SpaceId,
+        users: Vec<UserId>,
+        role: Role,
+        now: i64,
+    ) -> Result<()>;
     /// Changes a member's role. Conflict `last_owner` if that would leave no owner.
     async fn set_role(
         &self,
