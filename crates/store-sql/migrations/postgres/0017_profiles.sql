@@ -11,8 +11,6 @@ ALTER TABLE users ADD COLUMN about_html TEXT;
 ALTER TABLE users ADD COLUMN show_email BOOLEAN;
 ALTER TABLE users ADD COLUMN avatar_small TEXT;
 ALTER TABLE users ADD COLUMN avatar_large TEXT;
--- The directory of people, in the order of their names.
-CREATE INDEX users_by_name ON users (lower(display_name), id);
 -- The search index is built again: its documents are numbered
 -- kind << 40 | id from now on (each kind one range; store-sql's search
 -- module), and people are found by what their profiles say too.
@@ -21,4 +19,8 @@ CREATE INDEX users_by_name ON users (lower(display_name), id);
 -- finds " ana" in " ana lima": written with the profile, and by the index
 -- rebuild this migration asks for (and an import does).
 ALTER TABLE users ADD COLUMN name_key TEXT;
+-- The directory of people, in the order of their names; it holds what the
+-- directory filters by, so that a search reads the index alone until it
+-- has a page.
+CREATE INDEX users_by_name ON users (lower(display_name), id, status, name_key);
 INSERT INTO search_rebuild VALUES (1) ON CONFLICT DO NOTHING;
