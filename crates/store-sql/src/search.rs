@@ -253,18 +253,19 @@ impl<E: Engine> SqlStore<E> {
     }
 }
 
-/// How many of the best-matching documents a search without filters
-/// considers: as many as its pages can reach, so that a word found in a
-/// hundred thousand documents ranks and counts a thousand of them.
-const UNFILTERED_CANDIDATES: u32 = hearth_store::MAX_SEARCH_RESULTS;
+/// How many of the newest matches of each kind a search without filters
+/// ranks, and how many of them it keeps: a word found in a hundred thousand
+/// documents ranks and counts a few hundred of them, and its pages reach as
+/// far (ten pages of twenty).
+const UNFILTERED_CANDIDATES: u32 = 200;
 
 /// How many a search with filters (a space, an author, dates…) considers:
 /// more, since the filters pass only some of them.
-const FILTERED_CANDIDATES: u32 = 20_000;
+const FILTERED_CANDIDATES: u32 = 5_000;
 
 /// How many of the newest topics whose titles share words with a title
 /// being written are ranked.
-const SIMILAR_WINDOW: u32 = 1_000;
+const SIMILAR_WINDOW: u32 = 300;
 
 /// How many spaces, people or similar topics are considered for the few
 /// shown beside results or under a title being written.

@@ -66,9 +66,9 @@ pub struct SearchHit {
 pub struct SearchResults {
     /// The results of this page.
     pub hits: Vec<SearchHit>,
-    /// How many results the reader may see among the best-matching
-    /// documents considered: the best [`MAX_SEARCH_RESULTS`] of a search
-    /// without filters, more of one with filters.
+    /// How many results the reader may see among the documents the search
+    /// ranked: of a word found in very many, the newest few hundred of each
+    /// kind (more with filters).
     pub total: i64,
 }
 

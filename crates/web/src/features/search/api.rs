@@ -111,8 +111,8 @@ pub(crate) struct SearchResultsJson {
     /// Topics and replies, best match first (or newest first).
     items: Vec<HitJson>,
     /// How many results the caller may see among the best-matching
-    /// documents: the best 1,000 of a search without filters, the best
-    /// 20,000 of one with filters.
+    /// documents: of a word found in very many, the newest 200 topics and
+    /// 200 replies are ranked (5,000 of each with filters).
     total: i64,
     /// Cursor for the next page, absent on the last.
     next: Option<String>,
