@@ -91,11 +91,16 @@ pub async fn visible_person(ctx: &Ctx, viewer: Viewer, username: &str) -> Result
         .ok_or(AppError::NotFound)
 }
 
-/// The account of `username`, for `who` to change: their own, or anyone's
+/// Whether `viewer` may change `person`'s profile: their own, or anyone's
 /// for an administrator.
+pub fn may_edit(viewer: Viewer, person: &Person) -> bool {
+    viewer.is_admin() || viewer.user_id() == Some(person.user.id)
+}
+
+/// The account of `username`, for `who` to change (see [`may_edit`]).
 pub async fn editable_person(ctx: &Ctx, who: &Authenticated, username: &str) -> Result<Person> {
     let person = visible_person(ctx, who.viewer(), username).await?;
-    if person.user.id != who.user.id && !who.user.is_admin {
+    if !may_edit(who.viewer(), &person) {
         return Err(AppError::Forbidden(
             "you may change only your own profile".into(),
         ));

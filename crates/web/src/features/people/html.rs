@@ -169,6 +169,22 @@ impl EditPage {
     }
 }
 
+/// The profile form for `username` as `who` may change it, with `errors`
+/// from a refused save or upload.
+async fn edit_page(
+    state: &AppState,
+    visitor: &Visitor,
+    who: &hearth_app::auth::Authenticated,
+    username: &str,
+    errors: FormErrors,
+) -> Result<EditPage, PageError> {
+    let person = people::editable_person(&state.ctx, who, username).await?;
+    let chrome = Chrome::new(state, visitor, "Edit profile").await?;
+    let mut page = EditPage::new(chrome, &person, who);
+    page.errors = errors;
+    Ok(page)
+}
+
 /// The profile form: one's own, or anyone's for administrators.
 pub(crate) async fn edit(
     State(state): State<AppState>,
@@ -176,12 +192,15 @@ pub(crate) async fn edit(
     visitor: Visitor,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    let person = people::editable_person(&state.ctx, &signed_in.who, &username).await?;
-    let chrome = Chrome::new(&state, &visitor, "Edit profile").await?;
-    render_with(
-        StatusCode::OK,
-        &EditPage::new(chrome, &person, &signed_in.who),
+    let page = edit_page(
+        &state,
+        &visitor,
+        &signed_in.who,
+        &username,
+        FormErrors::default(),
     )
+    .await?;
+    render_with(StatusCode::OK, &page)
 }
 
 /// Saves the profile form; a refused field shows the form again with what
@@ -207,10 +226,7 @@ pub(crate) async fn save(
         Ok(person) => Ok(Redirect::to(&format!("/u/{}", person.user.username)).into_response()),
         Err(e) => {
             let (status, errors) = FormErrors::from_error(e)?;
-            let person = people::editable_person(&state.ctx, who, &username).await?;
-            let chrome = Chrome::new(&state, &visitor, "Edit profile").await?;
-            let mut page = EditPage::new(chrome, &person, who);
-            page.errors = errors;
+            let mut page = edit_page(&state, &visitor, who, &username, errors).await?;
             page.form = form;
             render_with(status, &page)
         }
@@ -247,10 +263,7 @@ pub(crate) async fn upload_avatar(
         Ok(_) => Ok(Redirect::to(&format!("/u/{username}/edit")).into_response()),
         Err(e) => {
             let (status, errors) = FormErrors::from_error(e)?;
-            let person = people::editable_person(&state.ctx, who, &username).await?;
-            let chrome = Chrome::new(&state, &visitor, "Edit profile").await?;
-            let mut page = EditPage::new(chrome, &person, who);
-            page.errors = errors;
+            let page = edit_page(&state, &visitor, who, &username, errors).await?;
             render_with(status, &page)
         }
     }

@@ -60,7 +60,7 @@ pub(crate) async fn show(
         joined: human(person.user.created_at),
         avatar: AvatarView::new(&person, AvatarSize::Large),
         email: shown_email(&person, viewer).map(ToString::to_string),
-        may_edit: viewer.is_admin() || viewer.user_id() == Some(person.user.id),
+        may_edit: hearth_app::people::may_edit(viewer, &person),
         topics: p
             .recent
             .iter()
