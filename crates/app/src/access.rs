@@ -5,9 +5,12 @@
 //! site settings that shape access are read here, cached.
 
 use hearth_core::ids::TopicId;
-use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, decide};
+use hearth_core::model::{Role, SpaceKind};
+use hearth_core::permissions::{
+    Decision, SpaceAccess, SpaceAction, Viewer, as_contributor, decide, joins_by_contributing,
+};
 use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic};
-use hearth_store::{SiteSettings, SpaceView, Topic, TopicView};
+use hearth_store::{SiteSettings, Space, SpaceView, Topic, TopicView};
 
 use crate::auth::Authenticated;
 use crate::{AppError, Ctx, Result};
@@ -46,6 +49,16 @@ pub fn require_admin(who: &Authenticated) -> Result<()> {
     }
 }
 
+/// What a post or reply wrote, and whether writing it made its author a
+/// member of the space (contributing to an open space joins it).
+#[derive(Debug, Clone)]
+pub struct Contributed<T> {
+    /// What was written.
+    pub item: T,
+    /// The author became a member on the way.
+    pub joined_space: bool,
+}
+
 /// A space as a viewer may see it, with what they may do there.
 #[derive(Debug, Clone)]
 pub struct VisibleSpace {
@@ -72,6 +85,40 @@ impl VisibleSpace {
     /// Whether the viewer may do `action` here.
     pub fn allows(&self, viewer: Viewer, action: SpaceAction) -> bool {
         decide(viewer, &self.access, action) == Decision::Allow
+    }
+
+    /// Refuses unless the viewer may post here, as a member or by becoming
+    /// one on the way; `Ok(true)` when posting makes them a member.
+    pub fn require_contributor(&self, viewer: Viewer) -> Result<bool> {
+        let contributing = as_contributor(viewer, &self.access);
+        if decide(viewer, &contributing, SpaceAction::Write) != Decision::Allow {
+            let as_member = member_access(&self.access);
+            if viewer.user_id().is_some()
+                && decide(viewer, &as_member, SpaceAction::Write) == Decision::Allow
+            {
+                return Err(membership_required(&self.view.space));
+            }
+            self.require(viewer, SpaceAction::Write)?;
+        }
+        Ok(joins_by_contributing(viewer, &self.access))
+    }
+}
+
+/// The space as it would be for the viewer as a plain member of it.
+fn member_access(access: &SpaceAccess) -> SpaceAccess {
+    SpaceAccess {
+        role: Some(access.role.unwrap_or(Role::Member)),
+        ..*access
+    }
+}
+
+/// The refusal of a contribution only members may make, naming the space
+/// and how it takes members.
+fn membership_required(space: &Space) -> AppError {
+    AppError::MembershipRequired {
+        slug: space.slug.clone(),
+        name: space.name.to_string(),
+        policy: space.join_policy,
     }
 }
 
@@ -148,6 +195,9 @@ pub struct TopicAbilities {
     pub accept: bool,
     /// Like it and its replies.
     pub react: bool,
+    /// Replying makes the viewer a member of the space (an open space they
+    /// have not joined).
+    pub joins_by_replying: bool,
 }
 
 /// What the topic rules need to know about `topic` at `now`.
@@ -194,9 +244,24 @@ pub async fn find_topic(
         .ok_or(AppError::NotFound)?;
     let access = access_of(&view.space, guest_access);
     let f = facts(&view.topic, ctx.now());
-    let d = |a| decide_topic(viewer, &access, &f, a);
+    // Replying in an open space the viewer may read joins it on the way.
+    let contributing = as_contributor(viewer, &access);
+    let d = |a| match a {
+        TopicAction::Reply => decide_topic(viewer, &contributing, &f, a),
+        _ => decide_topic(viewer, &access, &f, a),
+    };
     let decision = d(action);
     if decision != Decision::Allow {
+        let member_could = |a| decide_topic(viewer, &member_access(&access), &f, a);
+        // Only to a reader of the topic: "not found" stays "not found".
+        if action == TopicAction::Reply
+            && decision == Decision::Deny
+            && viewer.user_id().is_some()
+            && view.space.space.kind == SpaceKind::Community
+            && member_could(action) == Decision::Allow
+        {
+            return Err(membership_required(&view.space.space));
+        }
         let message = match action {
             TopicAction::Read => "you may not read this",
             TopicAction::Reply => "this topic does not take replies from you",
@@ -218,6 +283,7 @@ pub async fn find_topic(
         moderate: ok(TopicAction::Moderate),
         accept: ok(TopicAction::Accept),
         react: ok(TopicAction::React),
+        joins_by_replying: joins_by_contributing(viewer, &access),
     };
     Ok(VisibleTopic { view, access, can })
 }

@@ -1,6 +1,7 @@
 //! The one error type of the use cases.
 
 use hearth_core::CoreError;
+use hearth_core::model::JoinPolicy;
 use hearth_store::{Conflict, StoreError};
 
 /// A field that was refused and why.
@@ -36,6 +37,17 @@ pub enum AppError {
     /// The viewer may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// Only members may do this, and the viewer is not one: says which space
+    /// and how it takes members, so that the refusal can show the way in.
+    #[error("only members of {name} can write here")]
+    MembershipRequired {
+        /// The space's address.
+        slug: String,
+        /// Its name.
+        name: String,
+        /// How it takes new members.
+        policy: JoinPolicy,
+    },
     /// The input was refused.
     #[error("invalid input")]
     Invalid(Vec<FieldError>),

@@ -28,6 +28,7 @@ pub mod topics;
 pub mod users;
 pub mod work;
 
+pub use access::Contributed;
 pub use ctx::{AppConfig, Clock, Ctx, ManualClock, SystemClock};
 pub use error::{AppError, CurrentVersion, FieldError, Result};
 

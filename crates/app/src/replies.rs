@@ -10,10 +10,11 @@ use hearth_store::{Conflict, NewReply, Reply, ReplyEdit, Revision, StoreError};
 
 use crate::auth::Authenticated;
 use crate::topics::{REPLIES_PER_PAGE, VisibleTopic, find_topic};
-use crate::{AppError, Ctx, Result};
+use crate::{AppError, Contributed, Ctx, Result};
 
-/// Replies to a topic, or to one of its replies. A repeat with the same
-/// idempotency key returns the first reply instead of writing another.
+/// Replies to a topic, or to one of its replies; replying in an open space
+/// makes the author a member of it. A repeat with the same idempotency key
+/// returns the first reply instead of writing another.
 pub async fn create(
     ctx: &Ctx,
     who: &Authenticated,
@@ -21,9 +22,10 @@ pub async fn create(
     parent: Option<ReplyId>,
     body: &str,
     key: Option<&str>,
-) -> Result<Reply> {
+) -> Result<Contributed<Reply>> {
     let idempotency_key = crate::idempotency::optional_key(key)?;
-    find_topic(ctx, who.viewer(), topic, TopicAction::Reply).await?;
+    let found = find_topic(ctx, who.viewer(), topic, TopicAction::Reply).await?;
+    let joins_space = found.can.joins_by_replying;
     check_body_size("body", body, false)?;
     let rendered = crate::markup::render(ctx, body).await?;
     let created = ctx
@@ -37,11 +39,15 @@ pub async fn create(
             mentions: rendered.mentions,
             files: rendered.files,
             idempotency_key,
+            joins_space,
             created_at: ctx.now(),
         })
         .await;
     match created {
-        Ok(reply) => Ok(reply),
+        Ok(reply) => Ok(Contributed {
+            item: reply,
+            joined_space: joins_space,
+        }),
         Err(StoreError::Conflict(Conflict::ReplyParent)) => {
             Err(AppError::invalid("parent", "is not a reply of this topic"))
         }

@@ -11,6 +11,7 @@ use hearth_store::{
     TopicEdit, TopicFilter, VisibleTopicsQuery,
 };
 
+use crate::Contributed;
 pub use crate::access::{TopicAbilities, VisibleTopic, find_topic};
 use crate::access::{VisibleSpace, facts, find, guest_access};
 use crate::auth::Authenticated;
@@ -100,14 +101,16 @@ fn parse(input: &TopicInput, creating: bool, kind: TopicKind) -> Result<Parsed> 
     }
 }
 
-/// Writes a topic in a space the author may write in.
+/// Writes a topic in a space the author may write in; posting in an open
+/// space makes the author a member of it.
 pub async fn create(
     ctx: &Ctx,
     who: &Authenticated,
     space_slug: &str,
     input: &TopicInput,
-) -> Result<Topic> {
-    let space = find(ctx, who.viewer(), space_slug, SpaceAction::Write).await?;
+) -> Result<Contributed<Topic>> {
+    let space = find(ctx, who.viewer(), space_slug, SpaceAction::See).await?;
+    let joins_space = space.require_contributor(who.viewer())?;
     let kind = match input.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => TopicKind::parse(k)?,
         None => TopicKind::Discussion,
@@ -132,11 +135,15 @@ pub async fn create(
             draft: input.draft.unwrap_or(false),
             publish_at: input.publish_at.flatten(),
             idempotency_key: crate::idempotency::optional_key(input.idempotency_key.as_deref())?,
+            joins_space,
             created_at: ctx.now(),
         })
         .await?;
     tracing::info!(by = %who.user.username, topic = %topic.id, kind = %kind, "topic created");
-    Ok(topic)
+    Ok(Contributed {
+        item: topic,
+        joined_space: joins_space,
+    })
 }
 
 /// A topic's page: the topic and one page of its replies in thread order.

@@ -143,6 +143,26 @@ pub fn can_read(viewer: Viewer, space: &SpaceAccess) -> bool {
     decide(viewer, space, SpaceAction::Read) == Decision::Allow
 }
 
+/// Whether posting or replying makes the viewer a member on the way: a
+/// signed-in non-member of an open space they may read, who could join it
+/// with one click anyway, is not made to take that step first.
+pub fn joins_by_contributing(viewer: Viewer, space: &SpaceAccess) -> bool {
+    decide(viewer, space, SpaceAction::Join) == Decision::Allow && can_read(viewer, space)
+}
+
+/// The space as the viewer would see it when contributing: as a member
+/// where contributing joins them ([`joins_by_contributing`]), else as is.
+pub fn as_contributor(viewer: Viewer, space: &SpaceAccess) -> SpaceAccess {
+    if joins_by_contributing(viewer, space) {
+        SpaceAccess {
+            role: Some(Role::Member),
+            ..*space
+        }
+    } else {
+        *space
+    }
+}
+
 #[cfg(test)]
 #[path = "permissions_table.rs"]
 mod table;

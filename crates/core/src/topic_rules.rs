@@ -157,6 +157,52 @@ mod tests {
     }
 
     #[test]
+    fn replying_in_an_open_space_joins_it_but_asking_and_invitation_spaces_need_members() {
+        use crate::permissions::as_contributor;
+        let t = topic(TopicKind::Discussion, TopicState::Open);
+        let open = space(None);
+        assert_eq!(
+            decide_topic(OTHER, &open, &t, TopicAction::Reply),
+            Decision::Deny
+        );
+        let contributing = as_contributor(OTHER, &open);
+        assert_eq!(contributing.role, Some(Role::Member));
+        assert_eq!(
+            decide_topic(OTHER, &contributing, &t, TopicAction::Reply),
+            Decision::Allow
+        );
+        for policy in [JoinPolicy::Request, JoinPolicy::Invite] {
+            let closed = SpaceAccess {
+                join_policy: policy,
+                ..open
+            };
+            assert_eq!(as_contributor(OTHER, &closed), closed);
+        }
+        let private = SpaceAccess {
+            visibility: Visibility::Private,
+            ..open
+        };
+        assert_eq!(
+            as_contributor(OTHER, &private),
+            private,
+            "an open private space is joined before it is read"
+        );
+        let guest_readable = SpaceAccess {
+            guest_access: true,
+            ..open
+        };
+        assert_eq!(
+            as_contributor(Viewer::Guest, &guest_readable),
+            guest_readable
+        );
+        let personal = SpaceAccess {
+            kind: SpaceKind::Personal,
+            ..open
+        };
+        assert_eq!(as_contributor(OTHER, &personal), personal);
+    }
+
+    #[test]
     fn locked_topics_take_replies_from_moderators_only() {
         let t = topic(TopicKind::Discussion, TopicState::Locked);
         assert_eq!(

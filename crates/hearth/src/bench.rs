@@ -85,6 +85,7 @@ async fn measure(
             draft: false,
             publish_at: None,
             idempotency_key: None,
+            joins_space: false,
             created_at: 0,
         })
         .await
@@ -109,6 +110,7 @@ async fn measure(
             mentions: Vec::new(),
             files: Vec::new(),
             idempotency_key: Some(format!("bench-{i}")),
+            joins_space: false,
             created_at: i64::from(i),
         };
         jobs.spawn(async move { store.create_reply(reply).await });

@@ -359,6 +359,7 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             draft: false,
             publish_at: None,
             idempotency_key: None,
+            joins_space: false,
             created_at: now + t as i64,
         };
         if t == 0 {
@@ -416,6 +417,7 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             mentions: Vec::new(),
             files: Vec::new(),
             idempotency_key: None,
+            joins_space: false,
             created_at: now + 1_000 + i as i64,
         };
         let liker = users[rng.below(users.len())];

@@ -71,6 +71,20 @@ async fn insert_member(
     Ok(())
 }
 
+/// Makes `user` a member inside a transaction unless they already are one:
+/// the join that contributing to an open space brings.
+pub(crate) async fn join_if_new(
+    c: &mut dyn Conn,
+    space: SpaceId,
+    user: UserId,
+    now: i64,
+) -> Result<()> {
+    match insert_member(c, space, user, Role::Member, now).await {
+        Err(StoreError::Conflict(Conflict::AlreadyMember)) => Ok(()),
+        other => other,
+    }
+}
+
 #[async_trait]
 impl<E: Engine> MembershipStore for SqlStore<E> {
     async fn members(&self, space: SpaceId, page: Page) -> Result<Vec<Member>> {

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use hearth_core::content::Title;
-use hearth_core::ids::{ReplyId, TopicId, UserId};
+use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::TopicState;
 use hearth_core::topic_rules::ThreadPlace;
 use hearth_store::{
@@ -16,6 +16,7 @@ use crate::args;
 use crate::attachments::claim_files;
 use crate::audit::audited;
 use crate::conn::{Conn, Engine, value, value_opt};
+use crate::memberships::join_if_new;
 use crate::rows::{reply, reply_columns, revision, revision_columns};
 use crate::search::{self, Doc};
 use crate::store::SqlStore;
@@ -42,12 +43,15 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
     // cross, and replies to one topic (retries with the same
     // key among them) are written one at a time.
     let sql = format!(
-        "SELECT state FROM topics WHERE id = $1{}",
+        "SELECT state, space_id FROM topics WHERE id = $1{}",
         c.dialect().for_update()
     );
-    let state: String = value_opt(c, &sql, args![new.topic_id])
+    let mut found = c
+        .query_opt(&sql, args![new.topic_id])
         .await?
         .ok_or(StoreError::NotFound)?;
+    let mut r = found.cursor();
+    let (state, space): (String, i64) = (r.get()?, r.get()?);
     if let Some(key) = &new.idempotency_key {
         let existing: Option<i64> = value_opt(
             c,
@@ -105,6 +109,9 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
         args![new.topic_id, new.created_at],
     )
     .await?;
+    if new.joins_space {
+        join_if_new(c, SpaceId(space), new.author, new.created_at).await?;
+    }
     search::index(c, Doc::Reply(id), "", &new.body_md).await?;
     write_mentions(c, new.topic_id.0, Some(id), &new.mentions).await?;
     claim_files(c, new.topic_id.0, Some(id), new.author, &new.files).await?;

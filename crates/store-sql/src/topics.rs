@@ -13,6 +13,7 @@ use crate::args;
 use crate::attachments::claim_files;
 use crate::audit::{audited, write_audit};
 use crate::conn::{Conn, Engine, value, value_opt};
+use crate::memberships::join_if_new;
 use crate::rows::{
     revision, revision_columns, space_view, space_view_columns, topic, topic_columns,
 };
@@ -146,6 +147,9 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                     .await?;
                     return load_topic(c, first).await;
                 };
+                if new.joins_space {
+                    join_if_new(c, new.space_id, new.author, new.created_at).await?;
+                }
                 write_tags(c, id, &new.tags).await?;
                 search::index(c, Doc::Topic(id), new.title.as_str(), &new.body_md).await?;
                 write_mentions(c, id, None, &new.mentions).await?;

@@ -72,6 +72,7 @@ async fn fixture(db: &Path, synchronous: Synchronous) -> Fixture {
             draft: false,
             publish_at: None,
             idempotency_key: None,
+            joins_space: false,
             created_at: 0,
         })
         .await
@@ -95,6 +96,7 @@ impl Fixture {
                 mentions: Vec::new(),
                 files: Vec::new(),
                 idempotency_key: Some(body.into()),
+                joins_space: false,
                 created_at: 1,
             })
             .await

@@ -99,6 +99,9 @@ pub struct NewTopic {
     /// The client's key: a second create with the same author and key
     /// returns the first topic instead of writing another.
     pub idempotency_key: Option<String>,
+    /// The author becomes a member of the space in the same transaction
+    /// (contributing to an open space joins it); nothing if already one.
+    pub joins_space: bool,
     /// Now.
     pub created_at: i64,
 }
@@ -296,6 +299,9 @@ pub struct NewReply {
     /// The client's key: a second create with the same author and key
     /// returns the first reply instead of writing another.
     pub idempotency_key: Option<String>,
+    /// The author becomes a member of the space in the same transaction
+    /// (contributing to an open space joins it); nothing if already one.
+    pub joins_space: bool,
     /// Now.
     pub created_at: i64,
 }

@@ -6,6 +6,7 @@ use axum::http::header::{LOCATION, RETRY_AFTER};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use hearth_app::{AppError, CurrentVersion, FieldError};
+use hearth_core::model::JoinPolicy;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -14,7 +15,7 @@ pub(crate) fn status_of(err: &AppError) -> StatusCode {
     match err {
         AppError::NotFound => StatusCode::NOT_FOUND,
         AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::Forbidden(_) | AppError::MembershipRequired { .. } => StatusCode::FORBIDDEN,
         AppError::Invalid(_) => StatusCode::BAD_REQUEST,
         AppError::Conflict(_) | AppError::StaleVersion(_) => StatusCode::CONFLICT,
         AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -29,6 +30,7 @@ fn code_of(err: &AppError) -> &'static str {
         AppError::NotFound => "not_found",
         AppError::Unauthorized(_) => "unauthorized",
         AppError::Forbidden(_) => "forbidden",
+        AppError::MembershipRequired { .. } => "membership_required",
         AppError::Invalid(_) => "invalid",
         AppError::Conflict(_) => "conflict",
         AppError::StaleVersion(_) => "stale_version",
@@ -59,6 +61,15 @@ pub(crate) fn message_of(err: &AppError) -> String {
             "the server is too busy for this right now; nothing was done. Try again in {retry_after} seconds"
         ),
         AppError::Internal(_) => "something went wrong on our side; it has been logged".into(),
+        AppError::MembershipRequired { name, policy, .. } => match policy {
+            JoinPolicy::Open => format!("only members of {name} can write here; join it first"),
+            JoinPolicy::Request => {
+                format!("only members of {name} can write here; ask to join it from its page")
+            }
+            JoinPolicy::Invite => format!(
+                "only members of {name} can write here, and it takes new members by invitation: ask one of its moderators"
+            ),
+        },
         AppError::StaleVersion(current) => format!(
             "someone else changed this meanwhile; the current version is {}. Your text was not saved: merge it into the current version and save again",
             current.version
@@ -223,6 +234,8 @@ struct ErrorPage {
     status: u16,
     title: &'static str,
     message: String,
+    /// Where to go from here, when there is a way: (address, label).
+    next: Option<(String, String)>,
 }
 
 /// An error answered as a page; "sign in first" becomes a redirect.
@@ -243,11 +256,20 @@ impl PageError {
 
 /// Renders the standalone error page.
 pub(crate) fn error_page(status: StatusCode, message: String) -> Response {
+    error_page_with(status, message, None)
+}
+
+fn error_page_with(
+    status: StatusCode,
+    message: String,
+    next: Option<(String, String)>,
+) -> Response {
     let title = status.canonical_reason().unwrap_or("Error");
     let page = ErrorPage {
         status: status.as_u16(),
         title,
         message,
+        next,
     };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
@@ -262,7 +284,18 @@ impl IntoResponse for PageError {
         if let AppError::Unauthorized(_) = err {
             return (StatusCode::SEE_OTHER, [(LOCATION, "/signin")]).into_response();
         }
-        let mut resp = error_page(status_of(&err), message_of(&err));
+        let next = match &err {
+            AppError::MembershipRequired { slug, name, policy } => {
+                let label = match policy {
+                    JoinPolicy::Open => format!("Join {name}"),
+                    JoinPolicy::Request => format!("Ask to join {name}"),
+                    JoinPolicy::Invite => format!("See who moderates {name}"),
+                };
+                Some((format!("/s/{slug}"), label))
+            }
+            _ => None,
+        };
+        let mut resp = error_page_with(status_of(&err), message_of(&err), next);
         add_retry_after(&mut resp, &err);
         resp
     }

@@ -29,7 +29,10 @@ struct CommonErrors;
 const ANY_CALL: &[(&str, &str)] = &[
     ("400", "The request is malformed or a field is invalid"),
     ("401", "Not signed in: send a bearer token"),
-    ("403", "Not allowed for this account"),
+    (
+        "403",
+        "Not allowed for this account; `membership_required` when only members of the space may do this (the message says whether to ask to join or for an invitation)",
+    ),
     ("404", "Not found, or not visible to this account"),
     (
         "429",

@@ -24,6 +24,7 @@ mod files_privacy;
 mod hardening;
 mod hostile_input;
 mod in_browser;
+mod joining;
 mod lists;
 mod moderation;
 mod overload;

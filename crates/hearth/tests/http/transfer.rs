@@ -118,6 +118,7 @@ async fn add_punctuated_tags(storage: &Storage, space: hearth_core::ids::SpaceId
             draft: false,
             publish_at: None,
             idempotency_key: None,
+            joins_space: false,
             created_at: 1,
         })
         .await

@@ -73,6 +73,7 @@ pub fn new_topic(space: SpaceId, author: UserId, title: &str) -> NewTopic {
         draft: false,
         publish_at: None,
         idempotency_key: None,
+        joins_space: false,
         created_at: 10,
     }
 }
@@ -91,6 +92,7 @@ pub fn new_reply(topic: TopicId, author: UserId, parent: Option<ReplyId>) -> New
         mentions: vec![],
         files: vec![],
         idempotency_key: None,
+        joins_space: false,
         created_at: 20,
     }
 }

@@ -44,7 +44,7 @@ pub(crate) async fn reply(
         })
         .transpose()?;
     let reply = replies::create(&state.ctx, &who, id, parent, &body.body, key.0.as_deref()).await?;
-    Ok((StatusCode::CREATED, Json(ReplyJson::from(&reply))))
+    Ok((StatusCode::CREATED, Json(ReplyJson::from(&reply.item))))
 }
 
 /// A reply's new text.

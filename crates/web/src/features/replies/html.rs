@@ -2,7 +2,7 @@
 //! and the reply permalink.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::{AppError, replies};
 use hearth_core::ids::{ReplyId, TopicId};
@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::error::PageError;
 use crate::extract::{Id, PageForm, SignedIn, Visitor};
-use crate::features::topics::html::page;
+use crate::features::topics::html::{Aside, page};
 use crate::features::topics::views::topic_url;
 use crate::page::{Chrome, FormErrors, render, render_with};
 use crate::state::AppState;
@@ -49,12 +49,32 @@ pub(crate) async fn create(
     )
     .await
     {
-        Ok(reply) => Ok(Redirect::to(&format!("/r/{}", reply.id)).into_response()),
+        Ok(created) => {
+            let joined = if created.joined_space {
+                "?joined=1"
+            } else {
+                ""
+            };
+            Ok(Redirect::to(&format!("/r/{}{joined}", created.item.id)).into_response())
+        }
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
-            page(&state, &visitor, tid, u32::MAX, status, errors, form.body).await
+            let aside = Aside {
+                status,
+                errors,
+                draft_reply: form.body,
+                joined: false,
+            };
+            page(&state, &visitor, tid, u32::MAX, aside).await
         }
     }
+}
+
+/// Passed on by the redirect after a reply that made its author a member.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct JoinedQuery {
+    #[serde(default)]
+    joined: Option<u8>,
 }
 
 /// `/r/{id}`: the page of the topic that holds the reply, at the reply.
@@ -62,13 +82,21 @@ pub(crate) async fn permalink(
     State(state): State<AppState>,
     visitor: Visitor,
     Id(rid): Id<ReplyId>,
+    Query(q): Query<JoinedQuery>,
 ) -> Result<Response, PageError> {
     let (topic, page) = replies::locate(&state.ctx, visitor.viewer(), rid).await?;
     let url = topic_url(&topic.view.topic);
-    let query = if page > 1 {
-        format!("?page={page}")
-    } else {
+    let mut query = Vec::new();
+    if page > 1 {
+        query.push(format!("page={page}"));
+    }
+    if q.joined == Some(1) {
+        query.push("joined=1".to_owned());
+    }
+    let query = if query.is_empty() {
         String::new()
+    } else {
+        format!("?{}", query.join("&"))
     };
     Ok(Redirect::to(&format!("{url}{query}#r-{rid}")).into_response())
 }

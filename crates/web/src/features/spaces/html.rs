@@ -212,7 +212,9 @@ pub(crate) async fn show(
         can_request: can(SpaceAction::RequestJoin),
         can_leave: can(SpaceAction::Leave),
         can_manage: can(SpaceAction::Manage),
-        can_write: can(SpaceAction::Write),
+        // Posting in an open space joins it: the button is there for
+        // readers who have not joined yet.
+        can_write: found.require_contributor(visitor.viewer()).is_ok(),
         members,
         topics,
         kind: q.kind,

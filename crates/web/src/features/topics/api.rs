@@ -152,7 +152,7 @@ pub(crate) async fn create(
     let mut input = body.input()?;
     input.idempotency_key = key.0;
     let topic = topics::create(&state.ctx, &who, &slug, &input).await?;
-    Ok((StatusCode::CREATED, Json(TopicJson::from(&topic))))
+    Ok((StatusCode::CREATED, Json(TopicJson::from(&topic.item))))
 }
 
 /// A topic with a page of its replies.

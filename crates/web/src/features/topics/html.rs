@@ -25,6 +25,8 @@ use crate::time_fmt::{datetime_local, human};
 struct NewPage {
     chrome: Chrome,
     errors: FormErrors,
+    /// Posting makes the author a member of the space.
+    joins_space: bool,
     space_slug: String,
     space_name: String,
     form: TopicForm,
@@ -44,16 +46,13 @@ pub(crate) async fn new(
     Path(slug): Path<String>,
     Query(q): Query<KindQuery>,
 ) -> Result<Response, PageError> {
-    let space = hearth_app::spaces::find(
-        &state.ctx,
-        signed_in.who.viewer(),
-        &slug,
-        SpaceAction::Write,
-    )
-    .await?;
+    let viewer = signed_in.who.viewer();
+    let space = hearth_app::spaces::find(&state.ctx, viewer, &slug, SpaceAction::See).await?;
+    let joins_space = space.require_contributor(viewer)?;
     render(&NewPage {
         chrome: Chrome::new(&state, &visitor, "New topic").await?,
         errors: FormErrors::default(),
+        joins_space,
         space_slug: slug,
         space_name: space.view.space.name.to_string(),
         form: TopicForm {
@@ -80,21 +79,26 @@ pub(crate) async fn create(
         Err(e) => Err(e),
     };
     match created {
-        Ok(topic) => Ok(Redirect::to(&topic_url(&topic)).into_response()),
+        Ok(created) => {
+            let joined = if created.joined_space {
+                "?joined=1"
+            } else {
+                ""
+            };
+            Ok(Redirect::to(&format!("{}{joined}", topic_url(&created.item))).into_response())
+        }
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
-            let space = hearth_app::spaces::find(
-                &state.ctx,
-                signed_in.who.viewer(),
-                &slug,
-                SpaceAction::Write,
-            )
-            .await?;
+            let viewer = signed_in.who.viewer();
+            let space =
+                hearth_app::spaces::find(&state.ctx, viewer, &slug, SpaceAction::See).await?;
+            let joins_space = space.require_contributor(viewer)?;
             render_with(
                 status,
                 &NewPage {
                     chrome: Chrome::new(&state, &visitor, "New topic").await?,
                     errors,
+                    joins_space,
                     space_slug: slug,
                     space_name: space.view.space.name.to_string(),
                     form,
@@ -125,6 +129,8 @@ pub(crate) async fn canonical(
 struct ShowPage {
     chrome: Chrome,
     errors: FormErrors,
+    /// Posting here has just made the reader a member of the space.
+    joined: bool,
     t: VisibleTopic,
     url: String,
     when: String,
@@ -142,17 +148,28 @@ struct ShowPage {
 pub(crate) struct PageNumber {
     #[serde(default)]
     page: Option<u32>,
+    /// Set by the redirect after a post that made its author a member.
+    #[serde(default)]
+    joined: Option<u8>,
 }
 
-/// Renders a topic page; a refused reply comes back with its text.
+/// What a topic page shows besides the topic: a refused reply with its
+/// text, or the notice that posting made the reader a member.
+#[derive(Debug, Default)]
+pub(crate) struct Aside {
+    pub status: StatusCode,
+    pub errors: FormErrors,
+    pub draft_reply: String,
+    pub joined: bool,
+}
+
+/// Renders a topic page.
 pub(crate) async fn page(
     state: &AppState,
     visitor: &Visitor,
     id: TopicId,
     page: u32,
-    status: StatusCode,
-    errors: FormErrors,
-    draft_reply: String,
+    aside: Aside,
 ) -> Result<Response, PageError> {
     let p = topics::show(&state.ctx, visitor.viewer(), id, page).await?;
     let me = visitor.who.as_ref().map(|w| w.user.id);
@@ -164,11 +181,14 @@ pub(crate) async fn page(
         Some(at) if at > now && !topic.draft => format!("scheduled for {}", human(at)),
         _ => human(topic.created_at),
     };
+    // The notice is for a member only: a link with `joined=1` tells nothing.
+    let joined = aside.joined && p.topic.view.space.role.is_some();
     render_with(
-        status,
+        aside.status,
         &ShowPage {
             chrome: Chrome::new(state, visitor, topic.title.as_str()).await?,
-            errors,
+            errors: aside.errors,
+            joined,
             url: topic_url(topic),
             when,
             body_html: topic.body_html.clone(),
@@ -184,7 +204,7 @@ pub(crate) async fn page(
                 .map(|r| ReplyRow::new(r, me, accepted_id)),
             page: p.page,
             pages: p.pages,
-            draft_reply,
+            draft_reply: aside.draft_reply,
             likers: p
                 .likers
                 .iter()
@@ -201,16 +221,11 @@ pub(crate) async fn show(
     Id(id): Id<TopicId>,
     Query(q): Query<PageNumber>,
 ) -> Result<Response, PageError> {
-    page(
-        &state,
-        &visitor,
-        id,
-        q.page.unwrap_or(1),
-        StatusCode::OK,
-        FormErrors::default(),
-        String::new(),
-    )
-    .await
+    let aside = Aside {
+        joined: q.joined == Some(1),
+        ..Aside::default()
+    };
+    page(&state, &visitor, id, q.page.unwrap_or(1), aside).await
 }
 
 #[derive(Template)]
