@@ -28,18 +28,61 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(secs))
 }
 
-/// Writes a backup of `store` into `dir`; returns its path.
-pub async fn write(store: Arc<dyn Store>, dir: &Path, now: i64) -> Result<PathBuf, String> {
+/// A backup's file name: the UTC time it was taken, readable, to the
+/// millisecond (`hearth-2026-12-03T081243.962Z.export`). Names sort in the
+/// order the backups were taken, and after the older names of Unix
+/// milliseconds (`hearth-1796285563962.export`).
+pub fn file_name(now: i64) -> String {
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let stamp = at
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour][minute][second].[subsecond digits:3]Z"
+        ))
+        .unwrap_or_else(|_| now.to_string());
+    format!("hearth-{stamp}.export")
+}
+
+/// Whether `path` is named like a backup.
+fn is_backup(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("hearth-") && n.ends_with(".export"))
+}
+
+/// The backups in `dir`, oldest first.
+pub fn backups_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut backups: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| crate::transfer::cannot("read the directory", dir, &e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| is_backup(p))
+        .collect();
+    backups.sort();
+    Ok(backups)
+}
+
+/// A backup written: where, and how many rows it holds.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The file.
+    pub path: PathBuf,
+    /// Rows in all its tables.
+    pub rows: u64,
+}
+
+/// Writes a backup of `store` into `dir`.
+pub async fn write(store: Arc<dyn Store>, dir: &Path, now: i64) -> Result<Written, String> {
     crate::transfer::private_dir(dir)
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        .map_err(|e| crate::transfer::cannot("create the directory", dir, &e))?;
     let schema = store
         .stats(true)
         .await
         .map_err(|e| e.to_string())?
         .schema_version;
-    let path = dir.join(format!("hearth-{now}.export"));
-    crate::transfer::export(store, schema, now, None, &path).await?;
-    Ok(path)
+    let path = dir.join(file_name(now));
+    let sums = crate::transfer::export(store, schema, now, None, &path).await?;
+    let rows = sums.values().map(|s| s.rows).sum();
+    Ok(Written { path, rows })
 }
 
 /// Restores a backup into a scratch SQLite store and verifies it there.
@@ -63,7 +106,8 @@ pub async fn prove(path: &Path, now: i64) -> Result<(), String> {
             ))
         }
     };
-    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| crate::transfer::cannot("create the directory", &scratch, &e))?;
     let outcome = result.await;
     let _ = std::fs::remove_dir_all(&scratch);
     outcome
@@ -71,25 +115,10 @@ pub async fn prove(path: &Path, now: i64) -> Result<(), String> {
 
 /// Keeps the newest `keep` backups in `dir`, removes the rest.
 pub fn prune(dir: &Path, keep: usize) -> Result<(), String> {
-    let mut backups: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| e.to_string())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("hearth-") && n.ends_with(".export"))
-        })
-        .collect();
-    // Names carry the time in milliseconds: sort numerically, newest last.
-    backups.sort_by_key(|p| {
-        p.file_stem()
-            .and_then(|s| s.to_str())
-            .and_then(|s| s.trim_start_matches("hearth-").parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let backups = backups_in(dir)?;
     let excess = backups.len().saturating_sub(keep);
     for old in &backups[..excess] {
-        std::fs::remove_file(old).map_err(|e| format!("cannot remove {}: {e}", old.display()))?;
+        std::fs::remove_file(old).map_err(|e| crate::transfer::cannot("remove", old, &e))?;
     }
     Ok(())
 }
@@ -98,11 +127,11 @@ pub fn prune(dir: &Path, keep: usize) -> Result<(), String> {
 pub async fn round(ctx: &Ctx, dir: &Path, keep: usize) {
     let now = ctx.clock.now_ms();
     let outcome = async {
-        let path = write(Arc::clone(&ctx.store), dir, now).await?;
+        let written = write(Arc::clone(&ctx.store), dir, now).await?;
         ctx.backups.update(|s| s.last_backup_at = Some(now));
-        prove(&path, now).await?;
+        prove(&written.path, now).await?;
         prune(dir, keep)?;
-        Ok::<_, String>(path)
+        Ok::<_, String>(written.path)
     }
     .await;
     match outcome {
@@ -144,4 +173,27 @@ pub fn schedule(ctx: Ctx, dir: PathBuf, every: Duration, keep: usize) -> std::io
             });
         })?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_names_read_as_utc_times_and_sort_in_the_order_taken() {
+        assert_eq!(
+            file_name(1_796_285_563_962),
+            "hearth-2026-12-03T081243.962Z.export"
+        );
+        let mut names = [
+            file_name(1_796_285_564_000),
+            "hearth-1796285563962.export".to_owned(),
+            file_name(1_796_285_563_963),
+            file_name(1_896_285_563_963),
+        ];
+        names.sort();
+        assert_eq!(names[0], "hearth-1796285563962.export", "older names first");
+        assert_eq!(names[1], file_name(1_796_285_563_963));
+        assert_eq!(names[3], file_name(1_896_285_563_963));
+    }
 }

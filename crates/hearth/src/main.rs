@@ -6,8 +6,14 @@ use clap::Parser;
 use hearth::cli::{AdminCommand, Cli, Command, LogFormat};
 use hearth::config::{FileConfig, ServeConfig, Storage, unknown_env_vars};
 
-fn init_logging(format: Option<LogFormat>, filter: Option<&str>) -> Result<(), String> {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter.unwrap_or("info"))
+/// Logs at `filter`, else at `default`: `serve` tells what it does, the
+/// other commands work quietly and end with one line of their own.
+fn init_logging(
+    format: Option<LogFormat>,
+    filter: Option<&str>,
+    default: &str,
+) -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter.unwrap_or(default))
         .map_err(|e| format!("--log: {e}"))?;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -31,7 +37,8 @@ async fn restore(storage: &Storage, path: &std::path::Path, force: bool) -> Resu
                     let old = dir.join(format!("hearth.db{suffix}"));
                     if old.exists() {
                         let aside = dir.join(format!("hearth.db{suffix}.before-restore-{now}"));
-                        std::fs::rename(&old, &aside).map_err(|e| e.to_string())?;
+                        std::fs::rename(&old, &aside)
+                            .map_err(|e| hearth::transfer::cannot("move aside", &old, &e))?;
                     }
                 }
             }
@@ -126,6 +133,24 @@ async fn export(
     Ok(())
 }
 
+/// `hearth backup DIR`: writes a backup and proves it by restoring it.
+async fn backup(storage: &Storage, dir: &std::path::Path) -> Result<(), String> {
+    use std::io::Write;
+    let store = hearth::storage::open(storage)
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
+    let written = hearth::backup::write(store, dir, now).await?;
+    hearth::backup::prove(&written.path, now).await?;
+    let _ = writeln!(
+        std::io::stdout(),
+        "ok: backed up {} rows to {}, proven by restoring it",
+        written.rows,
+        written.path.display()
+    );
+    Ok(())
+}
+
 /// Prints each table's row count and checksum.
 fn report(
     what: &str,
@@ -138,7 +163,26 @@ fn report(
         let _ = writeln!(out, "{table}\t{}\t{}", sum.rows, sum.sha256);
     }
     let rows: u64 = sums.values().map(|s| s.rows).sum();
-    let _ = writeln!(out, "ok: {what} {rows} rows, {}", path.display());
+    let (tables, place) = (sums.len(), path.display());
+    let _ = writeln!(out, "ok: {what} {rows} rows in {tables} tables, {place}");
+}
+
+/// `hearth verify FILE`: checks an export or backup against its checksums;
+/// given a directory of backups, checks the newest.
+fn verify_file(path: &std::path::Path) -> Result<(), String> {
+    let file = if path.is_dir() {
+        hearth::backup::backups_in(path)?.pop().ok_or_else(|| {
+            format!(
+                "{} holds no backups (hearth-….export files): name a backup or export file",
+                path.display()
+            )
+        })?
+    } else {
+        path.to_owned()
+    };
+    let sums = hearth::transfer::verify(&file)?;
+    report("verified", &file, &sums);
+    Ok(())
 }
 
 /// `hearth verify --live`: prints what is wrong, or that nothing is.
@@ -170,9 +214,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let default_log = match cli.command {
+        Command::Serve(_) => "info",
+        _ => "warn",
+    };
     if let Err(e) = init_logging(
         cli.log_format.or(file.log_format()),
         cli.log.as_deref().or(file.log_filter()),
+        default_log,
     ) {
         eprintln!("hearth: {e}");
         return ExitCode::from(2);
@@ -207,33 +256,14 @@ async fn main() -> ExitCode {
         }),
         Command::BenchStatic(args) => hearth::ceiling::run(&args).await,
         Command::Verify(args) => match &args.file {
-            Some(path) => {
-                hearth::transfer::verify(path).map(|sums| report("verified", path, &sums))
-            }
+            Some(path) => verify_file(path),
             None => verify(&Storage::resolve(&args.storage, &file)).await,
         },
         Command::Export(args) => {
             let storage = Storage::resolve(&args.storage, &file);
             export(&storage, args.space.as_deref(), &args.file).await
         }
-        Command::Backup(args) => {
-            let storage = Storage::resolve(&args.storage, &file);
-            match hearth::storage::open(&storage).await {
-                Ok(store) => {
-                    let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
-                    match hearth::backup::write(store, &args.dir, now).await {
-                        Ok(path) => hearth::backup::prove(&path, now).await.map(|()| {
-                            eprintln!(
-                                "backup written and verified by restoring it: {}",
-                                path.display()
-                            )
-                        }),
-                        Err(e) => Err(e),
-                    }
-                }
-                Err(e) => Err(e.to_string()),
-            }
-        }
+        Command::Backup(args) => backup(&Storage::resolve(&args.storage, &file), &args.dir).await,
         Command::Restore(args) => {
             restore(
                 &Storage::resolve(&args.storage, &file),

@@ -74,8 +74,7 @@ pub async fn export(
     path: &Path,
 ) -> Result<BTreeMap<String, TableSum>, String> {
     let partial = path.with_extension("partial");
-    let file =
-        private_file(&partial).map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+    let file = private_file(&partial).map_err(|e| cannot("write", path, &e))?;
     let writer = Writer::new(
         BufWriter::new(file),
         schema,
@@ -96,14 +95,16 @@ pub async fn export(
             .map_err(|_| "internal: the export is still being written".to_owned())?
             .into_inner()
             .unwrap_or_else(|e| e.into_inner());
-        let (out, sums) = writer.finish().map_err(|e| e.to_string())?;
-        let file = out.into_inner().map_err(|e| e.to_string())?;
-        file.sync_all().map_err(|e| e.to_string())?;
+        let (out, sums) = writer.finish().map_err(|e| cannot("write", path, &e))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| cannot("write", path, e.error()))?;
+        file.sync_all().map_err(|e| cannot("write", path, &e))?;
         Ok(sums)
     };
     match finish() {
         Ok(sums) => {
-            std::fs::rename(&partial, path).map_err(|e| e.to_string())?;
+            std::fs::rename(&partial, path).map_err(|e| cannot("write", path, &e))?;
             Ok(sums)
         }
         Err(e) => {
@@ -113,14 +114,40 @@ pub async fn export(
     }
 }
 
+/// What went wrong with a file, and what to do about it, in words rather
+/// than an operating system's error number.
+pub fn cannot(action: &str, path: &Path, e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let path = path.display();
+    match e.kind() {
+        ErrorKind::NotFound => format!("cannot {action} {path}: it does not exist; check the path"),
+        ErrorKind::PermissionDenied => format!(
+            "cannot {action} {path}: this user may not; run as the user that owns it, or change its owner"
+        ),
+        ErrorKind::IsADirectory => {
+            format!("cannot {action} {path}: it is a directory; name a file in it")
+        }
+        ErrorKind::NotADirectory => {
+            format!("cannot {action} {path}: part of the path is a file, not a directory")
+        }
+        ErrorKind::StorageFull => {
+            format!("cannot {action} {path}: the disk is full; free some space and try again")
+        }
+        ErrorKind::ReadOnlyFilesystem => {
+            format!("cannot {action} {path}: the file system is read-only; choose another place")
+        }
+        kind => format!("cannot {action} {path}: {kind}"),
+    }
+}
+
 fn open(path: &Path) -> Result<BufReader<File>, String> {
-    let file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let file = File::open(path).map_err(|e| cannot("read", path, &e))?;
     Ok(BufReader::new(file))
 }
 
 /// Checks an export file end to end; returns each table's sums.
 pub fn verify(path: &Path) -> Result<BTreeMap<String, TableSum>, String> {
-    export_file::check(open(path)?)
+    export_file::check(open(path)?).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Whether an import trusts the file's stored HTML as it is (a backup this

@@ -33,7 +33,7 @@ async fn a_backup_is_proven_and_restores_what_was_there(backend: Backend) {
         .args(&args)
         .output()
         .unwrap());
-    assert!(text.contains("verified by restoring it"), "{text}");
+    assert!(text.contains("proven by restoring it"), "{text}");
     let file = std::fs::read_dir(&dir)
         .unwrap()
         .next()

@@ -391,3 +391,110 @@ fn the_write_benchmark_reports_both_modes() {
         assert!(stdout.contains(row), "{stdout}");
     }
 }
+
+/// Runs `hearth` as a newcomer would: no `HEARTH_LOG`, so at its default.
+fn quiet(args: &[&str], storage: &[String], cwd: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .env_remove("HEARTH_DATA")
+        .env_remove("HEARTH_DATABASE")
+        .env_remove("HEARTH_LOG")
+        .args(args)
+        .args(storage)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+async fn backup_export_and_verify_end_with_one_line_and_no_bare_os_error(backend: Backend) {
+    let (storage, _guard) = fresh_storage(backend).await;
+    let cwd = tempfile::tempdir().unwrap();
+    let args = storage_args(&storage);
+    let seeded = quiet(
+        &["seed", "--users", "6", "--spaces", "2", "--replies", "60"],
+        &args,
+        cwd.path(),
+    );
+    assert!(seeded.status.success());
+    let dir = cwd.path().join("backups");
+    let dir_arg = dir.to_str().unwrap();
+
+    let out = quiet(&["backup", dir_arg], &args, cwd.path());
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr, "", "no log lines unless --log asks");
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("ok: backed up ") && last.contains(dir_arg),
+        "{stdout}"
+    );
+    let name = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name()
+        .into_string()
+        .unwrap();
+    let stamp = name
+        .strip_prefix("hearth-")
+        .and_then(|n| n.strip_suffix("Z.export"))
+        .unwrap_or_else(|| panic!("{name}"));
+    assert!(
+        time::PrimitiveDateTime::parse(
+            stamp,
+            time::macros::format_description!(
+                "[year]-[month]-[day]T[hour][minute][second].[subsecond digits:3]"
+            )
+        )
+        .is_ok(),
+        "named by a readable UTC time: {name}"
+    );
+    assert!(last.contains(&name), "{last}");
+
+    // The directory a backup went to verifies: its newest backup.
+    let out = quiet(&["verify", dir_arg], &[], cwd.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("ok: verified ") && last.contains(&name),
+        "{stdout}"
+    );
+
+    let export = cwd.path().join("all.export");
+    let out = quiet(&["export", export.to_str().unwrap()], &args, cwd.path());
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("ok: exported ") && last.ends_with("all.export"),
+        "{stdout}"
+    );
+
+    // Failing verifications say what is wrong in words.
+    let empty = cwd.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let not_export = cwd.path().join("notes.txt");
+    std::fs::write(&not_export, [0xff, 0xfe, 0x00, 0x01]).unwrap();
+    for (target, says) in [
+        (cwd.path().join("missing.export"), "does not exist"),
+        (empty, "holds no backups"),
+        (not_export, "is not a Hearth export"),
+    ] {
+        let out = quiet(&["verify", target.to_str().unwrap()], &[], cwd.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(!stderr.contains("os error"), "{stderr}");
+    }
+}
+both!(backup_export_and_verify_end_with_one_line_and_no_bare_os_error);

@@ -11,9 +11,13 @@ use crate::export::{TABLES, Table, Value};
 use crate::verify::hex;
 
 fn header(line: Option<std::io::Result<String>>) -> Result<(), String> {
-    let line = line
-        .ok_or("the file is empty")?
-        .map_err(|e| e.to_string())?;
+    let line = line.ok_or("the file is empty: it is not a Hearth export")?;
+    let line = line.map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidData => {
+            "this is not a Hearth export (it is not text)".to_owned()
+        }
+        kind => format!("cannot read the file: {kind}"),
+    })?;
     let h: Json = serde_json::from_str(&line)
         .map_err(|_| "this is not a Hearth export (no header)".to_owned())?;
     if h["format"] != FORMAT {
