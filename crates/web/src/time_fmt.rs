@@ -23,6 +23,64 @@ pub(crate) fn human(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A moment as people read it: "3 hours ago", in a `<time>` element that
+/// carries the exact UTC time (shown on hover) for people and machines.
+/// Rendered as markup; it holds nothing but numbers and fixed words.
+#[derive(Debug, Clone)]
+pub(crate) struct When {
+    ms: i64,
+    now: i64,
+}
+
+impl When {
+    /// `ms` as seen at `now`.
+    pub(crate) fn new(ms: i64, now: i64) -> Self {
+        Self { ms, now }
+    }
+
+    /// "3 hours ago", "in 2 days", or the date when more than a week away.
+    pub(crate) fn relative(&self) -> String {
+        const MINUTE: i64 = 60_000;
+        const HOUR: i64 = 60 * MINUTE;
+        const DAY: i64 = 24 * HOUR;
+        let ago = self.now - self.ms;
+        let span = ago.abs();
+        let count = |n: i64, unit: &str| {
+            let plural = if n == 1 { "" } else { "s" };
+            if ago >= 0 {
+                format!("{n} {unit}{plural} ago")
+            } else {
+                format!("in {n} {unit}{plural}")
+            }
+        };
+        match span {
+            s if s < MINUTE => "just now".to_owned(),
+            s if s < HOUR => count(s / MINUTE, "minute"),
+            s if s < DAY => count(s / HOUR, "hour"),
+            s if s < 7 * DAY => count(s / DAY, "day"),
+            _ => at(self.ms)
+                .format(format_description!(
+                    "[day padding:none] [month repr:short] [year]"
+                ))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl std::fmt::Display for When {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "<time datetime=\"{}\" title=\"{}\">{}</time>",
+            rfc3339(self.ms),
+            human(self.ms),
+            self.relative()
+        )
+    }
+}
+
+impl askama::filters::HtmlSafe for When {}
+
 /// "2026-11-24T06:44", the value of a `datetime-local` field, in UTC.
 pub(crate) fn datetime_local(ms: i64) -> String {
     at(ms)
@@ -51,6 +109,28 @@ pub(crate) fn parse_date(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn moments_read_as_how_long_ago_with_the_exact_time_beside() {
+        let now = 1_767_432_600_000; // 2026-01-03 09:30 UTC
+        let minute = 60_000;
+        for (ms, says) in [
+            (now - 20_000, "just now"),
+            (now - minute, "1 minute ago"),
+            (now - 59 * minute, "59 minutes ago"),
+            (now - 3 * 60 * minute, "3 hours ago"),
+            (now - 24 * 60 * minute, "1 day ago"),
+            (now - 6 * 24 * 60 * minute, "6 days ago"),
+            (now + 2 * 60 * minute, "in 2 hours"),
+            (now - 30 * 24 * 60 * minute, "4 Dec 2025"),
+        ] {
+            assert_eq!(When::new(ms, now).relative(), says);
+        }
+        assert_eq!(
+            When::new(now - 3 * 60 * minute, now).to_string(),
+            "<time datetime=\"2026-01-03T06:30:00Z\" title=\"2026-01-03 06:30 UTC\">3 hours ago</time>"
+        );
+    }
 
     #[test]
     fn dates_are_the_start_of_their_day_in_utc() {

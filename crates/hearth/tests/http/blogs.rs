@@ -342,7 +342,9 @@ async fn a_post_scheduled_in_the_browser_appears_only_when_its_time_comes(backen
     let (status, html) = jo.page(&url).await;
     assert_eq!(status, 200, "its author sees it");
     assert!(
-        html.contains("scheduled for 2026-01-03 09:00 UTC"),
+        html.contains(
+            r#"scheduled for <time datetime="2026-01-03T09:00:00Z" title="2026-01-03 09:00 UTC">"#
+        ),
         "{html}"
     );
     let badge = |kind: &str| format!(r#"<span class="badge warn">{kind}</span>"#);

@@ -34,7 +34,7 @@ struct AdminPage {
 }
 
 struct AuditRow {
-    when: String,
+    when: crate::time_fmt::When,
     actor: String,
     action: String,
     target: String,
@@ -74,7 +74,7 @@ async fn page(
                 .await?
                 .into_iter()
                 .map(|e| AuditRow {
-                    when: crate::time_fmt::human(e.at),
+                    when: crate::time_fmt::When::new(e.at, state.ctx.now()),
                     actor: e.actor.username.to_string(),
                     action: e.action.as_str().to_owned(),
                     target: e.target,

@@ -167,7 +167,7 @@ struct FileRow {
     name: String,
     filename: String,
     size: String,
-    when: String,
+    when: crate::time_fmt::When,
 }
 
 /// A topic's files with a button to delete each: all of them for its
@@ -200,7 +200,7 @@ pub(crate) async fn files(
                 name: file_name(a),
                 filename: a.filename.clone(),
                 size: format!("{:.1} KiB", a.size as f64 / 1024.0),
-                when: crate::time_fmt::human(a.created_at),
+                when: crate::time_fmt::When::new(a.created_at, state.ctx.now()),
             })
             .collect(),
     })

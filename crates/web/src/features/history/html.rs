@@ -15,25 +15,25 @@ use crate::extract::{Id, PageForm, SignedIn, Visitor};
 use crate::features::topics::views::topic_url;
 use crate::page::{Chrome, render};
 use crate::state::AppState;
-use crate::time_fmt::human;
+use crate::time_fmt::When;
 
 /// One version in a history.
 struct RevisionRow {
     version: i64,
     author: String,
-    when: String,
+    when: When,
     title: String,
     body_md: String,
 }
 
 /// Versions shaped for a history page.
-fn revision_rows(revisions: Vec<Revision>) -> Vec<RevisionRow> {
+fn revision_rows(revisions: Vec<Revision>, now: i64) -> Vec<RevisionRow> {
     revisions
         .into_iter()
         .map(|r| RevisionRow {
             version: r.version,
             author: r.author.display_name.to_string(),
-            when: human(r.created_at),
+            when: When::new(r.created_at, now),
             title: r.title.unwrap_or_default(),
             body_md: r.body_md,
         })
@@ -64,7 +64,7 @@ pub(crate) async fn history(
         can_restore: found.can.edit,
         url: topic_url(t),
         title: t.title.as_str().to_owned(),
-        revisions: revision_rows(revisions),
+        revisions: revision_rows(revisions, state.ctx.now()),
     })
 }
 
@@ -159,6 +159,6 @@ pub(crate) async fn reply_history(
     render(&ReplyHistoryPage {
         chrome: Chrome::new(&state, &visitor, "Reply history").await?,
         id: rid.to_string(),
-        revisions: revision_rows(revisions),
+        revisions: revision_rows(revisions, state.ctx.now()),
     })
 }

@@ -17,7 +17,7 @@ use crate::features::people::views::PersonCard;
 use crate::features::topics::views::topic_url;
 use crate::page::{Chrome, FormErrors, render_with};
 use crate::state::AppState;
-use crate::time_fmt::human;
+use crate::time_fmt::When;
 
 /// One result as the page shows it.
 struct HitRow {
@@ -29,7 +29,7 @@ struct HitRow {
     space: String,
     author: String,
     author_username: String,
-    when: String,
+    when: When,
     answered: bool,
 }
 
@@ -41,7 +41,7 @@ fn parts(s: &hearth_core::search::Snippet) -> Vec<(String, bool)> {
 }
 
 impl HitRow {
-    fn new(f: &Found) -> Self {
+    fn new(f: &Found, now: i64) -> Self {
         let (what, url, author, at) = match &f.reply {
             Some(r) => ("reply in", format!("/r/{}", r.id), &r.author, r.created_at),
             None => ("", topic_url(&f.topic), &f.topic.author, f.topic.created_at),
@@ -55,7 +55,7 @@ impl HitRow {
             space: f.topic.space_slug.clone(),
             author: author.display_name.to_string(),
             author_username: author.username.to_string(),
-            when: human(at),
+            when: When::new(at, now),
             answered: f.topic.accepted_reply.is_some(),
         }
     }
@@ -116,7 +116,8 @@ pub(crate) async fn search(
         match found {
             Ok(results) => {
                 page.searched = true;
-                page.hits = results.hits.iter().map(HitRow::new).collect();
+                let now = state.ctx.now();
+                page.hits = results.hits.iter().map(|f| HitRow::new(f, now)).collect();
                 page.total = results.total;
                 page.next = results.next.map(|n| page.params.next_page(&n));
                 page.spaces = results.spaces;

@@ -18,7 +18,7 @@ use crate::error::PageError;
 use crate::extract::{Id, PageForm, SignedIn, Visitor};
 use crate::page::{Chrome, FormErrors, render, render_with};
 use crate::state::AppState;
-use crate::time_fmt::{datetime_local, human};
+use crate::time_fmt::{When, datetime_local};
 
 #[derive(Template)]
 #[template(path = "topics/new.html")]
@@ -133,7 +133,9 @@ struct ShowPage {
     joined: bool,
     t: VisibleTopic,
     url: String,
-    when: String,
+    when: When,
+    /// `when` is the time a scheduled post will appear.
+    scheduled: bool,
     body_html: String,
     unpublished: bool,
     replies: Vec<ReplyRow>,
@@ -177,9 +179,9 @@ pub(crate) async fn page(
     let accepted_id = topic.accepted_reply;
     let now = state.ctx.now();
     // A post waiting for its publish date says when it will appear.
-    let when = match topic.publish_at {
-        Some(at) if at > now && !topic.draft => format!("scheduled for {}", human(at)),
-        _ => human(topic.created_at),
+    let (scheduled, when) = match topic.publish_at {
+        Some(at) if at > now && !topic.draft => (true, When::new(at, now)),
+        _ => (false, When::new(topic.created_at, now)),
     };
     // The notice is for a member only: a link with `joined=1` tells nothing.
     let joined = aside.joined && p.topic.view.space.role.is_some();
@@ -191,17 +193,18 @@ pub(crate) async fn page(
             joined,
             url: topic_url(topic),
             when,
+            scheduled,
             body_html: topic.body_html.clone(),
             unpublished: topic.unpublished(now),
             replies: p
                 .replies
                 .iter()
-                .map(|r| ReplyRow::new(r, me, accepted_id))
+                .map(|r| ReplyRow::new(r, me, accepted_id, now))
                 .collect(),
             accepted: p
                 .accepted
                 .as_ref()
-                .map(|r| ReplyRow::new(r, me, accepted_id)),
+                .map(|r| ReplyRow::new(r, me, accepted_id, now)),
             page: p.page,
             pages: p.pages,
             draft_reply: aside.draft_reply,

@@ -2,7 +2,7 @@
 
 use hearth_app::records::{Reply, Topic};
 
-use crate::time_fmt::human;
+use crate::time_fmt::When;
 
 /// Replies deeper than this (stored before replies were capped at it) are
 /// shown at this depth.
@@ -15,7 +15,7 @@ pub(crate) struct TopicRow {
     pub kind: &'static str,
     pub author: String,
     pub author_username: String,
-    pub when: String,
+    pub when: When,
     pub replies: i64,
     pub likes: i64,
     pub pinned: bool,
@@ -44,7 +44,7 @@ impl TopicRow {
             kind: t.kind.as_str(),
             author: t.author.display_name.to_string(),
             author_username: t.author.username.to_string(),
-            when: human(t.last_activity_at),
+            when: When::new(t.last_activity_at, now),
             replies: t.reply_count,
             likes: t.like_count,
             pinned: t.pinned,
@@ -63,7 +63,7 @@ pub(crate) struct ReplyRow {
     pub id: String,
     pub author: String,
     pub author_username: String,
-    pub when: String,
+    pub when: When,
     pub body_html: String,
     pub deleted: bool,
     pub edited: bool,
@@ -79,12 +79,13 @@ impl ReplyRow {
         r: &Reply,
         me: Option<hearth_core::ids::UserId>,
         accepted: Option<hearth_core::ids::ReplyId>,
+        now: i64,
     ) -> Self {
         Self {
             id: r.id.to_string(),
             author: r.author.display_name.to_string(),
             author_username: r.author.username.to_string(),
-            when: human(r.created_at),
+            when: When::new(r.created_at, now),
             body_html: r.body_html.clone(),
             deleted: r.deleted,
             edited: r.edited,

@@ -11,7 +11,7 @@ use crate::extract::Visitor;
 use crate::features::people::views::AvatarView;
 use crate::page::{Chrome, render};
 use crate::state::AppState;
-use crate::time_fmt::human;
+use crate::time_fmt::{When, human};
 
 #[derive(Template)]
 #[template(path = "users/show.html")]
@@ -32,16 +32,16 @@ struct ProfilePage {
 struct ReplyExcerpt {
     id: String,
     topic_title: String,
-    when: String,
+    when: When,
     body_html: String,
 }
 
-impl From<&ReplyInTopic> for ReplyExcerpt {
-    fn from(r: &ReplyInTopic) -> Self {
+impl ReplyExcerpt {
+    fn new(r: &ReplyInTopic, now: i64) -> Self {
         Self {
             id: r.reply.id.to_string(),
             topic_title: r.topic_title.to_string(),
-            when: human(r.reply.created_at),
+            when: When::new(r.reply.created_at, now),
             body_html: r.reply.body_html.clone(),
         }
     }
@@ -55,6 +55,7 @@ pub(crate) async fn show(
     let viewer = visitor.viewer();
     let p = hearth_app::users::profile(&state.ctx, viewer, &username).await?;
     let person = p.person;
+    let now = state.ctx.now();
     render(&ProfilePage {
         chrome: Chrome::new(&state, &visitor, person.user.display_name.to_string()).await?,
         joined: human(person.user.created_at),
@@ -64,9 +65,13 @@ pub(crate) async fn show(
         topics: p
             .recent
             .iter()
-            .map(|t| crate::features::topics::views::TopicRow::new(t, state.ctx.now()))
+            .map(|t| crate::features::topics::views::TopicRow::new(t, now))
             .collect(),
-        replies: p.recent_replies.iter().map(ReplyExcerpt::from).collect(),
+        replies: p
+            .recent_replies
+            .iter()
+            .map(|r| ReplyExcerpt::new(r, now))
+            .collect(),
         user: person.user,
         details: person.details,
         spaces: p.spaces,
