@@ -37,6 +37,6 @@ pub mod records {
     pub use hearth_store::{
         ApiToken, Attachment, AuditEvent, AvatarFile, AvatarSize, Invite, JoinRequest, Member,
         Page, Person, PoolStatus, ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision,
-        Session, SiteSettings, SiteStats, Space, SpaceView, Topic, TopicView, User,
+        Session, SiteSettings, SiteStats, Space, SpaceView, Topic, TopicView, Unseen, User,
     };
 }

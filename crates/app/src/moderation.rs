@@ -7,7 +7,7 @@ use hearth_core::model::AuditAction;
 use hearth_core::model::TopicState;
 use hearth_core::permissions::SpaceAction;
 use hearth_core::topic_rules::TopicAction;
-use hearth_store::{Conflict, StoreError};
+use hearth_store::{Conflict, Page, StoreError, TopicModeration};
 
 use crate::access::find;
 use crate::auth::Authenticated;
@@ -72,54 +72,82 @@ impl Moderation {
     }
 }
 
-/// A moderator hides, restores, locks, pins or unpins a topic.
+/// A moderator hides, restores, locks, pins or unpins a topic, with an
+/// optional reason that its author is shown and the audit log keeps.
+/// Reopening clears the reason; an action without one keeps the last.
 pub async fn moderate(
     ctx: &Ctx,
     who: &Authenticated,
     id: TopicId,
     action: Moderation,
+    reason: &str,
 ) -> Result<()> {
+    let reason = hearth_core::names::moderation_reason(reason)?;
     let found = find_topic(ctx, who.viewer(), id, TopicAction::Moderate).await?;
     let state = found.view.topic.state.to_string();
     let pinned = found.view.topic.pinned.to_string();
-    let event = |action: AuditAction, before: String, after: &str| {
-        moderation_event(
-            ctx,
-            who,
-            &found,
-            action,
-            Some(before),
-            Some(after.to_owned()),
-        )
+    let (audit_action, before, after, change) = match action {
+        Moderation::Hide => (
+            AuditAction::TopicHide,
+            state,
+            "hidden",
+            TopicModeration {
+                state: Some(TopicState::Hidden),
+                ..TopicModeration::default()
+            },
+        ),
+        Moderation::Restore => (
+            AuditAction::TopicRestore,
+            state,
+            "open",
+            TopicModeration {
+                state: Some(TopicState::Open),
+                note: Some(None),
+                ..TopicModeration::default()
+            },
+        ),
+        Moderation::Lock => (
+            AuditAction::TopicLock,
+            state,
+            "locked",
+            TopicModeration {
+                state: Some(TopicState::Locked),
+                ..TopicModeration::default()
+            },
+        ),
+        Moderation::Pin => (
+            AuditAction::TopicPin,
+            pinned,
+            "true",
+            TopicModeration {
+                pinned: Some(true),
+                ..TopicModeration::default()
+            },
+        ),
+        Moderation::Unpin => (
+            AuditAction::TopicUnpin,
+            pinned,
+            "false",
+            TopicModeration {
+                pinned: Some(false),
+                ..TopicModeration::default()
+            },
+        ),
     };
-    match action {
-        Moderation::Hide => {
-            let audit = event(AuditAction::TopicHide, state, "hidden");
-            ctx.store
-                .set_topic_state(id, TopicState::Hidden, audit)
-                .await?
-        }
-        Moderation::Restore => {
-            let audit = event(AuditAction::TopicRestore, state, "open");
-            ctx.store
-                .set_topic_state(id, TopicState::Open, audit)
-                .await?
-        }
-        Moderation::Lock => {
-            let audit = event(AuditAction::TopicLock, state, "locked");
-            ctx.store
-                .set_topic_state(id, TopicState::Locked, audit)
-                .await?
-        }
-        Moderation::Pin => {
-            let audit = event(AuditAction::TopicPin, pinned, "true");
-            ctx.store.set_pinned(id, true, audit).await?
-        }
-        Moderation::Unpin => {
-            let audit = event(AuditAction::TopicUnpin, pinned, "false");
-            ctx.store.set_pinned(id, false, audit).await?
-        }
-    }
+    let change = match &reason {
+        Some(r) => TopicModeration {
+            note: Some(Some(r.clone())),
+            ..change
+        },
+        None => change,
+    };
+    // The audit log keeps the reason beside the new value.
+    let after = match &reason {
+        Some(r) => format!("{after} (reason: {r})"),
+        None => after.to_owned(),
+    };
+    let audit = moderation_event(ctx, who, &found, audit_action, Some(before), Some(after));
+    ctx.store.moderate_topic(id, change, audit).await?;
     tracing::info!(by = %who.user.username, topic = %id, action = ?action, "topic moderated");
     Ok(())
 }
@@ -141,6 +169,36 @@ fn moderation_event(
         before,
         after,
     )
+}
+
+/// The moderator's note on a topic, for its author and moderators only.
+pub fn note_for(viewer: hearth_core::permissions::Viewer, topic: &VisibleTopic) -> Option<String> {
+    let author = viewer.user_id() == Some(topic.view.topic.author.id);
+    (author || topic.can.moderate)
+        .then(|| topic.view.topic.moderation_note.clone())
+        .flatten()
+}
+
+/// The most spaces a moderator is offered to move a topic into.
+pub const MOVE_TARGETS: u32 = 1_000;
+
+/// The spaces a moderator may move `topic` into: the community spaces they
+/// belong to (and so may write in), by name, the topic's own left out.
+pub async fn move_targets(
+    ctx: &Ctx,
+    who: &Authenticated,
+    topic: &VisibleTopic,
+) -> Result<Vec<hearth_store::SpaceView>> {
+    if !topic.can.moderate {
+        return Ok(Vec::new());
+    }
+    let mut spaces = ctx
+        .store
+        .spaces_of_member(who.user.id, who.viewer(), Page::first(MOVE_TARGETS))
+        .await?;
+    spaces.retain(|s| s.space.id != topic.view.topic.space_id);
+    spaces.sort_by_cached_key(|s| s.space.name.as_str().to_lowercase());
+    Ok(spaces)
 }
 
 /// A moderator moves a topic to another space they may write in.

@@ -161,6 +161,8 @@ pub struct TopicPage {
     pub accepted: Option<Reply>,
     /// Who likes the topic (at most 100), earliest first.
     pub likers: Vec<hearth_store::User>,
+    /// What a signed-in reader had not seen at their last visit.
+    pub unseen: Option<hearth_store::Unseen>,
 }
 
 /// Reads a topic with one page of replies.
@@ -189,6 +191,18 @@ pub async fn show(ctx: &Ctx, viewer: Viewer, id: TopicId, page: u32) -> Result<T
     } else {
         Vec::new()
     };
+    // Where the reader left the topic is a convenience: a store that
+    // refuses writes (paused, a replica) still shows the page.
+    let unseen = match viewer.user_id() {
+        Some(user) => match ctx.store.visit_topic(user, id, ctx.now()).await {
+            Ok(unseen) => unseen,
+            Err(e) => {
+                tracing::debug!(error = %e, topic = %id, "visit not recorded");
+                None
+            }
+        },
+        None => None,
+    };
     Ok(TopicPage {
         topic,
         replies,
@@ -196,6 +210,7 @@ pub async fn show(ctx: &Ctx, viewer: Viewer, id: TopicId, page: u32) -> Result<T
         pages,
         likers,
         accepted,
+        unseen,
     })
 }
 

@@ -248,6 +248,16 @@ pub fn profile_line(field: &'static str, s: &str) -> Result<String, CoreError> {
     plain_text(field, s, 0, MAX_PROFILE_LINE_CHARS, false)
 }
 
+/// The longest reason a moderator gives.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// Parses the reason a moderator gives for hiding, locking or pinning: one
+/// line of up to 500 characters, trimmed; empty is no reason.
+pub fn moderation_reason(s: &str) -> Result<Option<String>, CoreError> {
+    let reason = plain_text("reason", s, 0, MAX_REASON_CHARS, false)?;
+    Ok(Some(reason).filter(|r| !r.is_empty()))
+}
+
 /// Checks a profile's "about" text (Markdown): up to 5,000 characters.
 pub fn check_about(s: &str) -> Result<(), CoreError> {
     if s.chars().count() > MAX_ABOUT_CHARS {

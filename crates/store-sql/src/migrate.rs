@@ -60,6 +60,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(15, "0015_kept_answers"),
     migration!(16, "0016_search"),
     migration!(17, "0017_profiles"),
+    migration!(18, "0018_moderation_notes_and_visits"),
 ];
 
 /// The newest schema version this build knows.

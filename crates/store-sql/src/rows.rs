@@ -138,7 +138,7 @@ pub(crate) fn topic_columns(d: Dialect) -> String {
     format!(
         "t.id, t.space_id, t.kind, t.title, t.body_md, t.body_html, t.state, t.pinned,
          t.accepted_reply_id, t.draft, t.publish_at, t.version, t.reply_count, t.like_count,
-         t.created_at, t.updated_at, t.last_activity_at, {},
+         t.created_at, t.updated_at, t.last_activity_at, t.moderation_note, {},
          (SELECT sp.slug FROM spaces sp WHERE sp.id = t.space_id),
          {USER_COLUMNS}",
         d.tag_list("t.id")
@@ -164,6 +164,7 @@ pub(crate) fn topic(c: &mut Cursor<'_>) -> Result<Topic> {
         created_at: c.get()?,
         updated_at: c.get()?,
         last_activity_at: c.get()?,
+        moderation_note: c.get()?,
         tags: c
             .get::<Option<String>>()?
             .map(|t| {

@@ -6,7 +6,7 @@ use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::TopicState;
 use hearth_store::{
     Conflict, NewAuditEvent, NewTopic, Result, Revision, SpaceTopicsQuery, StoreError, Topic,
-    TopicCursor, TopicEdit, TopicStore, TopicView, VisibleTopicsQuery,
+    TopicCursor, TopicEdit, TopicModeration, TopicStore, TopicView, Unseen, VisibleTopicsQuery,
 };
 
 use crate::args;
@@ -361,19 +361,86 @@ impl<E: Engine> TopicStore for SqlStore<E> {
         .await
     }
 
-    async fn set_pinned(
+    async fn moderate_topic(
         &self,
         id: TopicId,
-        pinned: bool,
+        change: TopicModeration,
         audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         self.write(move |c| {
             Box::pin(async move {
-                let sql = "UPDATE topics SET pinned = $2 WHERE id = $1";
-                audited(c, sql, args![id, pinned], &audit).await
+                let sql =
+                    "UPDATE topics SET state = COALESCE($2, state), pinned = COALESCE($3, pinned),
+                                  moderation_note = CASE WHEN $4 THEN $5 ELSE moderation_note END
+                           WHERE id = $1";
+                let (set_note, note) = match change.note {
+                    Some(note) => (true, note),
+                    None => (false, None),
+                };
+                let state = change.state.map(TopicState::as_str);
+                audited(
+                    c,
+                    sql,
+                    args![id, state, change.pinned, set_note, note.as_ref()],
+                    &audit,
+                )
+                .await
             })
         })
         .await
+    }
+
+    async fn visit_topic(&self, user: UserId, topic: TopicId, now: i64) -> Result<Option<Unseen>> {
+        // Read first: most visits find nothing new and write nothing.
+        let (previous, newest, unseen) = self
+            .read(move |c| {
+                Box::pin(async move {
+                    let mut row = c
+                        .query_opt(
+                            "SELECT v.last_reply_id,
+                                    (SELECT max(r.id) FROM replies r WHERE r.topic_id = $2),
+                                    (SELECT count(*) FROM replies r WHERE r.topic_id = $2
+                                       AND r.id > v.last_reply_id AND r.author_id <> $1 AND NOT r.deleted),
+                                    (SELECT min(r.id) FROM replies r WHERE r.topic_id = $2
+                                       AND r.id > v.last_reply_id AND r.author_id <> $1 AND NOT r.deleted)
+                             FROM (SELECT 1 AS one) o
+                             LEFT JOIN topic_visits v ON v.user_id = $1 AND v.topic_id = $2",
+                            args![user, topic],
+                        )
+                        .await?
+                        .ok_or(StoreError::NotFound)?;
+                    let mut r = row.cursor();
+                    let previous: Option<i64> = r.get()?;
+                    let newest: Option<i64> = r.get()?;
+                    let count: Option<i64> = r.get()?;
+                    let first: Option<ReplyId> = r.get()?;
+                    let unseen = previous.map(|after| Unseen {
+                        after: ReplyId(after),
+                        count: count.unwrap_or(0),
+                        first,
+                    });
+                    Ok((previous, newest.unwrap_or(0), unseen))
+                })
+            })
+            .await?;
+        if previous.is_none_or(|p| p < newest) {
+            self.write(move |c| {
+                Box::pin(async move {
+                    c.execute(
+                        "INSERT INTO topic_visits (user_id, topic_id, last_reply_id, visited_at)
+                         VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (user_id, topic_id) DO UPDATE
+                         SET last_reply_id = excluded.last_reply_id, visited_at = excluded.visited_at
+                         WHERE topic_visits.last_reply_id < excluded.last_reply_id",
+                        args![user, topic, newest, now],
+                    )
+                    .await?;
+                    Ok(())
+                })
+            })
+            .await?;
+        }
+        Ok(unseen)
     }
 
     async fn move_topic(

@@ -50,6 +50,9 @@ pub struct Topic {
     pub updated_at: i64,
     /// When it was created or last replied to.
     pub last_activity_at: i64,
+    /// Why a moderator last hid, locked or pinned it, for its author and
+    /// moderators.
+    pub moderation_note: Option<String>,
 }
 
 impl Topic {
@@ -304,6 +307,28 @@ pub struct NewReply {
     pub joins_space: bool,
     /// Now.
     pub created_at: i64,
+}
+
+/// A moderator's change of a topic: what is `None` stays as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TopicModeration {
+    /// Its new state.
+    pub state: Option<TopicState>,
+    /// Pinned or not.
+    pub pinned: Option<bool>,
+    /// The note for its author: `Some(None)` clears it.
+    pub note: Option<Option<String>>,
+}
+
+/// What a reader had not seen of a topic at their last visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unseen {
+    /// The newest reply then: replies after it are new.
+    pub after: ReplyId,
+    /// How many replies by others came since.
+    pub count: i64,
+    /// The first of them.
+    pub first: Option<ReplyId>,
 }
 
 /// An edit of a reply. Writes a revision.

@@ -192,6 +192,7 @@ pub const TABLES: &[Table] = &[
             c("updated_at", Int),
             c("last_activity_at", Int),
             n("idempotency_key", Text),
+            n("moderation_note", Text),
         ],
         order_by: "id",
         serial_id: true,
@@ -263,6 +264,19 @@ pub const TABLES: &[Table] = &[
         space_filter: "(target_kind = 'topic' AND target_id IN (SELECT id FROM topics WHERE space_id = {space})) \
             OR (target_kind = 'reply' AND target_id IN \
             (SELECT r.id FROM replies r JOIN topics t ON t.id = r.topic_id WHERE t.space_id = {space}))",
+    },
+    Table {
+        name: "topic_visits",
+        columns: &[
+            c("user_id", Int),
+            c("topic_id", Int),
+            c("last_reply_id", Int),
+            c("visited_at", Int),
+        ],
+        order_by: "user_id, topic_id",
+        serial_id: false,
+        space_filter: "topic_id IN (SELECT id FROM topics WHERE space_id = {space}) \
+            AND user_id IN (SPACE_USERS)",
     },
     Table {
         name: "blobs",

@@ -265,13 +265,18 @@ pub trait TopicStore {
         state: TopicState,
         audit: Option<NewAuditEvent>,
     ) -> Result<()>;
-    /// Pins or unpins a topic.
-    async fn set_pinned(
+    /// A moderator's change of a topic's state or pin, with the note its
+    /// author is shown.
+    async fn moderate_topic(
         &self,
         id: TopicId,
-        pinned: bool,
+        change: TopicModeration,
         audit: Option<NewAuditEvent>,
     ) -> Result<()>;
+    /// Records that `user` read `topic` now and returns what they had not
+    /// seen before: replies by others, not deleted, newer than the newest
+    /// reply at their last visit; `None` on a first visit.
+    async fn visit_topic(&self, user: UserId, topic: TopicId, now: i64) -> Result<Option<Unseen>>;
     /// Moves a topic to another space.
     async fn move_topic(
         &self,

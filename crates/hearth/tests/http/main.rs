@@ -18,6 +18,7 @@ mod cli;
 mod conformance;
 mod crash;
 mod documents;
+mod everyday;
 mod failover;
 mod feeds;
 mod files_privacy;

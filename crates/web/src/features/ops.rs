@@ -22,6 +22,10 @@ pub(crate) fn router() -> Router<AppState> {
             "/static/similar.js",
             get(|| script(include_str!("../../static/similar.js"))),
         )
+        .route(
+            "/static/pick.js",
+            get(|| script(include_str!("../../static/pick.js"))),
+        )
 }
 
 /// The process is alive.

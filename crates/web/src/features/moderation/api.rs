@@ -21,6 +21,9 @@ pub(crate) struct ModerationBody {
     action: String,
     /// For `move`: the slug of the destination space.
     to: Option<String>,
+    /// Why, for hide, lock and pin (up to 500 characters): its author is
+    /// shown it and the audit log keeps it. Reopening clears it.
+    reason: Option<String>,
 }
 
 /// Hides, restores, locks, unlocks, pins or unpins a topic (moderators).
@@ -42,7 +45,8 @@ pub(crate) async fn moderate(
             )));
         }
         (action, _) => {
-            moderation::moderate(&state.ctx, &who, tid, Moderation::parse(action)?).await?
+            let reason = body.reason.as_deref().unwrap_or_default();
+            moderation::moderate(&state.ctx, &who, tid, Moderation::parse(action)?, reason).await?
         }
     }
     Ok(StatusCode::NO_CONTENT)

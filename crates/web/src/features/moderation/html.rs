@@ -18,6 +18,9 @@ pub(crate) struct ActionForm {
     /// The destination space of a move.
     #[serde(default)]
     to: String,
+    /// Why: shown to the author, kept in the audit log.
+    #[serde(default)]
+    reason: String,
 }
 
 pub(crate) async fn moderate(
@@ -30,7 +33,7 @@ pub(crate) async fn moderate(
         moderation::move_to(&state.ctx, &signed_in.who, tid, form.to.trim()).await?;
     } else {
         let action = Moderation::parse(&form.action)?;
-        moderation::moderate(&state.ctx, &signed_in.who, tid, action).await?;
+        moderation::moderate(&state.ctx, &signed_in.who, tid, action, &form.reason).await?;
     }
     Ok(Redirect::to(&format!("/t/{tid}")).into_response())
 }

@@ -160,6 +160,10 @@ pub(crate) async fn create(
 pub(crate) struct TopicWithReplies {
     #[serde(flatten)]
     topic: TopicJson,
+    /// Why a moderator last hid, locked or pinned it: for its author and
+    /// moderators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moderation_note: Option<String>,
     replies: ReplyList,
 }
 
@@ -190,6 +194,7 @@ pub(crate) async fn show(
     let p = topics::show(&state.ctx, caller.viewer(), id, page).await?;
     Ok(Json(TopicWithReplies {
         topic: TopicJson::from(&p.topic.view.topic),
+        moderation_note: hearth_app::moderation::note_for(caller.viewer(), &p.topic),
         replies: ReplyList {
             items: p.replies.iter().map(ReplyJson::from).collect(),
             next: (p.page < p.pages && p.page == page).then(|| (p.page + 1).to_string()),

@@ -131,6 +131,12 @@ struct ShowPage {
     errors: FormErrors,
     /// Posting here has just made the reader a member of the space.
     joined: bool,
+    /// What is new since the reader's last visit, when anything is.
+    unseen: Option<hearth_app::records::Unseen>,
+    /// Why a moderator hid, locked or pinned it (author and moderators).
+    moderation_note: Option<String>,
+    /// Where a moderator may move it: (address, name), by name.
+    move_targets: Vec<(String, String)>,
     t: VisibleTopic,
     url: String,
     when: When,
@@ -175,6 +181,11 @@ pub(crate) async fn page(
 ) -> Result<Response, PageError> {
     let p = topics::show(&state.ctx, visitor.viewer(), id, page).await?;
     let me = visitor.who.as_ref().map(|w| w.user.id);
+    let seen_until = p.unseen.map(|u| u.after);
+    let move_targets = match &visitor.who {
+        Some(who) => moderation::move_targets(&state.ctx, who, &p.topic).await?,
+        None => Vec::new(),
+    };
     let topic = &p.topic.view.topic;
     let accepted_id = topic.accepted_reply;
     let now = state.ctx.now();
@@ -199,12 +210,12 @@ pub(crate) async fn page(
             replies: p
                 .replies
                 .iter()
-                .map(|r| ReplyRow::new(r, me, accepted_id, now))
+                .map(|r| ReplyRow::new(r, me, accepted_id, now, seen_until))
                 .collect(),
             accepted: p
                 .accepted
                 .as_ref()
-                .map(|r| ReplyRow::new(r, me, accepted_id, now)),
+                .map(|r| ReplyRow::new(r, me, accepted_id, now, seen_until)),
             page: p.page,
             pages: p.pages,
             draft_reply: aside.draft_reply,
@@ -212,6 +223,12 @@ pub(crate) async fn page(
                 .likers
                 .iter()
                 .map(|u| u.display_name.to_string())
+                .collect(),
+            unseen: p.unseen.filter(|u| u.count > 0),
+            moderation_note: moderation::note_for(visitor.viewer(), &p.topic),
+            move_targets: move_targets
+                .into_iter()
+                .map(|s| (s.space.slug, s.space.name.to_string()))
                 .collect(),
             t: p.topic,
         },

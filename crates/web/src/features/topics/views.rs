@@ -72,6 +72,8 @@ pub(crate) struct ReplyRow {
     pub indent: i64,
     pub mine: bool,
     pub accepted: bool,
+    /// Written by someone else since the reader's last visit.
+    pub new: bool,
 }
 
 impl ReplyRow {
@@ -80,6 +82,7 @@ impl ReplyRow {
         me: Option<hearth_core::ids::UserId>,
         accepted: Option<hearth_core::ids::ReplyId>,
         now: i64,
+        seen_until: Option<hearth_core::ids::ReplyId>,
     ) -> Self {
         Self {
             id: r.id.to_string(),
@@ -94,6 +97,7 @@ impl ReplyRow {
             indent: r.depth.min(MAX_INDENT),
             mine: me == Some(r.author.id),
             accepted: accepted == Some(r.id),
+            new: seen_until.is_some_and(|s| r.id > s) && me != Some(r.author.id) && !r.deleted,
         }
     }
 }
