@@ -27,7 +27,10 @@ pub async fn upload(
     filename: &str,
     data: Vec<u8>,
 ) -> Result<Attachment> {
-    let space = find(ctx, who.viewer(), space_slug, SpaceAction::Write).await?;
+    // Whoever may post here may attach: in an open space, before the post
+    // that makes them a member.
+    let space = find(ctx, who.viewer(), space_slug, SpaceAction::See).await?;
+    space.require_contributor(who.viewer())?;
     let max = ctx.config.max_attachment_bytes;
     if data.len() > max {
         return Err(AppError::TooLarge(format!(

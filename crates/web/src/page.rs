@@ -22,6 +22,8 @@ pub(crate) struct Chrome {
     pub form_key: String,
     /// Writing is paused (maintenance, or the database refuses writes).
     pub paused: bool,
+    /// The largest file an editor may attach.
+    pub max_upload_bytes: usize,
 }
 
 impl Chrome {
@@ -42,6 +44,7 @@ impl Chrome {
             title: title.into(),
             form_key: hearth_app::secrets::random_secret()?,
             paused,
+            max_upload_bytes: state.ctx.config.max_attachment_bytes,
         })
     }
 

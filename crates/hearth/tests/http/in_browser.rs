@@ -66,6 +66,22 @@ async fn sign_out(b: &Chromium) {
     assert!(b.has("a[href='/signin']").await, "still signed in");
 }
 
+/// The administrator, signed in, creates an account on the admin page.
+async fn create_member(b: &Chromium, base: &str, username: &str, display_name: &str) {
+    b.goto(&format!("{base}/admin")).await;
+    b.fill("#new-username", username).await;
+    b.fill("#new-display", display_name).await;
+    b.fill("#new-email", &format!("{username}@example.org"))
+        .await;
+    b.fill("#new-password", PASSWORD).await;
+    b.follow("form[action='/admin/users'] button[type=submit]")
+        .await;
+    assert!(
+        source(b).await.contains(display_name),
+        "{username} was not created"
+    );
+}
+
 async fn create_space(b: &Chromium, base: &str, slug: &str, name: &str, visibility: &str) {
     b.goto(&format!("{base}/spaces/new")).await;
     b.fill("#slug", slug).await;
@@ -133,16 +149,7 @@ async fn a_day_in_the_community(backend: Backend) {
     // The administrator creates a colleague's account.
     b.goto(&format!("{base}/admin")).await;
     b.check_page("admin").await;
-    b.fill("#new-username", "wren").await;
-    b.fill("#new-display", "Wren Gardener").await;
-    b.fill("#new-email", "wren@example.org").await;
-    b.fill("#new-password", PASSWORD).await;
-    b.follow("form[action='/admin/users'] button[type=submit]")
-        .await;
-    assert!(
-        source(&b).await.contains("Wren Gardener"),
-        "wren was not created"
-    );
+    create_member(&b, base, "wren", "Wren Gardener").await;
 
     create_space(&b, base, "garden", "Garden", "public").await;
     b.check_page("space").await;
@@ -389,10 +396,125 @@ async fn core_flows_work_without_javascript(backend: Backend) {
         "Nested, still without scripts."
     );
     b.screenshot("topic").await;
+
+    // A colleague who has not joined replies, and is a member after.
+    create_member(&b, base, "wren", "Wren Gardener").await;
+    sign_out(&b).await;
+    sign_in(&b, base, "wren").await;
+    b.goto(&format!("{base}/t/{topic}")).await;
+    assert!(
+        source(&b)
+            .await
+            .contains("Replying makes you a member of Plain")
+    );
+    post_reply(&b, "Joined by replying.").await;
+    assert!(source(&b).await.contains("You are now a member of Plain"));
+    b.goto(&format!("{base}/s/plain")).await;
+    assert!(source(&b).await.contains("you are member"));
     sign_out(&b).await;
     b.close().await;
 }
 both!(core_flows_work_without_javascript);
+
+/// The bytes of [`PNG`] as a JavaScript array.
+fn png_js() -> String {
+    let bytes: Vec<String> = PNG.iter().map(u8::to_string).collect();
+    format!("[{}]", bytes.join(","))
+}
+
+/// Everyday steps with scripts on: empty states that say what to do, a
+/// newcomer who replies in an open space (and so joins it) with an image
+/// dropped into the editor, and a moderator who moves a topic by picking.
+async fn everyday_steps_in_the_browser(backend: Backend) {
+    let server = server(backend).await;
+    let base = server.base.as_str();
+    let b = Chromium::start(&test_name("everyday", backend), Options::default()).await;
+    sign_in(&b, base, "opal").await;
+    create_member(&b, base, "wren", "Wren Gardener").await;
+    create_space(&b, base, "archive", "Archive", "public").await;
+    create_space(&b, base, "commons", "Commons", "public").await;
+    assert!(b.text(".empty").await.contains("No topics in Commons yet"));
+    b.check_page("empty-space").await;
+    b.goto(&format!("{base}/search")).await;
+    assert!(b.text(".empty").await.contains("people directory"));
+    b.check_page("empty-search").await;
+    let topic = post_topic(
+        &b,
+        base,
+        "commons",
+        "question",
+        "Where is the printer?",
+        "Asking.",
+    )
+    .await;
+    sign_out(&b).await;
+
+    sign_in(&b, base, "wren").await;
+    b.goto(&format!("{base}/t/{topic}")).await;
+    assert!(
+        source(&b)
+            .await
+            .contains("Replying makes you a member of Commons")
+    );
+    b.find(".attach label").await;
+    let drop = format!(
+        "const file = new File([new Uint8Array({})], 'printer.png', {{type: 'image/png'}});
+         const dt = new DataTransfer(); dt.items.add(file);
+         const area = document.querySelector('#reply-body');
+         area.focus();
+         for (const kind of ['dragover', 'drop']) {{
+           area.dispatchEvent(new DragEvent(kind, {{dataTransfer: dt, bubbles: true, cancelable: true}}));
+         }}
+         return true;",
+        png_js()
+    );
+    // A file over the limit is explained at once, and nothing is sent.
+    let too_big = drop
+        .replace(
+            &png_js(),
+            "(Number(document.querySelector('#reply-body').dataset.maxBytes) + 1)",
+        )
+        .replace("printer.png", "huge.png");
+    b.script(&too_big).await;
+    assert!(
+        b.text(".attach-status.error")
+            .await
+            .contains("files may be at most"),
+        "{}",
+        b.text(".attach-status").await
+    );
+    b.script(&drop).await;
+    // The upload ends with its Markdown in the text and the image previewed.
+    b.find(".preview img[src^='/a/']").await;
+    let text = b
+        .script("return document.querySelector('#reply-body').value;")
+        .await;
+    assert!(
+        text.as_str().unwrap().contains("![printer.png](/a/"),
+        "{text}"
+    );
+    assert!(
+        b.text(".attach-status")
+            .await
+            .starts_with("Attached printer.png")
+    );
+    b.follow("#reply button[type=submit]").await;
+    let reply = last_reply_id(&b).await;
+    assert!(b.has(&format!("#r-{reply} .body img[src^='/a/']")).await);
+    assert!(source(&b).await.contains("You are now a member of Commons"));
+    b.check_page("joined-by-replying").await;
+    sign_out(&b).await;
+
+    sign_in(&b, base, "opal").await;
+    b.goto(&format!("{base}/t/{topic}")).await;
+    b.select("#move-to", "archive").await;
+    b.follow("button[name=action][value=move]").await;
+    assert_eq!(b.text("nav.crumbs a").await, "Archive");
+    b.check_page("moved-topic").await;
+    sign_out(&b).await;
+    b.close().await;
+}
+both!(everyday_steps_in_the_browser);
 
 /// Key pages fit a 375 px phone and a 640 px viewport (a 1280 px window at
 /// 200% zoom) without sideways scrolling, and the keyboard reaches the

@@ -23,6 +23,10 @@ pub(crate) fn router() -> Router<AppState> {
             get(|| script(include_str!("../../static/similar.js"))),
         )
         .route(
+            "/static/attach.js",
+            get(|| script(include_str!("../../static/attach.js"))),
+        )
+        .route(
             "/static/pick.js",
             get(|| script(include_str!("../../static/pick.js"))),
         )

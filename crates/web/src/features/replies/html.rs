@@ -108,6 +108,8 @@ struct EditReplyPage {
     errors: FormErrors,
     id: String,
     body: String,
+    /// Where files attached from the editor go.
+    space_slug: String,
 }
 
 pub(crate) async fn edit_form(
@@ -116,7 +118,7 @@ pub(crate) async fn edit_form(
     visitor: Visitor,
     Id(rid): Id<ReplyId>,
 ) -> Result<Response, PageError> {
-    let (reply, _) = replies::find_reply(&state.ctx, signed_in.who.viewer(), rid).await?;
+    let (reply, topic) = replies::find_reply(&state.ctx, signed_in.who.viewer(), rid).await?;
     if reply.author.id != signed_in.who.user.id {
         return Err(PageError(AppError::Forbidden(
             "only its author may edit a reply".into(),
@@ -127,6 +129,7 @@ pub(crate) async fn edit_form(
         errors: FormErrors::default(),
         id: rid.to_string(),
         body: reply.body_md,
+        space_slug: topic.view.space.space.slug,
     })
 }
 
@@ -141,6 +144,7 @@ pub(crate) async fn edit(
         Ok(_) => Ok(Redirect::to(&format!("/r/{rid}")).into_response()),
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;
+            let (_, topic) = replies::find_reply(&state.ctx, signed_in.who.viewer(), rid).await?;
             render_with(
                 status,
                 &EditReplyPage {
@@ -148,6 +152,7 @@ pub(crate) async fn edit(
                     errors,
                     id: rid.to_string(),
                     body: form.body,
+                    space_slug: topic.view.space.space.slug,
                 },
             )
         }

@@ -260,6 +260,8 @@ struct EditPage {
     is_draft: bool,
     /// The version someone else saved while this person was editing.
     current: Option<CurrentVersion>,
+    /// Where files attached from the editor go.
+    space_slug: String,
 }
 
 pub(crate) async fn edit_form(
@@ -281,6 +283,7 @@ pub(crate) async fn edit_form(
         errors: FormErrors::default(),
         id: tid.to_string(),
         url: topic_url(t),
+        space_slug: t.space_slug.clone(),
         is_post: t.kind == TopicKind::Post,
         is_draft: t.draft,
         form: TopicForm {
@@ -348,6 +351,7 @@ pub(crate) async fn edit(
                     errors,
                     id: tid.to_string(),
                     url: topic_url(t),
+                    space_slug: t.space_slug.clone(),
                     is_post: t.kind == TopicKind::Post,
                     is_draft: t.draft,
                     form,
