@@ -5,13 +5,13 @@
 //! moderators', a moved topic's file follows it to its new space.
 
 use hearth_core::files::{FileRef, clean_filename, detect_type};
-use hearth_core::model::AuditAction;
+use hearth_core::model::{AuditAction, UserStatus};
 use hearth_core::permissions::{SpaceAction, Viewer};
 use hearth_core::topic_rules::TopicAction;
 use hearth_store::{Attachment, NewAttachment};
 
-use crate::access::find;
 use crate::access::{VisibleTopic, find_topic};
+use crate::access::{find, guest_access};
 use crate::auth::Authenticated;
 use crate::replies::find_reply;
 use crate::secrets::random_secret;
@@ -65,6 +65,8 @@ pub async fn upload(
 enum Owner {
     /// Nothing yet: its uploader's alone.
     Uploader,
+    /// Its uploader's profile.
+    Profile,
     /// A topic, or a reply in it.
     Topic(Box<VisibleTopic>),
 }
@@ -90,6 +92,15 @@ async fn readable(ctx: &Ctx, viewer: Viewer, file: &FileRef) -> Result<(Attachme
             find_topic(ctx, viewer, topic, TopicAction::Read).await?,
         )),
         (None, None) if viewer.user_id() == Some(a.uploader) => Owner::Uploader,
+        (None, None) if a.on_profile => {
+            // As readable as the profile that shows it.
+            guest_access(ctx, viewer).await?;
+            let owner = ctx.store.user(a.uploader).await?;
+            if owner.is_none_or(|u| u.status == UserStatus::Deleted) {
+                return Err(hidden());
+            }
+            Owner::Profile
+        }
         (None, None) => return Err(hidden()),
     };
     Ok((a, owner))
@@ -111,7 +122,7 @@ pub async fn delete(ctx: &Ctx, who: &Authenticated, file: &FileRef) -> Result<At
     let (a, owner) = readable(ctx, viewer, file).await?;
     let space = match &owner {
         Owner::Topic(topic) => Some(topic.view.topic.space_id),
-        Owner::Uploader => Some(a.space_id),
+        Owner::Uploader | Owner::Profile => Some(a.space_id),
     };
     let moderator = matches!(&owner, Owner::Topic(topic) if topic.can.moderate);
     if a.uploader != who.user.id && !moderator && !who.user.is_admin {

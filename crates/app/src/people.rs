@@ -200,11 +200,14 @@ pub async fn update_profile(
             "an administrator changes e-mail addresses".into(),
         ));
     }
+    let mut about_files = Vec::new();
     if details.about_md != person.details.about_md {
         details.about_html = if details.about_md.is_empty() {
             String::new()
         } else {
-            crate::markup::render(ctx, &details.about_md).await?.html
+            let rendered = crate::markup::render(ctx, &details.about_md).await?;
+            about_files = rendered.files;
+            rendered.html
         };
     }
     let audit = (person.user.id != who.user.id).then(|| {
@@ -225,6 +228,7 @@ pub async fn update_profile(
         display_name,
         email,
         details,
+        about_files,
     };
     ctx.store
         .update_profile(person.user.id, change, audit.flatten())

@@ -246,6 +246,7 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
                 display_name: user.display_name.clone(),
                 email: user.email.clone(),
                 details,
+                about_files: Vec::new(),
             };
             store.update_profile(user.id, profile, None).await?;
             Ok(user)

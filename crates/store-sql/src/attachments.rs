@@ -33,6 +33,24 @@ pub(crate) async fn claim_files(
     Ok(())
 }
 
+/// Gives the files of `files` that `user` uploaded and that belong to
+/// nothing yet to their profile, in the write that saves it.
+pub(crate) async fn claim_profile_files(
+    c: &mut dyn Conn,
+    user: UserId,
+    files: &[String],
+) -> Result<()> {
+    for name in files {
+        c.execute(
+            "UPDATE attachments SET on_profile = TRUE
+             WHERE public_id = $1 AND uploader_id = $2 AND topic_id IS NULL AND reply_id IS NULL",
+            args![name, user],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl<E: Engine> AttachmentStore for SqlStore<E> {
     async fn create_attachment(&self, new: NewAttachment) -> Result<Attachment> {

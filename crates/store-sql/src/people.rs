@@ -137,6 +137,7 @@ impl<E: Engine> PeopleStore for SqlStore<E> {
                     ],
                 )
                 .await?;
+                crate::attachments::claim_profile_files(c, id, &change.about_files).await?;
                 let personal = Slug::personal(&Username::from_trusted(username.to_owned()));
                 c.execute(
                     "UPDATE spaces SET name = $2 WHERE slug = $1",

@@ -224,7 +224,8 @@ pub(crate) fn revision(c: &mut Cursor<'_>) -> Result<Revision> {
 
 /// The columns of `attachments a` that [`attachment`] reads.
 pub(crate) const ATTACHMENT_COLUMNS: &str = "a.id, a.public_id, a.topic_id, a.reply_id, \
-    a.space_id, a.uploader_id, a.blob_hash, a.filename, a.content_type, a.size, a.created_at";
+    a.space_id, a.uploader_id, a.blob_hash, a.filename, a.content_type, a.size, a.created_at, \
+    a.on_profile";
 
 pub(crate) fn attachment(c: &mut Cursor<'_>) -> Result<Attachment> {
     Ok(Attachment {
@@ -239,5 +240,6 @@ pub(crate) fn attachment(c: &mut Cursor<'_>) -> Result<Attachment> {
         content_type: c.get()?,
         size: c.get()?,
         created_at: c.get()?,
+        on_profile: c.get::<Option<bool>>()?.unwrap_or(false),
     })
 }

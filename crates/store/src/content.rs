@@ -401,6 +401,8 @@ pub struct Attachment {
     pub size: i64,
     /// When it was uploaded.
     pub created_at: i64,
+    /// Its uploader's profile links it: whoever may see them may read it.
+    pub on_profile: bool,
 }
 
 /// A new upload; the blob is stored once however often it is uploaded.

@@ -306,6 +306,7 @@ pub const TABLES: &[Table] = &[
             n("public_id", Text),
             n("topic_id", Int),
             n("reply_id", Int),
+            n("on_profile", Bool),
         ],
         order_by: "id",
         serial_id: true,

@@ -43,6 +43,9 @@ pub struct ProfileChange {
     pub email: Email,
     /// The rest.
     pub details: ProfileDetails,
+    /// Public names of the files its "about" links: those its owner
+    /// uploaded that belong to nothing yet become the profile's.
+    pub about_files: Vec<String>,
 }
 
 /// A page of the directory of people, in the order of their names.

@@ -485,3 +485,39 @@ async fn names_and_titles_refuse_direction_overrides_and_invisible_characters(ba
     );
 }
 both!(names_and_titles_refuse_direction_overrides_and_invisible_characters);
+
+async fn an_image_in_a_profile_is_shown_to_whoever_sees_the_profile(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ana = named(&app, "ana", "Ana Lima").await;
+    let bob = named(&app, "bob", "Bob Stone").await;
+    let (status, file) = ana
+        .post_raw(
+            "/api/v1/spaces/~ana/attachments?filename=me.png",
+            "application/octet-stream",
+            png(8, 8, [10, 120, 200]),
+        )
+        .await;
+    assert_eq!(status, 201, "{file}");
+    let url = file["url"].as_str().unwrap();
+    let (status, _, _) = bob.get_bytes(url).await;
+    assert_eq!(status, 404, "its uploader's alone until a profile links it");
+
+    // Someone else linking it in their own profile does not publish it.
+    let markdown = file["markdown"].as_str().unwrap();
+    let (status, _) = bob
+        .patch("/api/v1/me", json!({"about": format!("Look: {markdown}")}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(bob.get_bytes(url).await.0, 404);
+
+    let (status, me) = ana
+        .patch("/api/v1/me", json!({"about": format!("Hello. {markdown}")}))
+        .await;
+    assert_eq!(status, 200, "{me}");
+    assert!(me["about_html"].as_str().unwrap().contains(url), "{me}");
+    let (status, kind, bytes) = bob.get_bytes(url).await;
+    assert_eq!(status, 200);
+    assert_eq!(kind, "image/png");
+    assert_eq!(bytes, png(8, 8, [10, 120, 200]));
+}
+both!(an_image_in_a_profile_is_shown_to_whoever_sees_the_profile);

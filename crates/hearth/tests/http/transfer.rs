@@ -59,6 +59,7 @@ async fn add_profile(storage: &Storage) -> String {
                     about_html: "<p>Boxes.</p>".into(),
                     show_email: true,
                 },
+                about_files: Vec::new(),
             },
             None,
         )

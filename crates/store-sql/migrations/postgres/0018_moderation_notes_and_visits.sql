@@ -11,3 +11,6 @@ CREATE TABLE topic_visits (
     visited_at    BIGINT NOT NULL,
     CONSTRAINT topic_visits_pkey PRIMARY KEY (user_id, topic_id)
 );
+-- A file its uploader's profile links ("about"): readable by whoever may
+-- see the profile. Null is false (files exported before read so).
+ALTER TABLE attachments ADD COLUMN on_profile BOOLEAN;
