@@ -10,6 +10,7 @@ pub mod backups;
 mod ctx;
 mod error;
 pub mod feeds;
+pub mod following;
 pub mod idempotency;
 pub mod invites;
 pub mod markup;
@@ -35,8 +36,9 @@ pub use error::{AppError, CurrentVersion, FieldError, Result};
 /// The records the use cases answer with: what the pages and the API show.
 pub mod records {
     pub use hearth_store::{
-        ApiToken, Attachment, AuditEvent, AvatarFile, AvatarSize, Invite, JoinRequest, Member,
-        Page, Person, PoolStatus, ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision,
-        Session, SiteSettings, SiteStats, Space, SpaceView, Topic, TopicView, Unseen, User,
+        ApiToken, Attachment, AuditEvent, AvatarFile, AvatarSize, FollowTarget, Followed, Invite,
+        JoinRequest, Member, Notification, NotificationKind, Page, Person, PoolStatus,
+        ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision, Session, SiteSettings,
+        SiteStats, Space, SpaceView, Topic, TopicView, Unseen, User,
     };
 }

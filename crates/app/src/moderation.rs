@@ -247,7 +247,11 @@ pub async fn accept(
             )
         })
         .flatten();
-    match ctx.store.set_accepted(id, reply, audit).await {
+    let accepted = ctx
+        .store
+        .set_accepted(id, reply, who.user.id, ctx.now(), audit)
+        .await;
+    match accepted {
         Err(StoreError::Conflict(Conflict::ReplyOfAnotherTopic)) => Err(AppError::invalid(
             "reply",
             "is not a reply of this question",

@@ -13,6 +13,7 @@ mod visibility;
 mod attachments;
 mod audit;
 mod export;
+mod following;
 mod idempotency;
 mod invites;
 mod memberships;

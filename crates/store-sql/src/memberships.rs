@@ -4,12 +4,14 @@ use async_trait::async_trait;
 use hearth_core::ids::{SpaceId, UserId};
 use hearth_core::model::Role;
 use hearth_store::{
-    Conflict, JoinRequest, Member, MembershipStore, NewAuditEvent, Page, Result, StoreError,
+    Conflict, FollowTarget, JoinRequest, Member, MembershipStore, NewAuditEvent, Page, Result,
+    StoreError,
 };
 
 use crate::args;
 use crate::audit::write_audit;
 use crate::conn::{Conn, Engine, value, value_opt};
+use crate::following::follow_unless_stopped;
 use crate::rows::{USER_COLUMNS, role, user};
 use crate::store::SqlStore;
 use crate::value::ReadRows;
@@ -68,7 +70,8 @@ async fn insert_member(
         args![space],
     )
     .await?;
-    Ok(())
+    // Joining follows the space (the member can stop).
+    follow_unless_stopped(c, user, &FollowTarget::Space(space), now).await
 }
 
 /// Makes `user` a member inside a transaction unless they already are one:

@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(16, "0016_search"),
     migration!(17, "0017_profiles"),
     migration!(18, "0018_moderation_notes_and_visits"),
+    migration!(19, "0019_follows_and_notifications"),
 ];
 
 /// The newest schema version this build knows.

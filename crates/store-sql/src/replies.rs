@@ -8,14 +8,15 @@ use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::TopicState;
 use hearth_core::topic_rules::ThreadPlace;
 use hearth_store::{
-    Conflict, NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyInTopic, ReplyStore, Result,
-    Revision, StoreError, VisibleRepliesQuery,
+    Conflict, FollowTarget, NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyInTopic, ReplyStore,
+    Result, Revision, StoreError, VisibleRepliesQuery,
 };
 
 use crate::args;
 use crate::attachments::claim_files;
 use crate::audit::audited;
 use crate::conn::{Conn, Engine, value, value_opt};
+use crate::following::{follow_unless_stopped, notify_reply};
 use crate::memberships::join_if_new;
 use crate::rows::{reply, reply_columns, revision, revision_columns};
 use crate::search::{self, Doc};
@@ -114,6 +115,17 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
     }
     search::index(c, Doc::Reply(id), "", &new.body_md).await?;
     write_mentions(c, new.topic_id.0, Some(id), &new.mentions).await?;
+    let topic = FollowTarget::Topic(new.topic_id);
+    follow_unless_stopped(c, new.author, &topic, new.created_at).await?;
+    notify_reply(
+        c,
+        new.topic_id.0,
+        id,
+        new.parent.map(|p| p.0),
+        new.author,
+        new.created_at,
+    )
+    .await?;
     claim_files(c, new.topic_id.0, Some(id), new.author, &new.files).await?;
     write_revision(
         c,

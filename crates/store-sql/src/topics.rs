@@ -5,14 +5,16 @@ use hearth_core::content::Tag;
 use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::TopicState;
 use hearth_store::{
-    Conflict, NewAuditEvent, NewTopic, Result, Revision, SpaceTopicsQuery, StoreError, Topic,
-    TopicCursor, TopicEdit, TopicModeration, TopicStore, TopicView, Unseen, VisibleTopicsQuery,
+    Conflict, FollowTarget, NewAuditEvent, NewTopic, Result, Revision, SpaceTopicsQuery,
+    StoreError, Topic, TopicCursor, TopicEdit, TopicModeration, TopicStore, TopicView, Unseen,
+    VisibleTopicsQuery,
 };
 
 use crate::args;
 use crate::attachments::claim_files;
 use crate::audit::{audited, write_audit};
 use crate::conn::{Conn, Engine, value, value_opt};
+use crate::following::{follow_unless_stopped, notify_accepted, notify_topic};
 use crate::memberships::join_if_new;
 use crate::rows::{
     revision, revision_columns, space_view, space_view_columns, topic, topic_columns,
@@ -153,6 +155,9 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                 write_tags(c, id, &new.tags).await?;
                 search::index(c, Doc::Topic(id), new.title.as_str(), &new.body_md).await?;
                 write_mentions(c, id, None, &new.mentions).await?;
+                let topic = FollowTarget::Topic(TopicId(id));
+                follow_unless_stopped(c, new.author, &topic, new.created_at).await?;
+                notify_topic(c, id, new.space_id, new.author, new.created_at).await?;
                 claim_files(c, id, None, new.author, &new.files).await?;
                 write_revision(
                     c,
@@ -462,6 +467,8 @@ impl<E: Engine> TopicStore for SqlStore<E> {
         &self,
         id: TopicId,
         reply: Option<ReplyId>,
+        by: UserId,
+        now: i64,
         audit: Option<NewAuditEvent>,
     ) -> Result<()> {
         self.write(move |c| {
@@ -481,6 +488,9 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                         Some(_) => Conflict::ReplyOfAnotherTopic.into(),
                         None => StoreError::NotFound,
                     });
+                }
+                if let Some(reply) = reply {
+                    notify_accepted(c, id, reply.0, by, now).await?;
                 }
                 write_audit(c, &audit).await
             })

@@ -28,6 +28,12 @@ pub enum Reader {
     SearchSpaces,
     /// Topics whose titles resemble one being written.
     SimilarTopics,
+    /// Whom a new reply or topic notifies: each of them must read it.
+    NotifyRecipients,
+    /// Someone's notifications, and their unread count.
+    Notifications,
+    /// What someone follows.
+    Followed,
 }
 
 impl Reader {
@@ -41,6 +47,9 @@ impl Reader {
         Reader::Search,
         Reader::SearchSpaces,
         Reader::SimilarTopics,
+        Reader::NotifyRecipients,
+        Reader::Notifications,
+        Reader::Followed,
     ];
 }
 
@@ -59,9 +68,7 @@ pub(crate) enum Scope {
 /// access were on: the use cases refuse guests first when it is off.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Seer {
-    user: i64,
-    admin: bool,
-    guest: bool,
+    who: Who,
     now: i64,
     /// Which list asks: each names itself, so that every one is in the
     /// registry the conformance suite checks.
@@ -69,15 +76,57 @@ pub(crate) struct Seer {
     reader: Reader,
 }
 
+/// Whose sight the predicate describes.
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    /// One viewer, bound as arguments.
+    Viewer { user: i64, admin: bool, guest: bool },
+    /// Each row's account `u` (of `users u`): whom to notify.
+    EachUser,
+}
+
 impl Seer {
     /// `viewer`, at `now`, for the list `reader`.
     pub(crate) fn new(viewer: Viewer, now: i64, reader: Reader) -> Self {
         Self {
-            user: viewer.user_id().map_or(0, |u| u.0),
-            admin: viewer.is_admin(),
-            guest: viewer.user_id().is_none(),
+            who: Who::Viewer {
+                user: viewer.user_id().map_or(0, |u| u.0),
+                admin: viewer.is_admin(),
+                guest: viewer.user_id().is_none(),
+            },
             now,
             reader,
+        }
+    }
+
+    /// Each account `u` of the query (a signed-in member, never a guest),
+    /// at `now`, for the list `reader`: the same rules, row by row.
+    pub(crate) fn each_user(now: i64, reader: Reader) -> Self {
+        Self {
+            who: Who::EachUser,
+            now,
+            reader,
+        }
+    }
+
+    fn user(&self, q: &mut Args<'_>) -> String {
+        match self.who {
+            Who::Viewer { user, .. } => q.arg(user),
+            Who::EachUser => "u.id".into(),
+        }
+    }
+
+    fn admin(&self, q: &mut Args<'_>) -> String {
+        match self.who {
+            Who::Viewer { admin, .. } => q.arg(admin),
+            Who::EachUser => "u.is_admin".into(),
+        }
+    }
+
+    fn guest(&self, q: &mut Args<'_>) -> String {
+        match self.who {
+            Who::Viewer { guest, .. } => q.arg(guest),
+            Who::EachUser => "FALSE".into(),
         }
     }
 
@@ -85,7 +134,7 @@ impl Seer {
     pub(crate) fn membership(&self, q: &mut Args<'_>, space: &str) -> String {
         format!(
             "LEFT JOIN memberships m ON m.space_id = {space}.id AND m.user_id = {}",
-            q.arg(self.user)
+            self.user(q)
         )
     }
 
@@ -96,8 +145,8 @@ impl Seer {
         format!(
             "(CASE WHEN {guest} THEN s.visibility = 'public'
                    ELSE {admin} OR m.user_id IS NOT NULL OR s.visibility <> 'secret' END)",
-            guest = q.arg(self.guest),
-            admin = q.arg(self.admin),
+            guest = self.guest(q),
+            admin = self.admin(q),
         )
     }
 
@@ -107,17 +156,14 @@ impl Seer {
         format!(
             "(CASE WHEN {guest} THEN s.visibility = 'public'
                    ELSE {admin} OR m.user_id IS NOT NULL OR s.visibility = 'public' END)",
-            guest = q.arg(self.guest),
-            admin = q.arg(self.admin),
+            guest = self.guest(q),
+            admin = self.admin(q),
         )
     }
 
     /// Where the viewer moderates space `s` (`SpaceAction::Moderate`).
     fn moderates(&self, q: &mut Args<'_>) -> String {
-        format!(
-            "({} OR m.role IN ('owner', 'moderator'))",
-            q.arg(self.admin)
-        )
+        format!("({} OR m.role IN ('owner', 'moderator'))", self.admin(q))
     }
 
     /// Where the viewer may read topic `t` of space `s`
@@ -131,7 +177,7 @@ impl Seer {
         match scope {
             Scope::Live => format!("({space} AND t.state IN ('open', 'locked') AND {published})"),
             Scope::WithOwn => {
-                let author = format!("t.author_id = {}", q.arg(self.user));
+                let author = format!("t.author_id = {}", self.user(q));
                 let moderator = self.moderates(q);
                 format!(
                     "({space} AND (t.state IN ('open', 'locked')

@@ -279,6 +279,42 @@ pub const TABLES: &[Table] = &[
             AND user_id IN (SPACE_USERS)",
     },
     Table {
+        name: "follows",
+        columns: &[
+            c("user_id", Int),
+            c("target_kind", Text),
+            c("target_id", Int),
+            c("tag", Text),
+            c("active", Bool),
+            c("created_at", Int),
+        ],
+        order_by: "user_id, target_kind, target_id, tag",
+        serial_id: false,
+        space_filter: "user_id IN (SPACE_USERS) AND ((target_kind = 'space' AND target_id = {space}) \
+            OR (target_kind = 'topic' AND target_id IN (SELECT id FROM topics WHERE space_id = {space})))",
+    },
+    Table {
+        name: "notifications",
+        columns: &[
+            c("id", Int),
+            c("user_id", Int),
+            c("kind", Text),
+            n("space_id", Int),
+            n("topic_id", Int),
+            n("reply_id", Int),
+            c("actor_id", Int),
+            c("created_at", Int),
+            n("read_at", Int),
+        ],
+        order_by: "id",
+        serial_id: true,
+        space_filter: "user_id IN (SPACE_USERS) AND actor_id IN (SPACE_USERS) \
+            AND (space_id IS NULL OR space_id = {space}) \
+            AND (topic_id IS NULL OR topic_id IN (SELECT id FROM topics WHERE space_id = {space})) \
+            AND (reply_id IS NULL OR reply_id IN (SELECT r.id FROM replies r \
+                JOIN topics t ON t.id = r.topic_id WHERE t.space_id = {space}))",
+    },
+    Table {
         name: "blobs",
         columns: &[
             c("hash", Text),

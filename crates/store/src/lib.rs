@@ -8,6 +8,7 @@ mod content;
 mod error;
 pub mod export;
 pub mod export_file;
+mod following;
 mod people;
 mod records;
 mod search;
@@ -16,6 +17,7 @@ pub mod verify;
 
 pub use content::*;
 pub use error::{Conflict, Result, StoreError};
+pub use following::*;
 pub use people::*;
 pub use records::*;
 pub use search::*;

@@ -10,6 +10,7 @@ use hearth_core::search::Query;
 
 use crate::Result;
 use crate::content::*;
+use crate::following::*;
 use crate::people::*;
 use crate::records::*;
 use crate::search::*;
@@ -286,11 +287,14 @@ pub trait TopicStore {
     ) -> Result<()>;
     /// Marks (or clears) a question's accepted answer, audited in the same
     /// transaction when `audit` is given; conflict `reply_topic` when the
-    /// reply belongs to another topic.
+    /// reply belongs to another topic. The reply's author is notified that
+    /// `by` accepted it.
     async fn set_accepted(
         &self,
         id: TopicId,
         reply: Option<ReplyId>,
+        by: UserId,
+        now: i64,
         audit: Option<NewAuditEvent>,
     ) -> Result<()>;
 }
@@ -432,6 +436,35 @@ pub trait SearchStore {
     async fn similar_topics(&self, query: SimilarTopicsQuery) -> Result<Vec<Topic>>;
 }
 
+/// What members follow and what they are told.
+#[async_trait]
+pub trait FollowStore {
+    /// Follows `target` (or stops following it) for `user`.
+    async fn set_follow(
+        &self,
+        user: UserId,
+        target: FollowTarget,
+        active: bool,
+        now: i64,
+    ) -> Result<()>;
+    /// Whether `user` follows `target`.
+    async fn follows(&self, user: UserId, target: FollowTarget) -> Result<bool>;
+    /// What the viewer follows, of what they may still see, by kind and name.
+    async fn followed(&self, viewer: Viewer, now: i64) -> Result<Vec<Followed>>;
+    /// A page of the viewer's notifications, of what they may still read.
+    async fn notifications(&self, query: NotificationsQuery) -> Result<Vec<Notification>>;
+    /// How many unread notifications the viewer has, of what they may
+    /// still read.
+    async fn unread_notifications(&self, viewer: Viewer, now: i64) -> Result<i64>;
+    /// Marks `user`'s notifications read: these, or all of them.
+    async fn mark_notifications_read(
+        &self,
+        user: UserId,
+        ids: Option<Vec<i64>>,
+        now: i64,
+    ) -> Result<()>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -449,6 +482,7 @@ pub trait Store:
     + ReactionStore
     + AttachmentStore
     + SearchStore
+    + FollowStore
     + AuditStore
     + VerifyStore
     + ExportStore

@@ -24,6 +24,8 @@ pub(crate) struct Chrome {
     pub paused: bool,
     /// The largest file an editor may attach.
     pub max_upload_bytes: usize,
+    /// The signed-in visitor's unread notifications (at most 100 counted).
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -34,6 +36,10 @@ impl Chrome {
         title: impl Into<String>,
     ) -> Result<Self, PageError> {
         let settings = hearth_app::settings::get(&state.ctx).await?;
+        let unread = match &visitor.who {
+            Some(who) => hearth_app::following::unread(&state.ctx, who).await?,
+            None => 0,
+        };
         let paused = settings.read_only
             || state.writes_failing()
             || hearth_app::status::reading_from_replica(&state.ctx);
@@ -45,6 +51,7 @@ impl Chrome {
             form_key: hearth_app::secrets::random_secret()?,
             paused,
             max_upload_bytes: state.ctx.config.max_attachment_bytes,
+            unread,
         })
     }
 

@@ -37,6 +37,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(features::topics::router())
         .merge(features::replies::router())
         .merge(features::likes::router())
+        .merge(features::following::router())
         .merge(features::tags::router())
         .merge(features::search::router())
         .merge(features::history::router())

@@ -506,6 +506,19 @@ async fn everyday_steps_in_the_browser(backend: Backend) {
     sign_out(&b).await;
 
     sign_in(&b, base, "opal").await;
+    // The asker is told of the reply, on the bell and the notifications page.
+    assert!(
+        b.text("a.bell").await.contains('1'),
+        "{}",
+        b.text("a.bell").await
+    );
+    b.follow("a.bell").await;
+    assert!(
+        b.text("ul.rows li")
+            .await
+            .contains("Wren Gardener replied to your topic")
+    );
+    b.check_page("notifications").await;
     b.goto(&format!("{base}/t/{topic}")).await;
     b.select("#move-to", "archive").await;
     b.follow("button[name=action][value=move]").await;

@@ -22,6 +22,7 @@ mod everyday;
 mod failover;
 mod feeds;
 mod files_privacy;
+mod following;
 mod hardening;
 mod hostile_input;
 mod in_browser;

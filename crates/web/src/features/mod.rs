@@ -5,6 +5,7 @@ pub(crate) mod admin;
 pub(crate) mod attachments;
 pub(crate) mod auth;
 pub(crate) mod feeds;
+pub(crate) mod following;
 pub(crate) mod history;
 pub(crate) mod home;
 pub(crate) mod likes;

@@ -13,8 +13,9 @@ use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, can_s
 use hearth_core::search::Query;
 use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic};
 use hearth_store::{
-    Page, SearchHit, SearchOrder, SearchQuery, SimilarTopicsQuery, SpaceTopicsQuery, Store,
-    TopicFilter, VisibleRepliesQuery, VisibleTopicsQuery,
+    FollowTarget, NotificationKind, NotificationsQuery, Page, SearchHit, SearchOrder, SearchQuery,
+    SimilarTopicsQuery, SpaceTopicsQuery, Store, TopicFilter, VisibleRepliesQuery,
+    VisibleTopicsQuery,
 };
 use hearth_store_sql::Reader;
 
@@ -23,6 +24,9 @@ use crate::support::{Backend, both};
 
 /// When the lists are read; scheduled posts appear later.
 const NOW: i64 = 1_000;
+
+/// Every account of the fixture.
+const USERNAMES: [&str; 5] = ["owner", "moderator", "author", "outsider", "ada"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Publication {
@@ -126,9 +130,15 @@ async fn fixture(store: &Arc<dyn Store>) -> Fixture {
                     .unwrap()
                     .id;
                 store.set_reply_deleted(gone, true, None).await.unwrap();
+                // A reply that mentions every account, written while the
+                // topic is open: each one the rules let read it is notified.
+                let mut mention = new_reply(t, author, None);
+                mention.mentions = USERNAMES.iter().map(|n| n.to_string()).collect();
+                let mention = store.create_reply(mention).await.unwrap().id;
                 store.set_topic_state(t, *state, None).await.unwrap();
                 f.topics.push((t, s, *state, publication));
-                f.replies.extend([(kept, t, false), (gone, t, true)]);
+                f.replies
+                    .extend([(kept, t, false), (gone, t, true), (mention, t, false)]);
             }
         }
     }
@@ -343,9 +353,101 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                         .map(|t| t.0));
                     assert_eq!(got, want, "{reader:?} for {name}");
                 }
+                // Checked after every viewer's lists: it changes memberships.
+                Reader::NotifyRecipients => {}
+                Reader::Notifications => {
+                    let want = ids(f
+                        .topics
+                        .iter()
+                        .filter(|_| viewer.user_id().is_some_and(|u| u != f.author))
+                        .filter(|t| {
+                            let (read, live) = f.reads(viewer, role, t);
+                            read && live
+                        })
+                        .map(|t| t.0));
+                    let (got, listed) = notified(&store, viewer).await;
+                    assert_eq!(got, want, "{reader:?} for {name}");
+                    let unread = store.unread_notifications(viewer, NOW).await.unwrap();
+                    assert_eq!(unread, listed, "unread {reader:?} for {name}");
+                }
+                Reader::Followed => {
+                    let Some(me) = viewer.user_id() else {
+                        continue;
+                    };
+                    for &(s, _) in &f.spaces {
+                        store
+                            .set_follow(me, FollowTarget::Space(s), true, 1)
+                            .await
+                            .unwrap();
+                    }
+                    for t in &f.topics {
+                        store
+                            .set_follow(me, FollowTarget::Topic(t.0), true, 1)
+                            .await
+                            .unwrap();
+                    }
+                    let followed = store.followed(viewer, NOW).await.unwrap();
+                    let got = ids(followed
+                        .iter()
+                        .map(|x| &x.target)
+                        .filter(|t| matches!(t, FollowTarget::Space(_) | FollowTarget::Topic(_)))
+                        .map(|t| (t.kind(), t.key().0)));
+                    let spaces = f
+                        .spaces
+                        .iter()
+                        .filter(|(_, v)| can_see(viewer, &access(*v, role)))
+                        .map(|s| FollowTarget::Space(s.0));
+                    let topics = f
+                        .topics
+                        .iter()
+                        .filter(|t| {
+                            let (read, live) = f.reads(viewer, role, t);
+                            read && live
+                        })
+                        .map(|t| FollowTarget::Topic(t.0));
+                    let want = ids(spaces.chain(topics).map(|t| (t.kind(), t.key().0)));
+                    assert_eq!(got, want, "{reader:?} for {name}");
+                }
             }
         }
     }
+
+    // Notifications were written only to those who could read the topic
+    // then: an outsider who joins every space later finds none of the
+    // private and secret spaces' mentions.
+    let (_, outsider, _) = f.viewers[1];
+    for &(s, _) in &f.spaces {
+        store
+            .add_member(s, outsider.user_id().unwrap(), Role::Member, 2, None)
+            .await
+            .unwrap();
+    }
+    let want = ids(f
+        .topics
+        .iter()
+        .filter(|t| f.visibility(t.1) == Visibility::Public)
+        .filter(|t| f.reads(outsider, Some(Role::Member), t) == (true, true))
+        .map(|t| t.0));
+    let (got, _) = notified(&store, outsider).await;
+    assert_eq!(got, want, "{:?}", Reader::NotifyRecipients);
+}
+
+/// The topics of `viewer`'s notifications (mentions, and new topics in the
+/// spaces they joined), and how many notifications are listed.
+async fn notified(store: &Arc<dyn Store>, viewer: Viewer) -> (BTreeSet<TopicId>, i64) {
+    let found = store
+        .notifications(NotificationsQuery {
+            viewer,
+            unread_only: false,
+            before: None,
+            limit: 1_000,
+            now: NOW,
+        })
+        .await
+        .unwrap();
+    let kinds = [NotificationKind::Mention, NotificationKind::NewTopic];
+    assert!(found.iter().all(|n| kinds.contains(&n.kind)));
+    (ids(found.iter().map(|n| n.topic_id)), found.len() as i64)
 }
 
 /// Every result of a search for `text`, newest first.

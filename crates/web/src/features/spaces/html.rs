@@ -130,6 +130,8 @@ pub(crate) async fn create(
 #[template(path = "spaces/show.html")]
 struct ShowPage {
     chrome: Chrome,
+    /// Following the space, for its readers.
+    follow: Option<crate::features::following::html::FollowButton>,
     view: SpaceView,
     can_read: bool,
     can_join: bool,
@@ -205,8 +207,21 @@ pub(crate) async fn show(
         }
         _ => Vec::new(),
     };
+    let follow = match can_read {
+        true => {
+            crate::features::following::html::follow_button(
+                &state,
+                &visitor,
+                "spaces",
+                found.view.space.slug.clone(),
+            )
+            .await?
+        }
+        false => None,
+    };
     render(&ShowPage {
         chrome: Chrome::new(&state, &visitor, found.view.space.name.to_string()).await?,
+        follow,
         can_read,
         can_join: can(SpaceAction::Join),
         can_request: can(SpaceAction::RequestJoin),

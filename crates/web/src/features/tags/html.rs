@@ -19,6 +19,7 @@ struct TagPage {
     tag: String,
     topics: Vec<TopicRow>,
     next: Option<String>,
+    follow: Option<crate::features::following::html::FollowButton>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,8 +47,12 @@ pub(crate) async fn tag(
     let next = (topics.len() == 30)
         .then(|| topics.last().map(topics::encode_cursor))
         .flatten();
+    let follow =
+        crate::features::following::html::follow_button(&state, &visitor, "tags", tag.clone())
+            .await?;
     render(&TagPage {
         chrome: Chrome::new(&state, &visitor, format!("#{tag}")).await?,
+        follow,
         topics: topics.iter().map(|t| TopicRow::new(t, now)).collect(),
         tag,
         next,

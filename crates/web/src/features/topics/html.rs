@@ -137,6 +137,8 @@ struct ShowPage {
     moderation_note: Option<String>,
     /// Where a moderator may move it: (address, name), by name.
     move_targets: Vec<(String, String)>,
+    /// Following its replies.
+    follow: Option<crate::features::following::html::FollowButton>,
     t: VisibleTopic,
     url: String,
     when: When,
@@ -182,6 +184,13 @@ pub(crate) async fn page(
     let p = topics::show(&state.ctx, visitor.viewer(), id, page).await?;
     let me = visitor.who.as_ref().map(|w| w.user.id);
     let seen_until = p.unseen.map(|u| u.after);
+    let follow = crate::features::following::html::follow_button(
+        state,
+        visitor,
+        "topics",
+        p.topic.view.topic.id.to_string(),
+    )
+    .await?;
     let move_targets = match &visitor.who {
         Some(who) => moderation::move_targets(&state.ctx, who, &p.topic).await?,
         None => Vec::new(),
@@ -225,6 +234,7 @@ pub(crate) async fn page(
                 .map(|u| u.display_name.to_string())
                 .collect(),
             unseen: p.unseen.filter(|u| u.count > 0),
+            follow,
             moderation_note: moderation::note_for(visitor.viewer(), &p.topic),
             move_targets: move_targets
                 .into_iter()

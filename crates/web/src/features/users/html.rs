@@ -26,6 +26,8 @@ struct ProfilePage {
     spaces: Vec<SpaceView>,
     topics: Vec<crate::features::topics::views::TopicRow>,
     replies: Vec<ReplyExcerpt>,
+    /// Following them; not on one's own page.
+    follow: Option<crate::features::following::html::FollowButton>,
 }
 
 /// A reply on a profile: where it is, when, and what it says.
@@ -56,7 +58,16 @@ pub(crate) async fn show(
     let p = hearth_app::users::profile(&state.ctx, viewer, &username).await?;
     let person = p.person;
     let now = state.ctx.now();
+    let follow = match viewer.user_id() == Some(person.user.id) {
+        true => None,
+        false => {
+            let username = person.user.username.to_string();
+            crate::features::following::html::follow_button(&state, &visitor, "people", username)
+                .await?
+        }
+    };
     render(&ProfilePage {
+        follow,
         chrome: Chrome::new(&state, &visitor, person.user.display_name.to_string()).await?,
         joined: human(person.user.created_at),
         avatar: AvatarView::new(&person, AvatarSize::Large),

@@ -1,0 +1,31 @@
+-- What each member follows: a person, a space, a topic or a tag. A row
+-- that is not active records that they stopped, so that replying again
+-- does not follow the topic once more.
+CREATE TABLE follows (
+    user_id     INTEGER NOT NULL REFERENCES users (id),
+    target_kind TEXT   NOT NULL,
+    target_id   INTEGER NOT NULL,
+    tag         TEXT   NOT NULL,
+    active      INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    CONSTRAINT follows_pkey PRIMARY KEY (user_id, target_kind, target_id, tag)
+);
+-- Who follows a thing, for notifying them.
+CREATE INDEX follows_by_target ON follows (target_kind, target_id, tag, user_id);
+
+-- What each member is told: written in the transaction of what causes it,
+-- only to those who may read it then, and shown only if they still may.
+-- About a topic (and a reply in it), or about a space itself.
+CREATE TABLE notifications (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id),
+    kind       TEXT   NOT NULL,
+    space_id   INTEGER REFERENCES spaces (id),
+    topic_id   INTEGER REFERENCES topics (id),
+    reply_id   INTEGER REFERENCES replies (id),
+    actor_id   INTEGER NOT NULL REFERENCES users (id),
+    created_at INTEGER NOT NULL,
+    read_at    INTEGER
+);
+CREATE INDEX notifications_of_user ON notifications (user_id, id);
+CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;

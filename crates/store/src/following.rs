@@ -1,0 +1,134 @@
+//! Following: what members follow, and the notifications they are sent.
+
+use hearth_core::content::{Tag, Title};
+use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
+use hearth_core::permissions::Viewer;
+
+use crate::records::User;
+
+/// Something a member may follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowTarget {
+    /// A person: their new topics.
+    Person(UserId),
+    /// A space: its new topics.
+    Space(SpaceId),
+    /// A topic: its replies.
+    Topic(TopicId),
+    /// A tag: new topics that carry it.
+    Tag(Tag),
+}
+
+impl FollowTarget {
+    /// How the store names the kind.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FollowTarget::Person(_) => "person",
+            FollowTarget::Space(_) => "space",
+            FollowTarget::Topic(_) => "topic",
+            FollowTarget::Tag(_) => "tag",
+        }
+    }
+
+    /// The id it names (0 for a tag) and the tag ("" for the others).
+    pub fn key(&self) -> (i64, &str) {
+        match self {
+            FollowTarget::Person(u) => (u.0, ""),
+            FollowTarget::Space(s) => (s.0, ""),
+            FollowTarget::Topic(t) => (t.0, ""),
+            FollowTarget::Tag(t) => (0, t.as_str()),
+        }
+    }
+}
+
+/// Something a member follows, named for a list: a person's username, a
+/// space's address, a topic's title, or the tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Followed {
+    /// What is followed.
+    pub target: FollowTarget,
+    /// Its name.
+    pub name: String,
+    /// Its address's key: a username, a space's address, a topic's id, a tag.
+    pub key: String,
+}
+
+/// Why a member is told something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationKind {
+    /// A reply to their topic.
+    ReplyToTopic,
+    /// A reply to their reply.
+    ReplyToReply,
+    /// They were @mentioned.
+    Mention,
+    /// Their reply was accepted as the answer.
+    Accepted,
+    /// A new topic in a space, by a person or with a tag they follow.
+    NewTopic,
+}
+
+impl NotificationKind {
+    /// Every kind.
+    pub const ALL: &'static [NotificationKind] = &[
+        NotificationKind::ReplyToTopic,
+        NotificationKind::ReplyToReply,
+        NotificationKind::Mention,
+        NotificationKind::Accepted,
+        NotificationKind::NewTopic,
+    ];
+
+    /// How the store names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::ReplyToTopic => "reply_to_topic",
+            NotificationKind::ReplyToReply => "reply_to_reply",
+            NotificationKind::Mention => "mention",
+            NotificationKind::Accepted => "accepted",
+            NotificationKind::NewTopic => "new_topic",
+        }
+    }
+
+    /// The kind the store names `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}
+
+/// A notification, as its reader may see it.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    /// Its id.
+    pub id: i64,
+    /// Why.
+    pub kind: NotificationKind,
+    /// The topic.
+    pub topic_id: TopicId,
+    /// Its title.
+    pub topic_title: Title,
+    /// The space it is in.
+    pub space_slug: String,
+    /// The reply, if it is about one.
+    pub reply_id: Option<ReplyId>,
+    /// Who caused it.
+    pub actor: User,
+    /// When.
+    pub created_at: i64,
+    /// Whether it has been read.
+    pub read: bool,
+}
+
+/// A page of someone's notifications, newest first.
+#[derive(Debug, Clone, Copy)]
+pub struct NotificationsQuery {
+    /// Whose: only those they may still read are listed and counted.
+    pub viewer: Viewer,
+    /// Unread ones only.
+    pub unread_only: bool,
+    /// The last notification of the page before.
+    pub before: Option<i64>,
+    /// How many at most.
+    pub limit: u32,
+    /// Now, for what is published.
+    pub now: i64,
+}

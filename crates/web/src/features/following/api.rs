@@ -1,0 +1,209 @@
+//! Follows and notifications in the API.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use hearth_app::AppError;
+use hearth_app::following::{self, Followable, NOTIFICATIONS_PER_PAGE};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::followed_url;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiQuery, ApiUser};
+use crate::json::UserJson;
+use crate::state::AppState;
+use crate::time_fmt::rfc3339;
+
+/// Whether the caller follows something.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct FollowingJson {
+    following: bool,
+}
+
+/// Something the caller follows.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct FollowedJson {
+    /// person, space, topic or tag.
+    kind: &'static str,
+    /// A username, a space's address, a topic's id or a tag.
+    key: String,
+    name: String,
+    url: String,
+}
+
+/// What the caller follows.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct FollowedList {
+    items: Vec<FollowedJson>,
+}
+
+/// What the caller follows, of what they may still see.
+#[utoipa::path(get, path = "/api/v1/follows", tag = "following",
+    responses((status = 200, body = FollowedList)))]
+pub(crate) async fn followed(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> Result<Json<FollowedList>, ApiError> {
+    let items = following::followed(&state.ctx, &who)
+        .await?
+        .into_iter()
+        .map(|f| FollowedJson {
+            kind: f.target.kind(),
+            url: followed_url(f.target.kind(), &f.key),
+            key: f.key,
+            name: f.name,
+        })
+        .collect();
+    Ok(Json(FollowedList { items }))
+}
+
+fn thing(kind: &str, key: &str) -> Result<Followable, ApiError> {
+    Ok(Followable::parse(kind, key)?)
+}
+
+/// Whether the caller follows a person, space, topic or tag.
+#[utoipa::path(get, path = "/api/v1/follows/{kind}/{key}", tag = "following",
+    params(("kind" = String, Path, description = "people, spaces, topics or tags"),
+           ("key" = String, Path, description = "a username, a space's address, a topic's id or a tag")),
+    responses((status = 200, body = FollowingJson)))]
+pub(crate) async fn follows(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path((kind, key)): Path<(String, String)>,
+) -> Result<Json<FollowingJson>, ApiError> {
+    let following = following::follows(&state.ctx, &who, &thing(&kind, &key)?).await?;
+    Ok(Json(FollowingJson { following }))
+}
+
+/// Follows a person (their new topics), a space (its new topics), a topic
+/// (replies to it) or a tag (new topics with it).
+#[utoipa::path(put, path = "/api/v1/follows/{kind}/{key}", tag = "following",
+    params(("kind" = String, Path, description = "people, spaces, topics or tags"),
+           ("key" = String, Path, description = "a username, a space's address, a topic's id or a tag")),
+    responses((status = 204)))]
+pub(crate) async fn follow(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path((kind, key)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    following::set(&state.ctx, &who, &thing(&kind, &key)?, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stops following; a topic one wrote in is not followed again by writing.
+#[utoipa::path(delete, path = "/api/v1/follows/{kind}/{key}", tag = "following",
+    params(("kind" = String, Path, description = "people, spaces, topics or tags"),
+           ("key" = String, Path, description = "a username, a space's address, a topic's id or a tag")),
+    responses((status = 204)))]
+pub(crate) async fn unfollow(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path((kind, key)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    following::set(&state.ctx, &who, &thing(&kind, &key)?, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Which notifications.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NotificationsParams {
+    /// The `next` of the page before.
+    after: Option<String>,
+    /// `true` for unread ones only.
+    unread: Option<bool>,
+}
+
+/// A notification.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct NotificationJson {
+    id: String,
+    /// reply_to_topic, reply_to_reply, mention, accepted or new_topic.
+    kind: &'static str,
+    topic_id: String,
+    topic_title: String,
+    space: String,
+    reply_id: Option<String>,
+    actor: UserJson,
+    created_at: String,
+    read: bool,
+    /// Where it leads.
+    url: String,
+}
+
+/// A page of notifications, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct NotificationList {
+    items: Vec<NotificationJson>,
+    next: Option<String>,
+}
+
+/// The caller's notifications, newest first, of what they may still read.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "following",
+    params(NotificationsParams), responses((status = 200, body = NotificationList)))]
+pub(crate) async fn notifications(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiQuery(q): ApiQuery<NotificationsParams>,
+) -> Result<Json<NotificationList>, ApiError> {
+    let before = match q.after.as_deref() {
+        None | Some("") => None,
+        Some(a) => Some(
+            a.parse::<i64>()
+                .map_err(|_| AppError::invalid("after", "is not a cursor from this API"))?,
+        ),
+    };
+    let found =
+        following::notifications(&state.ctx, &who, before, q.unread.unwrap_or(false)).await?;
+    let next = (found.len() == NOTIFICATIONS_PER_PAGE as usize)
+        .then(|| found.last().map(|n| n.id.to_string()))
+        .flatten();
+    let items = found
+        .iter()
+        .map(|n| NotificationJson {
+            id: n.id.to_string(),
+            kind: n.kind.as_str(),
+            topic_id: n.topic_id.to_string(),
+            topic_title: n.topic_title.to_string(),
+            space: n.space_slug.clone(),
+            reply_id: n.reply_id.map(|r| r.to_string()),
+            actor: UserJson::from(&n.actor),
+            created_at: rfc3339(n.created_at),
+            read: n.read,
+            url: super::html::notification_url(n),
+        })
+        .collect();
+    Ok(Json(NotificationList { items, next }))
+}
+
+/// Which notifications to mark read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReadBody {
+    /// These; absent for all of them.
+    ids: Option<Vec<String>>,
+}
+
+/// Marks the caller's notifications read: those listed, or all.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "following",
+    request_body = ReadBody, responses((status = 204)))]
+pub(crate) async fn mark_read(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiJson(body): ApiJson<ReadBody>,
+) -> Result<StatusCode, ApiError> {
+    let ids = body
+        .ids
+        .map(|ids| {
+            ids.iter()
+                .map(|id| {
+                    id.parse::<i64>()
+                        .map_err(|_| AppError::invalid("ids", "are not notifications"))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    following::mark_read(&state.ctx, &who, ids).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

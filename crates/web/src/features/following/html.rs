@@ -1,0 +1,185 @@
+//! The follow buttons of people, spaces, topics and tags, and the
+//! notifications page.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use hearth_app::following::{self, Followable, NOTIFICATIONS_PER_PAGE};
+use hearth_app::records::{Notification, NotificationKind};
+use serde::Deserialize;
+
+use super::followed_url;
+use crate::error::PageError;
+use crate::extract::{PageForm, SignedIn, Visitor};
+use crate::page::{Chrome, render};
+use crate::state::AppState;
+use crate::time_fmt::When;
+
+/// A follow button: what it names, and whether the reader follows it.
+#[derive(Debug, Clone)]
+pub(crate) struct FollowButton {
+    /// people, spaces, topics or tags.
+    pub kind: &'static str,
+    pub key: String,
+    pub following: bool,
+}
+
+/// The follow button of `thing` for a signed-in visitor; none for guests.
+pub(crate) async fn follow_button(
+    state: &AppState,
+    visitor: &Visitor,
+    kind: &'static str,
+    key: String,
+) -> Result<Option<FollowButton>, PageError> {
+    let Some(who) = &visitor.who else {
+        return Ok(None);
+    };
+    let thing = Followable::parse(kind, &key)?;
+    let following = following::follows(&state.ctx, who, &thing).await?;
+    Ok(Some(FollowButton {
+        kind,
+        key,
+        following,
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct FollowForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    on: String,
+}
+
+/// Follows or stops following, then goes back to what it names.
+pub(crate) async fn set_follow(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    PageForm(form): PageForm<FollowForm>,
+) -> Result<Response, PageError> {
+    let thing = Followable::parse(&form.kind, &form.key)?;
+    following::set(&state.ctx, &signed_in.who, &thing, form.on == "1").await?;
+    Ok(Redirect::to(&followed_url(&form.kind, &form.key)).into_response())
+}
+
+/// Where a notification leads: the reply, or the topic.
+pub(crate) fn notification_url(n: &Notification) -> String {
+    match n.reply_id {
+        Some(r) => format!("/r/{r}"),
+        None => format!("/t/{}", n.topic_id),
+    }
+}
+
+/// A notification as the page says it.
+struct NotificationRow {
+    id: i64,
+    url: String,
+    actor: String,
+    what: &'static str,
+    topic_title: String,
+    when: When,
+    read: bool,
+}
+
+impl NotificationRow {
+    fn new(n: &Notification, now: i64) -> Self {
+        let what = match n.kind {
+            NotificationKind::ReplyToTopic => "replied to your topic",
+            NotificationKind::ReplyToReply => "replied to you in",
+            NotificationKind::Mention => "mentioned you in",
+            NotificationKind::Accepted => "accepted your answer in",
+            NotificationKind::NewTopic => "started",
+        };
+        Self {
+            id: n.id,
+            url: notification_url(n),
+            actor: n.actor.display_name.to_string(),
+            what,
+            topic_title: n.topic_title.to_string(),
+            when: When::new(n.created_at, now),
+            read: n.read,
+        }
+    }
+}
+
+/// Consecutive notifications about one topic, shown together.
+struct NotificationGroup {
+    topic_title: String,
+    rows: Vec<NotificationRow>,
+}
+
+#[derive(Template)]
+#[template(path = "following/notifications.html")]
+struct NotificationsPage {
+    chrome: Chrome,
+    groups: Vec<NotificationGroup>,
+    unread_only: bool,
+    next: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct NotificationsQuery {
+    #[serde(default)]
+    after: Option<i64>,
+    #[serde(default)]
+    unread: Option<u8>,
+}
+
+/// The reader's notifications, newest first, grouped by topic.
+pub(crate) async fn notifications(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Query(q): Query<NotificationsQuery>,
+) -> Result<Response, PageError> {
+    let unread_only = q.unread == Some(1);
+    let found = following::notifications(&state.ctx, &signed_in.who, q.after, unread_only).await?;
+    let next = (found.len() == NOTIFICATIONS_PER_PAGE as usize)
+        .then(|| found.last().map(|n| n.id))
+        .flatten();
+    let now = state.ctx.now();
+    let mut groups: Vec<NotificationGroup> = Vec::new();
+    let mut last_topic = None;
+    for n in &found {
+        let row = NotificationRow::new(n, now);
+        match groups.last_mut() {
+            Some(group) if last_topic == Some(n.topic_id) => group.rows.push(row),
+            _ => groups.push(NotificationGroup {
+                topic_title: n.topic_title.to_string(),
+                rows: vec![row],
+            }),
+        }
+        last_topic = Some(n.topic_id);
+    }
+    render(&NotificationsPage {
+        chrome: Chrome::new(&state, &visitor, "Notifications").await?,
+        groups,
+        unread_only,
+        next,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ReadForm {
+    /// One notification; empty for all.
+    #[serde(default)]
+    id: String,
+}
+
+/// Marks one notification read, or all of them.
+pub(crate) async fn mark_read(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    PageForm(form): PageForm<ReadForm>,
+) -> Result<Response, PageError> {
+    let ids = match form.id.as_str() {
+        "" => None,
+        id => Some(vec![id.parse::<i64>().map_err(|_| {
+            hearth_app::AppError::invalid("id", "is not a notification")
+        })?]),
+    };
+    following::mark_read(&state.ctx, &signed_in.who, ids).await?;
+    Ok(Redirect::to("/notifications").into_response())
+}
