@@ -3,6 +3,7 @@
 //! store. The HTML pages and the JSON API call the same functions.
 
 mod access;
+pub mod activity;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -39,6 +40,6 @@ pub mod records {
         ApiToken, Attachment, AuditEvent, AvatarFile, AvatarSize, FollowTarget, Followed, Invite,
         JoinRequest, Member, Notification, NotificationKind, Page, Person, PoolStatus,
         ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision, Session, SiteSettings,
-        SiteStats, Space, SpaceView, Topic, TopicView, Unseen, User,
+        SiteStats, Space, SpaceView, Topic, TopicNews, TopicView, Unseen, User,
     };
 }

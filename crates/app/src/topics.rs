@@ -219,7 +219,7 @@ pub fn encode_cursor(t: &Topic) -> String {
     TopicCursor::after(t).to_string()
 }
 
-fn decode_cursor(s: Option<&str>) -> Result<Option<TopicCursor>> {
+pub(crate) fn decode_cursor(s: Option<&str>) -> Result<Option<TopicCursor>> {
     match s.filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => TopicCursor::parse(s)
@@ -315,6 +315,7 @@ pub async fn visible(
             viewer,
             tag,
             author,
+            followed_by: None,
             after: decode_cursor(after)?,
             limit: limit.clamp(1, 100),
             now: ctx.now(),

@@ -6,8 +6,8 @@ use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::TopicState;
 use hearth_store::{
     Conflict, FollowTarget, NewAuditEvent, NewTopic, Result, Revision, SpaceTopicsQuery,
-    StoreError, Topic, TopicCursor, TopicEdit, TopicModeration, TopicStore, TopicView, Unseen,
-    VisibleTopicsQuery,
+    StoreError, Topic, TopicCursor, TopicEdit, TopicModeration, TopicNews, TopicStore, TopicView,
+    Unseen, VisibleTopicsQuery,
 };
 
 use crate::args;
@@ -249,6 +249,13 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                        AND (CAST({tag} AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM topic_tags g
                             WHERE g.topic_id = t.id AND g.tag = {tag}))
                        AND (CAST({author} AS BIGINT) IS NULL OR t.author_id = {author})
+                       AND (CAST({follower} AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM follows f
+                            WHERE f.user_id = {follower} AND f.active AND (
+                                 (f.target_kind = 'topic' AND f.target_id = t.id)
+                              OR (f.target_kind = 'space' AND f.target_id = t.space_id)
+                              OR (f.target_kind = 'person' AND f.target_id = t.author_id)
+                              OR (f.target_kind = 'tag' AND f.tag IN
+                                  (SELECT g.tag FROM topic_tags g WHERE g.topic_id = t.id)))))
                        AND {}
                      ORDER BY t.last_activity_at DESC, t.id DESC LIMIT {}",
                     topic_columns(c.dialect()),
@@ -258,6 +265,7 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                     q.arg(i64::from(query.limit)),
                     tag = q.arg(query.tag.as_ref().map(|t| t.as_str())),
                     author = q.arg(query.author),
+                    follower = q.arg(query.followed_by),
                 );
                 c.query(&sql, q.list()).await?.read(topic)
             })
@@ -390,6 +398,39 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                     &audit,
                 )
                 .await
+            })
+        })
+        .await
+    }
+
+    async fn topic_news(&self, user: UserId, topics: Vec<TopicId>) -> Result<Vec<TopicNews>> {
+        if topics.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Ids are integers: safe to list inline.
+        let ids = topics
+            .iter()
+            .map(|t| t.0.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.read(move |c| {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT t.id, v.last_reply_id IS NOT NULL,
+                            (SELECT count(*) FROM replies r WHERE r.topic_id = t.id
+                               AND r.id > COALESCE(v.last_reply_id, 0)
+                               AND r.author_id <> $1 AND NOT r.deleted)
+                     FROM topics t
+                     LEFT JOIN topic_visits v ON v.user_id = $1 AND v.topic_id = t.id
+                     WHERE t.id IN ({ids})"
+                );
+                c.query(&sql, args![user]).await?.read(|r| {
+                    Ok(TopicNews {
+                        topic: r.get()?,
+                        visited: r.get()?,
+                        new_replies: r.get()?,
+                    })
+                })
             })
         })
         .await

@@ -220,6 +220,9 @@ pub struct VisibleTopicsQuery {
     pub tag: Option<Tag>,
     /// Only by this author.
     pub author: Option<UserId>,
+    /// Only in what this member follows: the topic, its space, its author
+    /// or one of its tags.
+    pub followed_by: Option<UserId>,
     /// Continue after this topic.
     pub after: Option<TopicCursor>,
     /// How many at most.
@@ -318,6 +321,18 @@ pub struct TopicModeration {
     pub pinned: Option<bool>,
     /// The note for its author: `Some(None)` clears it.
     pub note: Option<Option<String>>,
+}
+
+/// What is new in a topic for a reader, for an activity list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicNews {
+    /// The topic.
+    pub topic: TopicId,
+    /// Whether they have read it before.
+    pub visited: bool,
+    /// Replies by others, not deleted, since their last visit (all of
+    /// them when they never read it).
+    pub new_replies: i64,
 }
 
 /// What a reader had not seen of a topic at their last visit.

@@ -278,6 +278,8 @@ pub trait TopicStore {
     /// seen before: replies by others, not deleted, newer than the newest
     /// reply at their last visit; `None` on a first visit.
     async fn visit_topic(&self, user: UserId, topic: TopicId, now: i64) -> Result<Option<Unseen>>;
+    /// What is new for `user` in each of `topics` (a page of a list).
+    async fn topic_news(&self, user: UserId, topics: Vec<TopicId>) -> Result<Vec<TopicNews>>;
     /// Moves a topic to another space.
     async fn move_topic(
         &self,

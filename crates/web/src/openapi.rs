@@ -166,6 +166,7 @@ impl Modify for CommonErrors {
         following::api::follows,
         following::api::follow,
         following::api::unfollow,
+        following::api::activity,
         following::api::notifications,
         following::api::mark_read,
     ),

@@ -225,3 +225,76 @@ async fn the_follow_buttons_and_the_notifications_page_work_without_scripts(back
     assert!(page.contains("Nothing unread."), "{page}");
 }
 both!(the_follow_buttons_and_the_notifications_page_work_without_scripts);
+
+async fn titles(api: &Api, query: &str) -> Vec<(String, i64)> {
+    let (status, list) = api.get(&format!("/api/v1/activity{query}")).await;
+    assert_eq!(status, 200, "{list}");
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["topic"]["title"].as_str().unwrap().to_owned(),
+                i["new_replies"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn the_home_page_shows_what_is_new_in_what_one_follows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &["bob"], "crew", "public").await;
+    let (ann, bob) = (&apis[0], &apis[1]);
+    let inner = team(&app, "ivy", &[], "inner", "private").await;
+    topic(
+        &inner[0],
+        "inner",
+        json!({"title": "Private plans", "body": "x"}),
+    )
+    .await;
+    app.create_user("dan", false).await;
+    let dan = app.api(&app.token("dan").await);
+    topic(
+        &dan,
+        "~dan",
+        json!({"title": "Dan's own blog", "body": "x", "kind": "post"}),
+    )
+    .await;
+    let t = topic(ann, "crew", json!({"title": "Roadmap", "body": "x"})).await;
+    reply(ann, &t, "First point", None).await;
+    reply(ann, &t, "Second point", None).await;
+
+    // Bob follows crew (he joined); he has not read Roadmap yet.
+    assert_eq!(titles(bob, "").await, vec![("Roadmap".to_owned(), 2)]);
+    let b = app.signed_in("bob").await;
+    let (_, home) = b.page("/").await;
+    assert!(
+        home.contains("Roadmap") && home.contains("2 new replies"),
+        "{home}"
+    );
+    assert!(!home.contains("Dan&#x27;s own blog") && !home.contains("Dan's own blog"));
+    b.page(t["url"].as_str().unwrap()).await;
+    reply(ann, &t, "Third point", None).await;
+    assert_eq!(titles(bob, "").await, vec![("Roadmap".to_owned(), 1)]);
+
+    // Everything he may read: the blog too, never the private space.
+    let everything = titles(bob, "?scope=everything").await;
+    let names: Vec<&str> = everything.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(names, ["Roadmap", "Dan's own blog"], "{everything:?}");
+    let (_, page) = b.page("/?tab=everything").await;
+    assert!(!page.contains("Private plans"));
+
+    // A reader removed from a space no longer sees its activity.
+    let (status, _) = ann.delete("/api/v1/spaces/crew/members/bob").await;
+    assert_eq!(status, 204);
+    let (status, _) = ann
+        .patch("/api/v1/spaces/crew", json!({"visibility": "private"}))
+        .await;
+    assert_eq!(status, 200);
+    assert!(titles(bob, "").await.is_empty());
+    assert_eq!(bob.get("/api/v1/activity?scope=all").await.0, 400);
+    let (_, home) = b.page("/").await;
+    assert!(home.contains("Nothing new in what you follow"), "{home}");
+}
+both!(the_home_page_shows_what_is_new_in_what_one_follows);

@@ -503,6 +503,15 @@ async fn everyday_steps_in_the_browser(backend: Backend) {
     assert!(b.has(&format!("#r-{reply} .body img[src^='/a/']")).await);
     assert!(source(&b).await.contains("You are now a member of Commons"));
     b.check_page("joined-by-replying").await;
+    // Joining by replying followed the space and the topic: the home page
+    // shows it among what is new.
+    b.goto(&format!("{base}/")).await;
+    assert!(
+        b.text("ul.activity")
+            .await
+            .contains("Where is the printer?")
+    );
+    b.check_page("activity").await;
     sign_out(&b).await;
 
     sign_in(&b, base, "opal").await;

@@ -252,6 +252,7 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                             viewer,
                             tag: None,
                             author: None,
+                            followed_by: None,
                             after: None,
                             limit: 100,
                             now: NOW,
@@ -407,6 +408,32 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                         .map(|t| FollowTarget::Topic(t.0));
                     let want = ids(spaces.chain(topics).map(|t| (t.kind(), t.key().0)));
                     assert_eq!(got, want, "{reader:?} for {name}");
+                    // Activity: what they follow, as far as they may read it.
+                    let active = store
+                        .visible_topics(VisibleTopicsQuery {
+                            viewer,
+                            tag: None,
+                            author: None,
+                            followed_by: Some(me),
+                            after: None,
+                            limit: 100,
+                            now: NOW,
+                        })
+                        .await
+                        .unwrap();
+                    let want = ids(f
+                        .topics
+                        .iter()
+                        .filter(|t| {
+                            let (read, live) = f.reads(viewer, role, t);
+                            read && live
+                        })
+                        .map(|t| t.0));
+                    assert_eq!(
+                        ids(active.iter().map(|t| t.id)),
+                        want,
+                        "activity for {name}"
+                    );
                 }
             }
         }

@@ -3,15 +3,15 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use hearth_app::AppError;
 use hearth_app::following::{self, Followable, NOTIFICATIONS_PER_PAGE};
+use hearth_app::{AppError, activity};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::followed_url;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery, ApiUser};
-use crate::json::UserJson;
+use crate::json::{TopicJson, UserJson};
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
 
@@ -103,6 +103,68 @@ pub(crate) async fn unfollow(
 ) -> Result<StatusCode, ApiError> {
     following::set(&state.ctx, &who, &thing(&kind, &key)?, false).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whose activity.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActivityParams {
+    /// `following` (the default) or `everything` the caller may read.
+    scope: Option<String>,
+    /// The `next` of the page before.
+    after: Option<String>,
+}
+
+/// A topic with what is new in it for the caller.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ActivityJson {
+    topic: TopicJson,
+    /// Whether the caller has read it before.
+    visited: bool,
+    /// Replies by others since the caller last read it.
+    new_replies: i64,
+}
+
+/// A page of activity, latest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ActivityList {
+    items: Vec<ActivityJson>,
+    next: Option<String>,
+}
+
+/// Topics in what the caller follows (or everything they may read), by
+/// their latest activity, with what is new in each.
+#[utoipa::path(get, path = "/api/v1/activity", tag = "following",
+    params(ActivityParams), responses((status = 200, body = ActivityList)))]
+pub(crate) async fn activity(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    ApiQuery(q): ApiQuery<ActivityParams>,
+) -> Result<Json<ActivityList>, ApiError> {
+    let scope = match q.scope.as_deref() {
+        None | Some("following") => activity::Scope::Following,
+        Some("everything") => activity::Scope::Everything,
+        Some(_) => {
+            return Err(AppError::invalid("scope", "must be following or everything").into());
+        }
+    };
+    let items = activity::page(&state.ctx, &who, scope, q.after.as_deref()).await?;
+    let next = (items.len() == activity::ACTIVITY_PER_PAGE as usize)
+        .then(|| {
+            items
+                .last()
+                .map(|i| hearth_app::topics::encode_cursor(&i.topic))
+        })
+        .flatten();
+    let items = items
+        .iter()
+        .map(|i| ActivityJson {
+            topic: TopicJson::from(&i.topic),
+            visited: i.news.visited,
+            new_replies: i.news.new_replies,
+        })
+        .collect();
+    Ok(Json(ActivityList { items, next }))
 }
 
 /// Which notifications.

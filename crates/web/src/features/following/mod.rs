@@ -19,6 +19,7 @@ pub(crate) fn router() -> Router<AppState> {
             "/api/v1/follows/{kind}/{key}",
             get(api::follows).put(api::follow).delete(api::unfollow),
         )
+        .route("/api/v1/activity", get(api::activity))
         .route("/api/v1/notifications", get(api::notifications))
         .route("/api/v1/notifications/read", post(api::mark_read))
 }

@@ -1,10 +1,14 @@
-//! The home page: the visitor's spaces, or an invitation to sign in.
+//! The home page: what is new in what the member follows (or in everything
+//! they may read), their spaces; or an invitation to sign in.
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use hearth_app::records::{Page, SpaceView};
-use hearth_app::settings;
+use hearth_app::{activity, settings};
+use serde::Deserialize;
+
+use crate::features::topics::views::TopicRow;
 use hearth_core::model::Registration;
 
 use crate::error::PageError;
@@ -17,22 +21,82 @@ use crate::state::AppState;
 struct HomePage {
     chrome: Chrome,
     spaces: Vec<SpaceView>,
+    everything: bool,
+    activity: Vec<ActivityRow>,
+    next: Option<String>,
     open_registration: bool,
     first_run: bool,
+}
+
+/// A topic in the activity list, with what is new in it for the reader.
+struct ActivityRow {
+    topic: TopicRow,
+    space: String,
+    /// "3 new replies", "new topic", or empty.
+    news: String,
+}
+
+impl ActivityRow {
+    fn new(item: &activity::Item, now: i64) -> Self {
+        let news = match (item.news.visited, item.news.new_replies) {
+            (false, 0) => "new topic".to_owned(),
+            (_, 0) => String::new(),
+            (_, 1) => "1 new reply".to_owned(),
+            (_, n) => format!("{n} new replies"),
+        };
+        Self {
+            topic: TopicRow::new(&item.topic, now),
+            space: item.topic.space_slug.clone(),
+            news,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct HomeQuery {
+    #[serde(default)]
+    tab: String,
+    #[serde(default)]
+    after: Option<String>,
 }
 
 pub(crate) async fn home(
     State(state): State<AppState>,
     visitor: Visitor,
+    Query(q): Query<HomeQuery>,
 ) -> Result<Response, PageError> {
-    let spaces = match &visitor.who {
-        Some(who) => hearth_app::spaces::mine(&state.ctx, who, Page::first(100)).await?,
-        None => Vec::new(),
+    let everything = q.tab == "everything";
+    let (spaces, activity, next) = match &visitor.who {
+        Some(who) => {
+            let scope = if everything {
+                activity::Scope::Everything
+            } else {
+                activity::Scope::Following
+            };
+            let items = activity::page(&state.ctx, who, scope, q.after.as_deref()).await?;
+            let next = (items.len() == activity::ACTIVITY_PER_PAGE as usize)
+                .then(|| {
+                    items
+                        .last()
+                        .map(|i| hearth_app::topics::encode_cursor(&i.topic))
+                })
+                .flatten();
+            let now = state.ctx.now();
+            (
+                hearth_app::spaces::mine(&state.ctx, who, Page::first(100)).await?,
+                items.iter().map(|i| ActivityRow::new(i, now)).collect(),
+                next,
+            )
+        }
+        None => (Vec::new(), Vec::new(), None),
     };
     let open_registration = settings::get(&state.ctx).await?.registration == Registration::Open;
     render(&HomePage {
         chrome: Chrome::new(&state, &visitor, "Home").await?,
         spaces,
+        everything,
+        activity,
+        next,
         open_registration,
         first_run: hearth_app::users::needs_first_admin(&state.ctx).await?,
     })
