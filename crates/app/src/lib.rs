@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod following;
 pub mod idempotency;
 pub mod invites;
+pub mod live;
 pub mod markup;
 pub mod members;
 pub mod moderation;

@@ -8,14 +8,14 @@
 mod conn;
 mod error;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use hearth_store::{PoolStatus, Result, StoreError};
 pub use hearth_store_sql::LATEST_VERSION;
-use hearth_store_sql::{BoxFuture, Engine, Job, Mode, SqlStore};
-use tokio_postgres::{IsolationLevel, NoTls};
+use hearth_store_sql::{BoxFuture, Engine, Job, LIVE_CHANNEL, LiveSignal, Mode, SqlStore};
+use tokio_postgres::{AsyncMessage, IsolationLevel, NoTls};
 
 use crate::conn::PgConn;
 use crate::error::map_err;
@@ -24,6 +24,9 @@ use crate::error::map_err;
 /// primary is tried again (so an outage does not cost every request a
 /// failed connection attempt).
 const PRIMARY_RETRY: Duration = Duration::from_secs(2);
+
+/// How long the listener for other nodes' events waits before reconnecting.
+const LISTEN_RETRY: Duration = Duration::from_secs(1);
 
 /// The PostgreSQL store.
 pub type PostgresStore = SqlStore<Postgres>;
@@ -35,6 +38,8 @@ pub struct Postgres {
     replica: Option<Pool>,
     /// When the primary was last found unreachable.
     primary_failed_at: Mutex<Option<Instant>>,
+    /// Raised by this node's writes and by every node's `NOTIFY`.
+    live: Arc<LiveSignal>,
 }
 
 fn pool(url: &str, size: usize) -> Result<Pool> {
@@ -64,13 +69,59 @@ fn pool(url: &str, size: usize) -> Result<Pool> {
 /// refuses a schema newer than this build knows. `replica`, if given,
 /// serves reads while the primary is unreachable.
 pub async fn connect(url: &str, pool_size: usize, replica: Option<&str>) -> Result<PostgresStore> {
+    let live = Arc::new(LiveSignal::default());
     let store = SqlStore::new(Postgres {
         pool: pool(url, pool_size)?,
         replica: replica.map(|r| pool(r, pool_size)).transpose()?,
         primary_failed_at: Mutex::new(None),
+        live: Arc::clone(&live),
     });
     store.migrate().await?;
+    let config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|_| StoreError::Other("the database URL is not valid".into()))?;
+    tokio::spawn(listen(config, Arc::downgrade(&live)));
     Ok(store)
+}
+
+/// Listens for other nodes' live events and raises `live` for each, on a
+/// connection of its own, reconnecting after a failure, for as long as the
+/// store lives.
+async fn listen(config: tokio_postgres::Config, live: Weak<LiveSignal>) {
+    loop {
+        if let Ok((client, mut connection)) = config.connect(NoTls).await {
+            let signal = live.clone();
+            let messages = tokio::spawn(async move {
+                while let Some(Ok(message)) =
+                    std::future::poll_fn(|cx| connection.poll_message(cx)).await
+                {
+                    if let AsyncMessage::Notification(_) = message {
+                        match signal.upgrade() {
+                            Some(live) => live.raise(),
+                            None => return,
+                        }
+                    }
+                }
+            });
+            let listening = client
+                .batch_execute(&format!("LISTEN {LIVE_CHANNEL}"))
+                .await;
+            if listening.is_ok() {
+                // Events written while no one listened are found by the
+                // readers' next query.
+                if let Some(live) = live.upgrade() {
+                    live.raise();
+                }
+                let _ = messages.await;
+            } else {
+                messages.abort();
+            }
+        }
+        if live.strong_count() == 0 {
+            return;
+        }
+        tokio::time::sleep(LISTEN_RETRY).await;
+    }
 }
 
 impl Postgres {
@@ -147,6 +198,10 @@ impl Engine for Postgres {
             size: status.size,
             idle: status.available,
         }
+    }
+
+    fn live_signal(&self) -> &LiveSignal {
+        &self.live
     }
 
     fn serving_from_replica(&self) -> bool {

@@ -164,6 +164,8 @@ pub trait Engine: Send + Sync + 'static {
     fn serving_from_replica(&self) -> bool {
         false
     }
+    /// The signal that wakes this node's live readers.
+    fn live_signal(&self) -> &crate::live::LiveSignal;
     /// The engine's own integrity checks, beyond the shared ones: what is
     /// wrong, if anything. None by default: a server that checks its pages
     /// and constraints as it runs has nothing to add.

@@ -77,7 +77,7 @@ async fn notify(c: &mut dyn Conn, n: Notice<'_>) -> Result<()> {
         candidates = n.candidates,
     );
     c.execute(&sql, q.list()).await?;
-    Ok(())
+    crate::live::notified(c, n.kind.as_str(), n.topic, n.reply, n.actor.0, n.now).await
 }
 
 /// Tells of a new reply: the author of the reply it answers, the topic's

@@ -16,6 +16,7 @@ mod export;
 mod following;
 mod idempotency;
 mod invites;
+mod live;
 mod memberships;
 mod people;
 mod reactions;
@@ -31,6 +32,7 @@ mod users;
 mod verify;
 
 pub use conn::{BoxFuture, Conn, Dialect, Engine, Job, Mode};
+pub use live::{CHANNEL as LIVE_CHANNEL, LiveSignal};
 pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration};
 pub use store::SqlStore;
 pub use value::{Arg, Args, Cursor, FromValue, ReadRows, Row};

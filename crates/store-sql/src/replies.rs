@@ -126,6 +126,7 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
         new.created_at,
     )
     .await?;
+    crate::live::reply_posted(c, new.topic_id.0, id, new.created_at).await?;
     claim_files(c, new.topic_id.0, Some(id), new.author, &new.files).await?;
     write_revision(
         c,
@@ -146,8 +147,11 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
 #[async_trait]
 impl<E: Engine> ReplyStore for SqlStore<E> {
     async fn create_reply(&self, new: NewReply) -> Result<Reply> {
-        self.write(move |c| Box::pin(async move { insert_reply(c, new).await }))
-            .await
+        let reply = self
+            .write(move |c| Box::pin(async move { insert_reply(c, new).await }))
+            .await?;
+        self.engine().live_signal().raise();
+        Ok(reply)
     }
 
     async fn create_replies(&self, news: Vec<NewReply>) -> Result<Vec<Reply>> {
@@ -161,6 +165,7 @@ impl<E: Engine> ReplyStore for SqlStore<E> {
             })
         })
         .await
+        .inspect(|_| self.engine().live_signal().raise())
     }
 
     async fn reply(&self, id: ReplyId, viewer: Option<UserId>) -> Result<Option<Reply>> {

@@ -176,6 +176,7 @@ impl<E: Engine> TopicStore for SqlStore<E> {
             })
         })
         .await
+        .inspect(|_| self.engine().live_signal().raise())
     }
 
     async fn topic(&self, id: TopicId, viewer: Option<UserId>) -> Result<Option<TopicView>> {
@@ -537,5 +538,6 @@ impl<E: Engine> TopicStore for SqlStore<E> {
             })
         })
         .await
+        .inspect(|()| self.engine().live_signal().raise())
     }
 }

@@ -34,6 +34,8 @@ pub enum Reader {
     Notifications,
     /// What someone follows.
     Followed,
+    /// Live events for a connected reader.
+    LiveEvents,
 }
 
 impl Reader {
@@ -50,6 +52,7 @@ impl Reader {
         Reader::NotifyRecipients,
         Reader::Notifications,
         Reader::Followed,
+        Reader::LiveEvents,
     ];
 }
 

@@ -25,6 +25,7 @@ pub type SqliteStore = SqlStore<Sqlite>;
 /// The SQLite engine: a writer thread and a pool of read connections.
 pub struct Sqlite {
     db: db::Db,
+    live: hearth_store_sql::LiveSignal,
 }
 
 /// How a store commits.
@@ -84,7 +85,10 @@ pub async fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<S
     let db = tokio::task::spawn_blocking(move || db::Db::open(&path, 8, options))
         .await
         .map_err(|e| StoreError::Other(e.to_string()))??;
-    let store = SqlStore::new(Sqlite { db });
+    let store = SqlStore::new(Sqlite {
+        db,
+        live: hearth_store_sql::LiveSignal::default(),
+    });
     store.migrate().await?;
     Ok(store)
 }
@@ -112,6 +116,10 @@ impl Engine for Sqlite {
 
     fn pool_status(&self) -> PoolStatus {
         self.db.pool_status()
+    }
+
+    fn live_signal(&self) -> &hearth_store_sql::LiveSignal {
+        &self.live
     }
 
     fn integrity(&self) -> BoxFuture<'_, Result<Vec<String>>> {

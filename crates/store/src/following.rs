@@ -132,3 +132,51 @@ pub struct NotificationsQuery {
     /// Now, for what is published.
     pub now: i64,
 }
+
+/// What a connected reader is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveKind {
+    /// A reply was posted in the topic they read.
+    Reply,
+    /// They have a new notification.
+    Notification,
+}
+
+impl LiveKind {
+    /// How the store names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LiveKind::Reply => "reply",
+            LiveKind::Notification => "notification",
+        }
+    }
+}
+
+/// One live event, as a reader may see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveEvent {
+    /// Its place in the stream: readers resume after it.
+    pub id: i64,
+    /// What happened.
+    pub kind: LiveKind,
+    /// The topic.
+    pub topic_id: TopicId,
+    /// The reply, if any.
+    pub reply_id: Option<ReplyId>,
+}
+
+/// What a connected reader is sent: replies in the topic they read, and
+/// their own notifications, of what they may read.
+#[derive(Debug, Clone, Copy)]
+pub struct LiveQuery {
+    /// Who reads.
+    pub viewer: Viewer,
+    /// The topic whose replies they watch, if any.
+    pub topic: Option<TopicId>,
+    /// The last event they have.
+    pub after: i64,
+    /// How many at most.
+    pub limit: u32,
+    /// Now, for what is published.
+    pub now: i64,
+}

@@ -467,6 +467,19 @@ pub trait FollowStore {
     ) -> Result<()>;
 }
 
+/// Live events for readers connected now, on this node or any other.
+#[async_trait]
+pub trait LiveStore {
+    /// The newest event: where a new reader starts.
+    async fn latest_live_event(&self) -> Result<i64>;
+    /// Events after `query.after` that the reader may see.
+    async fn live_events(&self, query: LiveQuery) -> Result<Vec<LiveEvent>>;
+    /// Returns once events may have been written since `seen` (a value it
+    /// returned before; 0 at first), on this node or, where the engine can
+    /// tell, on any node; returns the new value.
+    async fn live_changed(&self, seen: u64) -> u64;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -485,6 +498,7 @@ pub trait Store:
     + AttachmentStore
     + SearchStore
     + FollowStore
+    + LiveStore
     + AuditStore
     + VerifyStore
     + ExportStore

@@ -26,6 +26,9 @@ pub(crate) struct Chrome {
     pub max_upload_bytes: usize,
     /// The signed-in visitor's unread notifications (at most 100 counted).
     pub unread: i64,
+    /// The newest live event when the page was built: its live updates
+    /// start after it, so that nothing between is missed.
+    pub live_after: i64,
 }
 
 impl Chrome {
@@ -36,9 +39,12 @@ impl Chrome {
         title: impl Into<String>,
     ) -> Result<Self, PageError> {
         let settings = hearth_app::settings::get(&state.ctx).await?;
-        let unread = match &visitor.who {
-            Some(who) => hearth_app::following::unread(&state.ctx, who).await?,
-            None => 0,
+        let (unread, live_after) = match &visitor.who {
+            Some(who) => (
+                hearth_app::following::unread(&state.ctx, who).await?,
+                hearth_app::live::latest(&state.ctx).await?,
+            ),
+            None => (0, 0),
         };
         let paused = settings.read_only
             || state.writes_failing()
@@ -52,6 +58,7 @@ impl Chrome {
             paused,
             max_upload_bytes: state.ctx.config.max_attachment_bytes,
             unread,
+            live_after,
         })
     }
 

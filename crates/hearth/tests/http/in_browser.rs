@@ -529,6 +529,38 @@ async fn everyday_steps_in_the_browser(backend: Backend) {
     );
     b.check_page("notifications").await;
     b.goto(&format!("{base}/t/{topic}")).await;
+
+    // A reply posted elsewhere arrives on the open page, and the bell counts it.
+    let client = reqwest::Client::new();
+    let token: Value = client
+        .post(format!("{base}/api/v1/tokens"))
+        .json(&serde_json::json!({"username": "wren", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let posted: Value = client
+        .post(format!("{base}/api/v1/topics/{topic}/replies"))
+        .bearer_auth(token["token"].as_str().unwrap())
+        .json(&serde_json::json!({"body": "Found it: **second floor**."}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let live = format!("#r-{} .body strong", posted["id"].as_str().unwrap());
+    assert_eq!(b.text(&live).await, "second floor");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while b.text("a.bell .count").await != "2" {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the bell did not count the reply"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     b.select("#move-to", "archive").await;
     b.follow("button[name=action][value=move]").await;
     assert_eq!(b.text("nav.crumbs a").await, "Archive");

@@ -28,6 +28,7 @@ mod hostile_input;
 mod in_browser;
 mod joining;
 mod lists;
+mod live;
 mod moderation;
 mod overload;
 mod people;

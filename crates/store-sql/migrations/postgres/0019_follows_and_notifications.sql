@@ -29,3 +29,17 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_of_user ON notifications (user_id, id);
 CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
+
+-- What readers connected now are told, in order: a reply posted (for
+-- readers of its topic) or a notification (for its member). Written with
+-- its cause, streamed to readers on any node, each checked against what
+-- they may read; kept a day for readers who reconnect.
+CREATE TABLE live_events (
+    id         BIGSERIAL PRIMARY KEY,
+    kind       TEXT   NOT NULL,
+    topic_id   BIGINT NOT NULL REFERENCES topics (id),
+    reply_id   BIGINT REFERENCES replies (id),
+    user_id    BIGINT REFERENCES users (id),
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX live_events_by_time ON live_events (created_at);

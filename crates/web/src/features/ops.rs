@@ -27,6 +27,10 @@ pub(crate) fn router() -> Router<AppState> {
             get(|| script(include_str!("../../static/attach.js"))),
         )
         .route(
+            "/static/live.js",
+            get(|| script(include_str!("../../static/live.js"))),
+        )
+        .route(
             "/static/pick.js",
             get(|| script(include_str!("../../static/pick.js"))),
         )

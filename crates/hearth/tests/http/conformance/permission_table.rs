@@ -13,9 +13,9 @@ use hearth_core::permissions::{Decision, SpaceAccess, SpaceAction, Viewer, can_s
 use hearth_core::search::Query;
 use hearth_core::topic_rules::{TopicAction, TopicFacts, decide_topic};
 use hearth_store::{
-    FollowTarget, NotificationKind, NotificationsQuery, Page, SearchHit, SearchOrder, SearchQuery,
-    SimilarTopicsQuery, SpaceTopicsQuery, Store, TopicFilter, VisibleRepliesQuery,
-    VisibleTopicsQuery,
+    FollowTarget, LiveKind, LiveQuery, NotificationKind, NotificationsQuery, Page, SearchHit,
+    SearchOrder, SearchQuery, SimilarTopicsQuery, SpaceTopicsQuery, Store, TopicFilter,
+    VisibleRepliesQuery, VisibleTopicsQuery,
 };
 use hearth_store_sql::Reader;
 
@@ -356,6 +356,38 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                 }
                 // Checked after every viewer's lists: it changes memberships.
                 Reader::NotifyRecipients => {}
+                Reader::LiveEvents => {
+                    let want = ids(f
+                        .topics
+                        .iter()
+                        .filter(|t| {
+                            let (read, live) = f.reads(viewer, role, t);
+                            read && live
+                        })
+                        .map(|t| t.0));
+                    let mut replies = BTreeSet::new();
+                    for t in &f.topics {
+                        let events = store
+                            .live_events(LiveQuery {
+                                viewer,
+                                topic: Some(t.0),
+                                after: 0,
+                                limit: 1_000,
+                                now: NOW,
+                            })
+                            .await
+                            .unwrap();
+                        for e in events {
+                            // Their own notifications come along, of what they may read.
+                            assert!(want.contains(&e.topic_id), "{e:?} for {name}");
+                            if e.kind == LiveKind::Reply {
+                                assert_eq!(e.topic_id, t.0);
+                                replies.insert(e.topic_id);
+                            }
+                        }
+                    }
+                    assert_eq!(replies, want, "{reader:?} for {name}");
+                }
                 Reader::Notifications => {
                     let want = ids(f
                         .topics

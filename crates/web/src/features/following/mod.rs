@@ -3,6 +3,7 @@
 
 pub(crate) mod api;
 pub(crate) mod html;
+pub(crate) mod live;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -20,6 +21,7 @@ pub(crate) fn router() -> Router<AppState> {
             get(api::follows).put(api::follow).delete(api::unfollow),
         )
         .route("/api/v1/activity", get(api::activity))
+        .route("/api/v1/events", get(live::events))
         .route("/api/v1/notifications", get(api::notifications))
         .route("/api/v1/notifications/read", post(api::mark_read))
 }

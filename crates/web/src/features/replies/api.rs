@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiUser, Id, IdempotencyKey};
+use crate::extract::{ApiCaller, ApiJson, ApiUser, Id, IdempotencyKey};
 use crate::json::ReplyJson;
 use crate::state::AppState;
 
@@ -53,6 +53,19 @@ pub(crate) async fn reply(
 pub(crate) struct ReplyEditBody {
     /// Markdown.
     body: String,
+}
+
+/// A reply, for those who may read its topic.
+#[utoipa::path(get, path = "/api/v1/replies/{id}", tag = "replies",
+    params(("id" = String, Path, description = "the reply's id")),
+    responses((status = 200, body = ReplyJson), (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn show_reply(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Id(id): Id<ReplyId>,
+) -> Result<Json<ReplyJson>, ApiError> {
+    let (reply, _) = replies::find_reply(&state.ctx, caller.viewer(), id).await?;
+    Ok(Json(ReplyJson::from(&reply)))
 }
 
 /// Edits your reply; the previous text is kept.

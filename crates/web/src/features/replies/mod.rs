@@ -5,7 +5,7 @@ pub(crate) mod api;
 pub(crate) mod html;
 
 use axum::Router;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
 
 use crate::state::AppState;
 
@@ -19,7 +19,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/api/v1/topics/{id}/replies", post(api::reply))
         .route(
             "/api/v1/replies/{id}",
-            patch(api::edit_reply).delete(api::delete_reply),
+            get(api::show_reply)
+                .patch(api::edit_reply)
+                .delete(api::delete_reply),
         )
         .route("/api/v1/replies/{id}/restore", post(api::restore_reply))
 }

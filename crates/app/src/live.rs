@@ -1,0 +1,138 @@
+//! Live updates for a connected reader: replies posted in the topic they
+//! read and their own notifications, as they happen on any node, resumed
+//! after the last event they had. Each event is checked against what the
+//! reader may read when it is sent.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use hearth_core::ids::{ReplyId, TopicId};
+use hearth_core::permissions::Viewer;
+use hearth_core::topic_rules::TopicAction;
+use hearth_store::{LiveEvent, LiveKind, LiveQuery};
+
+use crate::access::{find_topic, guest_access};
+use crate::{Ctx, Result};
+
+/// Events read at once.
+const BATCH: u32 = 100;
+
+/// How often a waiting reader looks whether the node is stopping.
+const STOP_CHECK: Duration = Duration::from_secs(1);
+
+/// What a reader is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Told {
+    /// A reply was posted in the topic they read.
+    Reply {
+        /// The event's id, to resume after.
+        id: i64,
+        /// The topic.
+        topic: TopicId,
+        /// The reply.
+        reply: ReplyId,
+    },
+    /// Their notifications changed: how many are unread now.
+    Unread {
+        /// The event's id, to resume after.
+        id: i64,
+        /// Unread notifications (at most 100 are counted).
+        count: i64,
+    },
+}
+
+/// The newest live event: where a page's live updates start.
+pub async fn latest(ctx: &Ctx) -> Result<i64> {
+    Ok(ctx.store.latest_live_event().await?)
+}
+
+/// One connected reader's stream.
+pub struct LiveReader {
+    ctx: Ctx,
+    viewer: Viewer,
+    topic: Option<TopicId>,
+    after: i64,
+    seen: u64,
+    pending: VecDeque<LiveEvent>,
+}
+
+impl LiveReader {
+    /// A reader of `topic`'s replies (if any) and of their notifications,
+    /// resuming after `last_event` or, without one, from now.
+    pub async fn open(
+        ctx: &Ctx,
+        viewer: Viewer,
+        topic: Option<TopicId>,
+        last_event: Option<i64>,
+    ) -> Result<Self> {
+        guest_access(ctx, viewer).await?;
+        if let Some(topic) = topic {
+            find_topic(ctx, viewer, topic, TopicAction::Read).await?;
+        }
+        let after = match last_event {
+            Some(id) => id,
+            None => ctx.store.latest_live_event().await?,
+        };
+        Ok(Self {
+            ctx: ctx.clone(),
+            viewer,
+            topic,
+            after,
+            seen: 0,
+            pending: VecDeque::new(),
+        })
+    }
+
+    /// The next event, waiting for it as long as it takes; `None` once
+    /// `stopping` says the node is stopping.
+    pub async fn next(&mut self, stopping: impl Fn() -> bool) -> Result<Option<Told>> {
+        loop {
+            if let Some(e) = self.pending.pop_front() {
+                return Ok(Some(self.tell(e).await?));
+            }
+            if stopping() {
+                return Ok(None);
+            }
+            let events = self
+                .ctx
+                .store
+                .live_events(LiveQuery {
+                    viewer: self.viewer,
+                    topic: self.topic,
+                    after: self.after,
+                    limit: BATCH,
+                    now: self.ctx.now(),
+                })
+                .await?;
+            if let Some(last) = events.last() {
+                self.after = last.id;
+                self.pending.extend(events);
+                continue;
+            }
+            // An event written after the query raises the signal past
+            // `seen`, and the wait returns at once.
+            tokio::select! {
+                seen = self.ctx.store.live_changed(self.seen) => self.seen = seen,
+                () = tokio::time::sleep(STOP_CHECK) => {}
+            }
+        }
+    }
+
+    async fn tell(&self, e: LiveEvent) -> Result<Told> {
+        Ok(match (e.kind, e.reply_id) {
+            (LiveKind::Reply, Some(reply)) => Told::Reply {
+                id: e.id,
+                topic: e.topic_id,
+                reply,
+            },
+            _ => Told::Unread {
+                id: e.id,
+                count: self
+                    .ctx
+                    .store
+                    .unread_notifications(self.viewer, self.ctx.now())
+                    .await?,
+            },
+        })
+    }
+}
