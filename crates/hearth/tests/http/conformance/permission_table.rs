@@ -181,6 +181,16 @@ impl Fixture {
         let live = matches!(t.2, TopicState::Open | TopicState::Locked) && !facts.unpublished;
         (read, live)
     }
+
+    /// The topics the rules let `viewer` read that every reader of their
+    /// space sees: what lists of live topics hold.
+    fn live_topics(&self, viewer: Viewer, role: Option<Role>) -> BTreeSet<TopicId> {
+        ids(self
+            .topics
+            .iter()
+            .filter(|t| self.reads(viewer, role, t) == (true, true))
+            .map(|t| t.0))
+    }
 }
 
 fn ids<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
@@ -260,14 +270,7 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                         .await
                         .unwrap();
                     let got = ids(listed.iter().map(|t| t.id));
-                    let want = ids(f
-                        .topics
-                        .iter()
-                        .filter(|t| {
-                            let (read, live) = f.reads(viewer, role, t);
-                            read && live
-                        })
-                        .map(|t| t.0));
+                    let want = f.live_topics(viewer, role);
                     assert_eq!(got, want, "{reader:?} for {name}");
                 }
                 Reader::VisibleReplies => {
@@ -344,27 +347,13 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                         .await
                         .unwrap();
                     let got = ids(found.iter().map(|t| t.id));
-                    let want = ids(f
-                        .topics
-                        .iter()
-                        .filter(|t| {
-                            let (read, live) = f.reads(viewer, role, t);
-                            read && live
-                        })
-                        .map(|t| t.0));
+                    let want = f.live_topics(viewer, role);
                     assert_eq!(got, want, "{reader:?} for {name}");
                 }
                 // Checked after every viewer's lists: it changes memberships.
                 Reader::NotifyRecipients => {}
                 Reader::LiveEvents => {
-                    let want = ids(f
-                        .topics
-                        .iter()
-                        .filter(|t| {
-                            let (read, live) = f.reads(viewer, role, t);
-                            read && live
-                        })
-                        .map(|t| t.0));
+                    let want = f.live_topics(viewer, role);
                     let mut replies = BTreeSet::new();
                     for t in &f.topics {
                         let events = store
@@ -389,15 +378,10 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                     assert_eq!(replies, want, "{reader:?} for {name}");
                 }
                 Reader::Notifications => {
-                    let want = ids(f
-                        .topics
-                        .iter()
-                        .filter(|_| viewer.user_id().is_some_and(|u| u != f.author))
-                        .filter(|t| {
-                            let (read, live) = f.reads(viewer, role, t);
-                            read && live
-                        })
-                        .map(|t| t.0));
+                    let want = match viewer.user_id() {
+                        Some(u) if u != f.author => f.live_topics(viewer, role),
+                        _ => BTreeSet::new(),
+                    };
                     let (got, listed) = notified(&store, viewer).await;
                     assert_eq!(got, want, "{reader:?} for {name}");
                     let unread = store.unread_notifications(viewer, NOW).await.unwrap();
@@ -431,13 +415,9 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                         .filter(|(_, v)| can_see(viewer, &access(*v, role)))
                         .map(|s| FollowTarget::Space(s.0));
                     let topics = f
-                        .topics
-                        .iter()
-                        .filter(|t| {
-                            let (read, live) = f.reads(viewer, role, t);
-                            read && live
-                        })
-                        .map(|t| FollowTarget::Topic(t.0));
+                        .live_topics(viewer, role)
+                        .into_iter()
+                        .map(FollowTarget::Topic);
                     let want = ids(spaces.chain(topics).map(|t| (t.kind(), t.key().0)));
                     assert_eq!(got, want, "{reader:?} for {name}");
                     // Activity: what they follow, as far as they may read it.
@@ -453,14 +433,7 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                         })
                         .await
                         .unwrap();
-                    let want = ids(f
-                        .topics
-                        .iter()
-                        .filter(|t| {
-                            let (read, live) = f.reads(viewer, role, t);
-                            read && live
-                        })
-                        .map(|t| t.0));
+                    let want = f.live_topics(viewer, role);
                     assert_eq!(
                         ids(active.iter().map(|t| t.id)),
                         want,
