@@ -5,8 +5,9 @@
 use hearth_core::content::Tag;
 use hearth_core::ids::TopicId;
 use hearth_core::permissions::SpaceAction;
+use hearth_core::permissions::Viewer;
 use hearth_core::topic_rules::TopicAction;
-use hearth_store::{FollowTarget, Followed, Notification, NotificationsQuery};
+use hearth_store::{FollowState, FollowTarget, Followed, Notification, NotificationsQuery};
 
 use crate::access::{find, find_topic};
 use crate::auth::Authenticated;
@@ -86,15 +87,43 @@ pub async fn set(ctx: &Ctx, who: &Authenticated, thing: &Followable, on: bool) -
         .await?)
 }
 
-/// Whether `who` follows `thing`.
-pub async fn follows(ctx: &Ctx, who: &Authenticated, thing: &Followable) -> Result<bool> {
+/// Mutes a topic or a space (`on`): it sends `who` no notifications.
+pub async fn set_mute(ctx: &Ctx, who: &Authenticated, thing: &Followable, on: bool) -> Result<()> {
+    if !matches!(thing, Followable::Topic(_) | Followable::Space(_)) {
+        return Err(AppError::invalid(
+            "kind",
+            "only topics and spaces are muted",
+        ));
+    }
+    let target = target(ctx, who, thing).await?;
+    Ok(ctx
+        .store
+        .set_mute(who.user.id, target, on, ctx.now())
+        .await?)
+}
+
+/// Whether `who` follows `thing`, and whether they muted it.
+pub async fn follows(ctx: &Ctx, who: &Authenticated, thing: &Followable) -> Result<FollowState> {
     let target = target(ctx, who, thing).await?;
     Ok(ctx.store.follows(who.user.id, target).await?)
 }
 
 /// What `who` follows, of what they may still see.
 pub async fn followed(ctx: &Ctx, who: &Authenticated) -> Result<Vec<Followed>> {
-    Ok(ctx.store.followed(who.viewer(), ctx.now()).await?)
+    Ok(ctx
+        .store
+        .followed(who.user.id, who.viewer(), ctx.now())
+        .await?)
+}
+
+/// What the member `username` follows, of what `viewer` may see: for their
+/// page.
+pub async fn followed_by(ctx: &Ctx, viewer: Viewer, username: &str) -> Result<Vec<Followed>> {
+    let person = crate::people::visible_person(ctx, viewer, username).await?;
+    Ok(ctx
+        .store
+        .followed(person.user.id, viewer, ctx.now())
+        .await?)
 }
 
 /// A page of `who`'s notifications, newest first, before `before`.

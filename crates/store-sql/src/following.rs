@@ -8,8 +8,8 @@ use hearth_core::content::{Tag, Title};
 use hearth_core::ids::{SpaceId, TopicId, UserId};
 use hearth_core::permissions::Viewer;
 use hearth_store::{
-    FollowStore, FollowTarget, Followed, Notification, NotificationKind, NotificationsQuery,
-    Result, StoreError,
+    FollowState, FollowStore, FollowTarget, Followed, Notification, NotificationKind,
+    NotificationsQuery, Result, StoreError,
 };
 
 use crate::args;
@@ -32,8 +32,8 @@ pub(crate) async fn follow_unless_stopped(
 ) -> Result<()> {
     let (id, tag) = target.key();
     c.execute(
-        "INSERT INTO follows (user_id, target_kind, target_id, tag, active, created_at)
-         VALUES ($1, $2, $3, $4, TRUE, $5) ON CONFLICT DO NOTHING",
+        "INSERT INTO follows (user_id, target_kind, target_id, tag, active, muted, created_at)
+         VALUES ($1, $2, $3, $4, TRUE, FALSE, $5) ON CONFLICT DO NOTHING",
         args![user, target.kind(), id, tag, now],
     )
     .await?;
@@ -72,6 +72,9 @@ async fn notify(c: &mut dyn Conn, n: Notice<'_>) -> Result<()> {
          JOIN users u ON u.id IN ({candidates})
          {membership}
          WHERE t.id = {topic} AND u.id <> {actor} AND u.status = 'active' AND {reads}
+           AND NOT EXISTS (SELECT 1 FROM follows m WHERE m.user_id = u.id AND m.muted
+                           AND ((m.target_kind = 'topic' AND m.target_id = t.id)
+                             OR (m.target_kind = 'space' AND m.target_id = t.space_id)))
            AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.user_id = u.id
                            AND x.topic_id = t.id AND x.reply_id IS NOT DISTINCT FROM {reply})",
         candidates = n.candidates,
@@ -205,8 +208,8 @@ impl<E: Engine> FollowStore for SqlStore<E> {
             Box::pin(async move {
                 let (id, tag) = target.key();
                 c.execute(
-                    "INSERT INTO follows (user_id, target_kind, target_id, tag, active, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)
+                    "INSERT INTO follows (user_id, target_kind, target_id, tag, active, muted, created_at)
+                     VALUES ($1, $2, $3, $4, $5, FALSE, $6)
                      ON CONFLICT (user_id, target_kind, target_id, tag)
                      DO UPDATE SET active = excluded.active",
                     args![user, target.kind(), id, tag, active, now],
@@ -218,26 +221,55 @@ impl<E: Engine> FollowStore for SqlStore<E> {
         .await
     }
 
-    async fn follows(&self, user: UserId, target: FollowTarget) -> Result<bool> {
-        self.read(move |c| {
+    async fn set_mute(
+        &self,
+        user: UserId,
+        target: FollowTarget,
+        muted: bool,
+        now: i64,
+    ) -> Result<()> {
+        self.write(move |c| {
             Box::pin(async move {
                 let (id, tag) = target.key();
-                value(
-                    c,
-                    "SELECT EXISTS (SELECT 1 FROM follows WHERE user_id = $1 AND target_kind = $2
-                                    AND target_id = $3 AND tag = $4 AND active)",
-                    args![user, target.kind(), id, tag],
+                c.execute(
+                    "INSERT INTO follows (user_id, target_kind, target_id, tag, active, muted, created_at)
+                     VALUES ($1, $2, $3, $4, FALSE, $5, $6)
+                     ON CONFLICT (user_id, target_kind, target_id, tag)
+                     DO UPDATE SET muted = excluded.muted",
+                    args![user, target.kind(), id, tag, muted, now],
                 )
-                .await
+                .await?;
+                Ok(())
             })
         })
         .await
     }
 
-    async fn followed(&self, viewer: Viewer, now: i64) -> Result<Vec<Followed>> {
-        let Some(me) = viewer.user_id() else {
-            return Ok(Vec::new());
-        };
+    async fn follows(&self, user: UserId, target: FollowTarget) -> Result<FollowState> {
+        self.read(move |c| {
+            Box::pin(async move {
+                let (id, tag) = target.key();
+                let found = c
+                    .query_opt(
+                        "SELECT active, muted FROM follows WHERE user_id = $1 AND target_kind = $2
+                           AND target_id = $3 AND tag = $4",
+                        args![user, target.kind(), id, tag],
+                    )
+                    .await?
+                    .read(|r| {
+                        Ok(FollowState {
+                            following: r.get()?,
+                            muted: r.get()?,
+                        })
+                    })?;
+                Ok(found.unwrap_or_default())
+            })
+        })
+        .await
+    }
+
+    async fn followed(&self, follower: UserId, viewer: Viewer, now: i64) -> Result<Vec<Followed>> {
+        let me = follower;
         self.read(move |c| {
             Box::pin(async move {
                 let seer = Seer::new(viewer, now, Reader::Followed);
@@ -266,7 +298,9 @@ impl<E: Engine> FollowStore for SqlStore<E> {
                      ORDER BY lower(s.name), s.id",
                     seer.membership(&mut q, "s"),
                     q.arg(me),
-                    seer.sees_space(&mut q),
+                    // What a member follows tells whom a space has: for
+                    // its readers to know, as its member list is.
+                    seer.reads_space(&mut q),
                 );
                 followed.extend(c.query(&sql, q.list()).await?.read(|r| {
                     Ok(Followed {

@@ -286,6 +286,7 @@ pub const TABLES: &[Table] = &[
             c("target_id", Int),
             c("tag", Text),
             c("active", Bool),
+            c("muted", Bool),
             c("created_at", Int),
         ],
         order_by: "user_id, target_kind, target_id, tag",

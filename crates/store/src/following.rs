@@ -41,6 +41,15 @@ impl FollowTarget {
     }
 }
 
+/// Where a member stands with something they may follow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FollowState {
+    /// They follow it.
+    pub following: bool,
+    /// It sends them no notifications (topics and spaces).
+    pub muted: bool,
+}
+
 /// Something a member follows, named for a list: a person's username, a
 /// space's address, a topic's title, or the tag.
 #[derive(Debug, Clone, PartialEq, Eq)]

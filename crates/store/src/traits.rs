@@ -449,10 +449,18 @@ pub trait FollowStore {
         active: bool,
         now: i64,
     ) -> Result<()>;
-    /// Whether `user` follows `target`.
-    async fn follows(&self, user: UserId, target: FollowTarget) -> Result<bool>;
-    /// What the viewer follows, of what they may still see, by kind and name.
-    async fn followed(&self, viewer: Viewer, now: i64) -> Result<Vec<Followed>>;
+    /// Mutes `target` (a topic or a space) for `user`, or unmutes it.
+    async fn set_mute(
+        &self,
+        user: UserId,
+        target: FollowTarget,
+        muted: bool,
+        now: i64,
+    ) -> Result<()>;
+    /// Whether `user` follows `target`, and whether they muted it.
+    async fn follows(&self, user: UserId, target: FollowTarget) -> Result<FollowState>;
+    /// What `follower` follows, of what the viewer may see, by kind and name.
+    async fn followed(&self, follower: UserId, viewer: Viewer, now: i64) -> Result<Vec<Followed>>;
     /// A page of the viewer's notifications, of what they may still read.
     async fn notifications(&self, query: NotificationsQuery) -> Result<Vec<Notification>>;
     /// How many unread notifications the viewer has, of what they may

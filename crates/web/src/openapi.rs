@@ -166,6 +166,8 @@ impl Modify for CommonErrors {
         following::api::follows,
         following::api::follow,
         following::api::unfollow,
+        following::api::mute,
+        following::api::unmute,
         replies::api::show_reply,
         following::api::activity,
         following::live::events,

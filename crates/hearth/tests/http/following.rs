@@ -298,3 +298,36 @@ async fn the_home_page_shows_what_is_new_in_what_one_follows(backend: Backend) {
     assert!(home.contains("Nothing new in what you follow"), "{home}");
 }
 both!(the_home_page_shows_what_is_new_in_what_one_follows);
+
+async fn muting_stops_notifications_and_a_profile_lists_what_its_member_follows(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &["bob"], "crew", "public").await;
+    let (ann, bob) = (&apis[0], &apis[1]);
+    let inner = team(&app, "ivy", &[], "inner", "private").await;
+    let (status, _) = inner[0]
+        .post("/api/v1/spaces/inner/members", json!({"username": "bob"}))
+        .await;
+    assert_eq!(status, 201);
+    let t = topic(bob, "crew", json!({"title": "Noisy", "body": "x"})).await;
+    let key = format!("/api/v1/follows/topics/{}", t["id"].as_str().unwrap());
+    assert_eq!(put(bob, &format!("{key}/mute")).await, 204);
+    assert_eq!(bob.get(&key).await.1["muted"], true);
+    reply(ann, &t, "Hello @bob", None).await;
+    assert!(kinds(bob).await.is_empty(), "a muted topic tells nothing");
+    assert_eq!(bob.delete(&format!("{key}/mute")).await.0, 204);
+    reply(ann, &t, "Again", None).await;
+    assert_eq!(kinds(bob).await, vec![pair("reply_to_topic", "Noisy")]);
+    // Only topics and spaces are muted.
+    assert_eq!(put(bob, "/api/v1/follows/people/ann/mute").await, 400);
+
+    // Bob's page shows what he follows, as far as its reader may see it.
+    let ann_browser = app.signed_in("ann").await;
+    let (_, page) = ann_browser.page("/u/bob").await;
+    assert!(page.contains(r#"<a href="/s/crew">crew</a>"#), "{page}");
+    assert!(!page.contains("/s/inner"), "Ann may not read inner");
+    let _ = &inner;
+    let ivy = app.signed_in("ivy").await;
+    let (_, page) = ivy.page("/u/bob").await;
+    assert!(page.contains(r#"<a href="/s/inner">inner</a>"#), "{page}");
+}
+both!(muting_stops_notifications_and_a_profile_lists_what_its_member_follows);

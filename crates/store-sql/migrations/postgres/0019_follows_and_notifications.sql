@@ -1,12 +1,14 @@
 -- What each member follows: a person, a space, a topic or a tag. A row
 -- that is not active records that they stopped, so that replying again
--- does not follow the topic once more.
+-- does not follow the topic once more. A muted topic or space sends them
+-- no notifications.
 CREATE TABLE follows (
     user_id     BIGINT NOT NULL REFERENCES users (id),
     target_kind TEXT   NOT NULL,
     target_id   BIGINT NOT NULL,
     tag         TEXT   NOT NULL,
     active      BOOLEAN NOT NULL,
+    muted       BOOLEAN NOT NULL,
     created_at  BIGINT NOT NULL,
     CONSTRAINT follows_pkey PRIMARY KEY (user_id, target_kind, target_id, tag)
 );

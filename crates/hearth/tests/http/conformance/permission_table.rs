@@ -403,7 +403,7 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                             .await
                             .unwrap();
                     }
-                    let followed = store.followed(viewer, NOW).await.unwrap();
+                    let followed = store.followed(me, viewer, NOW).await.unwrap();
                     let got = ids(followed
                         .iter()
                         .map(|x| &x.target)
@@ -412,7 +412,9 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                     let spaces = f
                         .spaces
                         .iter()
-                        .filter(|(_, v)| can_see(viewer, &access(*v, role)))
+                        .filter(|(_, v)| {
+                            decide(viewer, &access(*v, role), SpaceAction::Read) == Decision::Allow
+                        })
                         .map(|s| FollowTarget::Space(s.0));
                     let topics = f
                         .live_topics(viewer, role)

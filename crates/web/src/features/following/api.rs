@@ -19,6 +19,8 @@ use crate::time_fmt::rfc3339;
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct FollowingJson {
     following: bool,
+    /// It sends the caller no notifications (topics and spaces).
+    muted: bool,
 }
 
 /// Something the caller follows.
@@ -72,8 +74,11 @@ pub(crate) async fn follows(
     ApiUser(who): ApiUser,
     Path((kind, key)): Path<(String, String)>,
 ) -> Result<Json<FollowingJson>, ApiError> {
-    let following = following::follows(&state.ctx, &who, &thing(&kind, &key)?).await?;
-    Ok(Json(FollowingJson { following }))
+    let stands = following::follows(&state.ctx, &who, &thing(&kind, &key)?).await?;
+    Ok(Json(FollowingJson {
+        following: stands.following,
+        muted: stands.muted,
+    }))
 }
 
 /// Follows a person (their new topics), a space (its new topics), a topic
@@ -165,6 +170,34 @@ pub(crate) async fn activity(
         })
         .collect();
     Ok(Json(ActivityList { items, next }))
+}
+
+/// Mutes a topic or a space: it sends the caller no notifications.
+#[utoipa::path(put, path = "/api/v1/follows/{kind}/{key}/mute", tag = "following",
+    params(("kind" = String, Path, description = "spaces or topics"),
+           ("key" = String, Path, description = "a space's address or a topic's id")),
+    responses((status = 204)))]
+pub(crate) async fn mute(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path((kind, key)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    following::set_mute(&state.ctx, &who, &thing(&kind, &key)?, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Unmutes a topic or a space.
+#[utoipa::path(delete, path = "/api/v1/follows/{kind}/{key}/mute", tag = "following",
+    params(("kind" = String, Path, description = "spaces or topics"),
+           ("key" = String, Path, description = "a space's address or a topic's id")),
+    responses((status = 204)))]
+pub(crate) async fn unmute(
+    State(state): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path((kind, key)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    following::set_mute(&state.ctx, &who, &thing(&kind, &key)?, false).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Which notifications.

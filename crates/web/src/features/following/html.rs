@@ -22,6 +22,8 @@ pub(crate) struct FollowButton {
     pub kind: &'static str,
     pub key: String,
     pub following: bool,
+    /// Whether it is muted: for topics and spaces only.
+    pub muted: Option<bool>,
 }
 
 /// The follow button of `thing` for a signed-in visitor; none for guests.
@@ -35,11 +37,13 @@ pub(crate) async fn follow_button(
         return Ok(None);
     };
     let thing = Followable::parse(kind, &key)?;
-    let following = following::follows(&state.ctx, who, &thing).await?;
+    let stands = following::follows(&state.ctx, who, &thing).await?;
+    let mutable = matches!(thing, Followable::Topic(_) | Followable::Space(_));
     Ok(Some(FollowButton {
         kind,
         key,
-        following,
+        following: stands.following,
+        muted: mutable.then_some(stands.muted),
     }))
 }
 
@@ -51,6 +55,9 @@ pub(crate) struct FollowForm {
     key: String,
     #[serde(default)]
     on: String,
+    /// "1" or "0" to mute or unmute instead of following.
+    #[serde(default)]
+    mute: String,
 }
 
 /// Follows or stops following, then goes back to what it names.
@@ -60,7 +67,10 @@ pub(crate) async fn set_follow(
     PageForm(form): PageForm<FollowForm>,
 ) -> Result<Response, PageError> {
     let thing = Followable::parse(&form.kind, &form.key)?;
-    following::set(&state.ctx, &signed_in.who, &thing, form.on == "1").await?;
+    match form.mute.as_str() {
+        "" => following::set(&state.ctx, &signed_in.who, &thing, form.on == "1").await?,
+        mute => following::set_mute(&state.ctx, &signed_in.who, &thing, mute == "1").await?,
+    }
     Ok(Redirect::to(&followed_url(&form.kind, &form.key)).into_response())
 }
 

@@ -20,6 +20,10 @@ pub(crate) fn router() -> Router<AppState> {
             "/api/v1/follows/{kind}/{key}",
             get(api::follows).put(api::follow).delete(api::unfollow),
         )
+        .route(
+            "/api/v1/follows/{kind}/{key}/mute",
+            axum::routing::put(api::mute).delete(api::unmute),
+        )
         .route("/api/v1/activity", get(api::activity))
         .route("/api/v1/events", get(live::events))
         .route("/api/v1/notifications", get(api::notifications))

@@ -26,6 +26,8 @@ struct ProfilePage {
     spaces: Vec<SpaceView>,
     topics: Vec<crate::features::topics::views::TopicRow>,
     replies: Vec<ReplyExcerpt>,
+    /// What they follow, as the reader may see it: (name, address).
+    followed: Vec<(String, String)>,
     /// Following them; not on one's own page.
     follow: Option<crate::features::following::html::FollowButton>,
 }
@@ -66,8 +68,21 @@ pub(crate) async fn show(
                 .await?
         }
     };
+    let followed = hearth_app::following::followed_by(&state.ctx, viewer, &username)
+        .await?
+        .into_iter()
+        .map(|f| {
+            let url = crate::features::following::followed_url(f.target.kind(), &f.key);
+            let name = match f.target {
+                hearth_app::records::FollowTarget::Tag(_) => format!("#{}", f.name),
+                _ => f.name,
+            };
+            (name, url)
+        })
+        .collect();
     render(&ProfilePage {
         follow,
+        followed,
         chrome: Chrome::new(&state, &visitor, person.user.display_name.to_string()).await?,
         joined: human(person.user.created_at),
         avatar: AvatarView::new(&person, AvatarSize::Large),
