@@ -108,6 +108,12 @@ pub async fn follows(ctx: &Ctx, who: &Authenticated, thing: &Followable) -> Resu
     Ok(ctx.store.follows(who.user.id, target).await?)
 }
 
+/// Where `who` stands with `target`, which the caller found they may see
+/// (a page that shows it): no second lookup.
+pub async fn state(ctx: &Ctx, who: &Authenticated, target: FollowTarget) -> Result<FollowState> {
+    Ok(ctx.store.follows(who.user.id, target).await?)
+}
+
 /// What `who` follows, of what they may still see.
 pub async fn followed(ctx: &Ctx, who: &Authenticated) -> Result<Vec<Followed>> {
     Ok(ctx

@@ -79,7 +79,9 @@ async fn notify(c: &mut dyn Conn, n: Notice<'_>) -> Result<()> {
                            AND x.topic_id = t.id AND x.reply_id IS NOT DISTINCT FROM {reply})",
         candidates = n.candidates,
     );
-    c.execute(&sql, q.list()).await?;
+    if c.execute(&sql, q.list()).await? == 0 {
+        return Ok(());
+    }
     crate::live::notified(c, n.kind.as_str(), n.topic, n.reply, n.actor.0, n.now).await
 }
 

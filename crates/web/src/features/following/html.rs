@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::following::{self, Followable, NOTIFICATIONS_PER_PAGE};
-use hearth_app::records::{Notification, NotificationKind};
+use hearth_app::records::{FollowTarget, Notification, NotificationKind};
 use serde::Deserialize;
 
 use super::followed_url;
@@ -26,19 +26,25 @@ pub(crate) struct FollowButton {
     pub muted: Option<bool>,
 }
 
-/// The follow button of `thing` for a signed-in visitor; none for guests.
+/// The follow button of `target` (named `key` in addresses) on the page
+/// that shows it, for a signed-in visitor; none for guests.
 pub(crate) async fn follow_button(
     state: &AppState,
     visitor: &Visitor,
-    kind: &'static str,
+    target: FollowTarget,
     key: String,
 ) -> Result<Option<FollowButton>, PageError> {
     let Some(who) = &visitor.who else {
         return Ok(None);
     };
-    let thing = Followable::parse(kind, &key)?;
-    let stands = following::follows(&state.ctx, who, &thing).await?;
-    let mutable = matches!(thing, Followable::Topic(_) | Followable::Space(_));
+    let kind = match target {
+        FollowTarget::Person(_) => "people",
+        FollowTarget::Space(_) => "spaces",
+        FollowTarget::Topic(_) => "topics",
+        FollowTarget::Tag(_) => "tags",
+    };
+    let mutable = matches!(target, FollowTarget::Topic(_) | FollowTarget::Space(_));
+    let stands = following::state(&state.ctx, who, target).await?;
     Ok(Some(FollowButton {
         kind,
         key,

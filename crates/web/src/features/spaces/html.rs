@@ -212,7 +212,7 @@ pub(crate) async fn show(
             crate::features::following::html::follow_button(
                 &state,
                 &visitor,
-                "spaces",
+                hearth_app::records::FollowTarget::Space(found.view.space.id),
                 found.view.space.slug.clone(),
             )
             .await?

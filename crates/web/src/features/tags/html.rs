@@ -47,9 +47,14 @@ pub(crate) async fn tag(
     let next = (topics.len() == 30)
         .then(|| topics.last().map(topics::encode_cursor))
         .flatten();
-    let follow =
-        crate::features::following::html::follow_button(&state, &visitor, "tags", tag.clone())
-            .await?;
+    let follow = match hearth_core::content::Tag::parse(&tag) {
+        Ok(t) => {
+            let target = hearth_app::records::FollowTarget::Tag(t);
+            crate::features::following::html::follow_button(&state, &visitor, target, tag.clone())
+                .await?
+        }
+        Err(_) => None,
+    };
     render(&TagPage {
         chrome: Chrome::new(&state, &visitor, format!("#{tag}")).await?,
         follow,

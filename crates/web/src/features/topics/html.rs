@@ -187,7 +187,7 @@ pub(crate) async fn page(
     let follow = crate::features::following::html::follow_button(
         state,
         visitor,
-        "topics",
+        hearth_app::records::FollowTarget::Topic(p.topic.view.topic.id),
         p.topic.view.topic.id.to_string(),
     )
     .await?;

@@ -64,7 +64,8 @@ pub(crate) async fn show(
         true => None,
         false => {
             let username = person.user.username.to_string();
-            crate::features::following::html::follow_button(&state, &visitor, "people", username)
+            let target = hearth_app::records::FollowTarget::Person(person.user.id);
+            crate::features::following::html::follow_button(&state, &visitor, target, username)
                 .await?
         }
     };
