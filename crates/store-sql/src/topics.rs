@@ -250,13 +250,16 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                        AND (CAST({tag} AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM topic_tags g
                             WHERE g.topic_id = t.id AND g.tag = {tag}))
                        AND (CAST({author} AS BIGINT) IS NULL OR t.author_id = {author})
-                       AND (CAST({follower} AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM follows f
-                            WHERE f.user_id = {follower} AND f.active AND (
-                                 (f.target_kind = 'topic' AND f.target_id = t.id)
-                              OR (f.target_kind = 'space' AND f.target_id = t.space_id)
-                              OR (f.target_kind = 'person' AND f.target_id = t.author_id)
-                              OR (f.target_kind = 'tag' AND f.tag IN
-                                  (SELECT g.tag FROM topic_tags g WHERE g.topic_id = t.id)))))
+                       AND (CAST({follower} AS BIGINT) IS NULL
+                            OR t.space_id IN (SELECT f.target_id FROM follows f WHERE f.user_id = {follower}
+                                              AND f.target_kind = 'space' AND f.active)
+                            OR t.id IN (SELECT f.target_id FROM follows f WHERE f.user_id = {follower}
+                                        AND f.target_kind = 'topic' AND f.active)
+                            OR t.author_id IN (SELECT f.target_id FROM follows f WHERE f.user_id = {follower}
+                                               AND f.target_kind = 'person' AND f.active)
+                            OR EXISTS (SELECT 1 FROM topic_tags g JOIN follows f ON f.tag = g.tag
+                                       WHERE g.topic_id = t.id AND f.user_id = {follower}
+                                         AND f.target_kind = 'tag' AND f.active))
                        AND {}
                      ORDER BY t.last_activity_at DESC, t.id DESC LIMIT {}",
                     topic_columns(c.dialect()),

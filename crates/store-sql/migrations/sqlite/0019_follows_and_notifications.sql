@@ -12,6 +12,8 @@ CREATE TABLE follows (
     created_at  INTEGER NOT NULL,
     CONSTRAINT follows_pkey PRIMARY KEY (user_id, target_kind, target_id, tag)
 );
+-- Topics by latest activity across spaces: activity, tag pages, feeds.
+CREATE INDEX topics_by_activity ON topics (last_activity_at, id);
 -- Who follows a thing, for notifying them.
 CREATE INDEX follows_by_target ON follows (target_kind, target_id, tag, user_id);
 
@@ -31,6 +33,8 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_of_user ON notifications (user_id, id);
 CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
+-- What a reply or topic caused: one notification per person per cause.
+CREATE INDEX notifications_by_cause ON notifications (topic_id, reply_id, user_id);
 
 -- What readers connected now are told, in order: a reply posted (for
 -- readers of its topic) or a notification (for its member). Written with
