@@ -53,6 +53,9 @@ pub struct LiveReader {
     topic: Option<TopicId>,
     after: i64,
     seen: u64,
+    /// Whether events may have come since the last query: at first, and
+    /// after each wake-up. An idle reader costs no queries.
+    stale: bool,
     pending: VecDeque<LiveEvent>,
 }
 
@@ -79,6 +82,7 @@ impl LiveReader {
             topic,
             after,
             seen: 0,
+            stale: true,
             pending: VecDeque::new(),
         })
     }
@@ -93,6 +97,19 @@ impl LiveReader {
             if stopping() {
                 return Ok(None);
             }
+            if !self.stale {
+                // An event written after the last query raises the signal
+                // past `seen`, and the wait returns at once.
+                tokio::select! {
+                    seen = self.ctx.store.live_changed(self.seen) => {
+                        self.seen = seen;
+                        self.stale = true;
+                    }
+                    () = tokio::time::sleep(STOP_CHECK) => {}
+                }
+                continue;
+            }
+            self.stale = false;
             let events = self
                 .ctx
                 .store
@@ -106,14 +123,9 @@ impl LiveReader {
                 .await?;
             if let Some(last) = events.last() {
                 self.after = last.id;
+                // A full batch may have more behind it.
+                self.stale = events.len() == BATCH as usize;
                 self.pending.extend(events);
-                continue;
-            }
-            // An event written after the query raises the signal past
-            // `seen`, and the wait returns at once.
-            tokio::select! {
-                seen = self.ctx.store.live_changed(self.seen) => self.seen = seen,
-                () = tokio::time::sleep(STOP_CHECK) => {}
             }
         }
     }

@@ -197,6 +197,28 @@ fn notification_kind(s: String) -> Result<NotificationKind> {
         .ok_or_else(|| StoreError::Other(format!("unknown notification kind {s}")))
 }
 
+/// Sets whether `user` follows `target` and whether they muted it; `None`
+/// keeps a value (a new row neither follows nor mutes).
+async fn upsert(
+    c: &mut dyn Conn,
+    user: UserId,
+    target: &FollowTarget,
+    active: Option<bool>,
+    muted: Option<bool>,
+    now: i64,
+) -> Result<()> {
+    let (id, tag) = target.key();
+    c.execute(
+        "INSERT INTO follows (user_id, target_kind, target_id, tag, active, muted, created_at)
+         VALUES ($1, $2, $3, $4, COALESCE($5, FALSE), COALESCE($6, FALSE), $7)
+         ON CONFLICT (user_id, target_kind, target_id, tag)
+         DO UPDATE SET active = COALESCE($5, follows.active), muted = COALESCE($6, follows.muted)",
+        args![user, target.kind(), id, tag, active, muted, now],
+    )
+    .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl<E: Engine> FollowStore for SqlStore<E> {
     async fn set_follow(
@@ -207,18 +229,7 @@ impl<E: Engine> FollowStore for SqlStore<E> {
         now: i64,
     ) -> Result<()> {
         self.write(move |c| {
-            Box::pin(async move {
-                let (id, tag) = target.key();
-                c.execute(
-                    "INSERT INTO follows (user_id, target_kind, target_id, tag, active, muted, created_at)
-                     VALUES ($1, $2, $3, $4, $5, FALSE, $6)
-                     ON CONFLICT (user_id, target_kind, target_id, tag)
-                     DO UPDATE SET active = excluded.active",
-                    args![user, target.kind(), id, tag, active, now],
-                )
-                .await?;
-                Ok(())
-            })
+            Box::pin(async move { upsert(c, user, &target, Some(active), None, now).await })
         })
         .await
     }
@@ -231,18 +242,7 @@ impl<E: Engine> FollowStore for SqlStore<E> {
         now: i64,
     ) -> Result<()> {
         self.write(move |c| {
-            Box::pin(async move {
-                let (id, tag) = target.key();
-                c.execute(
-                    "INSERT INTO follows (user_id, target_kind, target_id, tag, active, muted, created_at)
-                     VALUES ($1, $2, $3, $4, FALSE, $5, $6)
-                     ON CONFLICT (user_id, target_kind, target_id, tag)
-                     DO UPDATE SET muted = excluded.muted",
-                    args![user, target.kind(), id, tag, muted, now],
-                )
-                .await?;
-                Ok(())
-            })
+            Box::pin(async move { upsert(c, user, &target, None, Some(muted), now).await })
         })
         .await
     }

@@ -2,7 +2,7 @@
 //! pages, topics followed by writing in them, the bell, and what a reader
 //! who may not see a topic is never told.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::app::Api;
 use crate::support::{Backend, TestApp, both, spawn_app};
@@ -169,7 +169,7 @@ async fn a_private_topic_never_reaches_a_non_member(backend: Backend) {
     // Eve follows Ann and is mentioned, but may not read the space.
     assert_eq!(put(&eve, "/api/v1/follows/people/ann").await, 204);
     assert_eq!(put(&eve, "/api/v1/follows/spaces/inner").await, 403);
-    let t = topic(
+    topic(
         ann,
         "inner",
         json!({"title": "Secret plans", "body": "Dear @eve and @bob."}),
@@ -187,7 +187,6 @@ async fn a_private_topic_never_reaches_a_non_member(backend: Backend) {
     let b = app.signed_in("bob").await;
     let (_, page) = b.page("/notifications").await;
     assert!(!page.contains("Secret plans"), "{page}");
-    let _: &Value = &t;
 }
 both!(a_private_topic_never_reaches_a_non_member);
 
@@ -325,7 +324,6 @@ async fn muting_stops_notifications_and_a_profile_lists_what_its_member_follows(
     let (_, page) = ann_browser.page("/u/bob").await;
     assert!(page.contains(r#"<a href="/s/crew">crew</a>"#), "{page}");
     assert!(!page.contains("/s/inner"), "Ann may not read inner");
-    let _ = &inner;
     let ivy = app.signed_in("ivy").await;
     let (_, page) = ivy.page("/u/bob").await;
     assert!(page.contains(r#"<a href="/s/inner">inner</a>"#), "{page}");

@@ -13,12 +13,12 @@ use crate::support::chromium::{Chromium, Options};
 use crate::support::{Backend, both};
 
 /// A 4×4 PNG, small but real, so the browser can decode it.
-const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x04\x00\x00\x00\x04\x08\x02\x00\x00\x00\x26\x93\x09\x29\x00\x00\x00\x10\x49\x44\x41\x54\x78\xda\x63\x38\x11\xa0\x01\x47\x0c\xc4\x71\x00\x12\x52\x14\x01\xfc\x60\x17\x8a\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+pub(crate) const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x04\x00\x00\x00\x04\x08\x02\x00\x00\x00\x26\x93\x09\x29\x00\x00\x00\x10\x49\x44\x41\x54\x78\xda\x63\x38\x11\xa0\x01\x47\x0c\xc4\x71\x00\x12\x52\x14\x01\xfc\x60\x17\x8a\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
 
 /// A `hearth serve` process that ends with the test, even a failed one.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     _cwd: tempfile::TempDir,
     _db: DbGuard,
 }
@@ -31,7 +31,7 @@ impl Drop for Server {
 }
 
 /// Starts a real server on a fresh store with the administrator `opal`.
-async fn server(backend: Backend) -> Server {
+pub(crate) async fn server(backend: Backend) -> Server {
     let (storage, guard) = fresh_storage(backend).await;
     let cwd = tempfile::tempdir().unwrap();
     let args = storage_args(&storage);
@@ -45,11 +45,11 @@ async fn server(backend: Backend) -> Server {
     }
 }
 
-fn test_name(flow: &str, backend: Backend) -> String {
+pub(crate) fn test_name(flow: &str, backend: Backend) -> String {
     format!("{flow}-{backend:?}").to_lowercase()
 }
 
-async fn sign_in(b: &Chromium, base: &str, login: &str) {
+pub(crate) async fn sign_in(b: &Chromium, base: &str, login: &str) {
     b.goto(&format!("{base}/signin")).await;
     b.fill("#login", login).await;
     b.fill("#password", PASSWORD).await;
@@ -61,13 +61,13 @@ async fn sign_in(b: &Chromium, base: &str, login: &str) {
     );
 }
 
-async fn sign_out(b: &Chromium) {
+pub(crate) async fn sign_out(b: &Chromium) {
     b.follow("form[action='/signout'] button").await;
     assert!(b.has("a[href='/signin']").await, "still signed in");
 }
 
 /// The administrator, signed in, creates an account on the admin page.
-async fn create_member(b: &Chromium, base: &str, username: &str, display_name: &str) {
+pub(crate) async fn create_member(b: &Chromium, base: &str, username: &str, display_name: &str) {
     b.goto(&format!("{base}/admin")).await;
     b.fill("#new-username", username).await;
     b.fill("#new-display", display_name).await;
@@ -82,7 +82,13 @@ async fn create_member(b: &Chromium, base: &str, username: &str, display_name: &
     );
 }
 
-async fn create_space(b: &Chromium, base: &str, slug: &str, name: &str, visibility: &str) {
+pub(crate) async fn create_space(
+    b: &Chromium,
+    base: &str,
+    slug: &str,
+    name: &str,
+    visibility: &str,
+) {
     b.goto(&format!("{base}/spaces/new")).await;
     b.fill("#slug", slug).await;
     b.fill("#name", name).await;
@@ -92,7 +98,7 @@ async fn create_space(b: &Chromium, base: &str, slug: &str, name: &str, visibili
 }
 
 /// Posts a topic through the form and returns its id.
-async fn post_topic(
+pub(crate) async fn post_topic(
     b: &Chromium,
     base: &str,
     space: &str,
@@ -116,20 +122,20 @@ async fn post_topic(
 }
 
 /// Posts a reply with the form at the foot of the topic page; returns its id.
-async fn post_reply(b: &Chromium, body: &str) -> String {
+pub(crate) async fn post_reply(b: &Chromium, body: &str) -> String {
     b.fill("#reply-body", body).await;
     b.follow("#reply button[type=submit]").await;
     last_reply_id(b).await
 }
 
-async fn last_reply_id(b: &Chromium) -> String {
+pub(crate) async fn last_reply_id(b: &Chromium) -> String {
     let id = b
         .script("const r = document.querySelectorAll('article.reply'); return r[r.length - 1].id;")
         .await;
     id.as_str().unwrap().trim_start_matches("r-").to_owned()
 }
 
-async fn source(b: &Chromium) -> String {
+pub(crate) async fn source(b: &Chromium) -> String {
     b.client.source().await.unwrap()
 }
 
@@ -415,160 +421,6 @@ async fn core_flows_work_without_javascript(backend: Backend) {
     b.close().await;
 }
 both!(core_flows_work_without_javascript);
-
-/// The bytes of [`PNG`] as a JavaScript array.
-fn png_js() -> String {
-    let bytes: Vec<String> = PNG.iter().map(u8::to_string).collect();
-    format!("[{}]", bytes.join(","))
-}
-
-/// Everyday steps with scripts on: empty states that say what to do, a
-/// newcomer who replies in an open space (and so joins it) with an image
-/// dropped into the editor, and a moderator who moves a topic by picking.
-async fn everyday_steps_in_the_browser(backend: Backend) {
-    let server = server(backend).await;
-    let base = server.base.as_str();
-    let b = Chromium::start(&test_name("everyday", backend), Options::default()).await;
-    sign_in(&b, base, "opal").await;
-    create_member(&b, base, "wren", "Wren Gardener").await;
-    create_space(&b, base, "archive", "Archive", "public").await;
-    create_space(&b, base, "commons", "Commons", "public").await;
-    assert!(b.text(".empty").await.contains("No topics in Commons yet"));
-    b.check_page("empty-space").await;
-    b.goto(&format!("{base}/search")).await;
-    assert!(b.text(".empty").await.contains("people directory"));
-    b.check_page("empty-search").await;
-    let topic = post_topic(
-        &b,
-        base,
-        "commons",
-        "question",
-        "Where is the printer?",
-        "Asking.",
-    )
-    .await;
-    sign_out(&b).await;
-
-    sign_in(&b, base, "wren").await;
-    b.goto(&format!("{base}/t/{topic}")).await;
-    assert!(
-        source(&b)
-            .await
-            .contains("Replying makes you a member of Commons")
-    );
-    b.find(".attach label").await;
-    let drop = format!(
-        "const file = new File([new Uint8Array({})], 'printer.png', {{type: 'image/png'}});
-         const dt = new DataTransfer(); dt.items.add(file);
-         const area = document.querySelector('#reply-body');
-         area.focus();
-         for (const kind of ['dragover', 'drop']) {{
-           area.dispatchEvent(new DragEvent(kind, {{dataTransfer: dt, bubbles: true, cancelable: true}}));
-         }}
-         return true;",
-        png_js()
-    );
-    // A file over the limit is explained at once, and nothing is sent.
-    let too_big = drop
-        .replace(
-            &png_js(),
-            "(Number(document.querySelector('#reply-body').dataset.maxBytes) + 1)",
-        )
-        .replace("printer.png", "huge.png");
-    b.script(&too_big).await;
-    assert!(
-        b.text(".attach-status.error")
-            .await
-            .contains("files may be at most"),
-        "{}",
-        b.text(".attach-status").await
-    );
-    b.script(&drop).await;
-    // The upload ends with its Markdown in the text and the image previewed.
-    b.find(".preview img[src^='/a/']").await;
-    let text = b
-        .script("return document.querySelector('#reply-body').value;")
-        .await;
-    assert!(
-        text.as_str().unwrap().contains("![printer.png](/a/"),
-        "{text}"
-    );
-    assert!(
-        b.text(".attach-status")
-            .await
-            .starts_with("Attached printer.png")
-    );
-    b.follow("#reply button[type=submit]").await;
-    let reply = last_reply_id(&b).await;
-    assert!(b.has(&format!("#r-{reply} .body img[src^='/a/']")).await);
-    assert!(source(&b).await.contains("You are now a member of Commons"));
-    b.check_page("joined-by-replying").await;
-    // Joining by replying followed the space and the topic: the home page
-    // shows it among what is new.
-    b.goto(&format!("{base}/")).await;
-    assert!(
-        b.text("ul.activity")
-            .await
-            .contains("Where is the printer?")
-    );
-    b.check_page("activity").await;
-    sign_out(&b).await;
-
-    sign_in(&b, base, "opal").await;
-    // The asker is told of the reply, on the bell and the notifications page.
-    assert!(
-        b.text("a.bell").await.contains('1'),
-        "{}",
-        b.text("a.bell").await
-    );
-    b.follow("a.bell").await;
-    assert!(
-        b.text("ul.rows li")
-            .await
-            .contains("Wren Gardener replied to your topic")
-    );
-    b.check_page("notifications").await;
-    b.goto(&format!("{base}/t/{topic}")).await;
-
-    // A reply posted elsewhere arrives on the open page, and the bell counts it.
-    let client = reqwest::Client::new();
-    let token: Value = client
-        .post(format!("{base}/api/v1/tokens"))
-        .json(&serde_json::json!({"username": "wren", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let posted: Value = client
-        .post(format!("{base}/api/v1/topics/{topic}/replies"))
-        .bearer_auth(token["token"].as_str().unwrap())
-        .json(&serde_json::json!({"body": "Found it: **second floor**."}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let live = format!("#r-{} .body strong", posted["id"].as_str().unwrap());
-    assert_eq!(b.text(&live).await, "second floor");
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    while b.text("a.bell .count").await != "2" {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the bell did not count the reply"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    b.select("#move-to", "archive").await;
-    b.follow("button[name=action][value=move]").await;
-    assert_eq!(b.text("nav.crumbs a").await, "Archive");
-    b.check_page("moved-topic").await;
-    sign_out(&b).await;
-    b.close().await;
-}
-both!(everyday_steps_in_the_browser);
 
 /// Key pages fit a 375 px phone and a 640 px viewport (a 1280 px window at
 /// 200% zoom) without sideways scrolling, and the keyboard reaches the

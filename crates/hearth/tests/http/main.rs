@@ -26,6 +26,7 @@ mod following;
 mod hardening;
 mod hostile_input;
 mod in_browser;
+mod in_browser_everyday;
 mod joining;
 mod lists;
 mod live;
