@@ -1,7 +1,8 @@
 //! `hearth seed`: fills an empty store with a realistic, deterministic
 //! dataset for benchmarks and demonstrations: long-tailed space sizes and
 //! thread lengths, private and secret spaces, Markdown bodies with mentions
-//! and tags, likes, and one 50-reply discussion to benchmark.
+//! and tags, likes, one 50-reply discussion to benchmark reading (/t/1) and
+//! one topic with 1,000 followers to benchmark replying (/t/2).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,7 +14,8 @@ use hearth_core::markdown;
 use hearth_core::model::{JoinPolicy, Role, TopicKind, Visibility};
 use hearth_core::names::{Description, DisplayName, Email, Slug, SpaceName, Username};
 use hearth_store::{
-    NewReply, NewSpace, NewTopic, NewUser, ProfileChange, ProfileDetails, ReactionTarget, Store,
+    FollowTarget, NewReply, NewSpace, NewTopic, NewUser, ProfileChange, ProfileDetails,
+    ReactionTarget, Store,
 };
 use tokio::task::JoinSet;
 
@@ -364,8 +366,10 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             created_at: now + t as i64,
         };
         if t == 0 {
-            // The benchmark discussion is /t/1: written before the others.
+            // The benchmark discussion is /t/1 and the writes topic /t/2:
+            // written before the others.
             topics[0] = store.create_topic(topic).await.map_err(invalid)?.id;
+            writes_topic(&store, spaces[0], &users, now).await?;
             continue;
         }
         let store = Arc::clone(&store);
@@ -450,6 +454,60 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
         started.elapsed().as_secs_f64(),
         topics[0]
     ))
+}
+
+/// Who follow the topic the benchmark replies to.
+const WRITES_FOLLOWERS: usize = 1_000;
+
+/// The topic the benchmark replies to: by someone other than the benchmark
+/// user, followed by up to [`WRITES_FOLLOWERS`] members.
+async fn writes_topic(
+    store: &Arc<dyn Store>,
+    space: SpaceId,
+    users: &[UserId],
+    now: i64,
+) -> Result<(), String> {
+    let author = users[1 % users.len()];
+    let topic = NewTopic {
+        space_id: space,
+        author,
+        kind: TopicKind::Discussion,
+        title: Title::parse("Benchmark writes").map_err(invalid)?,
+        body_md: "Replies land here.".to_owned(),
+        body_html: markdown::render("Replies land here."),
+        tags: Vec::new(),
+        mentions: Vec::new(),
+        files: Vec::new(),
+        draft: false,
+        publish_at: None,
+        idempotency_key: None,
+        joins_space: false,
+        created_at: now,
+    };
+    let topic = store.create_topic(topic).await.map_err(invalid)?.id;
+    let mut follows = JoinSet::new();
+    for &user in users.iter().take(WRITES_FOLLOWERS) {
+        let store = Arc::clone(store);
+        let target = FollowTarget::Topic(topic);
+        follows.spawn(async move { store.set_follow(user, target, true, now).await });
+        if follows.len() >= 64 {
+            drain_follows(&mut follows, 32).await?;
+        }
+    }
+    drain_follows(&mut follows, 0).await
+}
+
+/// Waits until at most `left` follows are being written.
+async fn drain_follows(
+    follows: &mut JoinSet<hearth_store::Result<()>>,
+    left: usize,
+) -> Result<(), String> {
+    while follows.len() > left {
+        if let Some(done) = follows.join_next().await {
+            done.map_err(invalid)?.map_err(invalid)?;
+        }
+    }
+    Ok(())
 }
 
 /// Replies written in one transaction.

@@ -40,31 +40,79 @@ pub(crate) async fn follow_unless_stopped(
     Ok(())
 }
 
+/// Who a notification may go to, before the visibility predicate and
+/// muting have their say.
+enum Candidates {
+    /// The author of topic `t`.
+    TopicAuthor,
+    /// The author of this reply.
+    ReplyAuthor(i64),
+    /// Those mentioned in the topic's opening post (`None`) or a reply.
+    Mentioned(Option<i64>),
+    /// Whoever follows the topic's space, its author or one of its tags.
+    Followers { space: SpaceId, author: UserId },
+}
+
+impl Candidates {
+    /// SQL over `t` for the ids of the candidates. Values are arguments, so
+    /// that each kind is one statement the engine prepares once.
+    fn sql(&self, q: &mut Args<'_>) -> String {
+        match self {
+            Candidates::TopicAuthor => "t.author_id".into(),
+            Candidates::ReplyAuthor(reply) => {
+                format!("SELECT author_id FROM replies WHERE id = {}", q.arg(*reply))
+            }
+            Candidates::Mentioned(None) => {
+                "SELECT user_id FROM mentions WHERE topic_id = t.id AND reply_id IS NULL".into()
+            }
+            Candidates::Mentioned(Some(reply)) => format!(
+                "SELECT user_id FROM mentions WHERE reply_id = {}",
+                q.arg(*reply)
+            ),
+            Candidates::Followers { space, author } => format!(
+                "SELECT f.user_id FROM follows f WHERE f.target_kind = 'space'
+                   AND f.target_id = {space} AND f.tag = '' AND f.active
+                 UNION SELECT f.user_id FROM follows f WHERE f.target_kind = 'person'
+                   AND f.target_id = {author} AND f.tag = '' AND f.active
+                 UNION SELECT f.user_id FROM follows f JOIN topic_tags g
+                   ON f.target_kind = 'tag' AND f.target_id = 0 AND f.tag = g.tag
+                   WHERE g.topic_id = t.id AND f.active",
+                space = q.arg(*space),
+                author = q.arg(*author),
+            ),
+        }
+    }
+}
+
 /// One notification of `kind` about `topic` (and `reply`) by `actor`, for
-/// each active account `u` that `candidates` (SQL over `u`, `t`) picks, may
-/// read the topic, is not the actor, and has none about this yet.
-struct Notice<'a> {
+/// each active account `u` of the candidates that may read the topic, is
+/// not the actor, has not muted it or its space, and has none about this
+/// yet.
+struct Notice {
     kind: NotificationKind,
     topic: i64,
     reply: Option<i64>,
     actor: UserId,
     now: i64,
-    candidates: &'a str,
+    candidates: Candidates,
 }
 
-async fn notify(c: &mut dyn Conn, n: Notice<'_>) -> Result<()> {
+async fn notify(c: &mut dyn Conn, n: Notice) -> Result<()> {
     let seer = Seer::each_user(n.now, Reader::NotifyRecipients);
     let mut q = Args::new();
     // Typed, for PostgreSQL cannot infer the type of a bare argument in a
     // select list.
     let int = |q: &mut Args<'_>, v: Option<i64>| format!("CAST({} AS BIGINT)", q.arg(v));
     let kind = format!("CAST({} AS TEXT)", q.arg(n.kind.as_str()));
-    let topic = int(&mut q, Some(n.topic));
     let reply = int(&mut q, n.reply);
     let actor = int(&mut q, Some(n.actor.0));
     let now = int(&mut q, Some(n.now));
+    let candidates = n.candidates.sql(&mut q);
     let membership = seer.membership(&mut q, "s");
+    let topic = q.arg(n.topic);
     let reads = seer.reads_topic(&mut q, Scope::Live);
+    // Each check is a lookup by a key: the cost of a notification does not
+    // grow with how much its recipient follows or was told before.
     let sql = format!(
         "INSERT INTO notifications (user_id, kind, topic_id, reply_id, actor_id, created_at)
          SELECT u.id, {kind}, t.id, {reply}, {actor}, {now}
@@ -72,12 +120,14 @@ async fn notify(c: &mut dyn Conn, n: Notice<'_>) -> Result<()> {
          JOIN users u ON u.id IN ({candidates})
          {membership}
          WHERE t.id = {topic} AND u.id <> {actor} AND u.status = 'active' AND {reads}
-           AND NOT EXISTS (SELECT 1 FROM follows m WHERE m.user_id = u.id AND m.muted
-                           AND ((m.target_kind = 'topic' AND m.target_id = t.id)
-                             OR (m.target_kind = 'space' AND m.target_id = t.space_id)))
-           AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.user_id = u.id
-                           AND x.topic_id = t.id AND x.reply_id IS NOT DISTINCT FROM {reply})",
-        candidates = n.candidates,
+           AND NOT EXISTS (SELECT 1 FROM follows m WHERE m.user_id = u.id
+                           AND m.target_kind = 'topic' AND m.target_id = t.id AND m.tag = ''
+                           AND m.muted)
+           AND NOT EXISTS (SELECT 1 FROM follows m WHERE m.user_id = u.id
+                           AND m.target_kind = 'space' AND m.target_id = t.space_id
+                           AND m.tag = '' AND m.muted)
+           AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.topic_id = t.id
+                           AND x.reply_id IS NOT DISTINCT FROM {reply} AND x.user_id = u.id)",
     );
     if c.execute(&sql, q.list()).await? == 0 {
         return Ok(());
@@ -85,32 +135,47 @@ async fn notify(c: &mut dyn Conn, n: Notice<'_>) -> Result<()> {
     crate::live::notified(c, n.kind.as_str(), n.topic, n.reply, n.actor.0, n.now).await
 }
 
+/// A new reply, as much as deciding whom to tell needs.
+pub(crate) struct ReplyNews {
+    pub topic: i64,
+    pub reply: i64,
+    /// The reply it answers, and that reply's author.
+    pub parent: Option<(i64, UserId)>,
+    pub topic_author: UserId,
+    /// Whether it mentions anyone.
+    pub mentions: bool,
+    pub actor: UserId,
+    pub now: i64,
+}
+
 /// Tells of a new reply: the author of the reply it answers, the topic's
 /// author, and those it mentions (one notification each, in that order).
-pub(crate) async fn notify_reply(
-    c: &mut dyn Conn,
-    topic: i64,
-    reply: i64,
-    parent: Option<i64>,
-    actor: UserId,
-    now: i64,
-) -> Result<()> {
-    let parent_author = format!(
-        "SELECT author_id FROM replies WHERE id = {}",
-        parent.unwrap_or(0)
-    );
-    let mentioned = format!("SELECT user_id FROM mentions WHERE reply_id = {reply}");
-    for (kind, candidates) in [
-        (NotificationKind::ReplyToReply, parent_author.as_str()),
-        (NotificationKind::ReplyToTopic, "t.author_id"),
-        (NotificationKind::Mention, mentioned.as_str()),
-    ] {
+/// A statement that could only pick the replier is not run: most replies
+/// cost one statement, or none.
+pub(crate) async fn notify_reply(c: &mut dyn Conn, news: ReplyNews) -> Result<()> {
+    let mut notices = Vec::with_capacity(3);
+    if let Some((parent, author)) = news.parent
+        && author != news.actor
+    {
+        notices.push((
+            NotificationKind::ReplyToReply,
+            Candidates::ReplyAuthor(parent),
+        ));
+    }
+    if news.topic_author != news.actor {
+        notices.push((NotificationKind::ReplyToTopic, Candidates::TopicAuthor));
+    }
+    if news.mentions {
+        let mentioned = Candidates::Mentioned(Some(news.reply));
+        notices.push((NotificationKind::Mention, mentioned));
+    }
+    for (kind, candidates) in notices {
         let notice = Notice {
             kind,
-            topic,
-            reply: Some(reply),
-            actor,
-            now,
+            topic: news.topic,
+            reply: Some(news.reply),
+            actor: news.actor,
+            now: news.now,
             candidates,
         };
         notify(c, notice).await?;
@@ -127,20 +192,13 @@ pub(crate) async fn notify_topic(
     actor: UserId,
     now: i64,
 ) -> Result<()> {
-    let mentioned =
-        format!("SELECT user_id FROM mentions WHERE topic_id = {topic} AND reply_id IS NULL");
-    // Ids are integers: safe inline; the tags are read from the topic.
-    let followers = format!(
-        "SELECT f.user_id FROM follows f WHERE f.active AND (
-             (f.target_kind = 'space' AND f.target_id = {space})
-          OR (f.target_kind = 'person' AND f.target_id = {actor})
-          OR (f.target_kind = 'tag' AND f.tag IN (SELECT tag FROM topic_tags WHERE topic_id = {topic})))",
-        space = space.0,
-        actor = actor.0,
-    );
+    let followers = Candidates::Followers {
+        space,
+        author: actor,
+    };
     for (kind, candidates) in [
-        (NotificationKind::Mention, mentioned.as_str()),
-        (NotificationKind::NewTopic, followers.as_str()),
+        (NotificationKind::Mention, Candidates::Mentioned(None)),
+        (NotificationKind::NewTopic, followers),
     ] {
         let notice = Notice {
             kind,
@@ -163,14 +221,13 @@ pub(crate) async fn notify_accepted(
     actor: UserId,
     now: i64,
 ) -> Result<()> {
-    let candidates = format!("SELECT author_id FROM replies WHERE id = {reply}");
     let notice = Notice {
         kind: NotificationKind::Accepted,
         topic: topic.0,
         reply: Some(reply),
         actor,
         now,
-        candidates: &candidates,
+        candidates: Candidates::ReplyAuthor(reply),
     };
     notify(c, notice).await
 }

@@ -16,7 +16,7 @@ use crate::args;
 use crate::attachments::claim_files;
 use crate::audit::audited;
 use crate::conn::{Conn, Engine, value, value_opt};
-use crate::following::{follow_unless_stopped, notify_reply};
+use crate::following::{ReplyNews, follow_unless_stopped, notify_reply};
 use crate::memberships::join_if_new;
 use crate::rows::{reply, reply_columns, revision, revision_columns};
 use crate::search::{self, Doc};
@@ -44,7 +44,7 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
     // cross, and replies to one topic (retries with the same
     // key among them) are written one at a time.
     let sql = format!(
-        "SELECT state, space_id FROM topics WHERE id = $1{}",
+        "SELECT state, space_id, author_id FROM topics WHERE id = $1{}",
         c.dialect().for_update()
     );
     let mut found = c
@@ -52,7 +52,7 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
         .await?
         .ok_or(StoreError::NotFound)?;
     let mut r = found.cursor();
-    let (state, space): (String, i64) = (r.get()?, r.get()?);
+    let (state, space, topic_author): (String, i64, UserId) = (r.get()?, r.get()?, r.get()?);
     if let Some(key) = &new.idempotency_key {
         let existing: Option<i64> = value_opt(
             c,
@@ -68,20 +68,21 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
     if !live.contains(&state.as_str()) {
         return Err(Conflict::TopicClosed.into());
     }
-    let place = match new.parent {
+    let (place, parent_author) = match new.parent {
         Some(parent) => {
             let mut found = c
                 .query_opt(
-                    "SELECT thread_path, depth FROM replies WHERE id = $1 AND topic_id = $2",
+                    "SELECT thread_path, depth, author_id FROM replies
+                     WHERE id = $1 AND topic_id = $2",
                     args![parent, new.topic_id],
                 )
                 .await?
                 .ok_or(Conflict::ReplyParent)?;
             let mut r = found.cursor();
-            let (path, depth): (String, i64) = (r.get()?, r.get()?);
-            ThreadPlace::under(Some((&path, depth)))
+            let (path, depth, author): (String, i64, UserId) = (r.get()?, r.get()?, r.get()?);
+            (ThreadPlace::under(Some((&path, depth))), Some(author))
         }
-        None => ThreadPlace::under(None),
+        None => (ThreadPlace::under(None), None),
     };
     let id: i64 = value(
         c,
@@ -117,15 +118,16 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
     write_mentions(c, new.topic_id.0, Some(id), &new.mentions).await?;
     let topic = FollowTarget::Topic(new.topic_id);
     follow_unless_stopped(c, new.author, &topic, new.created_at).await?;
-    notify_reply(
-        c,
-        new.topic_id.0,
-        id,
-        new.parent.map(|p| p.0),
-        new.author,
-        new.created_at,
-    )
-    .await?;
+    let news = ReplyNews {
+        topic: new.topic_id.0,
+        reply: id,
+        parent: new.parent.map(|p| p.0).zip(parent_author),
+        topic_author,
+        mentions: !new.mentions.is_empty(),
+        actor: new.author,
+        now: new.created_at,
+    };
+    notify_reply(c, news).await?;
     crate::live::reply_posted(c, new.topic_id.0, id, new.created_at).await?;
     claim_files(c, new.topic_id.0, Some(id), new.author, &new.files).await?;
     write_revision(

@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use crate::support::app::{PASSWORD, fresh_storage};
 use crate::support::{Backend, both};
 use hearth::config::Storage;
+use hearth_core::ids::TopicId;
+use hearth_store::{FollowTarget, Page};
 use secrecy::ExposeSecret;
 
 pub(crate) fn hearth() -> Command {
@@ -309,13 +311,21 @@ async fn seed_fills_a_store_deterministically_with_a_50_reply_benchmark_topic(ba
     );
     let store = hearth::storage::open(&storage).await.unwrap();
     let bench = store
-        .topic(hearth_core::ids::TopicId(1), None)
+        .topic(TopicId(1), None)
         .await
         .unwrap()
         .expect("the benchmark topic");
     assert_eq!(bench.topic.reply_count, 50);
     assert_eq!(bench.space.space.slug, "bench");
     assert_eq!(store.count_users().await.unwrap(), 30);
+    // /t/2 takes the benchmark's writes: by another member, followed by all.
+    let writes = store.topic(TopicId(2), None).await.unwrap().expect("/t/2");
+    assert_eq!(writes.topic.title.as_str(), "Benchmark writes");
+    assert_ne!(writes.topic.author.username.as_str(), "bench");
+    let users = store.list_users(Page::first(100)).await.unwrap();
+    let last = users.last().unwrap().id;
+    let follow = store.follows(last, FollowTarget::Topic(TopicId(2))).await;
+    assert!(follow.unwrap().following);
 }
 both!(seed_fills_a_store_deterministically_with_a_50_reply_benchmark_topic);
 
