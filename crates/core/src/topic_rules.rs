@@ -342,6 +342,36 @@ mod tests {
     }
 }
 
+/// When a topic published at `now` appears to readers: at once, or at its
+/// scheduled time. Activity is sorted, and followers are told, as of then.
+pub fn appears_at(publish_at: Option<i64>, now: i64) -> i64 {
+    publish_at.map_or(now, |at| at.max(now))
+}
+
+/// What a topic's latest activity becomes after an edit at `now`: a draft
+/// published, or a scheduled post not yet out, moves to when it appears; a
+/// document's new text is news; any other edit is not. `published`: not a
+/// draft after the edit.
+pub fn activity_after_edit(
+    kind: crate::model::TopicKind,
+    had_appeared: bool,
+    published: bool,
+    text_changed: bool,
+    publish_at: Option<i64>,
+    now: i64,
+    last: i64,
+) -> i64 {
+    if !published {
+        last
+    } else if !had_appeared {
+        appears_at(publish_at, now)
+    } else if text_changed && kind == crate::model::TopicKind::Document {
+        now
+    } else {
+        last
+    }
+}
+
 /// How deep replies nest: an answer to a reply this deep sits beside it,
 /// at the same depth, as the page shows it. Keeps thread paths (and their
 /// index entries) short however long a conversation goes on.
@@ -390,6 +420,25 @@ impl ThreadPlace {
 #[cfg(test)]
 mod thread_tests {
     use super::*;
+    use crate::model::TopicKind;
+
+    #[test]
+    fn activity_moves_when_a_topic_appears_or_a_document_changes() {
+        assert_eq!(appears_at(None, 10), 10);
+        assert_eq!(appears_at(Some(50), 10), 50);
+        assert_eq!(appears_at(Some(5), 10), 10);
+        let after = |kind, had_appeared, published, text| {
+            activity_after_edit(kind, had_appeared, published, text, Some(50), 10, 1)
+        };
+        // A draft or a scheduled post published: when it appears.
+        assert_eq!(after(TopicKind::Post, false, true, false), 50);
+        // Still unpublished: unchanged.
+        assert_eq!(after(TopicKind::Post, false, false, true), 1);
+        // A document's text edited: now; a discussion's: unchanged.
+        assert_eq!(after(TopicKind::Document, true, true, true), 10);
+        assert_eq!(after(TopicKind::Discussion, true, true, true), 1);
+        assert_eq!(after(TopicKind::Document, true, true, false), 1);
+    }
 
     #[test]
     fn replies_nest_to_the_cap_then_sit_beside_their_parent() {

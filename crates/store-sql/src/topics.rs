@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use hearth_core::content::Tag;
 use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::TopicState;
+use hearth_core::topic_rules::{activity_after_edit, appears_at};
 use hearth_store::{
     Conflict, FollowTarget, NewAuditEvent, NewTopic, Result, Revision, SpaceTopicsQuery,
     StoreError, Topic, TopicCursor, TopicEdit, TopicModeration, TopicNews, TopicStore, TopicView,
@@ -117,13 +118,14 @@ impl<E: Engine> TopicStore for SqlStore<E> {
     async fn create_topic(&self, new: NewTopic) -> Result<Topic> {
         self.write(move |c| {
             Box::pin(async move {
+                let appears = appears_at(new.publish_at, new.created_at);
                 // A create sent again with the same key, even at the same
                 // time, inserts nothing and finds the first one.
                 let inserted: Option<i64> = value_opt(
                     c,
                     "INSERT INTO topics (space_id, author_id, kind, title, body_md, body_html, draft,
                                          publish_at, created_at, updated_at, last_activity_at, idempotency_key)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $9, $10)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $11, $10)
                      ON CONFLICT (author_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                      RETURNING id",
                     args![
@@ -136,7 +138,8 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                         new.draft,
                         new.publish_at,
                         new.created_at,
-                        new.idempotency_key.as_ref()
+                        new.idempotency_key.as_ref(),
+                        appears
                     ],
                 )
                 .await?;
@@ -157,7 +160,9 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                 write_mentions(c, id, None, &new.mentions).await?;
                 let topic = FollowTarget::Topic(TopicId(id));
                 follow_unless_stopped(c, new.author, &topic, new.created_at).await?;
-                notify_topic(c, id, new.space_id, new.author, new.created_at).await?;
+                if !new.draft {
+                    notify_topic(c, id, new.space_id, new.author, appears).await?;
+                }
                 claim_files(c, id, None, new.author, &new.files).await?;
                 write_revision(
                     c,
@@ -298,26 +303,36 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                     .as_ref()
                     .map_or(current.title.as_str(), |t| t.as_str())
                     .to_owned();
+                let had_appeared = !current.unpublished(edit.now);
                 let (body_md, body_html) = edit
                     .body
                     .clone()
                     .unwrap_or((current.body_md, current.body_html));
-                let publishing = current.draft && edit.draft == Some(false);
+                let draft = edit.draft.unwrap_or(current.draft);
+                let publish_at = edit.publish_at.unwrap_or(current.publish_at);
+                let last_activity = activity_after_edit(
+                    current.kind,
+                    had_appeared,
+                    !draft,
+                    edit.body.is_some(),
+                    publish_at,
+                    edit.now,
+                    current.last_activity_at,
+                );
                 c.execute(
                     "UPDATE topics SET title = $2, body_md = $3, body_html = $4, draft = $5, version = $6,
-                         updated_at = $7, last_activity_at = CASE WHEN $8 THEN $7 ELSE last_activity_at END,
-                         publish_at = $9
+                         updated_at = $7, last_activity_at = $8, publish_at = $9
                      WHERE id = $1",
                     args![
                         id,
                         &title,
                         &body_md,
                         &body_html,
-                        edit.draft.unwrap_or(current.draft),
+                        draft,
                         version,
                         edit.now,
-                        publishing,
-                        edit.publish_at.unwrap_or(current.publish_at)
+                        last_activity,
+                        publish_at
                     ],
                 )
                 .await?;
@@ -328,6 +343,12 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                 if edit.body.is_some() {
                     write_mentions(c, id.0, None, &edit.mentions).await?;
                     claim_files(c, id.0, None, edit.editor, &edit.files).await?;
+                }
+                if current.draft && !draft {
+                    // Its followers hear of it once it is out, as of then.
+                    let appears = appears_at(publish_at, edit.now);
+                    let author = current.author.id;
+                    notify_topic(c, id.0, current.space_id, author, appears).await?;
                 }
                 write_revision(
                     c,
@@ -520,10 +541,13 @@ impl<E: Engine> TopicStore for SqlStore<E> {
             Box::pin(async move {
                 let n = c
                     .execute(
-                        "UPDATE topics SET accepted_reply_id = $2 WHERE id = $1
+                        "UPDATE topics SET accepted_reply_id = $2,
+                             last_activity_at = CASE WHEN CAST($2 AS BIGINT) IS NULL
+                                                THEN last_activity_at ELSE $3 END
+                         WHERE id = $1
                            AND (CAST($2 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM replies r
                                 WHERE r.id = $2 AND r.topic_id = $1 AND NOT r.deleted))",
-                        args![id, reply],
+                        args![id, reply, now],
                     )
                     .await?;
                 if n == 0 {

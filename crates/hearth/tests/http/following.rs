@@ -8,7 +8,7 @@ use crate::support::app::Api;
 use crate::support::{Backend, TestApp, both, spawn_app};
 use crate::topics::{reply, team, topic};
 
-async fn kinds(api: &Api) -> Vec<(String, String)> {
+pub(crate) async fn kinds(api: &Api) -> Vec<(String, String)> {
     let (status, list) = api.get("/api/v1/notifications").await;
     assert_eq!(status, 200, "{list}");
     list["items"]
@@ -29,7 +29,7 @@ async fn put(api: &Api, path: &str) -> u16 {
     api.put_raw(path, "application/json", Vec::new()).await.0
 }
 
-fn pair(kind: &str, title: &str) -> (String, String) {
+pub(crate) fn pair(kind: &str, title: &str) -> (String, String) {
     (kind.to_owned(), title.to_owned())
 }
 
@@ -225,7 +225,7 @@ async fn the_follow_buttons_and_the_notifications_page_work_without_scripts(back
 }
 both!(the_follow_buttons_and_the_notifications_page_work_without_scripts);
 
-async fn titles(api: &Api, query: &str) -> Vec<(String, i64)> {
+pub(crate) async fn titles(api: &Api, query: &str) -> Vec<(String, i64)> {
     let (status, list) = api.get(&format!("/api/v1/activity{query}")).await;
     assert_eq!(status, 200, "{list}");
     list["items"]

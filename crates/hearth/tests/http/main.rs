@@ -23,6 +23,7 @@ mod failover;
 mod feeds;
 mod files_privacy;
 mod following;
+mod following_events;
 mod hardening;
 mod hostile_input;
 mod in_browser;

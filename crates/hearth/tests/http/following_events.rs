@@ -1,0 +1,97 @@
+//! What else is news to followers: a post when it appears (scheduled or
+//! published from a draft), an answer accepted, a document's new text,
+//! likes (batched), and requests to join a space and their outcome.
+
+use serde_json::json;
+
+use crate::following::{kinds, pair, titles};
+use crate::support::{Backend, both, spawn_app};
+use crate::topics::{reply, team, topic};
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+fn names(list: Vec<(String, i64)>) -> Vec<String> {
+    list.into_iter().map(|(title, _)| title).collect()
+}
+
+async fn a_post_is_news_when_it_appears_and_activity_follows_what_happened(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &["bob"], "crew", "public").await;
+    let (ann, bob) = (&apis[0], &apis[1]);
+    let talk = topic(ann, "crew", json!({"title": "Talk", "body": "x"})).await;
+    let doc = topic(
+        ann,
+        "crew",
+        json!({"kind": "document", "title": "Handbook", "body": "v1"}),
+    )
+    .await;
+    topic(
+        ann,
+        "crew",
+        json!({"kind": "post", "title": "Scheduled", "body": "later",
+               "publish_at": "2026-01-02T00:00:00Z"}),
+    )
+    .await;
+    let draft = topic(
+        ann,
+        "crew",
+        json!({"kind": "post", "title": "Draft", "body": "soon", "draft": true}),
+    )
+    .await;
+    // Bob follows crew (he joined): nothing yet of what is not out.
+    assert_eq!(
+        kinds(bob).await,
+        vec![pair("new_topic", "Handbook"), pair("new_topic", "Talk")]
+    );
+    assert_eq!(names(titles(bob, "").await), ["Handbook", "Talk"]);
+
+    // The scheduled post appears: it is news then, at the top.
+    app.clock.advance(2 * DAY_MS);
+    assert_eq!(kinds(bob).await[0], pair("new_topic", "Scheduled"));
+    assert_eq!(
+        names(titles(bob, "").await),
+        ["Scheduled", "Handbook", "Talk"]
+    );
+    // So is the draft once published.
+    let path = |t: &serde_json::Value| format!("/api/v1/topics/{}", t["id"].as_str().unwrap());
+    let (status, _) = ann.patch(&path(&draft), json!({"draft": false})).await;
+    assert_eq!(status, 200);
+    assert_eq!(kinds(bob).await[0], pair("new_topic", "Draft"));
+    assert_eq!(
+        names(titles(bob, "").await)[..2],
+        ["Draft".to_owned(), "Scheduled".to_owned()]
+    );
+
+    // A document's new text is news; a discussion's edit is not.
+    app.clock.advance(1000);
+    let (status, _) = ann.patch(&path(&talk), json!({"body": "edited"})).await;
+    assert_eq!(status, 200);
+    let (status, _) = ann
+        .patch(&path(&doc), json!({"body": "v2", "base_version": 1}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        names(titles(bob, "").await),
+        ["Handbook", "Draft", "Scheduled", "Talk"]
+    );
+
+    // An answer accepted is news.
+    let q = topic(
+        ann,
+        "crew",
+        json!({"kind": "question", "title": "Which?", "body": "?"}),
+    )
+    .await;
+    let answer = reply(bob, &q, "This one", None).await;
+    topic(ann, "crew", json!({"title": "Newer", "body": "x"})).await;
+    app.clock.advance(1000);
+    let (status, _) = ann
+        .post(
+            &format!("{}/accepted", path(&q)),
+            json!({"reply": answer["id"]}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(names(titles(bob, "").await)[0], "Which?");
+}
+both!(a_post_is_news_when_it_appears_and_activity_follows_what_happened);
