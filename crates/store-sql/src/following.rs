@@ -87,7 +87,7 @@ impl Candidates {
 /// One notification of `kind` about `topic` (and `reply`) by `actor`, for
 /// each active account `u` of the candidates that may read the topic, is
 /// not the actor, has not muted it or its space, and has none about this
-/// yet.
+/// yet (likes of a thing are a cause apart from the thing itself).
 struct Notice {
     kind: NotificationKind,
     topic: i64,
@@ -95,6 +95,8 @@ struct Notice {
     actor: UserId,
     now: i64,
     candidates: Candidates,
+    /// Others who did the same before (likes), if any.
+    others: Option<i64>,
 }
 
 async fn notify(c: &mut dyn Conn, n: Notice) -> Result<()> {
@@ -107,6 +109,7 @@ async fn notify(c: &mut dyn Conn, n: Notice) -> Result<()> {
     let reply = int(&mut q, n.reply);
     let actor = int(&mut q, Some(n.actor.0));
     let now = int(&mut q, Some(n.now));
+    let others = int(&mut q, n.others);
     let candidates = n.candidates.sql(&mut q);
     let membership = seer.membership(&mut q, "s");
     let topic = q.arg(n.topic);
@@ -114,8 +117,8 @@ async fn notify(c: &mut dyn Conn, n: Notice) -> Result<()> {
     // Each check is a lookup by a key: the cost of a notification does not
     // grow with how much its recipient follows or was told before.
     let sql = format!(
-        "INSERT INTO notifications (user_id, kind, topic_id, reply_id, actor_id, created_at)
-         SELECT u.id, {kind}, t.id, {reply}, {actor}, {now}
+        "INSERT INTO notifications (user_id, kind, topic_id, reply_id, actor_id, created_at, others)
+         SELECT u.id, {kind}, t.id, {reply}, {actor}, {now}, {others}
          FROM topics t JOIN spaces s ON s.id = t.space_id
          JOIN users u ON u.id IN ({candidates})
          {membership}
@@ -127,7 +130,8 @@ async fn notify(c: &mut dyn Conn, n: Notice) -> Result<()> {
                            AND m.target_kind = 'space' AND m.target_id = t.space_id
                            AND m.tag = '' AND m.muted)
            AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.topic_id = t.id
-                           AND x.reply_id IS NOT DISTINCT FROM {reply} AND x.user_id = u.id)",
+                           AND x.reply_id IS NOT DISTINCT FROM {reply} AND x.user_id = u.id
+                           AND (x.kind = 'liked') = ({kind} = 'liked'))",
     );
     if c.execute(&sql, q.list()).await? == 0 {
         return Ok(());
@@ -177,6 +181,7 @@ pub(crate) async fn notify_reply(c: &mut dyn Conn, news: ReplyNews) -> Result<()
             actor: news.actor,
             now: news.now,
             candidates,
+            others: None,
         };
         notify(c, notice).await?;
     }
@@ -207,6 +212,7 @@ pub(crate) async fn notify_topic(
             actor,
             now,
             candidates,
+            others: None,
         };
         notify(c, notice).await?;
     }
@@ -228,6 +234,56 @@ pub(crate) async fn notify_accepted(
         actor,
         now,
         candidates: Candidates::ReplyAuthor(reply),
+        others: None,
+    };
+    notify(c, notice).await
+}
+
+/// Tells the author of a topic (`reply` None) or reply that `liker` liked
+/// it. Likes of one thing make one notification: an unread one is folded
+/// into the new one ("and n others"); a like from its latest liker again
+/// (liked, unliked, liked) tells nothing new.
+pub(crate) async fn notify_liked(
+    c: &mut dyn Conn,
+    topic: i64,
+    reply: Option<i64>,
+    liker: UserId,
+    now: i64,
+) -> Result<()> {
+    let earlier = c
+        .query_opt(
+            "SELECT id, actor_id, COALESCE(others, 0), read_at IS NULL FROM notifications
+             WHERE topic_id = $1 AND reply_id IS NOT DISTINCT FROM CAST($2 AS BIGINT)
+               AND kind = 'liked'",
+            args![topic, reply],
+        )
+        .await?
+        .read(|r| {
+            let (id, actor, others, unread): (i64, UserId, i64, bool) =
+                (r.get()?, r.get()?, r.get()?, r.get()?);
+            Ok((id, actor, others, unread))
+        })?;
+    let mut others = None;
+    if let Some((id, actor, before, unread)) = earlier {
+        if actor == liker {
+            return Ok(());
+        }
+        c.execute("DELETE FROM notifications WHERE id = $1", args![id])
+            .await?;
+        others = unread.then_some(before + 1);
+    }
+    let candidates = match reply {
+        Some(reply) => Candidates::ReplyAuthor(reply),
+        None => Candidates::TopicAuthor,
+    };
+    let notice = Notice {
+        kind: NotificationKind::Liked,
+        topic,
+        reply,
+        actor: liker,
+        now,
+        candidates,
+        others,
     };
     notify(c, notice).await
 }
@@ -425,7 +481,7 @@ impl<E: Engine> FollowStore for SqlStore<E> {
                 };
                 let sql = format!(
                     "SELECT n.id, n.kind, t.id, t.title, s.slug, n.reply_id, n.created_at,
-                            n.read_at IS NOT NULL, {USER_COLUMNS}
+                            n.read_at IS NOT NULL, COALESCE(n.others, 0), {USER_COLUMNS}
                      {from} {before} {unread}
                      ORDER BY n.id DESC LIMIT {}",
                     q.arg(i64::from(query.limit)),
@@ -440,6 +496,7 @@ impl<E: Engine> FollowStore for SqlStore<E> {
                         reply_id: r.get()?,
                         created_at: r.get()?,
                         read: r.get()?,
+                        others: r.get()?,
                         actor: user(r)?,
                     })
                 })

@@ -6,15 +6,34 @@ use hearth_store::{ReactionStore, ReactionTarget, Result, StoreError, User};
 
 use crate::args;
 use crate::conn::{Engine, value};
+use crate::following::notify_liked;
 use crate::rows::{USER_COLUMNS, user};
 use crate::store::SqlStore;
 use crate::value::ReadRows;
 
-/// The reaction's kind column, and the table whose row it targets.
-fn target_of(t: ReactionTarget) -> (&'static str, &'static str, i64) {
+/// The liked row: the reaction's kind column, its table, the column of
+/// that table that names its topic, and its id.
+struct Liked {
+    kind: &'static str,
+    table: &'static str,
+    topic_column: &'static str,
+    id: i64,
+}
+
+fn target_of(t: ReactionTarget) -> Liked {
     match t {
-        ReactionTarget::Topic(id) => ("topic", "topics", id.0),
-        ReactionTarget::Reply(id) => ("reply", "replies", id.0),
+        ReactionTarget::Topic(id) => Liked {
+            kind: "topic",
+            table: "topics",
+            topic_column: "id",
+            id: id.0,
+        },
+        ReactionTarget::Reply(id) => Liked {
+            kind: "reply",
+            table: "replies",
+            topic_column: "topic_id",
+            id: id.0,
+        },
     }
 }
 
@@ -27,21 +46,36 @@ impl<E: Engine> ReactionStore for SqlStore<E> {
         on: bool,
         now: i64,
     ) -> Result<i64> {
-        let (kind, table, id) = target_of(target);
+        let Liked {
+            kind,
+            table,
+            topic_column,
+            id,
+        } = target_of(target);
         self.write(move |c| {
             Box::pin(async move {
                 // Lock the liked row: concurrent likes then count in turn.
-                let sql = format!("SELECT 1 FROM {table} WHERE id = $1{}", c.dialect().for_update());
-                if c.query_opt(&sql, args![id]).await?.is_none() {
-                    return Err(StoreError::NotFound);
-                }
+                let sql = format!(
+                    "SELECT {topic_column}, author_id FROM {table} WHERE id = $1{}",
+                    c.dialect().for_update()
+                );
+                let (topic, author): (i64, UserId) = c
+                    .query_opt(&sql, args![id])
+                    .await?
+                    .read(|r| Ok((r.get()?, r.get()?)))?
+                    .ok_or(StoreError::NotFound)?;
                 if on {
-                    c.execute(
-                        "INSERT INTO reactions (target_kind, target_id, user_id, created_at)
-                         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                        args![kind, id, user, now],
-                    )
-                    .await?;
+                    let added = c
+                        .execute(
+                            "INSERT INTO reactions (target_kind, target_id, user_id, created_at)
+                             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                            args![kind, id, user, now],
+                        )
+                        .await?;
+                    if added > 0 && author != user {
+                        let reply = matches!(target, ReactionTarget::Reply(_)).then_some(id);
+                        notify_liked(c, topic, reply, user, now).await?;
+                    }
                 } else {
                     c.execute(
                         "DELETE FROM reactions WHERE target_kind = $1 AND target_id = $2 AND user_id = $3",
@@ -58,10 +92,11 @@ impl<E: Engine> ReactionStore for SqlStore<E> {
             })
         })
         .await
+        .inspect(|_| self.engine().live_signal().raise())
     }
 
     async fn likers(&self, target: ReactionTarget) -> Result<Vec<User>> {
-        let (kind, _, id) = target_of(target);
+        let Liked { kind, id, .. } = target_of(target);
         self.read(move |c| {
             Box::pin(async move {
                 let sql = format!(

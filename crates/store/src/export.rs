@@ -306,6 +306,7 @@ pub const TABLES: &[Table] = &[
             c("actor_id", Int),
             c("created_at", Int),
             n("read_at", Int),
+            n("others", Int),
         ],
         order_by: "id",
         serial_id: true,

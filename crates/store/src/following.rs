@@ -75,6 +75,8 @@ pub enum NotificationKind {
     Accepted,
     /// A new topic in a space, by a person or with a tag they follow.
     NewTopic,
+    /// Their topic or reply was liked (by `others` more before the actor).
+    Liked,
 }
 
 impl NotificationKind {
@@ -85,6 +87,7 @@ impl NotificationKind {
         NotificationKind::Mention,
         NotificationKind::Accepted,
         NotificationKind::NewTopic,
+        NotificationKind::Liked,
     ];
 
     /// How the store names it.
@@ -95,6 +98,7 @@ impl NotificationKind {
             NotificationKind::Mention => "mention",
             NotificationKind::Accepted => "accepted",
             NotificationKind::NewTopic => "new_topic",
+            NotificationKind::Liked => "liked",
         }
     }
 
@@ -119,8 +123,10 @@ pub struct Notification {
     pub space_slug: String,
     /// The reply, if it is about one.
     pub reply_id: Option<ReplyId>,
-    /// Who caused it.
+    /// Who caused it (the latest of them).
     pub actor: User,
+    /// How many others did the same before the actor (likes).
+    pub others: i64,
     /// When.
     pub created_at: i64,
     /// Whether it has been read.

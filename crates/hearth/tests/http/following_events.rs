@@ -2,9 +2,10 @@
 //! published from a draft), an answer accepted, a document's new text,
 //! likes (batched), and requests to join a space and their outcome.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::following::{kinds, pair, titles};
+use crate::support::app::Api;
 use crate::support::{Backend, both, spawn_app};
 use crate::topics::{reply, team, topic};
 
@@ -53,7 +54,7 @@ async fn a_post_is_news_when_it_appears_and_activity_follows_what_happened(backe
         ["Scheduled", "Handbook", "Talk"]
     );
     // So is the draft once published.
-    let path = |t: &serde_json::Value| format!("/api/v1/topics/{}", t["id"].as_str().unwrap());
+    let path = |t: &Value| format!("/api/v1/topics/{}", t["id"].as_str().unwrap());
     let (status, _) = ann.patch(&path(&draft), json!({"draft": false})).await;
     assert_eq!(status, 200);
     assert_eq!(kinds(bob).await[0], pair("new_topic", "Draft"));
@@ -95,3 +96,65 @@ async fn a_post_is_news_when_it_appears_and_activity_follows_what_happened(backe
     assert_eq!(names(titles(bob, "").await)[0], "Which?");
 }
 both!(a_post_is_news_when_it_appears_and_activity_follows_what_happened);
+
+/// Who liked, "others" and whether about a reply: the liked notifications.
+async fn liked(api: &Api) -> Vec<(String, i64, bool)> {
+    let (_, list) = api.get("/api/v1/notifications").await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "liked")
+        .map(|n| {
+            (
+                n["actor"]["username"].as_str().unwrap().to_owned(),
+                n["others"].as_i64().unwrap(),
+                n["reply_id"].is_string(),
+            )
+        })
+        .collect()
+}
+
+fn likes(kind: &str, thing: &Value) -> String {
+    format!("/api/v1/{kind}/{}/reactions", thing["id"].as_str().unwrap())
+}
+
+async fn likes_of_one_thing_are_told_as_one_notification(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &["bob", "cy", "dee"], "crew", "public").await;
+    let (ann, bob, cy, dee) = (&apis[0], &apis[1], &apis[2], &apis[3]);
+    let t = topic(ann, "crew", json!({"title": "Liked", "body": "x"})).await;
+    let r = likes(
+        "replies",
+        &reply(ann, &t, "A reply worth liking", None).await,
+    );
+    for api in [bob, cy, dee, ann] {
+        assert_eq!(api.post(&r, json!({})).await.0, 200);
+    }
+    // Liking one's own writing tells nobody; three likes are one notice.
+    let dee_and_two = vec![("dee".to_owned(), 2, true)];
+    assert_eq!(liked(ann).await, dee_and_two);
+    let b = app.signed_in("ann").await;
+    let (_, page) = b.page("/notifications").await;
+    assert!(page.contains("and 2 others liked your reply in"), "{page}");
+
+    // Liked, unliked and liked again by its latest liker: nothing new.
+    assert_eq!(dee.delete(&r).await.0, 200);
+    assert_eq!(dee.post(&r, json!({})).await.0, 200);
+    assert_eq!(liked(ann).await, dee_and_two);
+
+    // Once read, the next like starts a new count; the topic's likes are
+    // a notification of their own.
+    assert_eq!(
+        ann.post("/api/v1/notifications/read", json!({})).await.0,
+        204
+    );
+    assert_eq!(bob.delete(&r).await.0, 200);
+    assert_eq!(bob.post(&r, json!({})).await.0, 200);
+    assert_eq!(cy.post(&likes("topics", &t), json!({})).await.0, 200);
+    assert_eq!(
+        liked(ann).await,
+        vec![("cy".to_owned(), 0, false), ("bob".to_owned(), 0, true)]
+    );
+}
+both!(likes_of_one_thing_are_told_as_one_notification);

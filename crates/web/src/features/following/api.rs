@@ -214,13 +214,17 @@ pub(crate) struct NotificationsParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct NotificationJson {
     id: String,
-    /// reply_to_topic, reply_to_reply, mention, accepted or new_topic.
+    /// reply_to_topic, reply_to_reply, mention, accepted, new_topic or liked.
     kind: &'static str,
     topic_id: String,
     topic_title: String,
     space: String,
     reply_id: Option<String>,
+    /// Who caused it: the latest of them.
     actor: UserJson,
+    /// How many others did the same before `actor` (likes: "Ana and 3
+    /// others liked …").
+    others: i64,
     created_at: String,
     read: bool,
     /// Where it leads.
@@ -264,6 +268,7 @@ pub(crate) async fn notifications(
             space: n.space_slug.clone(),
             reply_id: n.reply_id.map(|r| r.to_string()),
             actor: UserJson::from(&n.actor),
+            others: n.others,
             created_at: rfc3339(n.created_at),
             read: n.read,
             url: super::html::notification_url(n),

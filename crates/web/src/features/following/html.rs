@@ -107,11 +107,18 @@ impl NotificationRow {
             NotificationKind::Mention => "mentioned you in",
             NotificationKind::Accepted => "accepted your answer in",
             NotificationKind::NewTopic => "started",
+            NotificationKind::Liked if n.reply_id.is_some() => "liked your reply in",
+            NotificationKind::Liked => "liked your topic",
+        };
+        let actor = match n.others {
+            0 => n.actor.display_name.to_string(),
+            1 => format!("{} and 1 other", n.actor.display_name),
+            others => format!("{} and {others} others", n.actor.display_name),
         };
         Self {
             id: n.id,
             url: notification_url(n),
-            actor: n.actor.display_name.to_string(),
+            actor,
             what,
             topic_title: n.topic_title.to_string(),
             when: When::new(n.created_at, now),
