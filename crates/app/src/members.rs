@@ -4,7 +4,7 @@ use hearth_core::model::AuditAction;
 use hearth_core::model::Role;
 use hearth_core::names::Username;
 use hearth_core::permissions::{SpaceAction, Viewer};
-use hearth_store::{JoinRequest, Member, Page};
+use hearth_store::{JoinDecision, JoinRequest, Member, Page};
 
 use crate::access::{VisibleSpace, find};
 use crate::auth::Authenticated;
@@ -240,21 +240,31 @@ async fn decide_in(
 ) -> Result<()> {
     space.require(who.viewer(), SpaceAction::Moderate)?;
     let id = space.view.space.id;
-    let approval = crate::audit::event(
-        ctx,
-        who,
-        AuditAction::MemberApprove,
-        format!("user:{}", user.id),
-        Some(id),
-        None,
-        Some(Role::Member.to_string()),
-    );
-    if approve {
-        ctx.store
-            .add_member(id, user.id, Role::Member, ctx.now(), approval)
-            .await?;
-    } else {
-        ctx.store.delete_join_request(id, user.id).await?;
+    // The audit records an approval; a declined request leaves no member.
+    let audit = approve
+        .then(|| {
+            crate::audit::event(
+                ctx,
+                who,
+                AuditAction::MemberApprove,
+                format!("user:{}", user.id),
+                Some(id),
+                None,
+                Some(Role::Member.to_string()),
+            )
+        })
+        .flatten();
+    let decision = JoinDecision {
+        approve,
+        by: who.user.id,
+        now: ctx.now(),
+    };
+    if !ctx
+        .store
+        .decide_join_request(id, user.id, decision, audit)
+        .await?
+    {
+        return Err(AppError::NotFound);
     }
     tracing::info!(by = %who.user.username, space = %space.view.space.slug, user = %user.username, approve, "join request decided");
     Ok(())

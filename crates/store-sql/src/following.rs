@@ -51,10 +51,14 @@ enum Candidates {
     Mentioned(Option<i64>),
     /// Whoever follows the topic's space, its author or one of its tags.
     Followers { space: SpaceId, author: UserId },
+    /// The owners and moderators of space `s`.
+    SpaceModerators,
+    /// One member.
+    Person(UserId),
 }
 
 impl Candidates {
-    /// SQL over `t` for the ids of the candidates. Values are arguments, so
+    /// SQL over `t` (or the space `s`) for the ids of the candidates. Values are arguments, so
     /// that each kind is one statement the engine prepares once.
     fn sql(&self, q: &mut Args<'_>) -> String {
         match self {
@@ -80,6 +84,10 @@ impl Candidates {
                 space = q.arg(*space),
                 author = q.arg(*author),
             ),
+            Candidates::SpaceModerators => "SELECT user_id FROM memberships
+                 WHERE space_id = s.id AND role IN ('owner', 'moderator')"
+                .into(),
+            Candidates::Person(user) => q.arg(*user),
         }
     }
 }
@@ -288,18 +296,90 @@ pub(crate) async fn notify_liked(
     notify(c, notice).await
 }
 
-/// The viewer's notifications that they may still read, with their actors
-/// (`u`), as `FROM … WHERE`.
+/// Tells of something about space `space` itself by `actor`: whoever of
+/// the candidates may be told of it ([`Seer::told_of_space`]), is active,
+/// is not the actor and has not muted the space. Live streams do not carry
+/// these: the bell shows them on the next page.
+async fn notify_of_space(
+    c: &mut dyn Conn,
+    kind: NotificationKind,
+    space: SpaceId,
+    actor: UserId,
+    candidates: Candidates,
+    now: i64,
+) -> Result<()> {
+    let seer = Seer::each_user(now, Reader::NotifyRecipients);
+    let mut q = Args::new();
+    let kind = format!("CAST({} AS TEXT)", q.arg(kind.as_str()));
+    let actor = format!("CAST({} AS BIGINT)", q.arg(actor));
+    let now = format!("CAST({} AS BIGINT)", q.arg(now));
+    let candidates = candidates.sql(&mut q);
+    let membership = seer.membership(&mut q, "s");
+    let told = seer.told_of_space(&mut q, &kind, &actor);
+    let sql = format!(
+        "INSERT INTO notifications (user_id, kind, space_id, actor_id, created_at)
+         SELECT u.id, {kind}, s.id, {actor}, {now}
+         FROM spaces s JOIN users u ON u.id IN ({candidates})
+         {membership}
+         WHERE s.id = {space} AND u.id <> {actor} AND u.status = 'active' AND {told}
+           AND NOT EXISTS (SELECT 1 FROM follows f WHERE f.user_id = u.id
+                           AND f.target_kind = 'space' AND f.target_id = s.id AND f.tag = ''
+                           AND f.muted)",
+        space = q.arg(space),
+    );
+    c.execute(&sql, q.list()).await?;
+    Ok(())
+}
+
+/// Tells a space's owners and moderators that `asker` asks to join it; a
+/// notice of an earlier request of theirs goes.
+pub(crate) async fn notify_join_request(
+    c: &mut dyn Conn,
+    space: SpaceId,
+    asker: UserId,
+    now: i64,
+) -> Result<()> {
+    c.execute(
+        "DELETE FROM notifications WHERE kind = $1 AND space_id = $2 AND actor_id = $3",
+        args![NotificationKind::JoinRequest.as_str(), space, asker],
+    )
+    .await?;
+    let kind = NotificationKind::JoinRequest;
+    notify_of_space(c, kind, space, asker, Candidates::SpaceModerators, now).await
+}
+
+/// Tells `asker` what `by` decided on their request to join `space`.
+pub(crate) async fn notify_join_decision(
+    c: &mut dyn Conn,
+    space: SpaceId,
+    asker: UserId,
+    approved: bool,
+    by: UserId,
+    now: i64,
+) -> Result<()> {
+    let kind = if approved {
+        NotificationKind::JoinApproved
+    } else {
+        NotificationKind::JoinDeclined
+    };
+    notify_of_space(c, kind, space, by, Candidates::Person(asker), now).await
+}
+
+/// The viewer's notifications that they may still be told of, with their
+/// actors (`u`), topics (`t`, none for those about a space) and spaces
+/// (`s`), as `FROM … WHERE`.
 fn visible_notifications(q: &mut Args<'_>, viewer: Viewer, now: i64) -> String {
     let seer = Seer::new(viewer, now, Reader::Notifications);
     let user = q.arg(viewer.user_id().map_or(0, |u| u.0));
     let membership = seer.membership(q, "s");
     let reads = seer.reads_topic(q, Scope::Live);
+    let told = seer.told_of_space(q, "n.kind", "n.actor_id");
     format!(
-        "FROM notifications n JOIN topics t ON t.id = n.topic_id
-         JOIN spaces s ON s.id = t.space_id JOIN users u ON u.id = n.actor_id
+        "FROM notifications n LEFT JOIN topics t ON t.id = n.topic_id
+         JOIN spaces s ON s.id = COALESCE(t.space_id, n.space_id) JOIN users u ON u.id = n.actor_id
          {membership}
-         WHERE n.user_id = {user} AND {reads}
+         WHERE n.user_id = {user}
+           AND (CASE WHEN n.topic_id IS NULL THEN {told} ELSE {reads} END)
            AND (n.reply_id IS NULL OR EXISTS (SELECT 1 FROM replies r
                 WHERE r.id = n.reply_id AND NOT r.deleted))"
     )
@@ -480,7 +560,7 @@ impl<E: Engine> FollowStore for SqlStore<E> {
                     ""
                 };
                 let sql = format!(
-                    "SELECT n.id, n.kind, t.id, t.title, s.slug, n.reply_id, n.created_at,
+                    "SELECT n.id, n.kind, t.id, t.title, s.slug, s.name, n.reply_id, n.created_at,
                             n.read_at IS NOT NULL, COALESCE(n.others, 0), {USER_COLUMNS}
                      {from} {before} {unread}
                      ORDER BY n.id DESC LIMIT {}",
@@ -491,8 +571,9 @@ impl<E: Engine> FollowStore for SqlStore<E> {
                         id: r.get()?,
                         kind: notification_kind(r.get()?)?,
                         topic_id: r.get()?,
-                        topic_title: Title::from_trusted(r.get()?),
+                        topic_title: r.get::<Option<String>>()?.map(Title::from_trusted),
                         space_slug: r.get()?,
+                        space_name: r.get()?,
                         reply_id: r.get()?,
                         created_at: r.get()?,
                         read: r.get()?,

@@ -4,14 +4,14 @@ use async_trait::async_trait;
 use hearth_core::ids::{SpaceId, UserId};
 use hearth_core::model::Role;
 use hearth_store::{
-    Conflict, FollowTarget, JoinRequest, Member, MembershipStore, NewAuditEvent, Page, Result,
-    StoreError,
+    Conflict, FollowTarget, JoinDecision, JoinRequest, Member, MembershipStore, NewAuditEvent,
+    Page, Result, StoreError,
 };
 
 use crate::args;
 use crate::audit::write_audit;
 use crate::conn::{Conn, Engine, value, value_opt};
-use crate::following::follow_unless_stopped;
+use crate::following::{follow_unless_stopped, notify_join_decision, notify_join_request};
 use crate::rows::{USER_COLUMNS, role, user};
 use crate::store::SqlStore;
 use crate::value::ReadRows;
@@ -250,8 +250,8 @@ impl<E: Engine> MembershipStore for SqlStore<E> {
                     "INSERT INTO join_requests (space_id, user_id, requested_at) VALUES ($1, $2, $3)",
                     args![space, user, now],
                 )
-                .await
-                .map(|_| ())
+                .await?;
+                notify_join_request(c, space, user, now).await
             })
         })
         .await
@@ -276,16 +276,31 @@ impl<E: Engine> MembershipStore for SqlStore<E> {
         .await
     }
 
-    async fn delete_join_request(&self, space: SpaceId, user: UserId) -> Result<bool> {
+    async fn decide_join_request(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        decision: JoinDecision,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<bool> {
         self.write(move |c| {
             Box::pin(async move {
-                let n = c
+                let pending = c
                     .execute(
                         "DELETE FROM join_requests WHERE space_id = $1 AND user_id = $2",
                         args![space, user],
                     )
                     .await?;
-                Ok(n > 0)
+                if pending == 0 {
+                    return Ok(false);
+                }
+                if decision.approve {
+                    insert_member(c, space, user, Role::Member, decision.now).await?;
+                }
+                let JoinDecision { approve, by, now } = decision;
+                notify_join_decision(c, space, user, approve, by, now).await?;
+                write_audit(c, &audit).await?;
+                Ok(true)
             })
         })
         .await

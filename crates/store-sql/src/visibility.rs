@@ -169,6 +169,21 @@ impl Seer {
         format!("({} OR m.role IN ('owner', 'moderator'))", self.admin(q))
     }
 
+    /// Where the viewer may be told of a notification of kind `kind` (SQL)
+    /// about space `s` itself, caused by `actor` (SQL): a request to join
+    /// while it is pending and they moderate the space; anything else while
+    /// they may know the space exists.
+    pub(crate) fn told_of_space(&self, q: &mut Args<'_>, kind: &str, actor: &str) -> String {
+        format!(
+            "(CASE WHEN {kind} = 'join_request'
+                   THEN {moderates} AND EXISTS (SELECT 1 FROM join_requests j
+                        WHERE j.space_id = s.id AND j.user_id = {actor})
+                   ELSE {sees} END)",
+            moderates = self.moderates(q),
+            sees = self.sees_space(q),
+        )
+    }
+
     /// Where the viewer may read topic `t` of space `s`
     /// (`topic_rules::decide_topic`, `TopicAction::Read`), of those a list
     /// of `scope` shows.

@@ -77,6 +77,13 @@ pub enum NotificationKind {
     NewTopic,
     /// Their topic or reply was liked (by `others` more before the actor).
     Liked,
+    /// Someone asks to join a space they own or moderate (shown while the
+    /// request is pending).
+    JoinRequest,
+    /// Their request to join a space was approved.
+    JoinApproved,
+    /// Their request to join a space was declined.
+    JoinDeclined,
 }
 
 impl NotificationKind {
@@ -88,6 +95,9 @@ impl NotificationKind {
         NotificationKind::Accepted,
         NotificationKind::NewTopic,
         NotificationKind::Liked,
+        NotificationKind::JoinRequest,
+        NotificationKind::JoinApproved,
+        NotificationKind::JoinDeclined,
     ];
 
     /// How the store names it.
@@ -99,6 +109,9 @@ impl NotificationKind {
             NotificationKind::Accepted => "accepted",
             NotificationKind::NewTopic => "new_topic",
             NotificationKind::Liked => "liked",
+            NotificationKind::JoinRequest => "join_request",
+            NotificationKind::JoinApproved => "join_approved",
+            NotificationKind::JoinDeclined => "join_declined",
         }
     }
 
@@ -115,12 +128,14 @@ pub struct Notification {
     pub id: i64,
     /// Why.
     pub kind: NotificationKind,
-    /// The topic.
-    pub topic_id: TopicId,
+    /// The topic; none for a notification about a space itself.
+    pub topic_id: Option<TopicId>,
     /// Its title.
-    pub topic_title: Title,
-    /// The space it is in.
+    pub topic_title: Option<Title>,
+    /// The space it is in, or is about.
     pub space_slug: String,
+    /// That space's name.
+    pub space_name: String,
     /// The reply, if it is about one.
     pub reply_id: Option<ReplyId>,
     /// Who caused it (the latest of them).

@@ -179,6 +179,17 @@ pub struct JoinRequest {
     pub requested_at: i64,
 }
 
+/// What a moderator decided on a request to join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinDecision {
+    /// Approved (a member now) or declined.
+    pub approve: bool,
+    /// Who decided.
+    pub by: UserId,
+    /// When.
+    pub now: i64,
+}
+
 /// An invitation to create an account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invite {

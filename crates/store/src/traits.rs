@@ -193,12 +193,21 @@ pub trait MembershipStore {
         user: UserId,
         audit: Option<NewAuditEvent>,
     ) -> Result<()>;
-    /// Records a request to join. Conflict if one is pending.
+    /// Records a request to join, and tells the space's owners and
+    /// moderators. Conflict if one is pending.
     async fn request_join(&self, space: SpaceId, user: UserId, now: i64) -> Result<()>;
     /// Pending requests, oldest first.
     async fn join_requests(&self, space: SpaceId) -> Result<Vec<JoinRequest>>;
-    /// Drops a pending request; false if there was none.
-    async fn delete_join_request(&self, space: SpaceId, user: UserId) -> Result<bool>;
+    /// Approves (makes a member) or declines `user`'s pending request to
+    /// join, and tells them what `decision.by` decided; false if there was
+    /// no request.
+    async fn decide_join_request(
+        &self,
+        space: SpaceId,
+        user: UserId,
+        decision: JoinDecision,
+        audit: Option<NewAuditEvent>,
+    ) -> Result<bool>;
 }
 
 /// Invitations to create an account.

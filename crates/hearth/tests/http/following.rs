@@ -18,7 +18,12 @@ pub(crate) async fn kinds(api: &Api) -> Vec<(String, String)> {
         .map(|n| {
             (
                 n["kind"].as_str().unwrap().to_owned(),
-                n["topic_title"].as_str().unwrap().to_owned(),
+                // What it is about: a topic, or a space itself.
+                n["topic_title"]
+                    .as_str()
+                    .or(n["space_name"].as_str())
+                    .unwrap()
+                    .to_owned(),
             )
         })
         .collect()
@@ -33,7 +38,7 @@ pub(crate) fn pair(kind: &str, title: &str) -> (String, String) {
     (kind.to_owned(), title.to_owned())
 }
 
-async fn unread_on_the_bell(app: &TestApp, username: &str) -> String {
+pub(crate) async fn unread_on_the_bell(app: &TestApp, username: &str) -> String {
     let b = app.signed_in(username).await;
     let (_, page) = b.page("/").await;
     page.split("class=\"bell\"")

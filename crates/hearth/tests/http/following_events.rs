@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::following::{kinds, pair, titles};
+use crate::following::{kinds, pair, titles, unread_on_the_bell};
 use crate::support::app::Api;
 use crate::support::{Backend, both, spawn_app};
 use crate::topics::{reply, team, topic};
@@ -158,3 +158,62 @@ async fn likes_of_one_thing_are_told_as_one_notification(backend: Backend) {
     );
 }
 both!(likes_of_one_thing_are_told_as_one_notification);
+
+async fn moderators_hear_of_requests_to_join_and_askers_of_the_outcome(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &["mo", "pat"], "club", "private").await;
+    let (ann, mo, pat) = (&apis[0], &apis[1], &apis[2]);
+    let (status, _) = ann
+        .patch("/api/v1/spaces/club", json!({"join_policy": "request"}))
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = ann
+        .patch(
+            "/api/v1/spaces/club/members/mo",
+            json!({"role": "moderator"}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    for asker in ["ed", "fay"] {
+        app.create_user(asker, false).await;
+        let b = app.signed_in(asker).await;
+        assert_eq!(b.submit("/s/club", "/s/club/join", &[]).await.status(), 303);
+    }
+    let ed = app.api(&app.token("ed").await);
+    let fay = app.api(&app.token("fay").await);
+
+    // The owner and the moderator are told, each request once; members not.
+    let asked = vec![pair("join_request", "club"), pair("join_request", "club")];
+    assert_eq!(kinds(ann).await, asked);
+    assert_eq!(kinds(mo).await, asked);
+    assert!(kinds(pat).await.is_empty());
+    let owner = app.signed_in("ann").await;
+    let (_, page) = owner.page("/notifications").await;
+    assert!(
+        page.contains("asks to join") && page.contains(r##"href="/s/club#requests""##),
+        "{page}"
+    );
+
+    // A moderator no more is told of it no more.
+    let (status, _) = ann
+        .patch("/api/v1/spaces/club/members/mo", json!({"role": "member"}))
+        .await;
+    assert_eq!(status, 204);
+    assert!(kinds(mo).await.is_empty());
+
+    // Declined and approved: the askers hear, the requests leave the bell.
+    let (status, _) = ann.delete("/api/v1/spaces/club/join-requests/ed").await;
+    assert_eq!(status, 204);
+    let (status, _) = ann
+        .post("/api/v1/spaces/club/members", json!({"username": "fay"}))
+        .await;
+    assert_eq!(status, 201);
+    assert!(kinds(ann).await.is_empty(), "nothing is pending");
+    assert_eq!(kinds(&ed).await, vec![pair("join_declined", "club")]);
+    assert_eq!(kinds(&fay).await, vec![pair("join_approved", "club")]);
+    assert!(unread_on_the_bell(&app, "fay").await.contains("1 unread"));
+    let b = app.signed_in("ed").await;
+    let (_, page) = b.page("/notifications").await;
+    assert!(page.contains("declined your request to join"), "{page}");
+}
+both!(moderators_hear_of_requests_to_join_and_askers_of_the_outcome);

@@ -52,6 +52,8 @@ async fn fixture(store: &Arc<dyn Store>) -> Fixture {
     let author = user(store, "author", false).await;
     let outsider = user(store, "outsider", false).await;
     let admin = user(store, "ada", true).await;
+    // Asks to join every space: its owner and moderator are told.
+    let asker = user(store, "asker", false).await;
     let mut f = Fixture {
         spaces: Vec::new(),
         topics: Vec::new(),
@@ -107,6 +109,7 @@ async fn fixture(store: &Arc<dyn Store>) -> Fixture {
             store.add_member(s, who, role, 1, None).await.unwrap();
         }
         f.spaces.push((s, *visibility));
+        store.request_join(s, asker, 1).await.unwrap();
         for state in TopicState::ALL {
             for publication in [
                 Publication::Published,
@@ -382,8 +385,22 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                         Some(u) if u != f.author => f.live_topics(viewer, role),
                         _ => BTreeSet::new(),
                     };
-                    let (got, listed) = notified(&store, viewer).await;
+                    let (got, asked, listed) = notified(&store, viewer).await;
                     assert_eq!(got, want, "{reader:?} for {name}");
+                    // Requests to join: told to those who moderate by their
+                    // role, shown while they may moderate.
+                    let moderates = |v: Visibility| {
+                        decide(viewer, &access(v, role), SpaceAction::Moderate) == Decision::Allow
+                    };
+                    let want = match role {
+                        Some(Role::Owner | Role::Moderator) => ids(f
+                            .spaces
+                            .iter()
+                            .filter(|(_, v)| moderates(*v))
+                            .map(|(_, v)| format!("space-{v}"))),
+                        _ => BTreeSet::new(),
+                    };
+                    assert_eq!(asked, want, "requests to join for {name}");
                     let unread = store.unread_notifications(viewer, NOW).await.unwrap();
                     assert_eq!(unread, listed, "unread {reader:?} for {name}");
                 }
@@ -462,13 +479,17 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
         .filter(|t| f.visibility(t.1) == Visibility::Public)
         .filter(|t| f.reads(outsider, Some(Role::Member), t) == (true, true))
         .map(|t| t.0));
-    let (got, _) = notified(&store, outsider).await;
+    let (got, _, _) = notified(&store, outsider).await;
     assert_eq!(got, want, "{:?}", Reader::NotifyRecipients);
 }
 
 /// The topics of `viewer`'s notifications (mentions, and new topics in the
-/// spaces they joined), and how many notifications are listed.
-async fn notified(store: &Arc<dyn Store>, viewer: Viewer) -> (BTreeSet<TopicId>, i64) {
+/// spaces they joined), the spaces of the requests to join they are told
+/// of, and how many notifications are listed.
+async fn notified(
+    store: &Arc<dyn Store>,
+    viewer: Viewer,
+) -> (BTreeSet<TopicId>, BTreeSet<String>, i64) {
     let found = store
         .notifications(NotificationsQuery {
             viewer,
@@ -480,8 +501,19 @@ async fn notified(store: &Arc<dyn Store>, viewer: Viewer) -> (BTreeSet<TopicId>,
         .await
         .unwrap();
     let kinds = [NotificationKind::Mention, NotificationKind::NewTopic];
-    assert!(found.iter().all(|n| kinds.contains(&n.kind)));
-    (ids(found.iter().map(|n| n.topic_id)), found.len() as i64)
+    let (topics, spaces): (Vec<_>, Vec<_>) = found.iter().partition(|n| n.topic_id.is_some());
+    assert!(topics.iter().all(|n| kinds.contains(&n.kind)));
+    assert!(
+        spaces
+            .iter()
+            .all(|n| n.kind == NotificationKind::JoinRequest)
+    );
+    let asked = spaces.iter().map(|n| n.space_slug.clone());
+    (
+        ids(topics.iter().filter_map(|n| n.topic_id)),
+        ids(asked),
+        found.len() as i64,
+    )
 }
 
 /// Every result of a search for `text`, newest first.

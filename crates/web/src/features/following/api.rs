@@ -214,11 +214,14 @@ pub(crate) struct NotificationsParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct NotificationJson {
     id: String,
-    /// reply_to_topic, reply_to_reply, mention, accepted, new_topic or liked.
+    /// reply_to_topic, reply_to_reply, mention, accepted, new_topic, liked;
+    /// or, about a space itself (no topic), join_request, join_approved or
+    /// join_declined.
     kind: &'static str,
-    topic_id: String,
-    topic_title: String,
+    topic_id: Option<String>,
+    topic_title: Option<String>,
     space: String,
+    space_name: String,
     reply_id: Option<String>,
     /// Who caused it: the latest of them.
     actor: UserJson,
@@ -263,9 +266,10 @@ pub(crate) async fn notifications(
         .map(|n| NotificationJson {
             id: n.id.to_string(),
             kind: n.kind.as_str(),
-            topic_id: n.topic_id.to_string(),
-            topic_title: n.topic_title.to_string(),
+            topic_id: n.topic_id.map(|t| t.to_string()),
+            topic_title: n.topic_title.as_ref().map(|t| t.to_string()),
             space: n.space_slug.clone(),
+            space_name: n.space_name.clone(),
             reply_id: n.reply_id.map(|r| r.to_string()),
             actor: UserJson::from(&n.actor),
             others: n.others,

@@ -80,12 +80,22 @@ pub(crate) async fn set_follow(
     Ok(Redirect::to(&followed_url(&form.kind, &form.key)).into_response())
 }
 
-/// Where a notification leads: the reply, or the topic.
+/// Where a notification leads: the reply, the topic, or the space (its
+/// requests to join, for its moderators).
 pub(crate) fn notification_url(n: &Notification) -> String {
-    match n.reply_id {
-        Some(r) => format!("/r/{r}"),
-        None => format!("/t/{}", n.topic_id),
+    match (n.reply_id, n.topic_id, n.kind) {
+        (Some(r), _, _) => format!("/r/{r}"),
+        (None, Some(t), _) => format!("/t/{t}"),
+        (None, None, NotificationKind::JoinRequest) => format!("/s/{}#requests", n.space_slug),
+        (None, None, _) => format!("/s/{}", n.space_slug),
     }
+}
+
+/// What a notification is about: its topic's title, or its space's name.
+fn subject(n: &Notification) -> String {
+    n.topic_title
+        .as_ref()
+        .map_or_else(|| n.space_name.clone(), |t| t.to_string())
 }
 
 /// A notification as the page says it.
@@ -94,7 +104,7 @@ struct NotificationRow {
     url: String,
     actor: String,
     what: &'static str,
-    topic_title: String,
+    subject: String,
     when: When,
     read: bool,
 }
@@ -109,6 +119,9 @@ impl NotificationRow {
             NotificationKind::NewTopic => "started",
             NotificationKind::Liked if n.reply_id.is_some() => "liked your reply in",
             NotificationKind::Liked => "liked your topic",
+            NotificationKind::JoinRequest => "asks to join",
+            NotificationKind::JoinApproved => "let you into",
+            NotificationKind::JoinDeclined => "declined your request to join",
         };
         let actor = match n.others {
             0 => n.actor.display_name.to_string(),
@@ -120,16 +133,16 @@ impl NotificationRow {
             url: notification_url(n),
             actor,
             what,
-            topic_title: n.topic_title.to_string(),
+            subject: subject(n),
             when: When::new(n.created_at, now),
             read: n.read,
         }
     }
 }
 
-/// Consecutive notifications about one topic, shown together.
+/// Consecutive notifications about one topic (or space), shown together.
 struct NotificationGroup {
-    topic_title: String,
+    subject: String,
     rows: Vec<NotificationRow>,
 }
 
@@ -164,17 +177,18 @@ pub(crate) async fn notifications(
         .flatten();
     let now = state.ctx.now();
     let mut groups: Vec<NotificationGroup> = Vec::new();
-    let mut last_topic = None;
+    let mut last = None;
     for n in &found {
         let row = NotificationRow::new(n, now);
+        let about = (n.topic_id, n.space_slug.as_str());
         match groups.last_mut() {
-            Some(group) if last_topic == Some(n.topic_id) => group.rows.push(row),
+            Some(group) if last == Some(about) => group.rows.push(row),
             _ => groups.push(NotificationGroup {
-                topic_title: n.topic_title.to_string(),
+                subject: row.subject.clone(),
                 rows: vec![row],
             }),
         }
-        last_topic = Some(n.topic_id);
+        last = Some(about);
     }
     render(&NotificationsPage {
         chrome: Chrome::new(&state, &visitor, "Notifications").await?,
