@@ -113,6 +113,9 @@ fn after(q: &mut Args<'_>, cursor: Option<TopicCursor>, with_pinned: bool) -> St
     }
 }
 
+/// The most new replies counted per topic in a list: "99+" beyond.
+const NEWS_CAP: i64 = 100;
+
 #[async_trait]
 impl<E: Engine> TopicStore for SqlStore<E> {
     async fn create_topic(&self, new: NewTopic) -> Result<Topic> {
@@ -440,11 +443,19 @@ impl<E: Engine> TopicStore for SqlStore<E> {
             .join(", ");
         self.read(move |c| {
             Box::pin(async move {
+                // A topic never read is all new: its reply count. Since a
+                // visit, replies after it are counted (by the index on
+                // topic and time) up to the cap.
                 let sql = format!(
                     "SELECT t.id, v.last_reply_id IS NOT NULL,
-                            (SELECT count(*) FROM replies r WHERE r.topic_id = t.id
-                               AND r.id > COALESCE(v.last_reply_id, 0)
-                               AND r.author_id <> $1 AND NOT r.deleted)
+                            CASE WHEN v.last_reply_id IS NULL THEN t.reply_count
+                            ELSE (SELECT count(*) FROM (SELECT 1 FROM replies r
+                                  WHERE r.topic_id = t.id
+                                    AND r.created_at >= (SELECT seen.created_at FROM replies seen
+                                                         WHERE seen.id = v.last_reply_id)
+                                    AND r.id > v.last_reply_id
+                                    AND r.author_id <> $1 AND NOT r.deleted
+                                  LIMIT {NEWS_CAP}) x) END
                      FROM topics t
                      LEFT JOIN topic_visits v ON v.user_id = $1 AND v.topic_id = t.id
                      WHERE t.id IN ({ids})"

@@ -330,8 +330,8 @@ pub struct TopicNews {
     pub topic: TopicId,
     /// Whether they have read it before.
     pub visited: bool,
-    /// Replies by others, not deleted, since their last visit (all of
-    /// them when they never read it).
+    /// Replies by others, not deleted, since their last visit, at most
+    /// 100 ("99+"); when they never read it, all its replies.
     pub new_replies: i64,
 }
 

@@ -42,6 +42,7 @@ impl ActivityRow {
             (false, 0) => "new topic".to_owned(),
             (_, 0) => String::new(),
             (_, 1) => "1 new reply".to_owned(),
+            (true, n) if n >= 100 => "99+ new replies".to_owned(),
             (_, n) => format!("{n} new replies"),
         };
         Self {
