@@ -115,6 +115,8 @@ pub struct Ctx {
     pub work: Arc<WorkBudget>,
     /// Idempotent writes running on this node now.
     pub(crate) writes_in_flight: Arc<crate::idempotency::InFlight>,
+    /// The live event log as this node's readers share it.
+    pub(crate) live_feed: Arc<crate::live_feed::LiveFeed>,
 }
 
 impl Ctx {
@@ -134,6 +136,7 @@ impl Ctx {
             backups: Arc::new(crate::backups::Backups::default()),
             settings_cache: Arc::new(std::sync::RwLock::new(None)),
             writes_in_flight: Arc::default(),
+            live_feed: Arc::default(),
         })
     }
 

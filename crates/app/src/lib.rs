@@ -15,6 +15,7 @@ pub mod following;
 pub mod idempotency;
 pub mod invites;
 pub mod live;
+mod live_feed;
 pub mod markup;
 pub mod members;
 pub mod moderation;

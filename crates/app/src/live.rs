@@ -41,9 +41,10 @@ pub enum Told {
     },
 }
 
-/// The newest live event: where a page's live updates start.
+/// Where a page's live updates start: the newest settled event (no earlier
+/// one can still appear). Reads the log only if it changed.
 pub async fn latest(ctx: &Ctx) -> Result<i64> {
-    Ok(ctx.store.latest_live_event().await?)
+    ctx.live_feed.refresh(ctx).await
 }
 
 /// One connected reader's stream.
@@ -53,9 +54,6 @@ pub struct LiveReader {
     topic: Option<TopicId>,
     after: i64,
     seen: u64,
-    /// Whether events may have come since the last query: at first, and
-    /// after each wake-up. An idle reader costs no queries.
-    stale: bool,
     pending: VecDeque<LiveEvent>,
 }
 
@@ -72,23 +70,21 @@ impl LiveReader {
         if let Some(topic) = topic {
             find_topic(ctx, viewer, topic, TopicAction::Read).await?;
         }
-        let after = match last_event {
-            Some(id) => id,
-            None => ctx.store.latest_live_event().await?,
-        };
+        let seen = ctx.store.live_signal_now();
+        let latest = latest(ctx).await?;
         Ok(Self {
             ctx: ctx.clone(),
             viewer,
             topic,
-            after,
-            seen: 0,
-            stale: true,
+            after: last_event.unwrap_or(latest),
+            seen,
             pending: VecDeque::new(),
         })
     }
 
     /// The next event, waiting for it as long as it takes; `None` once
-    /// `stopping` says the node is stopping.
+    /// `stopping` says the node is stopping. Events that cannot concern the
+    /// reader are passed over without a query.
     pub async fn next(&mut self, stopping: impl Fn() -> bool) -> Result<Option<Told>> {
         loop {
             if let Some(e) = self.pending.pop_front() {
@@ -97,36 +93,49 @@ impl LiveReader {
             if stopping() {
                 return Ok(None);
             }
-            if !self.stale {
-                // An event written after the last query raises the signal
-                // past `seen`, and the wait returns at once.
-                tokio::select! {
-                    seen = self.ctx.store.live_changed(self.seen) => {
-                        self.seen = seen;
-                        self.stale = true;
-                    }
-                    () = tokio::time::sleep(STOP_CHECK) => {}
+            let feed = &self.ctx.live_feed;
+            let look = feed
+                .look(self.after, self.topic, self.viewer.user_id())
+                .await;
+            if look.horizon > self.after {
+                if !look.concerns {
+                    self.after = look.horizon;
+                    continue;
                 }
+                let events = self
+                    .ctx
+                    .store
+                    .live_events(LiveQuery {
+                        viewer: self.viewer,
+                        topic: self.topic,
+                        after: self.after,
+                        until: look.horizon,
+                        limit: BATCH,
+                        now: self.ctx.now(),
+                    })
+                    .await?;
+                // A full batch may have more behind it.
+                self.after = match events.last() {
+                    Some(last) if events.len() == BATCH as usize => last.id,
+                    _ => look.horizon,
+                };
+                self.pending.extend(events);
                 continue;
             }
-            self.stale = false;
-            let events = self
-                .ctx
-                .store
-                .live_events(LiveQuery {
-                    viewer: self.viewer,
-                    topic: self.topic,
-                    after: self.after,
-                    limit: BATCH,
-                    now: self.ctx.now(),
+            // Nothing settled is new: wait for a write, the end of a
+            // missing id's wait, or a look at whether the node stops.
+            let wake = feed
+                .next_deadline()
+                .await
+                .map_or(STOP_CHECK, |at| {
+                    at.saturating_duration_since(tokio::time::Instant::now())
                 })
-                .await?;
-            if let Some(last) = events.last() {
-                self.after = last.id;
-                // A full batch may have more behind it.
-                self.stale = events.len() == BATCH as usize;
-                self.pending.extend(events);
+                .min(STOP_CHECK);
+            tokio::select! {
+                seen = self.ctx.store.live_changed(self.seen) => self.seen = seen,
+                () = tokio::time::sleep(wake) => {}
             }
+            feed.refresh(&self.ctx).await?;
         }
     }
 

@@ -4,7 +4,7 @@
 //! raises their signal.
 
 use async_trait::async_trait;
-use hearth_store::{LiveEvent, LiveKind, LiveQuery, LiveStore, Result, StoreError};
+use hearth_store::{LiveEvent, LiveHead, LiveKind, LiveQuery, LiveStore, Result, StoreError};
 use tokio::sync::watch;
 
 use crate::args;
@@ -33,6 +33,11 @@ impl LiveSignal {
     /// Wakes every waiting reader.
     pub fn raise(&self) {
         self.0.send_modify(|v| *v = v.wrapping_add(1));
+    }
+
+    /// The counter now.
+    pub fn value(&self) -> u64 {
+        *self.0.borrow()
     }
 
     /// Returns once the counter differs from `seen`; the new value.
@@ -126,13 +131,14 @@ impl<E: Engine> LiveStore for SqlStore<E> {
                     "SELECT e.id, e.kind, e.topic_id, e.reply_id FROM live_events e
                      JOIN topics t ON t.id = e.topic_id JOIN spaces s ON s.id = t.space_id
                      {membership}
-                     WHERE e.id > {after} AND {reads}
+                     WHERE e.id > {after} AND e.id <= {until} AND {reads}
                        AND ((e.kind = 'reply' AND e.topic_id = CAST({topic} AS BIGINT)
                              AND NOT EXISTS (SELECT 1 FROM replies r
                                              WHERE r.id = e.reply_id AND r.deleted))
                          OR (e.kind = 'notification' AND e.user_id = {user}))
                      ORDER BY e.id LIMIT {limit}",
                     after = q.arg(query.after),
+                    until = q.arg(query.until),
                     topic = q.arg(query.topic),
                     user = q.arg(query.viewer.user_id().map_or(0, |u| u.0)),
                     limit = q.arg(i64::from(query.limit)),
@@ -150,7 +156,33 @@ impl<E: Engine> LiveStore for SqlStore<E> {
         .await
     }
 
+    async fn live_heads(&self, after: i64, limit: u32) -> Result<Vec<LiveHead>> {
+        self.read(move |c| {
+            Box::pin(async move {
+                c.query(
+                    "SELECT id, kind, topic_id, user_id FROM live_events
+                     WHERE id > $1 ORDER BY id LIMIT $2",
+                    args![after, i64::from(limit)],
+                )
+                .await?
+                .read(|r| {
+                    Ok(LiveHead {
+                        id: r.get()?,
+                        kind: live_kind(r.get()?)?,
+                        topic_id: r.get()?,
+                        user_id: r.get()?,
+                    })
+                })
+            })
+        })
+        .await
+    }
+
     async fn live_changed(&self, seen: u64) -> u64 {
         self.engine().live_signal().changed(seen).await
+    }
+
+    fn live_signal_now(&self) -> u64 {
+        self.engine().live_signal().value()
     }
 }

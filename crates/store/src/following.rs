@@ -205,8 +205,28 @@ pub struct LiveQuery {
     pub topic: Option<TopicId>,
     /// The last event they have.
     pub after: i64,
+    /// The last event to read: no earlier one can still appear (see
+    /// [`LiveHead`]).
+    pub until: i64,
     /// How many at most.
     pub limit: u32,
     /// Now, for what is published.
     pub now: i64,
+}
+
+/// An event as the node routes it, not as anyone reads it: its place and
+/// whom it may concern. A node reads the log's new events once, this way,
+/// and wakes only the readers an event may concern; each of those reads it
+/// through the visibility predicate ([`LiveQuery`]). The ids also show
+/// gaps: an id taken by a transaction that has not committed yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveHead {
+    /// Its place in the log.
+    pub id: i64,
+    /// What happened.
+    pub kind: LiveKind,
+    /// The topic (of a reply).
+    pub topic_id: TopicId,
+    /// The member (of a notification).
+    pub user_id: Option<UserId>,
 }

@@ -489,12 +489,18 @@ pub trait FollowStore {
 pub trait LiveStore {
     /// The newest event: where a new reader starts.
     async fn latest_live_event(&self) -> Result<i64>;
-    /// Events after `query.after` that the reader may see.
+    /// Events after `query.after`, up to `query.until`, that the reader may
+    /// see.
     async fn live_events(&self, query: LiveQuery) -> Result<Vec<LiveEvent>>;
+    /// The heads of the events after `after`, oldest first: for routing
+    /// only, never shown to anyone.
+    async fn live_heads(&self, after: i64, limit: u32) -> Result<Vec<LiveHead>>;
     /// Returns once events may have been written since `seen` (a value it
     /// returned before; 0 at first), on this node or, where the engine can
     /// tell, on any node; returns the new value.
     async fn live_changed(&self, seen: u64) -> u64;
+    /// The value [`LiveStore::live_changed`] compares with, now.
+    fn live_signal_now(&self) -> u64;
 }
 
 /// Everything Hearth stores, behind one handle.

@@ -364,6 +364,7 @@ async fn every_list_returns_exactly_what_the_rules_allow(backend: Backend) {
                                 viewer,
                                 topic: Some(t.0),
                                 after: 0,
+                                until: i64::MAX,
                                 limit: 1_000,
                                 now: NOW,
                             })
