@@ -207,3 +207,62 @@ async fn a_reply_posted_on_one_node_reaches_a_reader_on_another() {
         let _ = node.wait();
     }
 }
+
+/// Ids are taken in one order and may commit in another: an event whose
+/// transaction commits after a later one's still reaches the reader, in
+/// its place.
+#[tokio::test]
+async fn an_event_that_commits_after_a_later_one_is_not_passed_over() {
+    use secrecy::ExposeSecret;
+    let app = spawn_app(Backend::Postgres).await;
+    let apis = team(&app, "ann", &["bob"], "late", "private").await;
+    let t = topic(&apis[0], "late", json!({"title": "Late", "body": "x"})).await;
+    let other = topic(&apis[0], "late", json!({"title": "Other", "body": "x"})).await;
+    let tid = t["id"].as_str().unwrap();
+    let bob = app.token("bob").await;
+    let mut stream = Stream::start(&app.url(""), &bob, &format!("?topic={tid}"), None).await;
+
+    // Another connection takes the next event id (a notification of Bob's
+    // about the other topic) and holds it uncommitted.
+    let hearth::config::Storage::Postgres(url, ..) = &app.storage else {
+        unreachable!("a PostgreSQL app")
+    };
+    let (mut slow, conn) = tokio_postgres::connect(url.expose_secret(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    let held = slow.transaction().await.unwrap();
+    let other_id: i64 = other["id"].as_str().unwrap().parse().unwrap();
+    let row = held
+        .query_one(
+            "INSERT INTO live_events (kind, topic_id, user_id, created_at)
+             SELECT 'notification', $1, id, 0 FROM users WHERE username = 'bob'
+             RETURNING id",
+            &[&other_id],
+        )
+        .await
+        .unwrap();
+    let held_id: i64 = row.get(0);
+    // A later id commits first: pages start their streams below the
+    // held one, which may still commit.
+    let later = reply(&apis[0], &t, "Later", None).await;
+    let (_, page) = app.signed_in("bob").await.page("/").await;
+    let start: i64 = page
+        .split("data-live-after=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the page says where its stream starts");
+    assert!(start < held_id, "{start} passes over {held_id}");
+    held.batch_execute("NOTIFY hearth_live").await.unwrap();
+    held.commit().await.unwrap();
+
+    let first = stream.next().await;
+    assert_eq!(
+        (first.id.as_str(), first.event.as_str()),
+        (held_id.to_string().as_str(), "notification"),
+        "{first:?}"
+    );
+    let second = stream.next().await;
+    assert_eq!(second.data["reply_id"], later["id"], "{second:?}");
+}
