@@ -69,10 +69,11 @@ impl Default for Options {
     }
 }
 
-impl Chromium {
-    /// Starts chromedriver on a free port and opens a session.
-    pub async fn start(test: &str, options: Options) -> Self {
-        let permit = BROWSERS.acquire().await.expect("browser permit");
+/// Starts chromedriver on a free port: the process and the port. Now and
+/// then one exits before it listens (several start at once on a busy
+/// machine); another is started then, a few times at most.
+fn start_driver() -> (Child, String) {
+    for _ in 0..3 {
         let mut driver = Command::new("chromedriver")
             .arg("--port=0")
             .stdout(Stdio::piped())
@@ -87,9 +88,23 @@ impl Chromium {
                 line.split("started successfully on port ")
                     .nth(1)
                     .map(|p| p.trim_end_matches('.').to_owned())
-            })
-            .expect("chromedriver did not start");
+            });
+        match port {
+            Some(port) => return (driver, port),
+            None => {
+                let status = driver.wait();
+                eprintln!("chromedriver stopped before it listened ({status:?}); starting another");
+            }
+        }
+    }
+    panic!("chromedriver did not start");
+}
 
+impl Chromium {
+    /// Starts chromedriver on a free port and opens a session.
+    pub async fn start(test: &str, options: Options) -> Self {
+        let permit = BROWSERS.acquire().await.expect("browser permit");
+        let (driver, port) = start_driver();
         let profile = tempfile::tempdir().expect("profile dir");
         let mut chrome = json!({
             "binary": chromium_binary(),
