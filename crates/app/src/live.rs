@@ -140,10 +140,10 @@ impl LiveReader {
     }
 
     async fn tell(&self, e: LiveEvent) -> Result<Told> {
-        Ok(match (e.kind, e.reply_id) {
-            (LiveKind::Reply, Some(reply)) => Told::Reply {
+        Ok(match (e.kind, e.topic_id, e.reply_id) {
+            (LiveKind::Reply, Some(topic), Some(reply)) => Told::Reply {
                 id: e.id,
-                topic: e.topic_id,
+                topic,
                 reply,
             },
             _ => Told::Unread {

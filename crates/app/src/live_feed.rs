@@ -104,7 +104,7 @@ impl LiveFeed {
             || s.heads.iter().any(|h| {
                 h.id > after
                     && match h.kind {
-                        LiveKind::Reply => Some(h.topic_id) == topic,
+                        LiveKind::Reply => h.topic_id.is_some() && h.topic_id == topic,
                         LiveKind::Notification => h.user_id.is_some() && h.user_id == user,
                     }
             });
@@ -154,7 +154,7 @@ mod tests {
         LiveHead {
             id,
             kind: LiveKind::Reply,
-            topic_id: TopicId(1),
+            topic_id: Some(TopicId(1)),
             user_id: None,
         }
     }

@@ -14,6 +14,7 @@ use hearth_store::{
 
 use crate::args;
 use crate::conn::{Conn, Engine, value};
+use crate::live::About;
 use crate::rows::{USER_COLUMNS, user};
 use crate::store::SqlStore;
 use crate::value::{Args, ReadRows};
@@ -144,7 +145,11 @@ async fn notify(c: &mut dyn Conn, n: Notice) -> Result<()> {
     if c.execute(&sql, q.list()).await? == 0 {
         return Ok(());
     }
-    crate::live::notified(c, n.kind.as_str(), n.topic, n.reply, n.actor.0, n.now).await
+    let about = About::Topic {
+        topic: n.topic,
+        reply: n.reply,
+    };
+    crate::live::notified(c, n.kind.as_str(), about, n.actor.0, n.now).await
 }
 
 /// A new reply, as much as deciding whom to tell needs.
@@ -298,8 +303,7 @@ pub(crate) async fn notify_liked(
 
 /// Tells of something about space `space` itself by `actor`: whoever of
 /// the candidates may be told of it ([`Seer::told_of_space`]), is active,
-/// is not the actor and has not muted the space. Live streams do not carry
-/// these: the bell shows them on the next page.
+/// is not the actor and has not muted the space.
 async fn notify_of_space(
     c: &mut dyn Conn,
     kind: NotificationKind,
@@ -310,6 +314,7 @@ async fn notify_of_space(
 ) -> Result<()> {
     let seer = Seer::each_user(now, Reader::NotifyRecipients);
     let mut q = Args::new();
+    let (kind_name, actor_id, at) = (kind.as_str(), actor.0, now);
     let kind = format!("CAST({} AS TEXT)", q.arg(kind.as_str()));
     let actor = format!("CAST({} AS BIGINT)", q.arg(actor));
     let now = format!("CAST({} AS BIGINT)", q.arg(now));
@@ -327,8 +332,10 @@ async fn notify_of_space(
                            AND f.muted)",
         space = q.arg(space),
     );
-    c.execute(&sql, q.list()).await?;
-    Ok(())
+    if c.execute(&sql, q.list()).await? == 0 {
+        return Ok(());
+    }
+    crate::live::notified(c, kind_name, About::Space(space.0), actor_id, at).await
 }
 
 /// Tells a space's owners and moderators that `asker` asks to join it; a

@@ -76,29 +76,43 @@ pub(crate) async fn reply_posted(c: &mut dyn Conn, topic: i64, reply: i64, now: 
 }
 
 /// Records an event for each member notified by the statement just run:
-/// the notifications of `kind` about `topic` and `reply` by `actor` at `now`.
+/// the notifications of `kind` about `about` by `actor` at `now`.
 pub(crate) async fn notified(
     c: &mut dyn Conn,
     kind: &str,
-    topic: i64,
-    reply: Option<i64>,
+    about: About,
     actor: i64,
     now: i64,
 ) -> Result<()> {
-    let n = c
-        .execute(
-            "INSERT INTO live_events (kind, topic_id, reply_id, user_id, created_at)
-             SELECT 'notification', n.topic_id, n.reply_id, n.user_id, n.created_at
-             FROM notifications n
-             WHERE n.topic_id = $1 AND n.reply_id IS NOT DISTINCT FROM CAST($2 AS BIGINT)
-               AND n.kind = $3 AND n.actor_id = $4 AND n.created_at = $5",
+    let (cause, args) = match about {
+        About::Topic { topic, reply } => (
+            "n.topic_id = $1 AND n.reply_id IS NOT DISTINCT FROM CAST($2 AS BIGINT)",
             args![topic, reply, kind, actor, now],
-        )
-        .await?;
-    if n > 0 {
+        ),
+        About::Space(space) => (
+            "n.space_id = $1 AND n.topic_id IS NULL AND CAST($2 AS BIGINT) IS NULL",
+            args![space, Option::<i64>::None, kind, actor, now],
+        ),
+    };
+    let sql = format!(
+        "INSERT INTO live_events (kind, topic_id, reply_id, user_id, created_at)
+         SELECT 'notification', n.topic_id, n.reply_id, n.user_id, n.created_at
+         FROM notifications n
+         WHERE {cause} AND n.kind = $3 AND n.actor_id = $4 AND n.created_at = $5"
+    );
+    if c.execute(&sql, args).await? > 0 {
         tell_other_nodes(c).await?;
     }
     Ok(())
+}
+
+/// What notifications are about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum About {
+    /// A topic, and a reply in it.
+    Topic { topic: i64, reply: Option<i64> },
+    /// A space itself.
+    Space(i64),
 }
 
 fn live_kind(s: String) -> Result<LiveKind> {
@@ -127,15 +141,18 @@ impl<E: Engine> LiveStore for SqlStore<E> {
                 let mut q = Args::new();
                 let membership = seer.membership(&mut q, "s");
                 let reads = seer.reads_topic(&mut q, Scope::Live);
+                // A notification about a space itself has no topic: its
+                // event says only that the reader's own notifications changed.
                 let sql = format!(
                     "SELECT e.id, e.kind, e.topic_id, e.reply_id FROM live_events e
-                     JOIN topics t ON t.id = e.topic_id JOIN spaces s ON s.id = t.space_id
+                     LEFT JOIN topics t ON t.id = e.topic_id LEFT JOIN spaces s ON s.id = t.space_id
                      {membership}
-                     WHERE e.id > {after} AND e.id <= {until} AND {reads}
-                       AND ((e.kind = 'reply' AND e.topic_id = CAST({topic} AS BIGINT)
+                     WHERE e.id > {after} AND e.id <= {until}
+                       AND ((e.kind = 'notification' AND e.user_id = {user}
+                             AND (e.topic_id IS NULL OR {reads}))
+                         OR (e.kind = 'reply' AND e.topic_id = CAST({topic} AS BIGINT) AND {reads}
                              AND NOT EXISTS (SELECT 1 FROM replies r
-                                             WHERE r.id = e.reply_id AND r.deleted))
-                         OR (e.kind = 'notification' AND e.user_id = {user}))
+                                             WHERE r.id = e.reply_id AND r.deleted)))
                      ORDER BY e.id LIMIT {limit}",
                     after = q.arg(query.after),
                     until = q.arg(query.until),

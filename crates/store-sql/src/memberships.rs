@@ -255,6 +255,7 @@ impl<E: Engine> MembershipStore for SqlStore<E> {
             })
         })
         .await
+        .inspect(|()| self.engine().live_signal().raise())
     }
 
     async fn join_requests(&self, space: SpaceId) -> Result<Vec<JoinRequest>> {
@@ -304,5 +305,6 @@ impl<E: Engine> MembershipStore for SqlStore<E> {
             })
         })
         .await
+        .inspect(|_| self.engine().live_signal().raise())
     }
 }

@@ -189,8 +189,8 @@ pub struct LiveEvent {
     pub id: i64,
     /// What happened.
     pub kind: LiveKind,
-    /// The topic.
-    pub topic_id: TopicId,
+    /// The topic; none for a notification about a space itself.
+    pub topic_id: Option<TopicId>,
     /// The reply, if any.
     pub reply_id: Option<ReplyId>,
 }
@@ -225,8 +225,8 @@ pub struct LiveHead {
     pub id: i64,
     /// What happened.
     pub kind: LiveKind,
-    /// The topic (of a reply).
-    pub topic_id: TopicId,
+    /// The topic, if any (always, of a reply).
+    pub topic_id: Option<TopicId>,
     /// The member (of a notification).
     pub user_id: Option<UserId>,
 }

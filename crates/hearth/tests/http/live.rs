@@ -151,6 +151,38 @@ async fn a_reader_removed_from_a_space_is_told_nothing_more_of_it(backend: Backe
 }
 both!(a_reader_removed_from_a_space_is_told_nothing_more_of_it);
 
+async fn a_request_to_join_reaches_the_moderators_bell_as_it_happens(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &[], "club", "private").await;
+    let (status, _) = apis[0]
+        .patch("/api/v1/spaces/club", json!({"join_policy": "request"}))
+        .await;
+    assert_eq!(status, 200);
+    let ann = app.token("ann").await;
+    let mut stream = Stream::start(&app.url(""), &ann, "", None).await;
+    app.create_user("ed", false).await;
+    let ed = app.signed_in("ed").await;
+    assert_eq!(
+        ed.submit("/s/club", "/s/club/join", &[]).await.status(),
+        303
+    );
+    let told = stream.next().await;
+    assert_eq!(
+        (told.event.as_str(), &told.data["unread"]),
+        ("notification", &json!(1)),
+        "{told:?}"
+    );
+
+    // And the decision reaches the asker.
+    let ed_token = app.token("ed").await;
+    let mut asker = Stream::start(&app.url(""), &ed_token, "", None).await;
+    let (status, _) = apis[0].delete("/api/v1/spaces/club/join-requests/ed").await;
+    assert_eq!(status, 204);
+    let told = asker.next().await;
+    assert_eq!(told.data["unread"], 1, "{told:?}");
+}
+both!(a_request_to_join_reaches_the_moderators_bell_as_it_happens);
+
 /// Two `hearth serve` processes on one PostgreSQL database: a reader on
 /// one hears of a reply posted on the other.
 #[tokio::test]

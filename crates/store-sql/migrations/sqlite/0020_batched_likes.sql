@@ -1,4 +1,0 @@
--- How many others did the same before the notification's actor: likes of
--- one thing are told as one notification ("Ana and 3 others liked …").
--- Null is none (notifications exported before read so).
-ALTER TABLE notifications ADD COLUMN others INTEGER;
