@@ -40,7 +40,7 @@ pub use error::{AppError, CurrentVersion, FieldError, Result};
 pub mod records {
     pub use hearth_store::{
         ApiToken, Attachment, AuditEvent, AvatarFile, AvatarSize, FollowTarget, Followed, Invite,
-        JoinRequest, Member, Notification, NotificationKind, Page, Person, PoolStatus,
+        JoinRequest, Member, Notification, NotificationKind, OpsRecord, Page, Person, PoolStatus,
         ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision, Session, SiteSettings,
         SiteStats, Space, SpaceView, Topic, TopicNews, TopicView, Unseen, User,
     };

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hearth_app::Ctx;
-use hearth_store::Store;
+use hearth_app::backups::{BACKUP_JOB, BackupPlan};
+use hearth_store::{OpsKind, Store};
 
 /// Parses `90s`, `30m`, `1h`, `2d` (a bare number is minutes).
 pub fn parse_every(s: &str) -> Result<Duration, String> {
@@ -123,52 +124,118 @@ pub fn prune(dir: &Path, keep: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// One scheduled round: write, prove, prune; the outcome goes to `ctx.backups`.
-pub async fn round(ctx: &Ctx, dir: &Path, keep: usize) {
+/// The first scheduled backup of a site that has none waits this long
+/// after start (or one interval, if shorter): a node that only starts and
+/// stops (tests, a first look) writes none.
+const FIRST_DELAY: Duration = Duration::from_secs(10 * 60);
+
+/// One scheduled round: write, prove, prune, then check the live database.
+/// Each outcome is recorded in the database, for every node to show.
+pub async fn round(ctx: &Ctx, plan: &BackupPlan) {
     let now = ctx.clock.now_ms();
-    let outcome = async {
-        let written = write(Arc::clone(&ctx.store), dir, now).await?;
-        ctx.backups.update(|s| s.last_backup_at = Some(now));
-        prove(&written.path, now).await?;
-        prune(dir, keep)?;
-        Ok::<_, String>(written.path)
-    }
-    .await;
-    match outcome {
-        Ok(path) => {
-            tracing::info!(backup = %path.display(), "backup written and verified by restoring it");
-            ctx.backups.update(|s| {
-                s.last_verified_restore_at = Some(now);
-                s.last_error = None;
-            });
+    let written = write(Arc::clone(&ctx.store), &plan.dir, now).await;
+    let outcome = match &written {
+        Ok(w) => {
+            let detail = format!("{} rows to {}", w.rows, w.path.display());
+            note(ctx, OpsKind::Backup, Ok(detail)).await;
+            let proven = prove(&w.path, now).await;
+            let proven = proven.and_then(|()| prune(&plan.dir, plan.keep));
+            let detail = proven.clone().map(|()| w.path.display().to_string());
+            note(ctx, OpsKind::RestoreCheck, detail).await;
+            proven
         }
         Err(e) => {
+            note(ctx, OpsKind::Backup, Err(e.clone())).await;
+            Err(e.clone())
+        }
+    };
+    let checked = match ctx.store.verify().await {
+        Ok(problems) if problems.is_empty() => Ok("consistent".to_owned()),
+        Ok(problems) => Err(problems.join("; ")),
+        Err(e) => Err(e.to_string()),
+    };
+    note(ctx, OpsKind::IntegrityCheck, checked).await;
+    match outcome {
+        Ok(()) => {
+            tracing::info!(dir = %plan.dir.display(), "backup written and verified by restoring it")
+        }
+        Err(e) => {
+            ctx.backups.failed();
             tracing::error!(error = %e, "scheduled backup failed");
-            ctx.backups.update(|s| {
-                s.last_error = Some(e);
-                s.failures += 1;
-            });
         }
     }
 }
 
-/// Runs [`round`] every `every`, for the life of the process, on a thread
-/// of its own at the work threads' lower priority: writing, reading back
-/// and checking a backup is minutes of CPU that must not hold the threads
+/// Records an outcome; a record that cannot be written is logged.
+async fn note(ctx: &Ctx, kind: OpsKind, outcome: Result<String, String>) {
+    let (ok, detail) = match outcome {
+        Ok(detail) => (true, detail),
+        Err(e) => (false, e),
+    };
+    if let Err(e) = hearth_app::backups::record(ctx, kind, ok, detail).await {
+        tracing::error!(error = %e, kind = kind.as_str(), "could not record a backup outcome");
+    }
+}
+
+/// How long until the next round: an interval after the last backup any
+/// node wrote, or a first one soon after start.
+async fn until_next(ctx: &Ctx, every: Duration) -> Duration {
+    let last = match hearth_app::backups::status(ctx).await {
+        Ok(status) => status.backup.map(|b| b.at),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read when the last backup was taken");
+            None
+        }
+    };
+    match last {
+        None => every.min(FIRST_DELAY),
+        Some(at) => {
+            let due = at.saturating_add(every.as_millis() as i64);
+            Duration::from_millis(due.saturating_sub(ctx.clock.now_ms()).max(0) as u64)
+        }
+    }
+}
+
+/// Who this node is, for claims: host and process.
+fn node_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "node".into());
+    format!("{host}:{}", std::process::id())
+}
+
+/// Runs [`round`] on `plan`'s schedule for the life of the process, when
+/// this node can claim the job (one node at a time), on a thread of its
+/// own at the work threads' lower priority: writing, reading back and
+/// checking a backup is minutes of CPU that must not hold the threads
 /// serving requests.
-pub fn schedule(ctx: Ctx, dir: PathBuf, every: Duration, keep: usize) -> std::io::Result<()> {
-    ctx.backups.update(|s| s.scheduled = true);
+pub fn schedule(ctx: Ctx, plan: BackupPlan) -> std::io::Result<()> {
+    ctx.backups.planned(plan.clone());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let node = node_name();
     std::thread::Builder::new()
         .name("hearth-backups".into())
         .spawn(move || {
             hearth_app::work::lower_priority();
             runtime.block_on(async {
                 loop {
-                    tokio::time::sleep(every).await;
-                    round(&ctx, &dir, keep).await;
+                    tokio::time::sleep(until_next(&ctx, plan.every).await).await;
+                    let now = ctx.clock.now_ms();
+                    // Held for half an interval: past a round, short of the next.
+                    let until = now
+                        .saturating_add(plan.every.as_millis() as i64 / 2)
+                        .max(now + 1);
+                    match ctx.store.claim_job(BACKUP_JOB, &node, now, until).await {
+                        Ok(true) => round(&ctx, &plan).await,
+                        // Another node takes this round; look again after it.
+                        Ok(false) => tokio::time::sleep(plan.every.min(FIRST_DELAY)).await,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "could not claim the scheduled backup");
+                            tokio::time::sleep(plan.every.min(FIRST_DELAY)).await;
+                        }
+                    }
                 }
             });
         })?;

@@ -65,7 +65,8 @@ pub struct ServeArgs {
     /// Seconds to finish in-flight requests after SIGTERM/SIGINT [default: 30]
     #[arg(long, env = "HEARTH_SHUTDOWN_TIMEOUT", value_name = "SECS")]
     pub shutdown_timeout: Option<u64>,
-    /// Write a backup this often and prove it by restoring it (e.g. 1h) [default: off]
+    /// Write a backup this often and prove it by restoring it (e.g. 12h),
+    /// or `off` [default: 1d; with PostgreSQL, once --backup-dir is given]
     #[arg(long, env = "HEARTH_BACKUP_EVERY", value_name = "INTERVAL")]
     pub backup_every: Option<String>,
     /// How many backups to keep [default: 48]
@@ -197,10 +198,13 @@ pub struct ServeConfig {
     pub app: hearth_app::AppConfig,
     pub shutdown_timeout_secs: u64,
     /// Scheduled backups: where, how often, how many kept.
-    pub backups: Option<(PathBuf, std::time::Duration, usize)>,
+    pub backups: Option<hearth_app::backups::BackupPlan>,
     /// A listener of its own for `/metrics`.
     pub metrics_listen: Option<SocketAddr>,
 }
+
+/// How often backups are taken unless told otherwise.
+const DEFAULT_BACKUP_EVERY: &str = "1d";
 
 impl ServeConfig {
     /// Resolves flags/environment over the file over defaults.
@@ -209,31 +213,30 @@ impl ServeConfig {
         let app_defaults = hearth_app::AppConfig::default();
         const HOUR_MS: i64 = 3_600_000;
         let storage = Storage::resolve(&args.storage, file);
-        let backups = match args
-            .backup_every
-            .clone()
-            .or_else(|| file.backup_every.clone())
-        {
-            None => None,
-            Some(every) => {
-                let every = crate::backup::parse_every(&every)?;
-                let dir = match (
-                    args.backup_dir.clone().or_else(|| file.backup_dir.clone()),
-                    &storage,
-                ) {
-                    (Some(dir), _) => dir,
-                    (None, Storage::Sqlite(data)) => data.join("backups"),
-                    (None, Storage::Postgres(..)) => {
-                        return Err(
-                            "--backup-dir is required for scheduled backups of PostgreSQL".into(),
-                        );
-                    }
-                };
-                Some((
+        let backups = {
+            let every = args
+                .backup_every
+                .clone()
+                .or_else(|| file.backup_every.clone());
+            let dir = args.backup_dir.clone().or_else(|| file.backup_dir.clone());
+            let keep = args.backup_keep.or(file.backup_keep).unwrap_or(48).max(1);
+            let plan = |every: Option<&str>, dir: PathBuf| -> Result<_, String> {
+                Ok(Some(hearth_app::backups::BackupPlan {
                     dir,
-                    every,
-                    args.backup_keep.or(file.backup_keep).unwrap_or(48).max(1),
-                ))
+                    every: crate::backup::parse_every(every.unwrap_or(DEFAULT_BACKUP_EVERY))?,
+                    keep,
+                }))
+            };
+            match (every.as_deref().map(str::trim), dir, &storage) {
+                (Some("off"), _, _) => None,
+                (every, Some(dir), _) => plan(every, dir)?,
+                (every, None, Storage::Sqlite(data)) => plan(every, data.join("backups"))?,
+                (Some(_), None, Storage::Postgres(..)) => {
+                    return Err(
+                        "--backup-dir is required for scheduled backups of PostgreSQL".into(),
+                    );
+                }
+                (None, None, Storage::Postgres(..)) => None,
             }
         };
         let metrics_token_hash = match args
@@ -368,6 +371,39 @@ mod tests {
             "the default"
         );
         assert!(matches!(cfg.storage, Storage::Sqlite(ref d) if d == Path::new("hearth-data")));
+        Ok(())
+    }
+
+    #[test]
+    fn a_new_site_takes_daily_backups_unless_told_otherwise() -> Result<(), String> {
+        let file = FileConfig::default();
+        let plan = ServeConfig::resolve(&ServeArgs::default(), &file)?.backups;
+        let plan = plan.ok_or("backups are on by default")?;
+        assert_eq!(plan.dir, Path::new("hearth-data").join("backups"));
+        assert_eq!(plan.every, std::time::Duration::from_secs(86_400));
+        let off = ServeArgs {
+            backup_every: Some("off".into()),
+            ..ServeArgs::default()
+        };
+        assert!(ServeConfig::resolve(&off, &file)?.backups.is_none());
+        // PostgreSQL has no data directory: on once told where.
+        let postgres = |every: Option<&str>, dir: Option<&str>| ServeArgs {
+            storage: StorageArgs {
+                database: Some("postgres://h@localhost/h".into()),
+                ..StorageArgs::default()
+            },
+            backup_every: every.map(str::to_owned),
+            backup_dir: dir.map(PathBuf::from),
+            ..ServeArgs::default()
+        };
+        assert!(
+            ServeConfig::resolve(&postgres(None, None), &file)?
+                .backups
+                .is_none()
+        );
+        assert!(ServeConfig::resolve(&postgres(Some("1h"), None), &file).is_err());
+        let told = ServeConfig::resolve(&postgres(None, Some("/b")), &file)?.backups;
+        assert_eq!(told.map(|p| p.dir), Some(PathBuf::from("/b")));
         Ok(())
     }
 

@@ -192,6 +192,24 @@ async fn verify(storage: &Storage) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let problems = store.verify().await.map_err(|e| e.to_string())?;
+    // Kept in the database, for the status page of every node.
+    let (at, ok) = (
+        hearth_app::Clock::now_ms(&hearth_app::SystemClock),
+        problems.is_empty(),
+    );
+    let record = hearth_store::OpsRecord {
+        kind: hearth_store::OpsKind::IntegrityCheck,
+        at,
+        ok,
+        detail: match problems.len() {
+            0 => "consistent".to_owned(),
+            n => format!("{n} problems: {}", problems.join("; ")),
+        },
+        last_ok_at: ok.then_some(at),
+    };
+    if let Err(e) = store.record_ops(record).await {
+        tracing::warn!(error = %e, "could not record the check in the database");
+    }
     let mut out = std::io::stdout().lock();
     for p in &problems {
         let _ = writeln!(out, "{p}");

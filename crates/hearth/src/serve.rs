@@ -26,10 +26,15 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let ctx = Ctx::new(store, Arc::new(SystemClock), config.app.clone())
         .map_err(|e| format!("cannot start the work threads: {e}"))?;
-    if let Some((dir, every, keep)) = config.backups.clone() {
-        tracing::info!(dir = %dir.display(), every_secs = every.as_secs(), keep, "scheduled backups on");
-        crate::backup::schedule(ctx.clone(), dir, every, keep)
-            .map_err(|e| format!("cannot start scheduled backups: {e}"))?;
+    match config.backups.clone() {
+        Some(plan) => {
+            tracing::info!(dir = %plan.dir.display(), every_secs = plan.every.as_secs(), keep = plan.keep, "scheduled backups on");
+            crate::backup::schedule(ctx.clone(), plan)
+                .map_err(|e| format!("cannot start scheduled backups: {e}"))?;
+        }
+        None => tracing::warn!(
+            "scheduled backups are off: give --backup-dir (PostgreSQL), or drop --backup-every off"
+        ),
     }
     let state = AppState::new(ctx, config.web.clone());
     if let Some(addr) = config.metrics_listen {

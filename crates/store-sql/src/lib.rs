@@ -18,6 +18,7 @@ mod idempotency;
 mod invites;
 mod live;
 mod memberships;
+mod ops;
 mod people;
 mod reactions;
 mod replies;

@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_moderation_notes_and_visits"),
     migration!(19, "0019_follows_and_notifications"),
     migration!(20, "0020_batched_likes_and_space_events"),
+    migration!(21, "0021_ops_records"),
 ];
 
 /// The newest schema version this build knows.

@@ -391,3 +391,54 @@ pub struct SigninSuccess {
     /// Known keys recorded before this are removed.
     pub known_since: i64,
 }
+
+/// Something the deployment did for its own safety, as the database keeps
+/// it for every node: a backup, its proof, an integrity check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpsRecord {
+    /// Which: see [`OpsKind`].
+    pub kind: OpsKind,
+    /// When it last ran (Unix ms).
+    pub at: i64,
+    /// Whether it went well.
+    pub ok: bool,
+    /// What it did, or what went wrong.
+    pub detail: String,
+    /// When it last went well (Unix ms), if ever.
+    pub last_ok_at: Option<i64>,
+}
+
+/// The kinds of [`OpsRecord`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpsKind {
+    /// A backup written.
+    Backup,
+    /// A backup restored into a scratch store and verified there.
+    RestoreCheck,
+    /// The live database checked (`hearth verify --live`, or each
+    /// scheduled backup round).
+    IntegrityCheck,
+}
+
+impl OpsKind {
+    /// Every kind.
+    pub const ALL: &'static [OpsKind] = &[
+        OpsKind::Backup,
+        OpsKind::RestoreCheck,
+        OpsKind::IntegrityCheck,
+    ];
+
+    /// How the store names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpsKind::Backup => "backup",
+            OpsKind::RestoreCheck => "restore_check",
+            OpsKind::IntegrityCheck => "integrity_check",
+        }
+    }
+
+    /// The kind the store names `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+}

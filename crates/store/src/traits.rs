@@ -503,6 +503,19 @@ pub trait LiveStore {
     fn live_signal_now(&self) -> u64;
 }
 
+/// What the deployment did for its own safety, and background work that
+/// one node at a time does.
+#[async_trait]
+pub trait OpsStore {
+    /// Records the latest run of `record.kind`, replacing the one before.
+    async fn record_ops(&self, record: OpsRecord) -> Result<()>;
+    /// The latest run of each kind that has run.
+    async fn ops_records(&self) -> Result<Vec<OpsRecord>>;
+    /// Claims job `name` for `holder` until `until`, unless another holder
+    /// has it past `now`; whether the claim holds.
+    async fn claim_job(&self, name: &str, holder: &str, now: i64, until: i64) -> Result<bool>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -522,6 +535,7 @@ pub trait Store:
     + SearchStore
     + FollowStore
     + LiveStore
+    + OpsStore
     + AuditStore
     + VerifyStore
     + ExportStore

@@ -81,6 +81,16 @@ impl std::fmt::Display for When {
 
 impl askama::filters::HtmlSafe for When {}
 
+/// "1 day", "12 hours", "90 seconds": an interval in its largest whole unit.
+pub(crate) fn span(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    let (n, unit) = [(86_400, "day"), (3_600, "hour"), (60, "minute")]
+        .into_iter()
+        .find(|(size, _)| secs >= *size && secs.is_multiple_of(*size))
+        .map_or((secs, "second"), |(size, unit)| (secs / size, unit));
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
 /// "2026-11-24T06:44", the value of a `datetime-local` field, in UTC.
 pub(crate) fn datetime_local(ms: i64) -> String {
     at(ms)

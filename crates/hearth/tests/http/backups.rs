@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::cli::{hearth, start_server, storage_args};
 use crate::support::app::{Backend, fresh_storage};
 use crate::support::both;
+use crate::support::spawn_app;
 
 fn ok(out: &std::process::Output) -> String {
     let text = format!(
@@ -135,3 +136,51 @@ async fn scheduled_backups_are_proven_pruned_and_reported() {
     let _ = child.wait();
     assert!(proven, "no pruned, verified backups within 30 s");
 }
+
+/// A round of scheduled backups on one node: every node's status page
+/// tells it, from the database.
+async fn every_node_tells_the_last_backup_and_check_from_the_database(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("ann", false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, status) = app.signed_in("ann").await.page("/status").await;
+    assert!(
+        status.contains("Scheduled backups are not enabled on this server."),
+        "{status}"
+    );
+    let plan = hearth_app::backups::BackupPlan {
+        dir: dir.path().to_owned(),
+        every: Duration::from_secs(86_400),
+        keep: 2,
+    };
+    app.ctx.backups.planned(plan.clone());
+    hearth::backup::round(&app.ctx, &plan).await;
+
+    let ann = app.signed_in("ann").await;
+    let here = ann.page("/status").await.1;
+    assert!(here.contains("Backups are taken every 1 day"), "{here}");
+    // The session is in the database: the other node knows it too.
+    let other = app.second_node().await;
+    let there = ann
+        .client
+        .get(format!("{}/status", other.base))
+        .send()
+        .await;
+    let there = there.unwrap().text().await.unwrap();
+    assert!(
+        there.contains("Backups are taken by another server"),
+        "{there}"
+    );
+    for page in [&here, &there] {
+        assert!(page.contains("Last backup just now."), "{page}");
+        assert!(
+            page.contains("Last backup proven by restoring it just now."),
+            "{page}"
+        );
+        assert!(
+            page.contains("live database just now: consistent."),
+            "{page}"
+        );
+    }
+}
+both!(every_node_tells_the_last_backup_and_check_from_the_database);

@@ -74,30 +74,38 @@ async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     if !allowed {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     }
-    exposition(&state)
+    exposition(&state).await
 }
 
 /// The metrics on a listener of their own (`--metrics-listen`): whoever
 /// reaches that address may read them.
 pub(crate) async fn metrics_open(State(state): State<AppState>) -> Response {
-    exposition(&state)
+    exposition(&state).await
 }
 
-fn exposition(state: &AppState) -> Response {
+async fn exposition(state: &AppState) -> Response {
     let (engine, pool) = hearth_app::status::pool(&state.ctx);
     let mut body = state.metrics.render(pool, engine);
-    let backups = state.ctx.backups.get();
+    // As the database records it, on whichever node; 0 when unknown (the
+    // database not answering is a metric of its own).
+    let verified_at = hearth_app::backups::status(&state.ctx)
+        .await
+        .ok()
+        .and_then(|b| b.restore_check)
+        .and_then(|r| r.last_ok_at);
     body.push_str("# HELP hearth_backup_last_verified_restore_timestamp_seconds When a backup was last restored and verified.\n");
     body.push_str("# TYPE hearth_backup_last_verified_restore_timestamp_seconds gauge\n");
     body.push_str(&format!(
         "hearth_backup_last_verified_restore_timestamp_seconds {}\n",
-        backups.last_verified_restore_at.unwrap_or(0) / 1000
+        verified_at.unwrap_or(0) / 1000
     ));
-    body.push_str("# HELP hearth_backup_failures_total Scheduled backups that failed.\n");
+    body.push_str(
+        "# HELP hearth_backup_failures_total Scheduled backups that failed on this node.\n",
+    );
     body.push_str("# TYPE hearth_backup_failures_total counter\n");
     body.push_str(&format!(
         "hearth_backup_failures_total {}\n",
-        backups.failures
+        state.ctx.backups.failures()
     ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

@@ -6,7 +6,9 @@ use hearth_core::ids::UserId;
 use hearth_core::model::{Role, TopicState, Visibility};
 use hearth_core::names::{DisplayName, Email, Slug, SpaceName, Username};
 use hearth_core::topic_rules::MAX_REPLY_DEPTH;
-use hearth_store::{Conflict, NewSpace, NewUser, ReactionTarget, StoreError, TopicEdit};
+use hearth_store::{
+    Conflict, NewSpace, NewUser, OpsKind, OpsRecord, ReactionTarget, StoreError, TopicEdit,
+};
 
 use super::fixtures::{new_reply, new_topic, space, store, topic, user};
 use crate::support::{Backend, both};
@@ -211,3 +213,43 @@ async fn a_stale_edit_is_refused_and_likes_count_once(backend: Backend) {
     assert_eq!(store.verify().await.unwrap(), Vec::<String>::new());
 }
 both!(a_stale_edit_is_refused_and_likes_count_once);
+
+async fn one_holder_at_a_time_claims_a_job_and_ops_records_keep_their_last_success(
+    backend: Backend,
+) {
+    let (store, _guard) = store(backend).await;
+    assert!(store.claim_job("backup", "a", 100, 200).await.unwrap());
+    assert!(!store.claim_job("backup", "b", 150, 250).await.unwrap());
+    assert!(
+        store.claim_job("backup", "a", 150, 300).await.unwrap(),
+        "renewed"
+    );
+    assert!(!store.claim_job("backup", "b", 299, 400).await.unwrap());
+    assert!(
+        store.claim_job("backup", "b", 300, 400).await.unwrap(),
+        "expired"
+    );
+    assert!(store.claim_job("other", "a", 300, 400).await.unwrap());
+
+    let record = |at, ok| OpsRecord {
+        kind: OpsKind::RestoreCheck,
+        at,
+        ok,
+        detail: format!("at {at}"),
+        last_ok_at: None,
+    };
+    store.record_ops(record(10, true)).await.unwrap();
+    store.record_ops(record(20, false)).await.unwrap();
+    let kept = store.ops_records().await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (
+            kept[0].at,
+            kept[0].ok,
+            kept[0].last_ok_at,
+            kept[0].detail.as_str()
+        ),
+        (20, false, Some(10), "at 20")
+    );
+}
+both!(one_holder_at_a_time_claims_a_job_and_ops_records_keep_their_last_success);

@@ -69,7 +69,7 @@ async fn page(
             settings: settings::get(&state.ctx).await?,
             invite_link: notice.invite_link,
             registrations: Registration::ALL,
-            backup_error: state.ctx.backups.get().last_error,
+            backup_error: hearth_app::backups::status(&state.ctx).await?.last_error(),
             audit: hearth_app::audit::list(&state.ctx, &signed_in.who, None, 50)
                 .await?
                 .into_iter()

@@ -111,9 +111,53 @@ struct StatusPage {
     engine: &'static str,
     release: String,
     migrated: String,
-    backups: hearth_app::backups::BackupState,
-    last_backup: String,
-    last_verified: String,
+    /// Backups as the database records them; empty when none ran and
+    /// this node takes none.
+    backups: Vec<String>,
+    backup_failed: bool,
+}
+
+/// The status page's sentences on backups.
+fn backup_facts(b: &hearth_app::backups::BackupStatus, now: i64) -> Vec<String> {
+    let when = |r: &Option<hearth_app::records::OpsRecord>| match r {
+        Some(r) => crate::time_fmt::When::new(r.at, now).relative(),
+        None => "not yet".to_owned(),
+    };
+    let ok_when =
+        |r: &Option<hearth_app::records::OpsRecord>| match r.as_ref().and_then(|r| r.last_ok_at) {
+            Some(at) => crate::time_fmt::When::new(at, now).relative(),
+            None => "not yet".to_owned(),
+        };
+    let mut facts = Vec::new();
+    match &b.plan {
+        Some(plan) => facts.push(format!(
+            "Backups are taken every {}, each proven by restoring it.",
+            crate::time_fmt::span(plan.every)
+        )),
+        None if b.backup.is_none() => {
+            facts.push("Scheduled backups are not enabled on this server.".to_owned());
+            return facts;
+        }
+        None => facts.push("Backups are taken by another server of this site.".to_owned()),
+    }
+    facts.push(format!("Last backup {}.", when(&b.backup)));
+    facts.push(format!(
+        "Last backup proven by restoring it {}.",
+        ok_when(&b.restore_check)
+    ));
+    let check = match &b.integrity_check {
+        Some(r) if r.ok => format!(
+            "Last integrity check of the live database {}: consistent.",
+            when(&b.integrity_check)
+        ),
+        Some(_) => format!(
+            "Last integrity check of the live database {}: problems found.",
+            when(&b.integrity_check)
+        ),
+        None => "Last integrity check of the live database: not yet.".to_owned(),
+    };
+    facts.push(check);
+    facts
 }
 
 pub(crate) async fn status(
@@ -121,15 +165,17 @@ pub(crate) async fn status(
     visitor: Visitor,
 ) -> Result<Response, PageError> {
     let status = hearth_app::status::show(&state.ctx, visitor.viewer()).await?;
-    let backups = state.ctx.backups.get();
-    let when = |t: Option<i64>| {
-        t.map(crate::time_fmt::human)
-            .unwrap_or_else(|| "not yet".into())
+    // Members see backups (guests see only health), as every node tells.
+    let (backups, backup_failed) = match &status.stats {
+        Some(_) => {
+            let b = hearth_app::backups::status(&state.ctx).await?;
+            (backup_facts(&b, state.ctx.now()), b.last_error().is_some())
+        }
+        None => (Vec::new(), false),
     };
     render(&StatusPage {
-        last_backup: when(backups.last_backup_at),
-        last_verified: when(backups.last_verified_restore_at),
         backups,
+        backup_failed,
         chrome: Chrome::new(&state, &visitor, "Status").await?,
         migrated: status
             .stats
