@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use hearth_app::Ctx;
 use hearth_app::backups::{BACKUP_JOB, BackupPlan};
-use hearth_store::{OpsKind, Store};
+use hearth_store::{OpsKind, Store, VerifyStore};
 
 /// Parses `90s`, `30m`, `1h`, `2d` (a bare number is minutes).
 pub fn parse_every(s: &str) -> Result<Duration, String> {
@@ -30,10 +30,10 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
 }
 
 /// A backup's file name: the UTC time it was taken, readable, to the
-/// millisecond (`hearth-2026-12-03T081243.962Z.export`). Names sort in the
-/// order the backups were taken, and after the older names of Unix
-/// milliseconds (`hearth-1796285563962.export`).
-pub fn file_name(now: i64) -> String {
+/// millisecond, then its kind (`hearth-2026-12-03T081243.962Z.db`). Names
+/// sort in the order the backups were taken, and after the older names of
+/// Unix milliseconds (`hearth-1796285563962.export`).
+pub fn file_name(now: i64, kind: Kind) -> String {
     let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now) * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let stamp = at
@@ -41,14 +41,48 @@ pub fn file_name(now: i64) -> String {
             "[year]-[month]-[day]T[hour][minute][second].[subsecond digits:3]Z"
         ))
         .unwrap_or_else(|_| now.to_string());
-    format!("hearth-{stamp}.export")
+    format!("hearth-{stamp}.{}", kind.extension())
+}
+
+/// What a backup file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A page-level copy of a SQLite database: restored by copying it back.
+    Database,
+    /// An engine-neutral export, with a checksum for every table.
+    Export,
+}
+
+impl Kind {
+    fn extension(self) -> &'static str {
+        match self {
+            Kind::Database => "db",
+            Kind::Export => "export",
+        }
+    }
+
+    /// What a file is, by its first bytes: a SQLite database says so.
+    pub fn of(path: &Path) -> Result<Kind, String> {
+        use std::io::Read;
+        let mut head = [0u8; 16];
+        let mut file =
+            std::fs::File::open(path).map_err(|e| crate::transfer::cannot("read", path, &e))?;
+        let n = file
+            .read(&mut head)
+            .map_err(|e| crate::transfer::cannot("read", path, &e))?;
+        Ok(if head[..n] == *b"SQLite format 3\0" {
+            Kind::Database
+        } else {
+            Kind::Export
+        })
+    }
 }
 
 /// Whether `path` is named like a backup.
 fn is_backup(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| n.starts_with("hearth-") && n.ends_with(".export"))
+        .is_some_and(|n| n.starts_with("hearth-") && (n.ends_with(".export") || n.ends_with(".db")))
 }
 
 /// The backups in `dir`, oldest first.
@@ -62,56 +96,206 @@ pub fn backups_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(backups)
 }
 
-/// A backup written: where, and how many rows it holds.
+/// A backup written: where, and what it holds.
 #[derive(Debug, Clone)]
 pub struct Written {
     /// The file.
     pub path: PathBuf,
-    /// Rows in all its tables.
-    pub rows: u64,
+    /// What it holds, in words: rows, or the database's size.
+    pub holds: String,
 }
 
-/// Writes a backup of `store` into `dir`.
+/// Writes a backup of `store` into `dir`: a page-level copy where the
+/// engine has one (SQLite: seconds a gigabyte, while the site writes on),
+/// else an export.
 pub async fn write(store: Arc<dyn Store>, dir: &Path, now: i64) -> Result<Written, String> {
     crate::transfer::private_dir(dir)
         .map_err(|e| crate::transfer::cannot("create the directory", dir, &e))?;
+    let path = dir.join(file_name(now, Kind::Database));
+    let partial = path.with_extension("partial");
+    // Created empty first, so that only its owner may read it: a backup
+    // holds everything, password hashes included.
+    crate::transfer::private_file(&partial)
+        .map_err(|e| crate::transfer::cannot("write", &partial, &e))?;
+    match store.copy_database(&partial).await {
+        Ok(true) => {
+            std::fs::rename(&partial, &path)
+                .map_err(|e| crate::transfer::cannot("write", &path, &e))?;
+            let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let holds = format!("{:.1} MB", bytes as f64 / 1e6);
+            return Ok(Written { path, holds });
+        }
+        Ok(false) => {
+            let _ = std::fs::remove_file(&partial);
+        }
+        Err(e) => {
+            for suffix in ["", "-journal"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+            }
+            return Err(format!("cannot write {}: {e}", path.display()));
+        }
+    }
     let schema = store
         .stats(true)
         .await
         .map_err(|e| e.to_string())?
         .schema_version;
-    let path = dir.join(file_name(now));
+    let path = dir.join(file_name(now, Kind::Export));
     let sums = crate::transfer::export(store, schema, now, None, &path).await?;
-    let rows = sums.values().map(|s| s.rows).sum();
-    Ok(Written { path, rows })
+    let rows: u64 = sums.values().map(|s| s.rows).sum();
+    Ok(Written {
+        path,
+        holds: format!("{rows} rows"),
+    })
 }
 
-/// Restores a backup into a scratch SQLite store and verifies it there.
-pub async fn prove(path: &Path, now: i64) -> Result<(), String> {
-    let scratch =
-        std::env::temp_dir().join(format!("hearth-restore-check-{}-{now}", std::process::id()));
-    let result = async {
-        let store: Arc<dyn Store> = Arc::new(
-            hearth_store_sqlite::open(scratch.join("hearth.db"))
-                .await
-                .map_err(|e| e.to_string())?,
-        );
-        crate::transfer::import(Arc::clone(&store), path, crate::transfer::Html::Trust).await?;
-        let problems = store.verify().await.map_err(|e| e.to_string())?;
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(format!(
-                "the restored backup is inconsistent: {}",
-                problems.join("; ")
-            ))
-        }
+/// A scratch directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(what: &str, now: i64) -> Result<Self, String> {
+        let dir = std::env::temp_dir().join(format!("hearth-{what}-{}-{now}", std::process::id()));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| crate::transfer::cannot("create the directory", &dir, &e))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Opens a database backup to read it: in place, changing nothing, when
+/// its schema is this release's; else a copy in `scratch`, brought up to
+/// this release's schema as a restore would (the backup stays as it was).
+async fn open_database(path: &Path, scratch: &Path) -> Result<Arc<dyn Store>, String> {
+    let found = hearth_store_sqlite::schema_version(path).map_err(|e| e.to_string())?;
+    let known = hearth_store_sqlite::LATEST_VERSION;
+    let store = if found == known {
+        hearth_store_sqlite::open_read_only(path).await
+    } else if found > known {
+        Err(hearth_store::StoreError::SchemaTooNew { found, known })
+    } else {
+        let copy = scratch.join("hearth.db");
+        std::fs::copy(path, &copy).map_err(|e| crate::transfer::cannot("copy", path, &e))?;
+        hearth_store_sqlite::open(&copy).await
     };
-    std::fs::create_dir_all(&scratch)
-        .map_err(|e| crate::transfer::cannot("create the directory", &scratch, &e))?;
-    let outcome = result.await;
-    let _ = std::fs::remove_dir_all(&scratch);
-    outcome
+    let store: Arc<dyn Store> = Arc::new(store.map_err(|e| format!("{}: {e}", path.display()))?);
+    Ok(store)
+}
+
+/// What `verify` tells of a database backup: its rows of each kind.
+pub fn counts(stats: &hearth_store::SiteStats) -> Vec<(&'static str, i64)> {
+    vec![
+        ("users", stats.users),
+        ("spaces", stats.spaces),
+        ("topics", stats.topics),
+        ("replies", stats.replies),
+        ("attachments", stats.attachments),
+    ]
+}
+
+/// Checks a database backup the way it will be used: opened as a store,
+/// SQLite's own integrity and foreign-key checks and Hearth's consistency
+/// checks run on it; returns what it holds.
+pub async fn check_database(path: &Path, now: i64) -> Result<hearth_store::SiteStats, String> {
+    let scratch = Scratch::new("check", now)?;
+    let store = open_database(path, &scratch.0).await?;
+    let problems = store.verify().await.map_err(|e| e.to_string())?;
+    if !problems.is_empty() {
+        return Err(format!(
+            "{} is inconsistent: {}",
+            path.display(),
+            problems.join("; ")
+        ));
+    }
+    store.stats(true).await.map_err(|e| e.to_string())
+}
+
+/// Proves a backup: a database copy by [`check_database`], an export by
+/// restoring it into a scratch SQLite store and verifying it there.
+pub async fn prove(path: &Path, now: i64) -> Result<(), String> {
+    if Kind::of(path)? == Kind::Database {
+        return check_database(path, now).await.map(|_| ());
+    }
+    let scratch = Scratch::new("restore-check", now)?;
+    let store: Arc<dyn Store> = Arc::new(
+        hearth_store_sqlite::open(scratch.0.join("hearth.db"))
+            .await
+            .map_err(|e| e.to_string())?,
+    );
+    crate::transfer::import(Arc::clone(&store), path, crate::transfer::Html::Trust).await?;
+    let problems = store.verify().await.map_err(|e| e.to_string())?;
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the restored backup is inconsistent: {}",
+            problems.join("; ")
+        ))
+    }
+}
+
+/// Restores a database backup as the SQLite database `target` (which must
+/// not exist): copied beside it, synced, brought up to this release's
+/// schema, then moved into place.
+pub async fn restore_database(
+    path: &Path,
+    target: &Path,
+) -> Result<hearth_store::SiteStats, String> {
+    let partial = target.with_extension("restoring");
+    if let Some(dir) = target.parent() {
+        crate::transfer::private_dir(dir)
+            .map_err(|e| crate::transfer::cannot("create the directory", dir, &e))?;
+    }
+    let copied = async {
+        std::fs::copy(path, &partial).map_err(|e| crate::transfer::cannot("copy", path, &e))?;
+        std::fs::File::open(&partial)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| crate::transfer::cannot("write", &partial, &e))?;
+        // The store closes (and checkpoints) when dropped.
+        let store = hearth_store_sqlite::open(&partial)
+            .await
+            .map_err(|e| e.to_string())?;
+        store.stats(true).await.map_err(|e| e.to_string())
+    }
+    .await;
+    let moved = copied.and_then(|stats| {
+        // An empty database's log must not be applied to the restored one.
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+        }
+        std::fs::rename(&partial, target)
+            .map_err(|e| crate::transfer::cannot("move into place", target, &e))?;
+        Ok(stats)
+    });
+    if moved.is_err() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+        }
+    }
+    moved
+}
+
+/// Loads a database backup into another engine's empty store, through an
+/// export in a scratch directory.
+pub async fn load_database(
+    path: &Path,
+    into: Arc<dyn Store>,
+    now: i64,
+) -> Result<std::collections::BTreeMap<String, crate::transfer::TableSum>, String> {
+    let scratch = Scratch::new("load", now)?;
+    let store = open_database(path, &scratch.0).await?;
+    let schema = store
+        .stats(true)
+        .await
+        .map_err(|e| e.to_string())?
+        .schema_version;
+    let export = scratch.0.join("backup.export");
+    crate::transfer::export(store, schema, now, None, &export).await?;
+    crate::transfer::import(into, &export, crate::transfer::Html::Sanitize).await
 }
 
 /// Keeps the newest `keep` backups in `dir`, removes the rest.
@@ -136,7 +320,7 @@ pub async fn round(ctx: &Ctx, plan: &BackupPlan) {
     let written = write(Arc::clone(&ctx.store), &plan.dir, now).await;
     let outcome = match &written {
         Ok(w) => {
-            let detail = format!("{} rows to {}", w.rows, w.path.display());
+            let detail = format!("{} to {}", w.holds, w.path.display());
             note(ctx, OpsKind::Backup, Ok(detail)).await;
             let proven = prove(&w.path, now).await;
             let proven = proven.and_then(|()| prune(&plan.dir, plan.keep));
@@ -157,7 +341,7 @@ pub async fn round(ctx: &Ctx, plan: &BackupPlan) {
     note(ctx, OpsKind::IntegrityCheck, checked).await;
     match outcome {
         Ok(()) => {
-            tracing::info!(dir = %plan.dir.display(), "backup written and verified by restoring it")
+            tracing::info!(dir = %plan.dir.display(), "backup written and verified as restorable")
         }
         Err(e) => {
             ctx.backups.failed();
@@ -249,18 +433,22 @@ mod tests {
     #[test]
     fn backup_names_read_as_utc_times_and_sort_in_the_order_taken() {
         assert_eq!(
-            file_name(1_796_285_563_962),
+            file_name(1_796_285_563_962, Kind::Export),
             "hearth-2026-12-03T081243.962Z.export"
         );
+        assert_eq!(
+            file_name(1_796_285_563_962, Kind::Database),
+            "hearth-2026-12-03T081243.962Z.db"
+        );
         let mut names = [
-            file_name(1_796_285_564_000),
+            file_name(1_796_285_564_000, Kind::Database),
             "hearth-1796285563962.export".to_owned(),
-            file_name(1_796_285_563_963),
-            file_name(1_896_285_563_963),
+            file_name(1_796_285_563_963, Kind::Export),
+            file_name(1_896_285_563_963, Kind::Database),
         ];
         names.sort();
         assert_eq!(names[0], "hearth-1796285563962.export", "older names first");
-        assert_eq!(names[1], file_name(1_796_285_563_963));
-        assert_eq!(names[3], file_name(1_896_285_563_963));
+        assert_eq!(names[1], file_name(1_796_285_563_963, Kind::Export));
+        assert_eq!(names[3], file_name(1_896_285_563_963, Kind::Database));
     }
 }

@@ -57,7 +57,7 @@ pub enum Command {
     Export(ExportArgs),
     /// Load an export file into an empty store (SQLite or PostgreSQL)
     Import(TransferArgs),
-    /// Write a backup into a directory and prove it by restoring it into a scratch store
+    /// Write a backup into a directory (SQLite: a page-level copy) and prove it restorable
     Backup(BackupArgs),
     /// Restore a backup into an empty store (or, with --force, replace a SQLite database)
     Restore(RestoreArgs),
@@ -90,9 +90,12 @@ pub enum AdminCommand {
 pub struct VerifyArgs {
     #[command(flatten)]
     pub storage: StorageArgs,
-    /// An export file to check
+    /// A backup or export file to check, or a directory of backups (its newest)
     #[arg(required_unless_present = "live", conflicts_with = "live")]
     pub file: Option<PathBuf>,
+    /// Check every backup in the directory, not only the newest
+    #[arg(long, requires = "file")]
+    pub all: bool,
     /// Check the live database (while it serves)
     #[arg(long)]
     pub live: bool,

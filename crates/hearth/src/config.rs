@@ -65,7 +65,7 @@ pub struct ServeArgs {
     /// Seconds to finish in-flight requests after SIGTERM/SIGINT [default: 30]
     #[arg(long, env = "HEARTH_SHUTDOWN_TIMEOUT", value_name = "SECS")]
     pub shutdown_timeout: Option<u64>,
-    /// Write a backup this often and prove it by restoring it (e.g. 12h),
+    /// Write a backup this often and prove it restorable (e.g. 12h),
     /// or `off` [default: 1d; with PostgreSQL, once --backup-dir is given]
     #[arg(long, env = "HEARTH_BACKUP_EVERY", value_name = "INTERVAL")]
     pub backup_every: Option<String>,

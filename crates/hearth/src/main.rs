@@ -28,7 +28,7 @@ fn init_logging(
 /// `hearth restore`: checks the backup, then loads it into an empty store;
 /// `--force` moves an existing SQLite database aside first.
 async fn restore(storage: &Storage, path: &std::path::Path, force: bool) -> Result<(), String> {
-    hearth::transfer::verify(path)?;
+    check(path).await?;
     if force {
         match storage {
             Storage::Sqlite(dir) => {
@@ -47,19 +47,69 @@ async fn restore(storage: &Storage, path: &std::path::Path, force: bool) -> Resu
             }
         }
     }
-    let sums = load(storage, path).await?;
-    report("restored", path, &sums);
+    let loaded = load(storage, path).await?;
+    loaded.report("restored", path);
     Ok(())
 }
 
-/// Loads an export into an empty store. A SQLite target is written beside
-/// the data directory's database and moved into place only when complete,
-/// so a failure (a full disk, a bad file) leaves the target as it was.
-async fn load(
-    storage: &Storage,
-    path: &std::path::Path,
-) -> Result<std::collections::BTreeMap<String, hearth::transfer::TableSum>, String> {
+/// What a backup or export holds, or what loading it put into a store:
+/// each table's sums (an export), or its rows of each kind (a database).
+enum Contents {
+    Sums(std::collections::BTreeMap<String, hearth::transfer::TableSum>),
+    Database(hearth_store::SiteStats),
+}
+
+impl Contents {
+    /// Prints each table's rows (and an export's checksums), then one line.
+    fn report(&self, what: &str, path: &std::path::Path) {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let place = path.display();
+        match self {
+            Contents::Sums(sums) => {
+                for (table, sum) in sums {
+                    let _ = writeln!(out, "{table}\t{}\t{}", sum.rows, sum.sha256);
+                }
+                let rows: u64 = sums.values().map(|s| s.rows).sum();
+                let tables = sums.len();
+                let _ = writeln!(out, "ok: {what} {rows} rows in {tables} tables, {place}");
+            }
+            Contents::Database(stats) => {
+                for (kind, rows) in hearth::backup::counts(stats) {
+                    let _ = writeln!(out, "{kind}\t{rows}");
+                }
+                let version = stats.schema_version;
+                let _ = writeln!(
+                    out,
+                    "ok: {what} {place}, a database at schema version {version}, whole and consistent"
+                );
+            }
+        }
+    }
+}
+
+/// Checks a backup or export: a database by opening and checking it, an
+/// export against its checksums.
+async fn check(path: &std::path::Path) -> Result<Contents, String> {
+    match hearth::backup::Kind::of(path)? {
+        hearth::backup::Kind::Database => {
+            let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
+            hearth::backup::check_database(path, now)
+                .await
+                .map(Contents::Database)
+        }
+        hearth::backup::Kind::Export => hearth::transfer::verify(path).map(Contents::Sums),
+    }
+}
+
+/// Loads a backup or export into an empty store. A SQLite target is
+/// written beside the data directory's database and moved into place only
+/// when complete, so a failure (a full disk, a bad file) leaves the target
+/// as it was.
+async fn load(storage: &Storage, path: &std::path::Path) -> Result<Contents, String> {
     let refuse = "the target holds data: load only into an empty store (restore --force replaces a SQLite one)";
+    let kind = hearth::backup::Kind::of(path)?;
+    let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
     let Storage::Sqlite(dir) = storage else {
         let store = hearth::storage::open(storage)
             .await
@@ -67,7 +117,13 @@ async fn load(
         if !store.is_empty().await.map_err(|e| e.to_string())? {
             return Err(refuse.into());
         }
-        return hearth::transfer::import(store, path, hearth::transfer::Html::Sanitize).await.map_err(|e| {
+        let loaded = match kind {
+            hearth::backup::Kind::Database => hearth::backup::load_database(path, store, now).await,
+            hearth::backup::Kind::Export => {
+                hearth::transfer::import(store, path, hearth::transfer::Html::Sanitize).await
+            }
+        };
+        return loaded.map(Contents::Sums).map_err(|e| {
             format!("{e}; the database may hold part of the import: drop and recreate it before trying again")
         });
     };
@@ -79,6 +135,11 @@ async fn load(
         if !store.is_empty().await.map_err(|e| e.to_string())? {
             return Err(refuse.into());
         }
+    }
+    if kind == hearth::backup::Kind::Database {
+        return hearth::backup::restore_database(path, &target)
+            .await
+            .map(Contents::Database);
     }
     let staging = dir.join(format!(".loading-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
@@ -96,7 +157,7 @@ async fn load(
         }
         std::fs::rename(staging.join("hearth.db"), &target)
             .map_err(|e| format!("cannot move the loaded database into place: {e}"))?;
-        Ok(sums)
+        Ok(Contents::Sums(sums))
     });
     let _ = std::fs::remove_dir_all(&staging);
     moved
@@ -129,11 +190,11 @@ async fn export(
     };
     let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
     let sums = hearth::transfer::export(store, schema, now, space, path).await?;
-    report("exported", path, &sums);
+    Contents::Sums(sums).report("exported", path);
     Ok(())
 }
 
-/// `hearth backup DIR`: writes a backup and proves it by restoring it.
+/// `hearth backup DIR`: writes a backup and proves it.
 async fn backup(storage: &Storage, dir: &std::path::Path) -> Result<(), String> {
     use std::io::Write;
     let store = hearth::storage::open(storage)
@@ -142,46 +203,63 @@ async fn backup(storage: &Storage, dir: &std::path::Path) -> Result<(), String> 
     let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
     let written = hearth::backup::write(store, dir, now).await?;
     hearth::backup::prove(&written.path, now).await?;
+    let how = match hearth::backup::Kind::of(&written.path)? {
+        hearth::backup::Kind::Database => "opening and checking it",
+        hearth::backup::Kind::Export => "restoring it",
+    };
     let _ = writeln!(
         std::io::stdout(),
-        "ok: backed up {} rows to {}, proven by restoring it",
-        written.rows,
+        "ok: backed up {} to {}, proven by {how}",
+        written.holds,
         written.path.display()
     );
     Ok(())
 }
 
-/// Prints each table's row count and checksum.
-fn report(
-    what: &str,
-    path: &std::path::Path,
-    sums: &std::collections::BTreeMap<String, hearth::transfer::TableSum>,
-) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    for (table, sum) in sums {
-        let _ = writeln!(out, "{table}\t{}\t{}", sum.rows, sum.sha256);
-    }
-    let rows: u64 = sums.values().map(|s| s.rows).sum();
-    let (tables, place) = (sums.len(), path.display());
-    let _ = writeln!(out, "ok: {what} {rows} rows in {tables} tables, {place}");
-}
-
-/// `hearth verify FILE`: checks an export or backup against its checksums;
-/// given a directory of backups, checks the newest.
-fn verify_file(path: &std::path::Path) -> Result<(), String> {
-    let file = if path.is_dir() {
-        hearth::backup::backups_in(path)?.pop().ok_or_else(|| {
-            format!(
-                "{} holds no backups (hearth-….export files): name a backup or export file",
+/// `hearth verify FILE`: checks a backup or export; given a directory of
+/// backups, its newest, or with `--all` each of them.
+async fn verify_files(path: &std::path::Path, all: bool) -> Result<(), String> {
+    let files = if path.is_dir() {
+        let backups = hearth::backup::backups_in(path)?;
+        let Some(newest) = backups.last().cloned() else {
+            return Err(format!(
+                "{} holds no backups (hearth-….db or .export files): name a backup or export file",
                 path.display()
-            )
-        })?
+            ));
+        };
+        if all { backups } else { vec![newest] }
+    } else if all {
+        return Err("--all checks every backup in a directory: name the directory".into());
     } else {
-        path.to_owned()
+        vec![path.to_owned()]
     };
-    let sums = hearth::transfer::verify(&file)?;
-    report("verified", &file, &sums);
+    if let [file] = files.as_slice() {
+        check(file).await?.report("verified", file);
+        return Ok(());
+    }
+    let mut failed = 0;
+    for file in &files {
+        match check(file).await {
+            Ok(contents) => contents.report("verified", file),
+            Err(e) => {
+                failed += 1;
+                eprintln!("hearth: {e}");
+            }
+        }
+    }
+    let n = files.len();
+    if failed > 0 {
+        return Err(format!(
+            "{failed} of {n} backups in {} failed verification",
+            path.display()
+        ));
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stdout(),
+        "ok: all {n} backups in {} verified",
+        path.display()
+    );
     Ok(())
 }
 
@@ -274,7 +352,7 @@ async fn main() -> ExitCode {
         }),
         Command::BenchStatic(args) => hearth::ceiling::run(&args).await,
         Command::Verify(args) => match &args.file {
-            Some(path) => verify_file(path),
+            Some(path) => verify_files(path, args.all).await,
             None => verify(&Storage::resolve(&args.storage, &file)).await,
         },
         Command::Export(args) => {
@@ -294,7 +372,7 @@ async fn main() -> ExitCode {
             let storage = Storage::resolve(&args.storage, &file);
             load(&storage, &args.file)
                 .await
-                .map(|sums| report("imported", &args.file, &sums))
+                .map(|contents| contents.report("imported", &args.file))
         }
         Command::Admin(AdminCommand::CreateUser {
             storage,

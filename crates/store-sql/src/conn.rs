@@ -166,6 +166,13 @@ pub trait Engine: Send + Sync + 'static {
     }
     /// The signal that wakes this node's live readers.
     fn live_signal(&self) -> &crate::live::LiveSignal;
+    /// Starts writing a consistent copy of the whole database into the file
+    /// `to`, page by page, while writes go on; `None` where the engine has
+    /// no such copy (a database server's are made by its own tools).
+    fn copy_into(&self, to: std::path::PathBuf) -> Option<BoxFuture<'_, Result<()>>> {
+        let _ = to;
+        None
+    }
     /// The engine's own integrity checks, beyond the shared ones: what is
     /// wrong, if anything. None by default: a server that checks its pages
     /// and constraints as it runs has nothing to add.

@@ -53,6 +53,13 @@ impl<E: Engine> OpsStore for SqlStore<E> {
         .await
     }
 
+    async fn copy_database(&self, to: &std::path::Path) -> Result<bool> {
+        match self.engine().copy_into(to.to_owned()) {
+            Some(copying) => copying.await.map(|()| true),
+            None => Ok(false),
+        }
+    }
+
     async fn claim_job(&self, name: &str, holder: &str, now: i64, until: i64) -> Result<bool> {
         let (name, holder) = (name.to_owned(), holder.to_owned());
         self.write(move |c| {

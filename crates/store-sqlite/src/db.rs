@@ -26,6 +26,8 @@ pub(crate) struct Db {
 
 struct Readers {
     path: PathBuf,
+    /// Whether the file is opened read-only (a copy being checked).
+    read_only: bool,
     idle: Mutex<Vec<Connection>>,
     permits: Semaphore,
     size: usize,
@@ -60,7 +62,14 @@ fn open_writer(path: &Path, options: OpenOptions) -> Result<Connection> {
     Ok(writer)
 }
 
-fn open_reader(path: &Path) -> Result<Connection> {
+fn open_reader(path: &Path, read_only: bool) -> Result<Connection> {
+    if read_only {
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(map_err)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        return Ok(conn);
+    }
     let conn = Connection::open(path).map_err(map_err)?;
     configure(&conn, Synchronous::Full).map_err(map_err)?;
     conn.execute_batch("PRAGMA query_only = ON;")
@@ -72,7 +81,7 @@ impl Db {
     pub(crate) fn open(path: &Path, readers: usize, options: OpenOptions) -> Result<Self> {
         let writer = open_writer(path, options)?;
         let idle = (0..readers)
-            .map(|_| open_reader(path))
+            .map(|_| open_reader(path, false))
             .collect::<Result<Vec<_>>>()?;
         let (jobs, queue) = mpsc::unbounded_channel();
         let writer_path = path.to_owned();
@@ -85,6 +94,26 @@ impl Db {
             writer: Some(writer),
             readers: Arc::new(Readers {
                 path: path.to_owned(),
+                read_only: false,
+                idle: Mutex::new(idle),
+                permits: Semaphore::new(readers),
+                size: readers,
+            }),
+        })
+    }
+
+    /// Opens the file read-only and without a writer: every write is
+    /// refused, and nothing about the file changes.
+    pub(crate) fn open_read_only(path: &Path, readers: usize) -> Result<Self> {
+        let idle = (0..readers)
+            .map(|_| open_reader(path, true))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Self {
+            jobs: None,
+            writer: None,
+            readers: Arc::new(Readers {
+                path: path.to_owned(),
+                read_only: true,
                 idle: Mutex::new(idle),
                 permits: Semaphore::new(readers),
                 size: readers,
@@ -132,7 +161,7 @@ impl Db {
         let pooled = readers.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut conn = match pooled {
             Some(conn) => conn,
-            None => open_reader(&readers.path)?,
+            None => open_reader(&readers.path, readers.read_only)?,
         };
         let back = Arc::clone(&readers);
         tokio::task::spawn_blocking(move || {

@@ -5,6 +5,7 @@
 //! runs it on SQLite.
 
 mod conn;
+mod copy;
 mod db;
 mod error;
 
@@ -15,6 +16,8 @@ use hearth_store_sql::{BoxFuture, Engine, Job, Mode, SqlStore};
 use rusqlite::Connection;
 
 pub use hearth_store_sql::LATEST_VERSION;
+
+pub use crate::copy::schema_version;
 
 use crate::conn::{SqliteConn, finish};
 use crate::error::map_err;
@@ -93,6 +96,20 @@ pub async fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<S
     Ok(store)
 }
 
+/// Opens the database at `path` (a backup, say) to read and check it,
+/// changing nothing: no migration, no writer, every write refused. Its
+/// schema should be this build's ([`schema_version`] tells).
+pub async fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore> {
+    let path: PathBuf = path.as_ref().to_owned();
+    let db = tokio::task::spawn_blocking(move || db::Db::open_read_only(&path, 2))
+        .await
+        .map_err(|e| StoreError::Other(e.to_string()))??;
+    Ok(SqlStore::new(Sqlite {
+        db,
+        live: hearth_store_sql::LiveSignal::default(),
+    }))
+}
+
 impl Engine for Sqlite {
     fn run<T: Send + 'static>(&self, mode: Mode, job: Job<T>) -> BoxFuture<'_, Result<T>> {
         let run = move |c: &mut Connection| finish(job(&mut SqliteConn(c)));
@@ -120,6 +137,10 @@ impl Engine for Sqlite {
 
     fn live_signal(&self) -> &hearth_store_sql::LiveSignal {
         &self.live
+    }
+
+    fn copy_into(&self, to: PathBuf) -> Option<BoxFuture<'_, Result<()>>> {
+        Some(Box::pin(self.db.read(move |c| copy::pages(c, &to))))
     }
 
     fn integrity(&self) -> BoxFuture<'_, Result<Vec<String>>> {

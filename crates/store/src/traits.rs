@@ -514,6 +514,10 @@ pub trait OpsStore {
     /// Claims job `name` for `holder` until `until`, unless another holder
     /// has it past `now`; whether the claim holds.
     async fn claim_job(&self, name: &str, holder: &str, now: i64, until: i64) -> Result<bool>;
+    /// Writes a consistent copy of the whole database into the file `to`,
+    /// page by page, while the site serves; whether the engine has such a
+    /// copy (an embedded one does, a server's is made by its own tools).
+    async fn copy_database(&self, to: &std::path::Path) -> Result<bool>;
 }
 
 /// Everything Hearth stores, behind one handle.

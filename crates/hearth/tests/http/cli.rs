@@ -450,7 +450,14 @@ async fn backup_export_and_verify_end_with_one_line_and_no_bare_os_error(backend
         .unwrap();
     let stamp = name
         .strip_prefix("hearth-")
-        .and_then(|n| n.strip_suffix("Z.export"))
+        .and_then(|n| {
+            let kind = if backend == Backend::Sqlite {
+                "db"
+            } else {
+                "export"
+            };
+            n.strip_suffix(&format!("Z.{kind}"))
+        })
         .unwrap_or_else(|| panic!("{name}"));
     assert!(
         time::PrimitiveDateTime::parse(

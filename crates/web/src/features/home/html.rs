@@ -131,7 +131,7 @@ fn backup_facts(b: &hearth_app::backups::BackupStatus, now: i64) -> Vec<String> 
     let mut facts = Vec::new();
     match &b.plan {
         Some(plan) => facts.push(format!(
-            "Backups are taken every {}, each proven by restoring it.",
+            "Backups are taken every {}, each verified before it counts.",
             crate::time_fmt::span(plan.every)
         )),
         None if b.backup.is_none() => {
@@ -142,7 +142,7 @@ fn backup_facts(b: &hearth_app::backups::BackupStatus, now: i64) -> Vec<String> 
     }
     facts.push(format!("Last backup {}.", when(&b.backup)));
     facts.push(format!(
-        "Last backup proven by restoring it {}.",
+        "Last backup verified as restorable {}.",
         ok_when(&b.restore_check)
     ));
     let check = match &b.integrity_check {
