@@ -388,22 +388,39 @@ fn node_name() -> String {
     format!("{host}:{}", std::process::id())
 }
 
-/// Runs [`round`] on `plan`'s schedule for the life of the process, when
-/// this node can claim the job (one node at a time), on a thread of its
-/// own at the work threads' lower priority: writing, reading back and
-/// checking a backup is minutes of CPU that must not hold the threads
-/// serving requests.
-pub fn schedule(ctx: Ctx, plan: BackupPlan) -> std::io::Result<()> {
+/// Scheduled backups running on their own thread; stopped (and the
+/// thread's hold on the store let go) by [`Scheduled::stop`].
+pub struct Scheduled {
+    stop: tokio::sync::watch::Sender<bool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Scheduled {
+    /// Stops the schedule: a round under way is abandoned (its unfinished
+    /// file is not counted), and the store is let go, so that it closes
+    /// cleanly with the server.
+    pub fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.thread.join();
+    }
+}
+
+/// Runs [`round`] on `plan`'s schedule until stopped, when this node can
+/// claim the job (one node at a time), on a thread of its own at the work
+/// threads' lower priority: writing, reading back and checking a backup is
+/// minutes of CPU that must not hold the threads serving requests.
+pub fn schedule(ctx: Ctx, plan: BackupPlan) -> std::io::Result<Scheduled> {
     ctx.backups.planned(plan.clone());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let node = node_name();
-    std::thread::Builder::new()
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let thread = std::thread::Builder::new()
         .name("hearth-backups".into())
         .spawn(move || {
             hearth_app::work::lower_priority();
-            runtime.block_on(async {
+            let rounds = async {
                 loop {
                     tokio::time::sleep(until_next(&ctx, plan.every).await).await;
                     let now = ctx.clock.now_ms();
@@ -421,9 +438,18 @@ pub fn schedule(ctx: Ctx, plan: BackupPlan) -> std::io::Result<()> {
                         }
                     }
                 }
+            };
+            runtime.block_on(async {
+                tokio::select! {
+                    () = rounds => {}
+                    _ = stopped.wait_for(|stop| *stop) => {}
+                }
             });
+            drop(ctx);
+            // A copy still running on a blocking thread is not waited for.
+            runtime.shutdown_background();
         })?;
-    Ok(())
+    Ok(Scheduled { stop, thread })
 }
 
 #[cfg(test)]

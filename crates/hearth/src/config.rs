@@ -90,6 +90,10 @@ pub struct ServeArgs {
     /// asks for [default: none; /metrics answers loopback clients only]
     #[arg(long, env = "HEARTH_METRICS_TOKEN_FILE", value_name = "FILE")]
     pub metrics_token_file: Option<PathBuf>,
+    /// Write the serving process's id here; after a hand-over (SIGUSR2) it
+    /// names the new process [default: none]
+    #[arg(long, env = "HEARTH_PID_FILE", value_name = "FILE")]
+    pub pid_file: Option<PathBuf>,
 }
 
 /// The TOML file: the same settings as the flags, in snake_case.
@@ -113,6 +117,7 @@ pub struct FileConfig {
     backup_dir: Option<PathBuf>,
     metrics_listen: Option<SocketAddr>,
     metrics_token_file: Option<PathBuf>,
+    pid_file: Option<PathBuf>,
     max_requests: Option<usize>,
     request_timeout: Option<u64>,
     log_format: Option<crate::cli::LogFormat>,
@@ -201,6 +206,8 @@ pub struct ServeConfig {
     pub backups: Option<hearth_app::backups::BackupPlan>,
     /// A listener of its own for `/metrics`.
     pub metrics_listen: Option<SocketAddr>,
+    /// Where the serving process writes its id.
+    pub pid_file: Option<PathBuf>,
 }
 
 /// How often backups are taken unless told otherwise.
@@ -262,6 +269,7 @@ impl ServeConfig {
             storage,
             backups,
             metrics_listen: args.metrics_listen.or(file.metrics_listen),
+            pid_file: args.pid_file.clone().or_else(|| file.pid_file.clone()),
             listen: args
                 .listen
                 .or(file.listen)
@@ -337,6 +345,8 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_METRICS_TOKEN_FILE",
     "HEARTH_MAX_REQUESTS",
     "HEARTH_REQUEST_TIMEOUT",
+    "HEARTH_PID_FILE",
+    crate::handover::HANDOVER_ENV,
 ];
 
 /// `HEARTH_*` variables that Hearth does not know: probably typos.

@@ -7,6 +7,7 @@ pub mod bench;
 pub mod ceiling;
 pub mod cli;
 pub mod config;
+pub mod handover;
 pub mod seed;
 pub mod serve;
 pub mod storage;

@@ -10,38 +10,47 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
 use crate::config::ServeConfig;
+use crate::handover::{self, Listeners};
 
 /// Serves until SIGTERM or SIGINT, then stops accepting, answers `/readyz`
 /// with 503, finishes in-flight requests (up to the shutdown timeout) and
-/// closes the store.
+/// closes the store. On SIGUSR2 it hands its sockets to a new process
+/// (the binary now at its path) and, once that one serves, drains and exits.
 pub async fn run(config: ServeConfig) -> Result<(), String> {
     let store = crate::storage::open(&config.storage)
         .await
         .map_err(|e| e.to_string())?;
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    let (listeners, origin) = handover::take(config.listen, config.metrics_listen)?;
+    let kept = listeners
+        .try_clone()
+        .map_err(|e| format!("cannot keep the listening sockets: {e}"))?;
+    let Listeners { main, metrics } = listeners;
+    let listener = tokio_listener(main)?;
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let ctx = Ctx::new(store, Arc::new(SystemClock), config.app.clone())
         .map_err(|e| format!("cannot start the work threads: {e}"))?;
-    match config.backups.clone() {
+    let backups = match config.backups.clone() {
         Some(plan) => {
             tracing::info!(dir = %plan.dir.display(), every_secs = plan.every.as_secs(), keep = plan.keep, "scheduled backups on");
-            crate::backup::schedule(ctx.clone(), plan)
+            let scheduled = crate::backup::schedule(ctx.clone(), plan)
                 .map_err(|e| format!("cannot start scheduled backups: {e}"))?;
+            Some(scheduled)
         }
-        None => tracing::warn!(
-            "scheduled backups are off: give --backup-dir (PostgreSQL), or drop --backup-every off"
-        ),
-    }
+        None => {
+            tracing::warn!(
+                "scheduled backups are off: give --backup-dir (PostgreSQL), or drop --backup-every off"
+            );
+            None
+        }
+    };
     let state = AppState::new(ctx, config.web.clone());
-    if let Some(addr) = config.metrics_listen {
-        let metrics = TcpListener::bind(addr)
-            .await
-            .map_err(|e| format!("cannot listen for metrics on {addr}: {e}"))?;
-        tracing::info!(listen = %addr, "metrics listener ready");
+    if let Some(metrics) = metrics {
+        let metrics = tokio_listener(metrics)?;
+        if let Ok(addr) = metrics.local_addr() {
+            tracing::info!(listen = %addr, "metrics listener ready");
+        }
         let router = hearth_web::metrics_router(state.clone());
         tokio::spawn(async move {
             if let Err(e) = axum::serve(metrics, router).await {
@@ -49,24 +58,85 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
             }
         });
     }
+    let router = hearth_web::router(state.clone());
+    let handed_over = Arc::new(Notify::new());
+    // Watched before the process says it is ready: SIGUSR2 unwatched
+    // would end it.
+    let usr2 = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::user_defined2())
+        .map_err(|e| format!("cannot watch for SIGUSR2: {e}"))?;
+    tokio::spawn(hand_over_on_usr2(usr2, kept, Arc::clone(&handed_over)));
+    handover::announce_ready(origin, config.pid_file.as_deref());
     tracing::info!(
         listen = %local,
         storage = %config.storage.describe(),
         release = %config.web.release,
         "hearth is ready"
     );
-    let router = hearth_web::router(state.clone());
-    serve(
+    let stop = async move {
+        tokio::select! {
+            () = shutdown_signal() => Stop::Terminate,
+            () = handed_over.notified() => Stop::HandedOver,
+        }
+    };
+    serve_until(
         listener,
         state,
         router,
         Duration::from_secs(config.shutdown_timeout_secs),
-        shutdown_signal(),
+        stop,
     )
     .await;
+    if let Some(backups) = backups {
+        // Its hold on the store goes, so that the store closes cleanly.
+        let _ = tokio::task::spawn_blocking(move || backups.stop()).await;
+    }
+    if let Some(path) = &config.pid_file {
+        handover::remove_pid_file(path);
+    }
     tracing::info!("stopped");
     Ok(())
 }
+
+fn tokio_listener(listener: std::net::TcpListener) -> Result<TcpListener, String> {
+    listener
+        .set_nonblocking(true)
+        .and_then(|()| TcpListener::from_std(listener))
+        .map_err(|e| format!("cannot listen: {e}"))
+}
+
+/// Hands the sockets over on each SIGUSR2 until one hand-over succeeds.
+async fn hand_over_on_usr2(
+    mut usr2: tokio::signal::unix::Signal,
+    kept: Listeners,
+    handed_over: Arc<Notify>,
+) {
+    while usr2.recv().await.is_some() {
+        tracing::info!("SIGUSR2: starting a new process to take over the sockets");
+        match handover::hand_over(&kept).await {
+            Ok(pid) => {
+                tracing::info!(pid, "the new process serves: draining and stopping");
+                handed_over.notify_one();
+                return;
+            }
+            Err(e) => tracing::error!(error = %e, "hand-over failed: serving on"),
+        }
+    }
+}
+
+/// Why a server stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Asked to (SIGTERM, SIGINT): stop accepting at once.
+    Terminate,
+    /// Another process serves the same sockets now.
+    HandedOver,
+}
+
+/// How long a process that handed over goes on answering requests on the
+/// connections it has, each answer closing its connection, before it
+/// closes the idle ones: clients move to the new process as they ask,
+/// rather than finding their idle connection closed under a request.
+const LINGER: Duration = Duration::from_secs(2);
 
 /// Serves `router` on `listener` until `stop` completes, then drains for at most `grace`.
 pub async fn serve(
@@ -76,13 +146,44 @@ pub async fn serve(
     grace: Duration,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
+    serve_until(listener, state, router, grace, async move {
+        stop.await;
+        Stop::Terminate
+    })
+    .await;
+}
+
+/// Serves `router` on `listener` until `stop` says why it stops, then
+/// drains for at most `grace` (after a hand-over, first lingers).
+pub async fn serve_until(
+    listener: TcpListener,
+    state: AppState,
+    router: axum::Router,
+    grace: Duration,
+    stop: impl std::future::Future<Output = Stop> + Send + 'static,
+) {
+    use axum::serve::ListenerExt;
+    let (accepting, paused) = tokio::sync::watch::channel(true);
+    let listener = Pausable {
+        inner: listener,
+        accepting: paused,
+    }
+    .tap_io(|_| {});
     let app = router.into_make_service_with_connect_info::<SocketAddr>();
     let stopping = Arc::new(Notify::new());
     let notify = Arc::clone(&stopping);
     let draining = state.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        stop.await;
+        let why = stop.await;
         draining.start_draining();
+        if why == Stop::HandedOver {
+            // The new process accepts from the same queue from now on.
+            let _ = accepting.send(false);
+            tracing::info!(
+                "handed over: answering on open connections, each answer closing its own"
+            );
+            tokio::time::sleep(LINGER.min(grace)).await;
+        }
         tracing::info!("shutting down: finishing in-flight requests");
         notify.notify_one();
     });
@@ -96,6 +197,34 @@ pub async fn serve(
         () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
             tracing::warn!(seconds = grace.as_secs(), "in-flight requests did not finish in time; stopping anyway");
         }
+    }
+}
+
+/// A listener that stops accepting when told, leaving the connections
+/// queued on its socket to the process that shares it.
+struct Pausable {
+    inner: TcpListener,
+    accepting: tokio::sync::watch::Receiver<bool>,
+}
+
+impl axum::serve::Listener for Pausable {
+    type Io = tokio::net::TcpStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        let Pausable { inner, accepting } = self;
+        let paused = async {
+            let _ = accepting.wait_for(|accepting| !accepting).await;
+        };
+        tokio::select! {
+            biased;
+            () = paused => std::future::pending().await,
+            accepted = axum::serve::Listener::accept(inner) => accepted,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.inner.local_addr()
     }
 }
 

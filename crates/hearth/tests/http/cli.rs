@@ -37,12 +37,34 @@ pub(crate) fn start_server_env(
     cwd: &Path,
     env: &[(&str, &str)],
 ) -> (Child, String) {
-    let mut child = hearth()
+    let (child, base, _log) = start_server_logged(args, cwd, env);
+    (child, base)
+}
+
+/// `start_server_env`, and the server's log lines after "ready" (of every
+/// process that shares its standard error).
+pub(crate) fn start_server_logged(
+    args: &[String],
+    cwd: &Path,
+    env: &[(&str, &str)],
+) -> (Child, String, std::sync::mpsc::Receiver<String>) {
+    let mut command = hearth();
+    command
         .envs(env.iter().copied())
         .arg("serve")
         .args(["--listen", "127.0.0.1:0", "--log-format", "json"])
         .args(args)
-        .current_dir(cwd)
+        .current_dir(cwd);
+    until_ready(command)
+}
+
+/// Starts a command that runs `hearth serve` (with `--log-format json`) and
+/// waits for its "ready" log line: the process, its address, and its log
+/// lines after "ready".
+pub(crate) fn until_ready(
+    mut command: Command,
+) -> (Child, String, std::sync::mpsc::Receiver<String>) {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -64,8 +86,13 @@ pub(crate) fn start_server_env(
         }
     };
     // Keep draining the log so that the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, format!("http://{addr}"))
+    let (tx, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    (child, format!("http://{addr}"), log)
 }
 
 pub(crate) fn create_admin(args: &[String], cwd: &Path) -> std::process::Output {

@@ -110,6 +110,19 @@ impl Thread {
         }
     }
 
+    /// The topic as the API shows it, with its first page of replies.
+    pub(crate) async fn topic_json(&self) -> Value {
+        self.client
+            .get(format!("{}/api/v1/topics/{}", self.base, self.topic))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// Posts a reply to the topic.
     pub(crate) async fn reply(&self, body: &str) -> reqwest::Result<reqwest::Response> {
         self.client

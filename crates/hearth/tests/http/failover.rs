@@ -32,16 +32,7 @@ async fn a_failover_is_followed_without_a_restart() {
     // The pool finds the new primary by itself; until it has, writes are
     // refused as retryable, never half-written.
     until_written(|| reply("after the failover")).await;
-    let topic: serde_json::Value = thread
-        .client
-        .get(format!("{base}/api/v1/topics/{}", thread.topic))
-        .bearer_auth(&thread.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let topic = thread.topic_json().await;
     let bodies: Vec<_> = topic["replies"]["items"]
         .as_array()
         .unwrap()

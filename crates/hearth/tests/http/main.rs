@@ -24,6 +24,7 @@ mod feeds;
 mod files_privacy;
 mod following;
 mod following_events;
+mod handover;
 mod hardening;
 mod hostile_input;
 mod in_browser;
