@@ -15,46 +15,47 @@ use crate::value::ReadRows;
 #[async_trait]
 impl<E: Engine> VerifyStore for SqlStore<E> {
     async fn verify(&self) -> Result<Vec<String>> {
-        let mut problems = self.engine().integrity().await?;
-        let shared = self
-            .read(|c| {
-                Box::pin(async move {
-                    let mut problems = Vec::new();
-                    for (what, sql) in CONSISTENCY_CHECKS {
-                        let found: Vec<String> = c.query(sql, &[]).await?.read(|r| r.get())?;
-                        problems.extend(found.into_iter().map(|p| format!("{what}: {p}")));
-                    }
-                    let sql = format!("SELECT {CHAIN_COLUMNS} FROM audit_events ORDER BY id");
-                    let events = c.query(&sql, &[]).await?.read(|r| {
-                        Ok(ChainedEvent {
-                            id: r.get()?,
-                            at: r.get()?,
-                            actor: r.get()?,
-                            action: r.get()?,
-                            target: r.get()?,
-                            space: r.get()?,
-                            before: r.get()?,
-                            after: r.get()?,
-                            prev_hash: r.get()?,
-                            hash: r.get()?,
-                        })
-                    })?;
-                    problems.extend(check_audit_chain(events));
-                    let mut blobs = Vec::new();
-                    c.for_each("SELECT hash, size, data FROM blobs", &[], &mut |mut row| {
-                        let mut r = row.cursor();
-                        let (hash, size, data): (String, i64, Vec<u8>) =
-                            (r.get()?, r.get()?, r.get()?);
-                        blobs.extend(blob_problem(&hash, size, &data));
-                        Ok(())
+        // The engine's checks and the shared ones read on connections of
+        // their own, at once: on a large store each is a full scan.
+        let engine = self.engine().integrity();
+        let shared = self.read(|c| {
+            Box::pin(async move {
+                let mut problems = Vec::new();
+                for (what, sql) in CONSISTENCY_CHECKS {
+                    let found: Vec<String> = c.query(sql, &[]).await?.read(|r| r.get())?;
+                    problems.extend(found.into_iter().map(|p| format!("{what}: {p}")));
+                }
+                let sql = format!("SELECT {CHAIN_COLUMNS} FROM audit_events ORDER BY id");
+                let events = c.query(&sql, &[]).await?.read(|r| {
+                    Ok(ChainedEvent {
+                        id: r.get()?,
+                        at: r.get()?,
+                        actor: r.get()?,
+                        action: r.get()?,
+                        target: r.get()?,
+                        space: r.get()?,
+                        before: r.get()?,
+                        after: r.get()?,
+                        prev_hash: r.get()?,
+                        hash: r.get()?,
                     })
-                    .await?;
-                    problems.extend(blobs);
-                    Ok(problems)
+                })?;
+                problems.extend(check_audit_chain(events));
+                let mut blobs = Vec::new();
+                c.for_each("SELECT hash, size, data FROM blobs", &[], &mut |mut row| {
+                    let mut r = row.cursor();
+                    let (hash, size, data): (String, i64, Vec<u8>) = (r.get()?, r.get()?, r.get()?);
+                    blobs.extend(blob_problem(&hash, size, &data));
+                    Ok(())
                 })
+                .await?;
+                problems.extend(blobs);
+                Ok(problems)
             })
-            .await?;
-        problems.extend(shared);
+        });
+        let (engine, shared) = tokio::join!(engine, shared);
+        let mut problems = engine?;
+        problems.extend(shared?);
         Ok(problems)
     }
 

@@ -29,6 +29,18 @@ pub type SqliteStore = SqlStore<Sqlite>;
 pub struct Sqlite {
     db: db::Db,
     live: hearth_store_sql::LiveSignal,
+    /// How `verify` checks SQLite's own structures.
+    check: PageCheck,
+}
+
+/// SQLite's own check of a database's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageCheck {
+    /// `integrity_check`: every page, and every index against its table.
+    Full,
+    /// `quick_check`: every page of every b-tree, in a sixth of the time;
+    /// for a copy of a database whose indexes are checked live.
+    Quick,
 }
 
 /// How a store commits.
@@ -91,22 +103,27 @@ pub async fn open_with(path: impl AsRef<Path>, options: OpenOptions) -> Result<S
     let store = SqlStore::new(Sqlite {
         db,
         live: hearth_store_sql::LiveSignal::default(),
+        check: PageCheck::Full,
     });
     store.migrate().await?;
     Ok(store)
 }
 
-/// Opens the database at `path` (a backup, say) to read and check it,
-/// changing nothing: no migration, no writer, every write refused. Its
-/// schema should be this build's ([`schema_version`] tells).
+/// Opens a copy of a database (a backup) to read and check it, changing
+/// nothing: no migration, no writer, every write refused. Its schema
+/// should be this build's ([`schema_version`] tells). `verify` checks its
+/// pages with `quick_check`: a page-level copy's pages are what can be
+/// wrong in it, and the live database's indexes are checked in full where
+/// it serves.
 pub async fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore> {
     let path: PathBuf = path.as_ref().to_owned();
-    let db = tokio::task::spawn_blocking(move || db::Db::open_read_only(&path, 2))
+    let db = tokio::task::spawn_blocking(move || db::Db::open_read_only(&path, 3))
         .await
         .map_err(|e| StoreError::Other(e.to_string()))??;
     Ok(SqlStore::new(Sqlite {
         db,
         live: hearth_store_sql::LiveSignal::default(),
+        check: PageCheck::Quick,
     }))
 }
 
@@ -144,17 +161,28 @@ impl Engine for Sqlite {
     }
 
     fn integrity(&self) -> BoxFuture<'_, Result<Vec<String>>> {
-        Box::pin(self.db.read(|c| {
-            let mut problems = Vec::new();
-            let mut check = c.prepare("PRAGMA integrity_check").map_err(map_err)?;
-            let integrity = check
+        let pages = match self.check {
+            PageCheck::Full => "PRAGMA integrity_check",
+            PageCheck::Quick => "PRAGMA quick_check",
+        };
+        // Two scans, on two connections at once.
+        let pages = self.db.read(move |c| {
+            let mut check = c.prepare(pages).map_err(map_err)?;
+            let found = check
                 .query_map([], |r| r.get::<_, String>(0))
                 .map_err(map_err)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(map_err)?;
-            if integrity != ["ok"] {
-                problems.extend(integrity.into_iter().map(|p| format!("integrity: {p}")));
-            }
+            Ok(if found == ["ok"] {
+                Vec::new()
+            } else {
+                found
+                    .into_iter()
+                    .map(|p| format!("integrity: {p}"))
+                    .collect()
+            })
+        });
+        let keys = self.db.read(|c| {
             let mut fk = c.prepare("PRAGMA foreign_key_check").map_err(map_err)?;
             let broken = fk
                 .query_map([], |r| {
@@ -168,8 +196,13 @@ impl Engine for Sqlite {
                 .map_err(map_err)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(map_err)?;
-            problems.extend(broken);
+            Ok(broken)
+        });
+        Box::pin(async move {
+            let (pages, keys) = tokio::join!(pages, keys);
+            let mut problems = pages?;
+            problems.extend(keys?);
             Ok(problems)
-        }))
+        })
     }
 }
