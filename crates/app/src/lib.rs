@@ -4,6 +4,7 @@
 
 mod access;
 pub mod activity;
+pub mod assets;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -39,9 +40,9 @@ pub use error::{AppError, CurrentVersion, FieldError, Result};
 /// The records the use cases answer with: what the pages and the API show.
 pub mod records {
     pub use hearth_store::{
-        ApiToken, Attachment, AuditEvent, AvatarFile, AvatarSize, FollowTarget, Followed, Invite,
-        JoinRequest, Member, Notification, NotificationKind, OpsRecord, Page, Person, PoolStatus,
-        ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision, Session, SiteSettings,
-        SiteStats, Space, SpaceView, Topic, TopicNews, TopicView, Unseen, User,
+        ApiToken, Asset, Attachment, AuditEvent, AvatarFile, AvatarSize, FollowTarget, Followed,
+        Invite, JoinRequest, Member, Notification, NotificationKind, OpsRecord, Page, Person,
+        PoolStatus, ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision, Session,
+        SiteSettings, SiteStats, Space, SpaceView, Topic, TopicNews, TopicView, Unseen, User,
     };
 }

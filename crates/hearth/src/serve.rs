@@ -45,6 +45,9 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
             None
         }
     };
+    if let Err(e) = hearth_web::assets::keep(&ctx).await {
+        tracing::warn!(error = %e, "cannot keep this release's stylesheets and scripts in the database: nodes of other releases will not serve them");
+    }
     let state = AppState::new(ctx, config.web.clone());
     if let Some(metrics) = metrics {
         let metrics = tokio_listener(metrics)?;

@@ -10,6 +10,7 @@ mod store;
 mod value;
 mod visibility;
 
+mod assets;
 mod attachments;
 mod audit;
 mod export;

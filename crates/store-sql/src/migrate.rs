@@ -64,6 +64,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(19, "0019_follows_and_notifications"),
     migration!(20, "0020_batched_likes_and_space_events"),
     migration!(21, "0021_ops_records"),
+    migration!(22, "0022_assets"),
 ];
 
 /// The newest schema version this build knows.

@@ -392,6 +392,17 @@ pub struct SigninSuccess {
     pub known_since: i64,
 }
 
+/// A stylesheet or script as a release served it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    /// Its fingerprint: the start of its body's SHA-256, in hex.
+    pub fingerprint: String,
+    /// Its name (`hearth.css`), which tells its type.
+    pub name: String,
+    /// Its bytes.
+    pub body: Vec<u8>,
+}
+
 /// Something the deployment did for its own safety, as the database keeps
 /// it for every node: a backup, its proof, an integrity check.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -520,6 +520,15 @@ pub trait OpsStore {
     async fn copy_database(&self, to: &std::path::Path) -> Result<bool>;
 }
 
+/// The stylesheets and scripts of every release that served this site.
+#[async_trait]
+pub trait AssetStore {
+    /// Keeps `assets`, each unless kept already.
+    async fn keep_assets(&self, assets: Vec<Asset>, now: i64) -> Result<()>;
+    /// The asset with this fingerprint, from whichever release kept it.
+    async fn asset(&self, fingerprint: &str) -> Result<Option<Asset>>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -540,6 +549,7 @@ pub trait Store:
     + FollowStore
     + LiveStore
     + OpsStore
+    + AssetStore
     + AuditStore
     + VerifyStore
     + ExportStore

@@ -2,6 +2,7 @@
 //! operations endpoints, with sessions, CSRF protection and security headers.
 //! Every handler calls a use case of `hearth_app`; none holds business rules.
 
+pub mod assets;
 mod auth_layer;
 mod cookies;
 mod error;

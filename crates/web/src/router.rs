@@ -48,6 +48,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         ))
         .merge(features::admin::router())
         .merge(features::ops::router())
+        .merge(crate::assets::router())
         .route("/api/v1/openapi.json", get(crate::openapi::serve))
         .route_layer(middleware::from_fn_with_state(
             std::sync::Arc::clone(&state.metrics),

@@ -10,6 +10,7 @@ mod account_api;
 mod accounts;
 mod admin_api;
 mod api;
+mod assets;
 mod attachments;
 mod backups;
 mod blogs;

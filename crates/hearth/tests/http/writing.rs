@@ -42,7 +42,8 @@ async fn the_preview_renders_sanitized_html_without_saving(backend: Backend) {
         .await;
     let b = app.signed_in("zed").await;
     let (_, form) = b.page("/s/pv/new").await;
-    assert!(form.contains("<textarea data-preview") && form.contains("src=\"/static/preview.js\""));
+    let script = format!("src=\"{}\"", hearth_web::assets::url("preview.js"));
+    assert!(form.contains("<textarea data-preview") && form.contains(&script));
 }
 both!(the_preview_renders_sanitized_html_without_saving);
 

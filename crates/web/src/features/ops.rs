@@ -13,27 +13,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/static/hearth.css", get(stylesheet))
-        .route(
-            "/static/preview.js",
-            get(|| script(include_str!("../../static/preview.js"))),
-        )
-        .route(
-            "/static/similar.js",
-            get(|| script(include_str!("../../static/similar.js"))),
-        )
-        .route(
-            "/static/attach.js",
-            get(|| script(include_str!("../../static/attach.js"))),
-        )
-        .route(
-            "/static/live.js",
-            get(|| script(include_str!("../../static/live.js"))),
-        )
-        .route(
-            "/static/pick.js",
-            get(|| script(include_str!("../../static/pick.js"))),
-        )
 }
 
 /// The process is alive.
@@ -108,26 +87,4 @@ async fn exposition(state: &AppState) -> Response {
         state.ctx.backups.failures()
     ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
-}
-
-async fn stylesheet() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../static/hearth.css"),
-    )
-        .into_response()
-}
-
-async fn script(source: &'static str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        source,
-    )
-        .into_response()
 }

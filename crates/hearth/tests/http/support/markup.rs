@@ -137,7 +137,7 @@ fn executable(html: &str, content: bool) -> Option<String> {
         if name == "link"
             && !attrs
                 .iter()
-                .any(|(a, v)| a == "href" && v == "/static/hearth.css")
+                .any(|(a, v)| a == "href" && *v == hearth_web::assets::url("hearth.css"))
         {
             return Some("a <link> that is not Hearth's stylesheet".into());
         }
