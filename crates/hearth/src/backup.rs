@@ -109,14 +109,7 @@ pub struct Written {
 /// engine has one (SQLite: seconds a gigabyte, while the site writes on),
 /// else an export.
 pub async fn write(store: Arc<dyn Store>, dir: &Path, now: i64) -> Result<Written, String> {
-    crate::transfer::private_dir(dir)
-        .map_err(|e| crate::transfer::cannot("create the directory", dir, &e))?;
-    let path = dir.join(file_name(now, Kind::Database));
-    let partial = path.with_extension("partial");
-    // Created empty first, so that only its owner may read it: a backup
-    // holds everything, password hashes included.
-    crate::transfer::private_file(&partial)
-        .map_err(|e| crate::transfer::cannot("write", &partial, &e))?;
+    let (path, partial) = database_file(dir, now)?;
     match store.copy_database(&partial).await {
         Ok(true) => {
             std::fs::rename(&partial, &path)
@@ -125,13 +118,9 @@ pub async fn write(store: Arc<dyn Store>, dir: &Path, now: i64) -> Result<Writte
             let holds = format!("{:.1} MB", bytes as f64 / 1e6);
             return Ok(Written { path, holds });
         }
-        Ok(false) => {
-            let _ = std::fs::remove_file(&partial);
-        }
+        Ok(false) => discard(&partial),
         Err(e) => {
-            for suffix in ["", "-journal"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
-            }
+            discard(&partial);
             return Err(format!("cannot write {}: {e}", path.display()));
         }
     }
@@ -149,15 +138,63 @@ pub async fn write(store: Arc<dyn Store>, dir: &Path, now: i64) -> Result<Writte
     })
 }
 
+/// Copies the SQLite database file `live` into `dir` as a backup, page by
+/// page and read-only: no migration runs on it (an upgrade's backup is of
+/// the release before).
+pub async fn copy_database_file(live: &Path, dir: &Path, now: i64) -> Result<PathBuf, String> {
+    let (path, partial) = database_file(dir, now)?;
+    let (from, to) = (live.to_owned(), partial.clone());
+    let copied = tokio::task::spawn_blocking(move || hearth_store_sqlite::copy_file(&from, &to))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|copied| copied.map_err(|e| format!("cannot write {}: {e}", path.display())))
+        .and_then(|()| {
+            std::fs::rename(&partial, &path)
+                .map_err(|e| crate::transfer::cannot("write", &path, &e))
+        });
+    if let Err(e) = copied {
+        discard(&partial);
+        return Err(e);
+    }
+    Ok(path)
+}
+
+/// A database backup's name in `dir`, and the file it is written to until
+/// complete: created empty first, so that only its owner may read it (a
+/// backup holds everything, password hashes included).
+fn database_file(dir: &Path, now: i64) -> Result<(PathBuf, PathBuf), String> {
+    crate::transfer::private_dir(dir)
+        .map_err(|e| crate::transfer::cannot("create the directory", dir, &e))?;
+    let path = dir.join(file_name(now, Kind::Database));
+    let partial = path.with_extension("partial");
+    crate::transfer::private_file(&partial)
+        .map_err(|e| crate::transfer::cannot("write", &partial, &e))?;
+    Ok((path, partial))
+}
+
+/// Removes an unfinished copy and its journal.
+fn discard(partial: &Path) {
+    for suffix in ["", "-journal"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+    }
+}
+
 /// A scratch directory, removed when dropped.
-struct Scratch(PathBuf);
+pub(crate) struct Scratch(PathBuf);
 
 impl Scratch {
-    fn new(what: &str, now: i64) -> Result<Self, String> {
+    /// A new, empty one, only its owner may enter.
+    pub(crate) fn new(what: &str, now: i64) -> Result<Self, String> {
         let dir = std::env::temp_dir().join(format!("hearth-{what}-{}-{now}", std::process::id()));
-        std::fs::create_dir_all(&dir)
+        let _ = std::fs::remove_dir_all(&dir);
+        crate::transfer::private_dir(&dir)
             .map_err(|e| crate::transfer::cannot("create the directory", &dir, &e))?;
         Ok(Self(dir))
+    }
+
+    /// Where it is.
+    pub(crate) fn path(&self) -> &Path {
+        &self.0
     }
 }
 

@@ -41,6 +41,10 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Apply database migrations and exit
     Migrate(StorageArgs),
+    /// Upgrade the database to this release: on SQLite a verified backup
+    /// first, then the migrations; with --rehearse, try the migrations on a
+    /// copy of the live data and report, touching nothing live
+    Upgrade(UpgradeArgs),
     /// Administer accounts
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -99,6 +103,17 @@ pub struct VerifyArgs {
     /// Check the live database (while it serves)
     #[arg(long)]
     pub live: bool,
+}
+
+/// What `hearth upgrade` does.
+#[derive(Debug, clap::Args)]
+pub struct UpgradeArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// Copy the live data to scratch, run the pending migrations there,
+    /// verify the result and report; change nothing live
+    #[arg(long)]
+    pub rehearse: bool,
 }
 
 /// The file of `hearth export` and `hearth import`.

@@ -346,7 +346,6 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_MAX_REQUESTS",
     "HEARTH_REQUEST_TIMEOUT",
     "HEARTH_PID_FILE",
-    crate::handover::HANDOVER_ENV,
 ];
 
 /// `HEARTH_*` variables that Hearth does not know: probably typos.
@@ -354,6 +353,8 @@ pub fn unknown_env_vars() -> Vec<String> {
     std::env::vars()
         .map(|(k, _)| k)
         .filter(|k| k.starts_with("HEARTH_") && !KNOWN_ENV.contains(&k.as_str()))
+        // Set by a serving process for the one it hands over to.
+        .filter(|k| k != crate::handover::HANDOVER_ENV)
         .collect()
 }
 

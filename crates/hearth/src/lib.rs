@@ -12,3 +12,4 @@ pub mod seed;
 pub mod serve;
 pub mod storage;
 pub mod transfer;
+pub mod upgrade;

@@ -300,6 +300,18 @@ async fn verify(storage: &Storage) -> Result<(), String> {
     }
 }
 
+/// `hearth upgrade --rehearse`: prints the report; fails if the upgrade would.
+async fn rehearse(storage: &Storage) -> Result<(), String> {
+    use std::io::Write;
+    let report = hearth::upgrade::rehearse(storage).await?;
+    let _ = writeln!(std::io::stdout(), "{report}");
+    if report.problems.is_empty() {
+        Ok(())
+    } else {
+        Err("the upgrade would leave the data inconsistent".into())
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -336,6 +348,16 @@ async fn main() -> ExitCode {
                 .await
                 .map(|_| tracing::info!(storage = %storage.describe(), "migrations applied"))
                 .map_err(|e| e.to_string())
+        }
+        Command::Upgrade(args) => {
+            let storage = Storage::resolve(&args.storage, &file);
+            if args.rehearse {
+                rehearse(&storage).await
+            } else {
+                hearth::upgrade::run(&storage)
+                    .await
+                    .map(|done| eprintln!("{done}"))
+            }
         }
         Command::Seed(args) => {
             let storage = Storage::resolve(&args.storage, &file);

@@ -29,6 +29,15 @@ pub(crate) fn pages(from: &Connection, to: &Path) -> Result<()> {
     copy.close().map_err(|(_, e)| copy_err(e))
 }
 
+/// Copies the SQLite database at `from` into the file `to`, page by page,
+/// through a read-only connection: nothing about `from` changes (no
+/// migration runs), and a server may go on writing to it meanwhile.
+pub fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let live = Connection::open_with_flags(from, flags).map_err(map_err)?;
+    pages(&live, to)
+}
+
 /// A copy's errors: a full disk in words an operator acts on.
 fn copy_err(e: rusqlite::Error) -> StoreError {
     match &e {

@@ -17,7 +17,7 @@ use rusqlite::Connection;
 
 pub use hearth_store_sql::LATEST_VERSION;
 
-pub use crate::copy::schema_version;
+pub use crate::copy::{copy_file, schema_version};
 
 use crate::conn::{SqliteConn, finish};
 use crate::error::map_err;

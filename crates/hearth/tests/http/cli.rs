@@ -168,29 +168,11 @@ async fn a_schema_newer_than_the_release_is_refused_with_a_clear_message(backend
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    match &storage {
-        Storage::Sqlite(dir) => {
-            let c = rusqlite::Connection::open(dir.join("hearth.db")).unwrap();
-            c.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')",
-                [],
-            )
-            .unwrap();
-        }
-        Storage::Postgres(url, ..) => {
-            let (client, conn) =
-                tokio_postgres::connect(url.expose_secret(), tokio_postgres::NoTls)
-                    .await
-                    .unwrap();
-            tokio::spawn(conn);
-            client
-                .batch_execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')",
-                )
-                .await
-                .unwrap();
-        }
-    }
+    crate::support::app::execute_sql(
+        &storage,
+        "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')",
+    )
+    .await;
     for command in ["migrate", "serve"] {
         let out = hearth()
             .arg(command)
@@ -383,20 +365,7 @@ async fn verify_passes_on_a_consistent_store_and_names_what_is_broken(backend: B
 
     // Break a count and a blob behind Hearth's back.
     let breakage = "UPDATE topics SET reply_count = reply_count + 1 WHERE id = 1";
-    match &storage {
-        Storage::Sqlite(dir) => {
-            let c = rusqlite::Connection::open(dir.join("hearth.db")).unwrap();
-            c.execute_batch(breakage).unwrap();
-        }
-        Storage::Postgres(url, ..) => {
-            let (client, conn) =
-                tokio_postgres::connect(url.expose_secret(), tokio_postgres::NoTls)
-                    .await
-                    .unwrap();
-            tokio::spawn(conn);
-            client.batch_execute(breakage).await.unwrap();
-        }
-    }
+    crate::support::app::execute_sql(&storage, breakage).await;
     let out = hearth()
         .args(["verify", "--live"])
         .args(&args)

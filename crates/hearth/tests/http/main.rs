@@ -47,5 +47,6 @@ mod spaces;
 mod threads;
 mod topics;
 mod transfer;
+mod upgrade;
 mod writing;
 mod xss;

@@ -398,3 +398,41 @@ async fn read(r: reqwest::Response) -> (u16, serde_json::Value) {
     };
     (status, json)
 }
+
+/// Runs `sql` on a test's database behind Hearth's back.
+pub async fn execute_sql(storage: &Storage, sql: &str) {
+    match storage {
+        Storage::Sqlite(dir) => {
+            let c = rusqlite::Connection::open(dir.join("hearth.db")).unwrap();
+            c.execute_batch(sql).unwrap();
+        }
+        Storage::Postgres(url, ..) => {
+            postgres_client(url).await.batch_execute(sql).await.unwrap();
+        }
+    }
+}
+
+/// The one number `sql` answers on a test's database.
+pub async fn query_number(storage: &Storage, sql: &str) -> i64 {
+    match storage {
+        Storage::Sqlite(dir) => {
+            let c = rusqlite::Connection::open(dir.join("hearth.db")).unwrap();
+            c.query_row(sql, [], |r| r.get(0)).unwrap()
+        }
+        Storage::Postgres(url, ..) => postgres_client(url)
+            .await
+            .query_one(sql, &[])
+            .await
+            .unwrap()
+            .get(0),
+    }
+}
+
+async fn postgres_client(url: &secrecy::SecretString) -> tokio_postgres::Client {
+    use secrecy::ExposeSecret;
+    let (client, conn) = tokio_postgres::connect(url.expose_secret(), tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+}

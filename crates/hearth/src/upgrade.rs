@@ -1,0 +1,343 @@
+//! `hearth upgrade`: rehearse this release's migrations on a copy of the
+//! live data, touching nothing live; or take a verified backup, then
+//! migrate.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Instant;
+
+use hearth_store::Store;
+use hearth_store_sql::{LATEST_VERSION, MIGRATIONS};
+use secrecy::ExposeSecret;
+
+use crate::config::Storage;
+
+/// What a rehearsal found.
+#[derive(Debug)]
+pub struct Rehearsal {
+    /// The live schema version.
+    pub from: i64,
+    /// This release's.
+    pub to: i64,
+    /// The migrations that would run, by name.
+    pub pending: Vec<&'static str>,
+    /// Seconds taken to copy the live data.
+    pub copy_secs: f64,
+    /// Seconds the migrations took on the copy.
+    pub migrate_secs: f64,
+    /// What the migrated copy holds.
+    pub stats: hearth_store::SiteStats,
+    /// What its verification found wrong (nothing, if all is well).
+    pub problems: Vec<String>,
+}
+
+impl std::fmt::Display for Rehearsal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "live schema: version {}; this release: version {}",
+            self.from, self.to
+        )?;
+        if self.pending.is_empty() {
+            writeln!(f, "no migration is pending")?;
+        }
+        for name in &self.pending {
+            writeln!(f, "would apply: {name}")?;
+        }
+        writeln!(f, "copied the live data in {:.1} s", self.copy_secs)?;
+        writeln!(f, "migrations on the copy took {:.1} s", self.migrate_secs)?;
+        let s = &self.stats;
+        writeln!(
+            f,
+            "the migrated copy holds {} users, {} spaces, {} topics, {} replies",
+            s.users, s.spaces, s.topics, s.replies
+        )?;
+        for p in &self.problems {
+            writeln!(f, "problem: {p}")?;
+        }
+        if self.problems.is_empty() {
+            write!(f, "ok: the upgrade would succeed; nothing live was touched")
+        } else {
+            write!(
+                f,
+                "the migrated copy is inconsistent ({} problems); nothing live was touched",
+                self.problems.len()
+            )
+        }
+    }
+}
+
+/// Upgrades the live database to this release. On SQLite a page-level copy
+/// goes into the data directory's `backups/` first and is proven (a copy
+/// of it brought to this release's schema and verified) before the live
+/// database is migrated.
+pub async fn run(storage: &Storage) -> Result<String, String> {
+    let Storage::Sqlite(dir) = storage else {
+        return Err("on PostgreSQL: take a backup with the running release (hearth backup) or pg_dump, try the upgrade with --rehearse, then apply it with hearth migrate".into());
+    };
+    let live = dir.join("hearth.db");
+    if !live.exists() {
+        return Err(format!("there is no database at {}", live.display()));
+    }
+    let from = hearth_store_sqlite::schema_version(&live).map_err(|e| e.to_string())?;
+    if from == LATEST_VERSION {
+        return Ok(format!(
+            "ok: the database is at version {from} already; nothing to do"
+        ));
+    }
+    let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
+    let backup = crate::backup::copy_database_file(&live, &dir.join("backups"), now).await?;
+    crate::backup::check_database(&backup, now)
+        .await
+        .map_err(|e| {
+            format!("the backup before the upgrade failed its check, so nothing was migrated: {e}")
+        })?;
+    crate::storage::open(storage)
+        .await
+        .map_err(|e| format!("{e}; the backup taken before is {}", backup.display()))?;
+    Ok(format!(
+        "ok: upgraded from version {from} to {LATEST_VERSION}; the backup taken before, proven, is {}",
+        backup.display()
+    ))
+}
+
+/// The migrations that would run on a store at version `from`.
+fn pending(from: i64) -> Vec<&'static str> {
+    MIGRATIONS
+        .iter()
+        .filter(|m| m.version > from)
+        .map(|m| m.name())
+        .collect()
+}
+
+/// Copies the live data to scratch, runs the pending migrations there,
+/// verifies the result and reports; the live data is only read.
+pub async fn rehearse(storage: &Storage) -> Result<Rehearsal, String> {
+    match storage {
+        Storage::Sqlite(dir) => rehearse_sqlite(&dir.join("hearth.db")).await,
+        Storage::Postgres(url, ..) => rehearse_postgres(url.expose_secret()).await,
+    }
+}
+
+/// Opens the migrated copy, verifies it, and reports.
+async fn finish(
+    from: i64,
+    copy_secs: f64,
+    open: impl std::future::Future<Output = hearth_store::Result<Arc<dyn Store>>>,
+) -> Result<Rehearsal, String> {
+    if from > LATEST_VERSION {
+        return Err(hearth_store::StoreError::SchemaTooNew {
+            found: from,
+            known: LATEST_VERSION,
+        }
+        .to_string());
+    }
+    let started = Instant::now();
+    let store = open.await.map_err(|e| {
+        format!("the migrations failed on the copy (nothing live was touched): {e}")
+    })?;
+    let migrate_secs = started.elapsed().as_secs_f64();
+    let problems = store.verify().await.map_err(|e| e.to_string())?;
+    let stats = store.stats(true).await.map_err(|e| e.to_string())?;
+    Ok(Rehearsal {
+        from,
+        to: LATEST_VERSION,
+        pending: pending(from),
+        copy_secs,
+        migrate_secs,
+        stats,
+        problems,
+    })
+}
+
+async fn rehearse_sqlite(live: &Path) -> Result<Rehearsal, String> {
+    if !live.exists() {
+        return Err(format!("there is no database at {}", live.display()));
+    }
+    let from = hearth_store_sqlite::schema_version(live).map_err(|e| e.to_string())?;
+    let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
+    let scratch = crate::backup::Scratch::new("rehearsal", now)?;
+    let copy = scratch.path().join("hearth.db");
+    let started = Instant::now();
+    let (source, target) = (live.to_owned(), copy.clone());
+    tokio::task::spawn_blocking(move || hearth_store_sqlite::copy_file(&source, &target))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot copy {}: {e}", live.display()))?;
+    let copy_secs = started.elapsed().as_secs_f64();
+    finish(from, copy_secs, async move {
+        let store: Arc<dyn Store> = Arc::new(hearth_store_sqlite::open(&copy).await?);
+        Ok(store)
+    })
+    .await
+}
+
+async fn rehearse_postgres(url: &str) -> Result<Rehearsal, String> {
+    let tools = PgTools::find()?;
+    let from: i64 = tools
+        .query(
+            url,
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        )?
+        .parse()
+        .map_err(|_| "cannot read the live schema version".to_owned())?;
+    let scratch_name = format!("hearth_rehearsal_{}", std::process::id());
+    let scratch_url = with_database(url, &scratch_name)?;
+    tools.query(url, &format!("CREATE DATABASE {scratch_name}"))?;
+    let outcome = async {
+        let started = Instant::now();
+        tools.copy(url, &scratch_url)?;
+        let copy_secs = started.elapsed().as_secs_f64();
+        let scratch = Storage::Postgres(scratch_url.clone().into(), 2, None);
+        finish(from, copy_secs, crate::storage::open(&scratch)).await
+    }
+    .await;
+    // FORCE: the pool of the store opened on it may still be closing.
+    let drop = format!("DROP DATABASE IF EXISTS {scratch_name} WITH (FORCE)");
+    if let Err(e) = tools.query(url, &drop) {
+        tracing::warn!(error = %e, database = %scratch_name, "cannot drop the rehearsal's database");
+    }
+    outcome
+}
+
+/// `url` with its database replaced by `name`.
+fn with_database(url: &str, name: &str) -> Result<String, String> {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let slash = base
+        .rfind('/')
+        .filter(|&i| i > "postgres://".len())
+        .ok_or("the database URL names no database")?;
+    let mut out = format!("{}/{name}", &base[..slash]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    Ok(out)
+}
+
+/// PostgreSQL's client programs: on the PATH, or where Debian keeps them.
+struct PgTools {
+    bin: Option<PathBuf>,
+}
+
+impl PgTools {
+    fn find() -> Result<Self, String> {
+        let on_path = Command::new("pg_dump")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if on_path {
+            return Ok(Self { bin: None });
+        }
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        dirs.retain(|d| d.join("pg_dump").exists());
+        dirs.sort();
+        match dirs.pop() {
+            Some(bin) => Ok(Self { bin: Some(bin) }),
+            None => Err(
+                "a rehearsal on PostgreSQL copies with pg_dump: install postgresql-client".into(),
+            ),
+        }
+    }
+
+    fn command(&self, program: &str) -> Command {
+        match &self.bin {
+            Some(bin) => Command::new(bin.join(program)),
+            None => Command::new(program),
+        }
+    }
+
+    /// Runs one statement with psql; returns its output, trimmed.
+    fn query(&self, url: &str, sql: &str) -> Result<String, String> {
+        let out = self
+            .command("psql")
+            .args([
+                "-X",
+                "-q",
+                "-t",
+                "-A",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                url,
+                "-c",
+                sql,
+            ])
+            .output()
+            .map_err(|e| format!("cannot run psql: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "psql: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
+
+    /// Copies database `from` into the empty database `to`: one snapshot
+    /// of it, taken while it serves.
+    fn copy(&self, from: &str, to: &str) -> Result<(), String> {
+        let mut dump = self
+            .command("pg_dump")
+            .args([
+                "--no-owner",
+                "--no-privileges",
+                "--format=custom",
+                "-d",
+                from,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run pg_dump: {e}"))?;
+        let dumped = dump.stdout.take().ok_or("pg_dump gave no output")?;
+        let restored = self
+            .command("pg_restore")
+            .args(["--no-owner", "--no-privileges", "--exit-on-error", "-d", to])
+            .stdin(dumped)
+            .output()
+            .map_err(|e| format!("cannot run pg_restore: {e}"))?;
+        let dumped = dump.wait_with_output().map_err(|e| e.to_string())?;
+        if !dumped.status.success() {
+            return Err(format!(
+                "pg_dump: {}",
+                String::from_utf8_lossy(&dumped.stderr).trim()
+            ));
+        }
+        if !restored.status.success() {
+            return Err(format!(
+                "pg_restore: {}",
+                String::from_utf8_lossy(&restored.stderr).trim()
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_url_points_at_another_database() {
+        assert_eq!(
+            with_database("postgres://u:p@127.0.0.1:5432/hearth?sslmode=disable", "x").unwrap(),
+            "postgres://u:p@127.0.0.1:5432/x?sslmode=disable"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/hearth", "x").unwrap(),
+            "postgres://u@h/x"
+        );
+        assert!(with_database("postgres://u@h", "x").is_err());
+    }
+}
