@@ -348,13 +348,17 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_PID_FILE",
 ];
 
+/// Variables Hearth sets or its tooling uses, not settings: the hand-over
+/// to a new process, and recording statements for the next release's
+/// compatibility test (`scripts/record-queries`).
+const INTERNAL_ENV: &[&str] = &[crate::handover::HANDOVER_ENV, "HEARTH_RECORD_QUERIES"];
+
 /// `HEARTH_*` variables that Hearth does not know: probably typos.
 pub fn unknown_env_vars() -> Vec<String> {
     std::env::vars()
         .map(|(k, _)| k)
         .filter(|k| k.starts_with("HEARTH_") && !KNOWN_ENV.contains(&k.as_str()))
-        // Set by a serving process for the one it hands over to.
-        .filter(|k| k != crate::handover::HANDOVER_ENV)
+        .filter(|k| !INTERNAL_ENV.contains(&k.as_str()))
         .collect()
 }
 

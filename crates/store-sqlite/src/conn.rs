@@ -28,7 +28,7 @@ pub(crate) fn finish<T>(mut job: BoxFuture<'_, Result<T>>) -> Result<T> {
 }
 
 /// `$1` as SQLite numbers parameters: `?1`.
-fn placeholders(sql: &str) -> String {
+pub(crate) fn placeholders(sql: &str) -> String {
     let bytes = sql.as_bytes();
     let mut out = String::with_capacity(sql.len());
     let mut start = 0;
@@ -77,6 +77,7 @@ impl Conn for SqliteConn<'_> {
         args: &[Arg<'_>],
         each: &mut (dyn FnMut(Row) -> Result<()> + Send),
     ) -> Result<u64> {
+        crate::recorded::note(sql);
         let mut stmt = self.0.prepare_cached(&placeholders(sql)).map_err(map_err)?;
         let args = rusqlite::params_from_iter(args.iter().map(SqlArg));
         let width = stmt.column_count();

@@ -8,6 +8,7 @@ mod conn;
 mod copy;
 mod db;
 mod error;
+mod recorded;
 
 use std::path::{Path, PathBuf};
 
