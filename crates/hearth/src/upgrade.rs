@@ -120,12 +120,8 @@ pub async fn rehearse(storage: &Storage) -> Result<Rehearsal, String> {
     }
 }
 
-/// Opens the migrated copy, verifies it, and reports.
-async fn finish(
-    from: i64,
-    copy_secs: f64,
-    open: impl std::future::Future<Output = hearth_store::Result<Arc<dyn Store>>>,
-) -> Result<Rehearsal, String> {
+/// Refuses a live schema newer than this release, before anything is copied.
+fn known(from: i64) -> Result<(), String> {
     if from > LATEST_VERSION {
         return Err(hearth_store::StoreError::SchemaTooNew {
             found: from,
@@ -133,6 +129,15 @@ async fn finish(
         }
         .to_string());
     }
+    Ok(())
+}
+
+/// Opens the migrated copy, verifies it, and reports.
+async fn finish(
+    from: i64,
+    copy_secs: f64,
+    open: impl std::future::Future<Output = hearth_store::Result<Arc<dyn Store>>>,
+) -> Result<Rehearsal, String> {
     let started = Instant::now();
     let store = open.await.map_err(|e| {
         format!("the migrations failed on the copy (nothing live was touched): {e}")
@@ -156,6 +161,7 @@ async fn rehearse_sqlite(live: &Path) -> Result<Rehearsal, String> {
         return Err(format!("there is no database at {}", live.display()));
     }
     let from = hearth_store_sqlite::schema_version(live).map_err(|e| e.to_string())?;
+    known(from)?;
     let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
     let scratch = crate::backup::Scratch::new("rehearsal", now)?;
     let copy = scratch.path().join("hearth.db");
@@ -182,6 +188,7 @@ async fn rehearse_postgres(url: &str) -> Result<Rehearsal, String> {
         )?
         .parse()
         .map_err(|_| "cannot read the live schema version".to_owned())?;
+    known(from)?;
     let scratch_name = format!("hearth_rehearsal_{}", std::process::id());
     let scratch_url = with_database(url, &scratch_name)?;
     tools.query(url, &format!("CREATE DATABASE {scratch_name}"))?;

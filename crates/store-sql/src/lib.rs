@@ -19,6 +19,7 @@ mod idempotency;
 mod invites;
 mod live;
 mod memberships;
+mod notifying;
 mod ops;
 mod people;
 mod reactions;

@@ -11,7 +11,8 @@ use hearth_store::{
 use crate::args;
 use crate::audit::write_audit;
 use crate::conn::{Conn, Engine, value, value_opt};
-use crate::following::{follow_unless_stopped, notify_join_decision, notify_join_request};
+use crate::following::follow_unless_stopped;
+use crate::notifying::{notify_join_decision, notify_join_request};
 use crate::rows::{USER_COLUMNS, role, user};
 use crate::store::SqlStore;
 use crate::value::ReadRows;

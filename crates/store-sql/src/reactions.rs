@@ -6,7 +6,7 @@ use hearth_store::{ReactionStore, ReactionTarget, Result, StoreError, User};
 
 use crate::args;
 use crate::conn::{Engine, value};
-use crate::following::notify_liked;
+use crate::notifying::notify_liked;
 use crate::rows::{USER_COLUMNS, user};
 use crate::store::SqlStore;
 use crate::value::ReadRows;

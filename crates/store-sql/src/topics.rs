@@ -15,8 +15,9 @@ use crate::args;
 use crate::attachments::claim_files;
 use crate::audit::{audited, write_audit};
 use crate::conn::{Conn, Engine, value, value_opt};
-use crate::following::{follow_unless_stopped, notify_accepted, notify_topic};
+use crate::following::follow_unless_stopped;
 use crate::memberships::join_if_new;
+use crate::notifying::{notify_accepted, notify_topic};
 use crate::rows::{
     revision, revision_columns, space_view, space_view_columns, topic, topic_columns,
 };
