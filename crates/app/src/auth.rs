@@ -296,7 +296,17 @@ fn security_event(
     action: AuditAction,
     after: Option<String>,
 ) -> Option<hearth_store::NewAuditEvent> {
-    Some(hearth_store::NewAuditEvent {
+    Some(security_audit(ctx, user, action, after))
+}
+
+/// A security event of `user`'s own account.
+pub(crate) fn security_audit(
+    ctx: &Ctx,
+    user: &User,
+    action: AuditAction,
+    after: Option<String>,
+) -> hearth_store::NewAuditEvent {
+    hearth_store::NewAuditEvent {
         at: ctx.now(),
         actor: user.id,
         action,
@@ -304,7 +314,7 @@ fn security_event(
         space_id: None,
         before: None,
         after,
-    })
+    }
 }
 
 /// Prefix that marks Hearth's API tokens, so that leaked ones are easy to find.

@@ -77,6 +77,8 @@ pub struct AppConfig {
     pub max_attachment_bytes: usize,
     /// How much CPU-heavy work may run and wait.
     pub work: WorkLimits,
+    /// How Hearth mails.
+    pub mail: crate::mail::MailConfig,
 }
 
 impl Default for AppConfig {
@@ -94,6 +96,7 @@ impl Default for AppConfig {
             weak_password_hashing: false,
             max_attachment_bytes: 25 * 1024 * 1024,
             work: WorkLimits::for_this_machine(),
+            mail: crate::mail::MailConfig::default(),
         }
     }
 }
@@ -117,6 +120,8 @@ pub struct Ctx {
     pub(crate) writes_in_flight: Arc<crate::idempotency::InFlight>,
     /// The live event log as this node's readers share it.
     pub(crate) live_feed: Arc<crate::live_feed::LiveFeed>,
+    /// Wakes this node's outbox worker when mail is enqueued here.
+    pub(crate) outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Ctx {
@@ -137,6 +142,7 @@ impl Ctx {
             settings_cache: Arc::new(std::sync::RwLock::new(None)),
             writes_in_flight: Arc::default(),
             live_feed: Arc::default(),
+            outbox_wake: Arc::default(),
         })
     }
 

@@ -145,6 +145,7 @@ pub async fn notifications(
             viewer: who.viewer(),
             unread_only,
             before,
+            only: None,
             limit: NOTIFICATIONS_PER_PAGE,
             now: ctx.now(),
         })

@@ -2,20 +2,50 @@
 
 use hearth_core::ids::InviteId;
 use hearth_core::names::Email;
-use hearth_store::{Invite, NewInvite};
+use hearth_store::{Invite, MailKind, NewInvite};
 
 use crate::access::require_admin;
 use crate::auth::Authenticated;
+use crate::mail::{account_mail, compose};
 use crate::secrets::{hash_secret, random_secret};
 use crate::{AppError, Ctx, Result};
 
-/// Invites `email`; returns the invitation and the link's secret (shown to
-/// the administrator once; never stored).
-pub async fn create(ctx: &Ctx, who: &Authenticated, email: &str) -> Result<(Invite, String)> {
+/// Invites `email` and mails them the link (to `origin`, the site's
+/// address); returns the invitation and the link's secret (shown to the
+/// administrator once; kept only in the mail until it goes).
+pub async fn create(
+    ctx: &Ctx,
+    who: &Authenticated,
+    email: &str,
+    origin: &str,
+) -> Result<(Invite, String)> {
     require_admin(who)?;
     let email = Email::parse(email)?;
     let secret = random_secret()?;
     let now = ctx.now();
+    let site = crate::settings::get(ctx).await?.site_name;
+    let inviter = &who.user.display_name;
+    let content = compose(
+        &format!("{inviter} invites you to {site}"),
+        &[
+            format!("{inviter} invites you to join {site}."),
+            format!(
+                "The link below lets you create your account. It works once, for {} days.",
+                ctx.config.invite_ttl_ms / 86_400_000
+            ),
+        ],
+        (
+            "Create your account",
+            &format!("{origin}/register?invite={secret}"),
+        ),
+    );
+    let mail = account_mail(
+        MailKind::Invitation,
+        None,
+        (email.as_str(), ""),
+        content,
+        now,
+    );
     let invite = ctx
         .store
         .create_invite(NewInvite {
@@ -24,8 +54,10 @@ pub async fn create(ctx: &Ctx, who: &Authenticated, email: &str) -> Result<(Invi
             invited_by: who.user.id,
             created_at: now,
             expires_at: now + ctx.config.invite_ttl_ms,
+            mail: Some(mail),
         })
         .await?;
+    ctx.outbox_wake.notify_one();
     tracing::info!(by = %who.user.username, invite = %invite.id, "invitation created");
     Ok((invite, secret))
 }

@@ -17,9 +17,12 @@ pub mod idempotency;
 pub mod invites;
 pub mod live;
 mod live_feed;
+pub mod mail;
 pub mod markup;
 pub mod members;
 pub mod moderation;
+pub mod outbox;
+pub mod password_reset;
 pub mod passwords;
 pub mod people;
 pub mod reactions;
@@ -41,8 +44,9 @@ pub use error::{AppError, CurrentVersion, FieldError, Result};
 pub mod records {
     pub use hearth_store::{
         ApiToken, Asset, Attachment, AuditEvent, AvatarFile, AvatarSize, FollowTarget, Followed,
-        Invite, JoinRequest, Member, Notification, NotificationKind, OpsRecord, Page, Person,
-        PoolStatus, ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision, Session,
-        SiteSettings, SiteStats, Space, SpaceView, Topic, TopicNews, TopicView, Unseen, User,
+        Invite, JoinRequest, MailCounts, MailStatus, Member, Notification, NotificationKind,
+        OpsRecord, OutboxMail, Page, Person, PoolStatus, ProfileDetails, ReactionTarget, Reply,
+        ReplyInTopic, Revision, Session, SiteSettings, SiteStats, Space, SpaceView, Topic,
+        TopicNews, TopicView, Unseen, User,
     };
 }

@@ -6,6 +6,7 @@ pub mod avatar;
 pub mod content;
 pub mod diff;
 pub mod error;
+pub mod escape;
 pub mod files;
 pub mod ids;
 pub mod markdown;

@@ -136,6 +136,8 @@ text_enum!(
         Signin = "auth.signin",
         /// Someone changed their password.
         PasswordChange = "auth.password",
+        /// Someone set a new password with a "forgot password" link.
+        PasswordReset = "auth.password_reset",
         /// Someone created an API token.
         TokenCreate = "auth.token",
         /// An owner added a member.

@@ -94,6 +94,49 @@ pub struct ServeArgs {
     /// names the new process [default: none]
     #[arg(long, env = "HEARTH_PID_FILE", value_name = "FILE")]
     pub pid_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// How Hearth mails.
+#[derive(Debug, Clone, Args, Default)]
+pub struct MailArgs {
+    /// The SMTP server mail goes to: smtp://HOST:PORT, smtp+starttls://…
+    /// or smtps://…, with USER:PASSWORD@ if it asks for them [default:
+    /// none; mail waits in the outbox]
+    #[arg(
+        long,
+        env = "HEARTH_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// A file holding the SMTP password (instead of one in the URL)
+    #[arg(long, env = "HEARTH_SMTP_PASSWORD_FILE", value_name = "FILE")]
+    pub smtp_password_file: Option<PathBuf>,
+    /// The sender of every mail [default: "Hearth <hearth@localhost>"]
+    #[arg(long, env = "HEARTH_MAIL_FROM", value_name = "MAILBOX")]
+    pub mail_from: Option<String>,
+    /// Where people reach the site, for absolute links in mail, feeds and
+    /// the API [default: the request's origin; in mail the outbox writes,
+    /// the listening address]
+    #[arg(long, env = "HEARTH_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+/// The SMTP server of this node, resolved.
+#[derive(Clone)]
+pub struct SmtpSettings {
+    /// Its URL.
+    pub url: SecretString,
+    /// Its password, if given apart from the URL.
+    pub password: Option<SecretString>,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SmtpSettings(…)")
+    }
 }
 
 /// The TOML file: the same settings as the flags, in snake_case.
@@ -118,6 +161,10 @@ pub struct FileConfig {
     metrics_listen: Option<SocketAddr>,
     metrics_token_file: Option<PathBuf>,
     pid_file: Option<PathBuf>,
+    smtp_url: Option<String>,
+    smtp_password_file: Option<PathBuf>,
+    mail_from: Option<String>,
+    base_url: Option<String>,
     max_requests: Option<usize>,
     request_timeout: Option<u64>,
     log_format: Option<crate::cli::LogFormat>,
@@ -208,6 +255,8 @@ pub struct ServeConfig {
     pub metrics_listen: Option<SocketAddr>,
     /// Where the serving process writes its id.
     pub pid_file: Option<PathBuf>,
+    /// The SMTP server mail goes to, if any.
+    pub smtp: Option<SmtpSettings>,
 }
 
 /// How often backups are taken unless told otherwise.
@@ -265,9 +314,38 @@ impl ServeConfig {
                 Some(hearth_app::secrets::hash_secret(token))
             }
         };
+        let mail = resolve_mail(&args.mail, file)?;
+        let smtp = match args.mail.smtp_url.clone().or_else(|| file.smtp_url.clone()) {
+            None => None,
+            Some(url) => {
+                let password = match args
+                    .mail
+                    .smtp_password_file
+                    .clone()
+                    .or_else(|| file.smtp_password_file.clone())
+                {
+                    None => None,
+                    Some(path) => Some(SecretString::from(
+                        std::fs::read_to_string(&path)
+                            .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+                            .trim_end_matches(['\r', '\n'])
+                            .to_owned(),
+                    )),
+                };
+                hearth_app::outbox::Smtp::new(
+                    &url,
+                    password.as_ref().map(ExposeSecret::expose_secret),
+                )?;
+                Some(SmtpSettings {
+                    url: SecretString::from(url),
+                    password,
+                })
+            }
+        };
         Ok(Self {
             storage,
             backups,
+            smtp,
             metrics_listen: args.metrics_listen.or(file.metrics_listen),
             pid_file: args.pid_file.clone().or_else(|| file.pid_file.clone()),
             listen: args
@@ -311,6 +389,7 @@ impl ServeConfig {
                     .max_attachment_bytes
                     .or(file.max_attachment_bytes)
                     .unwrap_or(app_defaults.max_attachment_bytes),
+                mail,
                 ..app_defaults
             },
             shutdown_timeout_secs: args
@@ -319,6 +398,46 @@ impl ServeConfig {
                 .unwrap_or(30),
         })
     }
+}
+
+/// The sender and base URL, checked.
+fn resolve_mail(
+    args: &MailArgs,
+    file: &FileConfig,
+) -> Result<hearth_app::mail::MailConfig, String> {
+    let defaults = hearth_app::mail::MailConfig::default();
+    let from = args
+        .mail_from
+        .clone()
+        .or_else(|| file.mail_from.clone())
+        .unwrap_or(defaults.from.clone());
+    if !hearth_app::mail::is_mailbox(&from) {
+        return Err(format!(
+            "--mail-from {from:?} is not a mailbox such as \"Hearth <hearth@example.org>\""
+        ));
+    }
+    let base_url = match args.base_url.clone().or_else(|| file.base_url.clone()) {
+        None => None,
+        Some(url) => {
+            let url = url.trim_end_matches('/').to_owned();
+            let rest = url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://"));
+            match rest {
+                Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => Some(url),
+                _ => {
+                    return Err(format!(
+                        "--base-url {url:?} must be http(s)://HOST[:PORT], with no path"
+                    ));
+                }
+            }
+        }
+    };
+    Ok(hearth_app::mail::MailConfig {
+        from,
+        base_url,
+        ..defaults
+    })
 }
 
 /// Every `HEARTH_*` variable Hearth reads.
@@ -346,6 +465,10 @@ const KNOWN_ENV: &[&str] = &[
     "HEARTH_MAX_REQUESTS",
     "HEARTH_REQUEST_TIMEOUT",
     "HEARTH_PID_FILE",
+    "HEARTH_SMTP_URL",
+    "HEARTH_SMTP_PASSWORD_FILE",
+    "HEARTH_MAIL_FROM",
+    "HEARTH_BASE_URL",
 ];
 
 /// Variables Hearth sets or its tooling uses, not settings: the hand-over

@@ -8,6 +8,7 @@ pub mod ceiling;
 pub mod cli;
 pub mod config;
 pub mod handover;
+pub mod mail;
 pub mod seed;
 pub mod serve;
 pub mod storage;

@@ -29,8 +29,12 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
-    let ctx = Ctx::new(store, Arc::new(SystemClock), config.app.clone())
+    let mut app = config.app.clone();
+    app.mail.fallback_origin = format!("http://{local}");
+    app.mail.delivering = config.smtp.is_some();
+    let ctx = Ctx::new(store, Arc::new(SystemClock), app)
         .map_err(|e| format!("cannot start the work threads: {e}"))?;
+    let outbox = crate::mail::start_outbox(&ctx, config.smtp.as_ref())?;
     let backups = match config.backups.clone() {
         Some(plan) => {
             tracing::info!(dir = %plan.dir.display(), every_secs = plan.every.as_secs(), keep = plan.keep, "scheduled backups on");
@@ -89,6 +93,9 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
         stop,
     )
     .await;
+    if let Some(outbox) = outbox {
+        outbox.stop().await;
+    }
     if let Some(backups) = backups {
         // Its hold on the store goes, so that the store closes cleanly.
         let _ = tokio::task::spawn_blocking(move || backups.stop()).await;

@@ -45,6 +45,15 @@ impl Dialect {
         }
     }
 
+    /// What a `SELECT` ends with to lock the rows it reads, passing over
+    /// rows another transaction holds: for claiming work from a queue.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
     /// The collation that orders text byte by byte.
     pub fn byte_order(self) -> &'static str {
         match self {

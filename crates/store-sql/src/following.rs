@@ -228,6 +228,10 @@ impl<E: Engine> FollowStore for SqlStore<E> {
                     Some(id) => format!("AND n.id < {}", q.arg(id)),
                     None => String::new(),
                 };
+                let only = match query.only {
+                    Some(id) => format!("AND n.id = {}", q.arg(id)),
+                    None => String::new(),
+                };
                 let unread = if query.unread_only {
                     "AND n.read_at IS NULL"
                 } else {
@@ -236,7 +240,7 @@ impl<E: Engine> FollowStore for SqlStore<E> {
                 let sql = format!(
                     "SELECT n.id, n.kind, t.id, t.title, s.slug, s.name, n.reply_id, n.created_at,
                             n.read_at IS NOT NULL, COALESCE(n.others, 0), {USER_COLUMNS}
-                     {from} {before} {unread}
+                     {from} {before} {only} {unread}
                      ORDER BY n.id DESC LIMIT {}",
                     q.arg(i64::from(query.limit)),
                 );

@@ -28,6 +28,9 @@ impl<E: Engine> InviteStore for SqlStore<E> {
                     ],
                 )
                 .await?;
+                if let Some(mail) = &new.mail {
+                    crate::mail::enqueue(c, mail).await?;
+                }
                 Ok(Invite {
                     id: InviteId(id),
                     email: new.email,

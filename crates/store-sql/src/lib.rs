@@ -18,6 +18,7 @@ mod following;
 mod idempotency;
 mod invites;
 mod live;
+mod mail;
 mod memberships;
 mod notifying;
 mod ops;

@@ -65,6 +65,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_batched_likes_and_space_events"),
     migration!(21, "0021_ops_records"),
     migration!(22, "0022_assets"),
+    migration!(23, "0023_mail"),
 ];
 
 /// The newest schema version this build knows.

@@ -1,7 +1,8 @@
 //! Writing notifications. A notification is written in the transaction of
 //! what causes it, only to those the visibility predicate lets read it then
 //! ([`Reader::NotifyRecipients`]); muting and the reader's own acts leave
-//! it out.
+//! it out. Those who want it by e-mail at once get a mail in the same
+//! transaction.
 
 use hearth_core::ids::{SpaceId, TopicId, UserId};
 use hearth_store::{NotificationKind, Result};
@@ -9,6 +10,7 @@ use hearth_store::{NotificationKind, Result};
 use crate::args;
 use crate::conn::Conn;
 use crate::live::About;
+use crate::mail::{Cause, enqueue_notification_mail};
 use crate::value::{Args, ReadRows};
 use crate::visibility::{Reader, Scope, Seer};
 
@@ -116,6 +118,11 @@ async fn notify(c: &mut dyn Conn, n: Notice) -> Result<()> {
     if c.execute(&sql, q.list()).await? == 0 {
         return Ok(());
     }
+    let cause = Cause::Topic {
+        topic: n.topic,
+        reply: n.reply,
+    };
+    enqueue_notification_mail(c, n.kind, cause, n.now).await?;
     let about = About::Topic {
         topic: n.topic,
         reply: n.reply,
@@ -285,7 +292,7 @@ async fn notify_of_space(
 ) -> Result<()> {
     let seer = Seer::each_user(now, Reader::NotifyRecipients);
     let mut q = Args::new();
-    let (kind_name, actor_id, at) = (kind.as_str(), actor.0, now);
+    let (kind_name, actor_id, at) = (kind, actor.0, now);
     let kind = format!("CAST({} AS TEXT)", q.arg(kind.as_str()));
     let actor = format!("CAST({} AS BIGINT)", q.arg(actor));
     let now = format!("CAST({} AS BIGINT)", q.arg(now));
@@ -306,7 +313,8 @@ async fn notify_of_space(
     if c.execute(&sql, q.list()).await? == 0 {
         return Ok(());
     }
-    crate::live::notified(c, kind_name, About::Space(space.0), actor_id, at).await
+    enqueue_notification_mail(c, kind_name, Cause::Space(space.0), at).await?;
+    crate::live::notified(c, kind_name.as_str(), About::Space(space.0), actor_id, at).await
 }
 
 /// Tells a space's owners and moderators that `asker` asks to join it; a

@@ -148,6 +148,54 @@ pub struct Notification {
     pub read: bool,
 }
 
+impl Notification {
+    /// Where it leads on the site: the reply, the topic, or the space (its
+    /// requests to join, for its moderators).
+    pub fn path(&self) -> String {
+        match (self.reply_id, self.topic_id, self.kind) {
+            (Some(r), _, _) => format!("/r/{r}"),
+            (None, Some(t), _) => format!("/t/{t}"),
+            (None, None, NotificationKind::JoinRequest) => {
+                format!("/s/{}#requests", self.space_slug)
+            }
+            (None, None, _) => format!("/s/{}", self.space_slug),
+        }
+    }
+
+    /// What it is about: its topic's title, or its space's name.
+    pub fn about(&self) -> String {
+        self.topic_title
+            .as_ref()
+            .map_or_else(|| self.space_name.clone(), |t| t.to_string())
+    }
+
+    /// Who did it: "Ana", "Ana and 1 other", "Ana and 3 others".
+    pub fn actors(&self) -> String {
+        match self.others {
+            0 => self.actor.display_name.to_string(),
+            1 => format!("{} and 1 other", self.actor.display_name),
+            others => format!("{} and {others} others", self.actor.display_name),
+        }
+    }
+
+    /// What they did, to go between [`Notification::actors`] and
+    /// [`Notification::about`].
+    pub fn action(&self) -> &'static str {
+        match self.kind {
+            NotificationKind::ReplyToTopic => "replied to your topic",
+            NotificationKind::ReplyToReply => "replied to you in",
+            NotificationKind::Mention => "mentioned you in",
+            NotificationKind::Accepted => "accepted your answer in",
+            NotificationKind::NewTopic => "started",
+            NotificationKind::Liked if self.reply_id.is_some() => "liked your reply in",
+            NotificationKind::Liked => "liked your topic",
+            NotificationKind::JoinRequest => "asks to join",
+            NotificationKind::JoinApproved => "let you into",
+            NotificationKind::JoinDeclined => "declined your request to join",
+        }
+    }
+}
+
 /// A page of someone's notifications, newest first.
 #[derive(Debug, Clone, Copy)]
 pub struct NotificationsQuery {
@@ -157,6 +205,8 @@ pub struct NotificationsQuery {
     pub unread_only: bool,
     /// The last notification of the page before.
     pub before: Option<i64>,
+    /// This notification alone.
+    pub only: Option<i64>,
     /// How many at most.
     pub limit: u32,
     /// Now, for what is published.

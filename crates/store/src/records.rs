@@ -218,6 +218,9 @@ pub struct NewInvite {
     pub created_at: i64,
     /// Until when it may be used.
     pub expires_at: i64,
+    /// The mail that carries the link, enqueued with it; none when the
+    /// administrator passes the link on by hand.
+    pub mail: Option<crate::mail::NewMail>,
 }
 
 /// Site-wide settings an administrator changes.

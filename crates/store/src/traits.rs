@@ -11,6 +11,7 @@ use hearth_core::search::Query;
 use crate::Result;
 use crate::content::*;
 use crate::following::*;
+use crate::mail::*;
 use crate::people::*;
 use crate::records::*;
 use crate::search::*;
@@ -529,6 +530,48 @@ pub trait AssetStore {
     async fn asset(&self, fingerprint: &str) -> Result<Option<Asset>>;
 }
 
+/// The outbox, mail preferences and "forgot password" links.
+#[async_trait]
+pub trait MailStore {
+    /// Enqueues a mail written in full.
+    async fn enqueue_mail(&self, mail: NewMail) -> Result<i64>;
+    /// Claims due mail for `claim.holder`, oldest first: queued mail whose
+    /// time has come, and mail whose worker's claim ran out while sending
+    /// (counted as resent). Two workers never hold one mail at once.
+    async fn claim_mail(&self, claim: MailClaim) -> Result<Vec<OutboxMail>>;
+    /// Records what became of a claimed mail, if `holder` still holds it;
+    /// whether it did. A mail done with loses its text.
+    async fn finish_mail(
+        &self,
+        id: i64,
+        holder: &str,
+        outcome: MailOutcome,
+        now: i64,
+    ) -> Result<bool>;
+    /// The newest mails before id `before` (all when `None`), newest first.
+    async fn outbox(&self, before: Option<i64>, limit: u32) -> Result<Vec<OutboxMail>>;
+    /// How many mails stand where.
+    async fn mail_counts(&self) -> Result<MailCounts>;
+    /// The modes a member chose, by notification kind (the others take
+    /// their default).
+    async fn mail_preferences(&self, user: UserId) -> Result<Vec<(NotificationKind, MailMode)>>;
+    /// Sets the mode of each kind given.
+    async fn set_mail_preferences(
+        &self,
+        user: UserId,
+        modes: Vec<(NotificationKind, MailMode)>,
+    ) -> Result<()>;
+    /// Records a "forgot password" link and enqueues its mail, unless the
+    /// account asked for `max_recent` since `window_start`; whether it did.
+    async fn request_password_reset(&self, reset: NewPasswordReset) -> Result<bool>;
+    /// The active account an unused, unexpired link is for.
+    async fn password_reset_user(&self, token_hash: &str, now: i64) -> Result<Option<User>>;
+    /// Uses a link: sets the password, ends the account's sessions and
+    /// feed token and its other links; false if the link was used, expired
+    /// or unknown.
+    async fn reset_password(&self, reset: PasswordReset) -> Result<bool>;
+}
+
 /// Everything Hearth stores, behind one handle.
 #[async_trait]
 pub trait Store:
@@ -550,6 +593,7 @@ pub trait Store:
     + LiveStore
     + OpsStore
     + AssetStore
+    + MailStore
     + AuditStore
     + VerifyStore
     + ExportStore

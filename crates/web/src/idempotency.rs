@@ -29,6 +29,10 @@ const NEVER_KEPT: &[&str] = &[
     "/signin",
     "/signout",
     "/register",
+    "/forgot-password",
+    "/reset-password",
+    "/api/v1/password-resets",
+    "/api/v1/password-resets/use",
 ];
 
 pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {

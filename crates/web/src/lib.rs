@@ -6,7 +6,6 @@ pub mod assets;
 mod auth_layer;
 mod cookies;
 mod error;
-mod escape;
 mod extract;
 mod features;
 mod idempotency;

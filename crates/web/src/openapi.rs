@@ -6,8 +6,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::features::{
-    account, admin, attachments, auth, following, history, likes, members, moderation, people,
-    replies, search, spaces, tags, topics, users,
+    account, admin, attachments, auth, following, history, likes, members, moderation,
+    password_reset, people, replies, search, spaces, tags, topics, users,
 };
 
 struct BearerAuth;
@@ -100,9 +100,11 @@ impl Modify for CommonErrors {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Hearth API", description = "Everything a member can do on a Hearth site's pages: spaces and their members; topics (discussions, questions, blog posts, documents) with their versions, diffs and restores; replies, likes, tags, attachments and previews; search; following people, spaces, topics and tags, and notifications; the caller's account, signed-in sessions, API tokens and feed token; and, for administrators, accounts, site settings, invitations and the audit log.\n\nAuthenticate with `POST /api/v1/tokens`, then send `Authorization: Bearer …`. Errors are `{\"error\": {\"code\", \"message\"}}`, with `fields` when the input is invalid and `current` when an edit is `stale_version` (409). Lists come in pages: send a page's `next` as `after` for the following one. Every write takes an `Idempotency-Key` header: a retry with the same key gets the first answer (`Idempotent-Replayed: true`), except answers that show a secret."),
+    info(title = "Hearth API", description = "Everything a member can do on a Hearth site's pages: spaces and their members; topics (discussions, questions, blog posts, documents) with their versions, diffs and restores; replies, likes, tags, attachments and previews; search; following people, spaces, topics and tags, and notifications; the caller's account, signed-in sessions, API tokens and feed token; a forgotten password; and, for administrators, accounts, site settings, invitations, outgoing mail and the audit log.\n\nAuthenticate with `POST /api/v1/tokens`, then send `Authorization: Bearer …`. Errors are `{\"error\": {\"code\", \"message\"}}`, with `fields` when the input is invalid and `current` when an edit is `stale_version` (409). Lists come in pages: send a page's `next` as `after` for the following one. Every write takes an `Idempotency-Key` header: a retry with the same key gets the first answer (`Idempotent-Replayed: true`), except answers that show a secret."),
     paths(
         auth::api::create_token,
+        password_reset::api::ask,
+        password_reset::api::reset,
         account::api::me,
         account::api::tokens,
         account::api::revoke,
@@ -159,6 +161,7 @@ impl Modify for CommonErrors {
         admin::invites_api::list,
         admin::invites_api::create,
         admin::invites_api::revoke,
+        admin::mail_api::list,
         topics::api::preview,
         likes::api::topic_likers,
         likes::api::reply_likers,

@@ -29,6 +29,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(extra)
         .merge(features::home::router())
         .merge(features::auth::router())
+        .merge(features::password_reset::router())
         .merge(features::account::router())
         .merge(features::spaces::router())
         .merge(features::members::router())

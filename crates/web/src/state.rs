@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use axum::http::{HeaderMap, header};
 use hearth_app::Ctx;
 
 use crate::metrics::Metrics;
@@ -65,6 +66,28 @@ impl AppState {
             draining: Arc::new(AtomicBool::new(false)),
             writes_failing: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Where the site is reached, for absolute links (feeds, mail): the
+    /// configured base URL, or else the request's `Host` and scheme.
+    pub(crate) fn origin(&self, headers: &HeaderMap) -> String {
+        if let Some(base) = &self.ctx.config.mail.base_url {
+            return base.clone();
+        }
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            })
+            .unwrap_or("localhost");
+        let https = self.config.secure_cookies
+            || (self.config.trust_proxy
+                && headers
+                    .get("x-forwarded-proto")
+                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")));
+        format!("{}://{host}", if https { "https" } else { "http" })
     }
 
     /// Marks the node as draining: `/readyz` answers 503 from now on.

@@ -33,6 +33,7 @@ mod in_browser_everyday;
 mod joining;
 mod lists;
 mod live;
+mod mail;
 mod moderation;
 mod overload;
 mod people;

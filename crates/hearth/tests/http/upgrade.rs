@@ -11,7 +11,7 @@ use crate::support::{Backend, both};
 const VERSION: &str = "SELECT max(version) FROM schema_migrations";
 
 /// A seeded store as the release before this one left it: schema version
-/// 21, before `0022_assets` (which only adds a table).
+/// 22, before `0023_mail` (which only adds tables).
 async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
     let (storage, guard) = fresh_storage(backend).await;
     let seeded = hearth()
@@ -20,10 +20,11 @@ async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
         .output()
         .unwrap();
     assert!(seeded.status.success(), "{seeded:?}");
-    assert_eq!(number(&storage, VERSION).await, 22, "update this fixture");
+    assert_eq!(number(&storage, VERSION).await, 23, "update this fixture");
     execute(
         &storage,
-        "DROP TABLE assets; DELETE FROM schema_migrations WHERE version = 22;",
+        "DROP TABLE mail_outbox; DROP TABLE mail_preferences; DROP TABLE password_resets;
+         DELETE FROM schema_migrations WHERE version = 23;",
     )
     .await;
     (storage, guard)
@@ -56,15 +57,15 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
     let (ok, text) = rehearse();
     assert!(ok, "{text}");
     assert!(
-        text.contains("live schema: version 21; this release: version 22"),
+        text.contains("live schema: version 22; this release: version 23"),
         "{text}"
     );
-    assert!(text.contains("would apply: assets"), "{text}");
+    assert!(text.contains("would apply: mail"), "{text}");
     assert!(text.contains("40 replies"), "{text}");
     assert!(text.contains("ok: the upgrade would succeed"), "{text}");
     assert_eq!(
         number(&storage, VERSION).await,
-        21,
+        22,
         "the live schema is as it was"
     );
     assert_eq!(
@@ -83,12 +84,12 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
 
     // A migration that cannot apply (a table in its way) fails the
     // rehearsal, with the live data still untouched.
-    execute(&storage, "CREATE TABLE assets (x INTEGER);").await;
+    execute(&storage, "CREATE TABLE mail_preferences (x INTEGER);").await;
     let (ok, text) = rehearse();
     assert!(!ok, "{text}");
     assert!(text.contains("the migrations failed on the copy"), "{text}");
     assert!(text.contains("nothing live was touched"), "{text}");
-    assert_eq!(number(&storage, VERSION).await, 21);
+    assert_eq!(number(&storage, VERSION).await, 22);
 }
 both!(a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live);
 
@@ -99,8 +100,8 @@ async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() 
     let out = hearth().arg("upgrade").args(&args).output().unwrap();
     let text = output(&out);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("upgraded from version 21 to 22"), "{text}");
-    assert_eq!(number(&storage, VERSION).await, 22);
+    assert!(text.contains("upgraded from version 22 to 23"), "{text}");
+    assert_eq!(number(&storage, VERSION).await, 23);
     let Storage::Sqlite(dir) = &storage else {
         unreachable!()
     };
@@ -114,7 +115,7 @@ async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() 
     assert!(text.contains(backup.to_str().unwrap()), "{text}");
     assert_eq!(
         hearth_store_sqlite::schema_version(backup).unwrap(),
-        21,
+        22,
         "the backup is of the release before"
     );
     let live = hearth()

@@ -12,6 +12,7 @@ pub(crate) mod likes;
 pub(crate) mod members;
 pub(crate) mod moderation;
 pub(crate) mod ops;
+pub(crate) mod password_reset;
 pub(crate) mod people;
 pub(crate) mod replies;
 pub(crate) mod search;

@@ -504,6 +504,7 @@ async fn notified(
             viewer,
             unread_only: false,
             before: None,
+            only: None,
             limit: 1_000,
             now: NOW,
         })

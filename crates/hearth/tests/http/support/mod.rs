@@ -5,6 +5,7 @@ pub mod browser;
 pub mod chromium;
 pub mod markup;
 pub mod postgres;
+pub mod smtp;
 
 pub use app::{Backend, TestApp, spawn_app};
 pub use browser::Browser;

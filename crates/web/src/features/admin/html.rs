@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::records::{Invite, SiteSettings, User};
 use hearth_app::settings::SettingsInput;
@@ -196,9 +196,11 @@ pub(crate) async fn invite(
     State(state): State<AppState>,
     signed_in: SignedIn,
     visitor: Visitor,
+    headers: HeaderMap,
     PageForm(form): PageForm<InviteForm>,
 ) -> Result<Response, PageError> {
-    match invites::create(&state.ctx, &signed_in.who, &form.email).await {
+    let origin = state.origin(&headers);
+    match invites::create(&state.ctx, &signed_in.who, &form.email, &origin).await {
         Ok((_, secret)) => {
             let notice = Notice {
                 status: StatusCode::CREATED,

@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use hearth_app::records::Invite;
 use hearth_app::{AppError, invites};
 use hearth_core::ids::InviteId;
@@ -93,16 +93,18 @@ pub(crate) struct CreatedInvite {
     link: String,
 }
 
-/// Invites someone by e-mail address (administrators only).
+/// Invites someone by e-mail address and mails them the link (administrators only).
 #[utoipa::path(post, path = "/api/v1/invites", tag = "admin", request_body = NewInvite,
     responses((status = 201, body = CreatedInvite), (status = 400, body = crate::error::ErrorBody),
               (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn create(
     State(state): State<AppState>,
     ApiUser(who): ApiUser,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<NewInvite>,
 ) -> Result<(StatusCode, Json<CreatedInvite>), ApiError> {
-    let (invite, secret) = invites::create(&state.ctx, &who, &body.email).await?;
+    let origin = state.origin(&headers);
+    let (invite, secret) = invites::create(&state.ctx, &who, &body.email, &origin).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedInvite {

@@ -1,8 +1,10 @@
-//! Site administration: accounts, invitations, settings.
+//! Site administration: accounts, invitations, settings, outgoing mail.
 
 pub(crate) mod api;
 pub(crate) mod html;
 pub(crate) mod invites_api;
+pub(crate) mod mail_api;
+pub(crate) mod mail_html;
 pub(crate) mod settings_api;
 pub(crate) mod users_api;
 
@@ -19,6 +21,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/admin/invites", post(html::invite))
         .route("/admin/invites/{id}/revoke", post(html::revoke_invite))
         .route("/admin/settings", post(html::save_settings))
+        .route("/admin/mail", get(mail_html::show))
+        .route("/api/v1/mail", get(mail_api::list))
         .route("/api/v1/audit", get(api::list))
         .route(
             "/api/v1/settings",

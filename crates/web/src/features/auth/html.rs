@@ -24,12 +24,16 @@ struct SigninPage {
     login: String,
     next: String,
     open_registration: bool,
+    /// Arrived from setting a new password with a link.
+    password_reset: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct NextQuery {
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    reset: Option<String>,
 }
 
 pub(crate) async fn signin_form(
@@ -47,6 +51,7 @@ pub(crate) async fn signin_form(
         login: String::new(),
         next: q.next,
         open_registration,
+        password_reset: q.reset.is_some(),
     })
 }
 
@@ -100,6 +105,7 @@ pub(crate) async fn signin(
                     login: form.login,
                     next: form.next,
                     open_registration,
+                    password_reset: false,
                 },
             )?;
             if let Some(secs) = retry_after {

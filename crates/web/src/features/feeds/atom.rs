@@ -2,8 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::escape::escape_markup as esc;
 use crate::time_fmt::rfc3339;
+use hearth_core::escape::escape_markup as esc;
 
 /// One entry of a feed.
 pub(crate) struct Entry {

@@ -44,24 +44,6 @@ fn refuse(err: AppError) -> Response {
     (status, status.canonical_reason().unwrap_or("error")).into_response()
 }
 
-/// `https://host` of the request, for the absolute links feeds need.
-fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let https = state.config.secure_cookies
-        || (state.config.trust_proxy
-            && headers
-                .get("x-forwarded-proto")
-                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")));
-    format!("{}://{host}", if https { "https" } else { "http" })
-}
-
 fn atom(feed: Feed) -> Response {
     (
         [
@@ -106,7 +88,7 @@ async fn space(
     };
     match feeds::space(&state.ctx, viewer, &slug, q.kind.as_deref()).await {
         Ok((name, topics)) => {
-            let origin = origin(&state, &headers);
+            let origin = state.origin(&headers);
             atom(Feed {
                 id: format!("{origin}/s/{slug}"),
                 title: name,
@@ -131,7 +113,7 @@ async fn blog(
     };
     match feeds::blog(&state.ctx, viewer, &username).await {
         Ok((name, topics)) => {
-            let origin = origin(&state, &headers);
+            let origin = state.origin(&headers);
             atom(Feed {
                 id: format!("{origin}/u/{username}/blog"),
                 title: format!("{name}: blog"),
@@ -158,7 +140,7 @@ async fn tag(
         .await
     {
         Ok(topics) => {
-            let origin = origin(&state, &headers);
+            let origin = state.origin(&headers);
             atom(Feed {
                 // The id stays as it always was: it names the feed, readers
                 // do not follow it.
@@ -188,7 +170,7 @@ async fn topic(
     };
     match feeds::replies(&state.ctx, viewer, id).await {
         Ok((t, replies)) => {
-            let origin = origin(&state, &headers);
+            let origin = state.origin(&headers);
             let topic = &t.view.topic;
             let link = format!("{origin}{}", topic_url(topic));
             atom(Feed {

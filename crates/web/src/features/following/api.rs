@@ -275,7 +275,7 @@ pub(crate) async fn notifications(
             others: n.others,
             created_at: rfc3339(n.created_at),
             read: n.read,
-            url: super::html::notification_url(n),
+            url: n.path(),
         })
         .collect();
     Ok(Json(NotificationList { items, next }))

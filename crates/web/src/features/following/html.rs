@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::following::{self, Followable, NOTIFICATIONS_PER_PAGE};
-use hearth_app::records::{FollowTarget, Notification, NotificationKind};
+use hearth_app::records::{FollowTarget, Notification};
 use serde::Deserialize;
 
 use super::followed_url;
@@ -80,24 +80,6 @@ pub(crate) async fn set_follow(
     Ok(Redirect::to(&followed_url(&form.kind, &form.key)).into_response())
 }
 
-/// Where a notification leads: the reply, the topic, or the space (its
-/// requests to join, for its moderators).
-pub(crate) fn notification_url(n: &Notification) -> String {
-    match (n.reply_id, n.topic_id, n.kind) {
-        (Some(r), _, _) => format!("/r/{r}"),
-        (None, Some(t), _) => format!("/t/{t}"),
-        (None, None, NotificationKind::JoinRequest) => format!("/s/{}#requests", n.space_slug),
-        (None, None, _) => format!("/s/{}", n.space_slug),
-    }
-}
-
-/// What a notification is about: its topic's title, or its space's name.
-fn subject(n: &Notification) -> String {
-    n.topic_title
-        .as_ref()
-        .map_or_else(|| n.space_name.clone(), |t| t.to_string())
-}
-
 /// A notification as the page says it.
 struct NotificationRow {
     id: i64,
@@ -111,29 +93,12 @@ struct NotificationRow {
 
 impl NotificationRow {
     fn new(n: &Notification, now: i64) -> Self {
-        let what = match n.kind {
-            NotificationKind::ReplyToTopic => "replied to your topic",
-            NotificationKind::ReplyToReply => "replied to you in",
-            NotificationKind::Mention => "mentioned you in",
-            NotificationKind::Accepted => "accepted your answer in",
-            NotificationKind::NewTopic => "started",
-            NotificationKind::Liked if n.reply_id.is_some() => "liked your reply in",
-            NotificationKind::Liked => "liked your topic",
-            NotificationKind::JoinRequest => "asks to join",
-            NotificationKind::JoinApproved => "let you into",
-            NotificationKind::JoinDeclined => "declined your request to join",
-        };
-        let actor = match n.others {
-            0 => n.actor.display_name.to_string(),
-            1 => format!("{} and 1 other", n.actor.display_name),
-            others => format!("{} and {others} others", n.actor.display_name),
-        };
         Self {
             id: n.id,
-            url: notification_url(n),
-            actor,
-            what,
-            subject: subject(n),
+            url: n.path(),
+            actor: n.actors(),
+            what: n.action(),
+            subject: n.about(),
             when: When::new(n.created_at, now),
             read: n.read,
         }

@@ -11,13 +11,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::params::SearchParams;
 use crate::error::ApiError;
-use crate::escape::escape_markup;
 use crate::extract::{ApiCaller, ApiQuery};
 use crate::features::people::views::PersonJson;
 use crate::features::topics::views::topic_url;
 use crate::json::{TopicJson, UserJson};
 use crate::state::AppState;
 use crate::time_fmt::rfc3339;
+use hearth_core::escape::escape_markup;
 
 /// A snippet as HTML: the text escaped, the matched words in `<mark>`.
 pub(crate) fn snippet_html(s: &Snippet) -> String {

@@ -1,9 +1,9 @@
-//! Escaping text written into markup by hand (feeds, API fields that carry
+//! Escaping text written into markup by hand (feeds, mail, API fields that carry
 //! HTML); templates escape on their own.
 
 /// Escapes text for HTML and XML content and attribute values; drops the
 /// control characters XML 1.0 cannot carry at all.
-pub(crate) fn escape_markup(s: &str) -> String {
+pub fn escape_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

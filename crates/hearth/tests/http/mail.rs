@@ -1,0 +1,462 @@
+//! Mail over real SMTP: "forgot password" links, invitations and
+//! notification mail, each arriving with both parts and the right
+//! headers, and never to someone who may not see what it tells of.
+
+use hearth_app::outbox::{self, Smtp};
+use hearth_store::{MailMode, MailStatus, NotificationKind};
+use serde_json::json;
+use tokio::sync::watch;
+
+use crate::support::app::PASSWORD;
+use crate::support::app::spawn_app_with;
+use crate::support::smtp::{Received, SmtpSink};
+use crate::support::{Backend, TestApp, both, spawn_app};
+use crate::topics::{reply, team, topic};
+
+/// The outbox worker of a test node, delivering to `sink` until dropped.
+pub(crate) struct Worker {
+    stop: watch::Sender<bool>,
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+pub(crate) fn worker(app: &TestApp, sink: &SmtpSink) -> Worker {
+    let smtp = Smtp::new(&sink.url, None).expect("the sink's URL");
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(outbox::run(
+        app.ctx.clone(),
+        smtp,
+        "test-worker".into(),
+        stopped,
+    ));
+    Worker { stop }
+}
+
+/// Checks what every mail of Hearth carries.
+pub(crate) fn well_formed(m: &Received) {
+    assert_eq!(m.content_type, "multipart/alternative", "{m:?}");
+    assert_eq!(m.mail_from, "hearth@localhost");
+    assert!(m.text.is_some() && m.html.is_some(), "both parts: {m:?}");
+    assert_eq!(m.header("Auto-Submitted"), Some("auto-generated"));
+    let id = m.header("Message-ID").expect("a Message-ID");
+    assert!(
+        id.starts_with("<hearth.") && id.ends_with("@localhost>"),
+        "{id}"
+    );
+    assert_eq!(m.header_count("Subject"), 1);
+    assert_eq!(m.header_count("To"), 1);
+    assert!(
+        !m.html.as_deref().unwrap_or("").contains("<img"),
+        "no tracking pixel"
+    );
+}
+
+async fn forgot_password_mails_a_single_use_short_lived_link(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    let _worker = worker(&app, &sink);
+    app.create_user("ann", false).await;
+    let old_session = app.signed_in("ann").await;
+
+    // The page answers the same for a known and an unknown address.
+    let visitor = app.browser();
+    let known = visitor
+        .submit(
+            "/forgot-password",
+            "/forgot-password",
+            &[("email", "ANN@example.org")],
+        )
+        .await;
+    assert_eq!(known.status(), 200);
+    let known = known.text().await.unwrap();
+    let unknown = visitor
+        .submit(
+            "/forgot-password",
+            "/forgot-password",
+            &[("email", "nobody@example.org")],
+        )
+        .await;
+    assert_eq!(unknown.status(), 200);
+    let unknown = unknown.text().await.unwrap();
+    assert_eq!(
+        known.replace("ANN@example.org", "X"),
+        unknown.replace("nobody@example.org", "X")
+    );
+    let bad = visitor
+        .submit(
+            "/forgot-password",
+            "/forgot-password",
+            &[("email", "not an address")],
+        )
+        .await;
+    assert_eq!(bad.status(), 400);
+
+    let mail = sink.wait_for(1).await.remove(0);
+    well_formed(&mail);
+    assert_eq!(mail.rcpt_tos, ["ann@example.org"]);
+    assert_eq!(mail.header("To"), Some("ann Tester <ann@example.org>"));
+    assert_eq!(mail.header("From"), Some("Hearth <hearth@localhost>"));
+    assert_eq!(
+        mail.header("Subject"),
+        Some("Set a new password for Hearth")
+    );
+    let link = mail.link(&format!("{}/reset-password?token=", app.base));
+    assert!(
+        mail.html
+            .as_deref()
+            .unwrap()
+            .contains(&link.replace('&', "&amp;"))
+    );
+    let path = link.trim_start_matches(&app.base).to_owned();
+
+    let (status, page) = visitor.page(&path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("<strong>ann</strong>"), "{page}");
+    let token = crate::support::browser::hidden(&page, "token").unwrap();
+    let short = visitor
+        .submit(
+            &path,
+            "/reset-password",
+            &[("token", &token), ("password", "short")],
+        )
+        .await;
+    assert_eq!(short.status(), 400, "a refused password keeps the link");
+    let done = visitor
+        .submit(
+            &path,
+            "/reset-password",
+            &[("token", &token), ("password", "a brand new password")],
+        )
+        .await;
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()["location"], "/signin?reset=1");
+
+    // Signed out everywhere; the new password works, the old one not.
+    assert_eq!(
+        old_session.get("/account").await.status(),
+        303,
+        "signed out"
+    );
+    assert_eq!(app.browser().sign_in("ann", PASSWORD).await.status(), 401);
+    assert_eq!(
+        app.browser()
+            .sign_in("ann", "a brand new password")
+            .await
+            .status(),
+        303
+    );
+
+    // Used once, it works no more.
+    let csrf = visitor.csrf_from("/forgot-password").await;
+    let again = visitor
+        .post_form(
+            "/reset-password",
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("password", "another new password"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status(), 400);
+    assert!(again.text().await.unwrap().contains("expired or was used"));
+    let audit = app
+        .count("SELECT count(*) FROM audit_events WHERE action = 'auth.password_reset'")
+        .await;
+    assert_eq!(audit, 1);
+    // The link's secret is gone from the outbox with the mail.
+    let (_, mails) = outbox_of(&app).await;
+    assert_eq!(mails.len(), 1, "nothing mailed to the unknown address");
+    assert_eq!(mails[0].status, MailStatus::Sent);
+    assert!(mails[0].content.is_none());
+}
+both!(forgot_password_mails_a_single_use_short_lived_link);
+
+/// A JSON call with no credentials.
+async fn anonymous_post(
+    app: &TestApp,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let resp = reqwest::Client::new()
+        .post(app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .expect("POST");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn outbox_of(app: &TestApp) -> (hearth_store::MailCounts, Vec<hearth_store::OutboxMail>) {
+    let counts = app.ctx.store.mail_counts().await.unwrap();
+    (counts, app.ctx.store.outbox(None, 1000).await.unwrap())
+}
+
+async fn reset_links_expire_and_an_account_gets_few(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("bo", false).await;
+    let origin = "https://hearth.example";
+    for _ in 0..5 {
+        hearth_app::password_reset::request(&app.ctx, "bo@example.org", origin)
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+    }
+    let (counts, mails) = outbox_of(&app).await;
+    assert_eq!(counts.queued, 3, "three an hour at most");
+    let text = &mails[0].content.as_ref().unwrap().text_body;
+    let at = text.find("token=").unwrap() + "token=".len();
+    let token: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(token.len(), 64);
+
+    // An hour on, the link has expired: a clear 400 naming the token, and
+    // the password is unchanged.
+    app.clock.advance(3_600_001);
+    let (status, body) = anonymous_post(
+        &app,
+        "/api/v1/password-resets/use",
+        json!({"token": token, "password": "a brand new password"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["fields"][0]["field"], "token");
+    assert_eq!(app.browser().sign_in("bo", PASSWORD).await.status(), 303);
+    // And the window has passed: a new request mails again.
+    let (status, _) = anonymous_post(
+        &app,
+        "/api/v1/password-resets",
+        json!({"email": "bo@example.org"}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let (status, body) = anonymous_post(
+        &app,
+        "/api/v1/password-resets",
+        json!({"email": "bo@example"}),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+}
+both!(reset_links_expire_and_an_account_gets_few);
+
+async fn an_invitation_is_mailed_with_its_link(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    let _worker = worker(&app, &sink);
+    app.create_user("ada", true).await;
+    let admin = app.api(&app.token("ada").await);
+    let (status, invite) = admin
+        .post(
+            "/api/v1/invites",
+            json!({"email": "new.person@example.org"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{invite}");
+    let mail = sink.wait_for(1).await.remove(0);
+    well_formed(&mail);
+    assert_eq!(mail.rcpt_tos, ["new.person@example.org"]);
+    assert_eq!(
+        mail.header("Subject"),
+        Some("ada Tester invites you to Hearth")
+    );
+    let link = mail.link(&format!("{}/register?invite=", app.base));
+    assert!(link.ends_with(invite["link"].as_str().unwrap()), "{link}");
+    let (status, page) = app.browser().page(link.trim_start_matches(&app.base)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("new.person@example.org"));
+
+    // Administrators see it in the outbox; members may not.
+    let (status, list) = admin.get("/api/v1/mail").await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["counts"]["sent"], 1);
+    assert_eq!(list["items"][0]["kind"], "invitation");
+    assert_eq!(list["items"][0]["status"], "sent");
+    app.create_user("mo", false).await;
+    let (status, _) = app.api(&app.token("mo").await).get("/api/v1/mail").await;
+    assert_eq!(status, 403);
+    let (status, page) = app.signed_in("ada").await.page("/admin/mail").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("new.person@example.org") && page.contains("No SMTP server"));
+}
+both!(an_invitation_is_mailed_with_its_link);
+
+async fn replies_and_mentions_are_mailed_to_those_who_may_read_them(backend: Backend) {
+    let app = spawn_app_with(backend, |app, _| {
+        app.mail.base_url = Some("https://hearth.example".into());
+    })
+    .await;
+    let apis = team(&app, "ann", &["bob", "cy"], "crew", "private").await;
+    let (ann, bob) = (&apis[0], &apis[1]);
+    app.create_user("dee", false).await;
+    let t = topic(
+        ann,
+        "crew",
+        json!({"title": "Quarterly plan", "body": "Draft **one**."}),
+    )
+    .await;
+    // Cy wants no mail for mentions.
+    let cy = app
+        .ctx
+        .store
+        .user_by_username(&hearth_core::names::Username::parse("cy").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    app.ctx
+        .store
+        .set_mail_preferences(cy.id, vec![(NotificationKind::Mention, MailMode::Never)])
+        .await
+        .unwrap();
+    let from_cy = reply(&apis[2], &t, "My *thoughts*.", None).await;
+    let _ = reply(bob, &t, "Agreed with @cy; cc @dee <b>hi</b>", None).await;
+    let _ = reply(bob, &t, "Thanks, cy.", Some(&from_cy)).await;
+
+    let sink = SmtpSink::start();
+    let _worker = worker(&app, &sink);
+    // Ann: each reply to her topic; cy: bob's reply to cy's reply (not the
+    // mention, by cy's choice). Dee may not read the private space: told
+    // nothing.
+    let got = sink.wait_for(4).await;
+    let ann_mails = sink.to("ann@example.org");
+    assert_eq!(ann_mails.len(), 3, "{got:?}");
+    let cy_mails = sink.to("cy@example.org");
+    assert_eq!(cy_mails.len(), 1, "{got:?}");
+    assert!(
+        cy_mails[0]
+            .text()
+            .contains("bob Tester replied to you in Quarterly plan.")
+    );
+    assert!(sink.to("dee@example.org").is_empty());
+    let thread = format!("<hearth.topic.{}@localhost>", t["id"].as_str().unwrap());
+    for m in &got {
+        well_formed(m);
+        assert_eq!(m.header("Subject"), Some("Re: Quarterly plan"));
+        assert_eq!(m.header("In-Reply-To"), Some(thread.as_str()));
+        assert_eq!(m.header("References"), Some(thread.as_str()));
+        m.link("https://hearth.example/r/");
+    }
+    let with_markup = ann_mails
+        .iter()
+        .find(|m| m.text().contains("cc @dee <b>hi</b>"))
+        .expect("the reply's words in the text part");
+    assert!(
+        with_markup
+            .text()
+            .contains("bob Tester replied to your topic Quarterly plan.")
+    );
+    let html = with_markup.html.as_deref().unwrap();
+    assert!(
+        !html.contains("<b>hi"),
+        "what people write is escaped: {html}"
+    );
+    let ids: std::collections::HashSet<_> = got
+        .iter()
+        .map(|m| m.header("Message-ID").unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 4, "each mail its own Message-ID");
+    let (counts, _) = outbox_of(&app).await;
+    assert_eq!((counts.sent, counts.resent), (4, 0));
+}
+both!(replies_and_mentions_are_mailed_to_those_who_may_read_them);
+
+async fn mail_read_on_the_site_or_no_longer_visible_is_not_sent(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &["bob"], "crew", "private").await;
+    let (ann, bob) = (&apis[0], &apis[1]);
+    let t = topic(ann, "crew", json!({"title": "Budget", "body": "Numbers."})).await;
+    let _ = reply(bob, &t, "First.", None).await;
+    // Ann reads it on the site before any mail goes.
+    let (status, _) = ann.post("/api/v1/notifications/read", json!({})).await;
+    assert_eq!(status, 204);
+    // Bob mentions cy, a member who then leaves the space.
+    app.create_user("cy", false).await;
+    let (status, _) = ann
+        .post("/api/v1/spaces/crew/members", json!({"username": "cy"}))
+        .await;
+    assert_eq!(status, 201);
+    let _ = reply(bob, &t, "@cy have a look", None).await;
+    let (status, _) = ann.delete("/api/v1/spaces/crew/members/cy").await;
+    assert_eq!(status, 204);
+    // Ann's notifications after she read hers are unread: those go.
+    let _ = reply(bob, &t, "Second.", None).await;
+
+    let sink = SmtpSink::start();
+    let smtp = Smtp::new(&sink.url, None).unwrap();
+    let round = outbox::deliver_due(&app.ctx, &smtp, "w").await.unwrap();
+    assert_eq!(
+        (round.claimed, round.sent, round.skipped),
+        (4, 2, 2),
+        "{round:?}"
+    );
+    let got = sink.to("ann@example.org");
+    assert_eq!(got.len(), 2);
+    assert!(got.iter().any(|m| m.text().contains("@cy have a look")));
+    assert!(got.iter().any(|m| m.text().contains("Second.")));
+    assert!(!got.iter().any(|m| m.text().contains("First.")));
+    assert!(sink.to("cy@example.org").is_empty());
+    let (counts, mails) = outbox_of(&app).await;
+    assert_eq!(counts.skipped, 2);
+    let reasons: Vec<_> = mails.iter().filter_map(|m| m.last_error.clone()).collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("read it on the site")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("may no longer see")),
+        "{reasons:?}"
+    );
+}
+both!(mail_read_on_the_site_or_no_longer_visible_is_not_sent);
+
+async fn names_and_titles_never_make_headers_of_their_own(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "zoe", &["yann"], "crew", "private").await;
+    // An encoded word that decodes to a header line, and letters beyond
+    // ASCII: both stay inside the display name.
+    let tricky = "Zoë =?utf-8?q?x=0D=0ABcc:_spy@evil.example?=";
+    let (status, body) = apis[0]
+        .patch("/api/v1/me", json!({"display_name": tricky}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let t = topic(
+        &apis[0],
+        "crew",
+        json!({"title": "Résumé =?utf-8?b?QmNjOiBzcHlAZXZpbC5leGFtcGxl?=", "body": "x"}),
+    )
+    .await;
+    let _ = reply(&apis[1], &t, "Seen.", None).await;
+    let sink = SmtpSink::start();
+    let _worker = worker(&app, &sink);
+    let got = sink.wait_for(1).await;
+    assert_eq!(got.len(), 1);
+    let m = &got[0];
+    well_formed(m);
+    assert_eq!(m.rcpt_tos, ["zoe@example.org"]);
+    for line in m.raw_headers.lines() {
+        assert!(
+            !line.to_ascii_lowercase().starts_with("bcc"),
+            "{}",
+            m.raw_headers
+        );
+    }
+    let to = m.header("To").unwrap();
+    assert!(
+        to.contains("Zoë") && to.ends_with("<zoe@example.org>"),
+        "{to}"
+    );
+    assert!(m.header("Subject").unwrap().starts_with("Re: Résumé"));
+}
+both!(names_and_titles_never_make_headers_of_their_own);

@@ -1,0 +1,53 @@
+-- Mail waiting to go out, and what became of it. A mail is written in the
+-- transaction of what causes it; a worker on any node claims a batch
+-- (FOR UPDATE SKIP LOCKED), hands it to the SMTP server and marks it sent.
+-- A claim that ran out while `sending` (its node died) is claimed again
+-- and counted in `resent`: the one window SMTP cannot close.
+-- Account mail carries its text; a notification's mail is written from
+-- the notification when it goes, checked then against what its reader may
+-- see and has read. The text is dropped once the mail is done with.
+-- Operational state: not exported.
+CREATE TABLE mail_outbox (
+    id              BIGSERIAL PRIMARY KEY,
+    kind            TEXT   NOT NULL,
+    user_id         BIGINT REFERENCES users (id),
+    to_address      TEXT   NOT NULL,
+    to_name         TEXT   NOT NULL,
+    subject         TEXT,
+    text_body       TEXT,
+    html_body       TEXT,
+    notification_id BIGINT,
+    status          TEXT   NOT NULL,
+    attempts        BIGINT NOT NULL,
+    resent          BIGINT NOT NULL,
+    next_attempt_at BIGINT NOT NULL,
+    claimed_by      TEXT,
+    claimed_until   BIGINT,
+    last_error      TEXT,
+    created_at      BIGINT NOT NULL,
+    finished_at     BIGINT
+);
+CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at, id)
+    WHERE status IN ('queued', 'sending');
+-- Whether a notification has its mail already.
+CREATE INDEX mail_outbox_of_notification ON mail_outbox (notification_id);
+
+-- How each member wants to hear of each kind of notification by e-mail;
+-- a kind without a row takes Hearth's default for it.
+CREATE TABLE mail_preferences (
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    kind    TEXT   NOT NULL,
+    mode    TEXT   NOT NULL,
+    CONSTRAINT mail_preferences_pkey PRIMARY KEY (user_id, kind)
+);
+
+-- "Forgot password" links: single use, short-lived; only the hash of the
+-- link's secret is kept.
+CREATE TABLE password_resets (
+    token_hash TEXT   PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users (id),
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at    BIGINT
+);
+CREATE INDEX password_resets_of_user ON password_resets (user_id, created_at);
