@@ -34,6 +34,7 @@ mod joining;
 mod lists;
 mod live;
 mod mail;
+mod mail_delivery;
 mod moderation;
 mod overload;
 mod people;
