@@ -14,6 +14,7 @@ use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::auth::viewer_of;
@@ -23,7 +24,7 @@ use crate::{AppError, Ctx, Result};
 /// Attempts before a mail is given up.
 pub const MAX_ATTEMPTS: i64 = 8;
 /// Mails claimed, and sent at once, in one round.
-const BATCH: u32 = 32;
+const BATCH: u32 = 64;
 /// How long a claim holds: well past the SMTP timeout of a whole batch
 /// sent at once.
 const CLAIM_MS: i64 = 5 * 60_000;
@@ -271,8 +272,7 @@ pub async fn deliver_due(ctx: &Ctx, smtp: &Smtp, holder: &str) -> Result<Round> 
     };
     let mut sending = JoinSet::new();
     for mail in claimed {
-        let (ctx, smtp, from, holder) =
-            (ctx.clone(), smtp.clone(), from.clone(), holder.to_owned());
+        let (ctx, smtp, from) = (ctx.clone(), smtp.clone(), from.clone());
         sending.spawn(async move {
             // A mail whose text could not be written now (the database
             // refused) is tried again, not left claimed.
@@ -289,48 +289,84 @@ pub async fn deliver_due(ctx: &Ctx, smtp: &Smtp, holder: &str) -> Result<Round> 
             {
                 tracing::warn!(mail = mail.id, attempt = mail.attempts, %error, "mail not delivered");
             }
-            let kept = ctx
-                .store
-                .finish_mail(mail.id, &holder, outcome.clone(), ctx.now())
-                .await?;
-            if !kept {
-                tracing::warn!(mail = mail.id, "a mail's claim ran out before it was recorded");
-            }
-            Ok::<_, AppError>(outcome)
+            (mail.id, outcome)
         });
     }
+    let mut outcomes = Vec::with_capacity(round.claimed);
     while let Some(done) = sending.join_next().await {
-        let outcome =
-            done.map_err(|e| AppError::Internal(format!("a mail task failed: {e}")))??;
-        match outcome {
+        let (id, outcome) =
+            done.map_err(|e| AppError::Internal(format!("a mail task failed: {e}")))?;
+        match &outcome {
             MailOutcome::Sent => round.sent += 1,
             MailOutcome::Retry { .. } => round.retried += 1,
             MailOutcome::Bounced(_) | MailOutcome::GivenUp(_) => round.failed += 1,
             MailOutcome::Skipped(_) => round.skipped += 1,
         }
+        outcomes.push((id, outcome));
+    }
+    // One transaction for the round: mail accepted by the server but not
+    // yet recorded is the window a crash repeats, counted.
+    let held = ctx.store.finish_mails(holder, outcomes, ctx.now()).await?;
+    if held < round.claimed as u64 {
+        tracing::warn!(
+            lapsed = round.claimed as u64 - held,
+            "claims ran out before their mail was recorded"
+        );
     }
     Ok(round)
 }
 
-/// Delivers mail until `stop` turns true: a round whenever mail is
-/// enqueued on this node, and every few seconds for the rest.
-pub async fn run(
-    ctx: Ctx,
-    smtp: Smtp,
-    holder: String,
-    mut stop: tokio::sync::watch::Receiver<bool>,
-) {
-    loop {
-        let round = deliver_due(&ctx, &smtp, &holder).await;
-        let busy = match round {
-            Ok(round) => round.claimed as u32 == BATCH,
-            Err(e) => {
-                tracing::error!(error = %e, "the outbox could not be read");
-                false
+/// Rounds one worker runs at once: while one waits on the SMTP server,
+/// another claims or records.
+const LANES: usize = 2;
+
+impl Round {
+    fn add(&mut self, other: Round) {
+        self.claimed += other.claimed;
+        self.sent += other.sent;
+        self.retried += other.retried;
+        self.failed += other.failed;
+        self.skipped += other.skipped;
+    }
+}
+
+/// Delivers all the mail due now, in rounds, a few at once, until none is
+/// left or `stop` turns true.
+pub async fn deliver_all_due(
+    ctx: &Ctx,
+    smtp: &Smtp,
+    holder: &str,
+    stop: &watch::Receiver<bool>,
+) -> Result<Round> {
+    let mut lanes = JoinSet::new();
+    for lane in 0..LANES {
+        let (ctx, smtp, stop) = (ctx.clone(), smtp.clone(), stop.clone());
+        let holder = format!("{holder}/{lane}");
+        lanes.spawn(async move {
+            let mut total = Round::default();
+            while !*stop.borrow() {
+                let round = deliver_due(&ctx, &smtp, &holder).await?;
+                total.add(round);
+                if round.claimed < BATCH as usize {
+                    break;
+                }
             }
-        };
-        if busy {
-            continue;
+            Ok::<_, AppError>(total)
+        });
+    }
+    let mut total = Round::default();
+    while let Some(done) = lanes.join_next().await {
+        total.add(done.map_err(|e| AppError::Internal(format!("an outbox lane failed: {e}")))??);
+    }
+    Ok(total)
+}
+
+/// Delivers mail until `stop` turns true: whenever mail is enqueued on
+/// this node, and every few seconds for the rest.
+pub async fn run(ctx: Ctx, smtp: Smtp, holder: String, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = deliver_all_due(&ctx, &smtp, &holder, &stop).await {
+            tracing::error!(error = %e, "the outbox could not be delivered");
         }
         tokio::select! {
             () = ctx.outbox_wake.notified() => {}

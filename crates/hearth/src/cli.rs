@@ -52,6 +52,8 @@ pub enum Command {
     Seed(crate::seed::SeedArgs),
     /// Measure durable writes per second on SQLite, with and without group commit
     BenchWrites(crate::bench::BenchWritesArgs),
+    /// Measure what mailing costs durable replies, and mails/s delivered over SMTP
+    BenchMail(crate::bench_mail::BenchMailArgs),
     /// Serve one file from memory: the benchmark's ceiling for a page of its size
     #[command(hide = true)]
     BenchStatic(crate::ceiling::BenchStaticArgs),

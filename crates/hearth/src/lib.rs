@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod backup;
 pub mod bench;
+pub mod bench_mail;
 pub mod ceiling;
 pub mod cli;
 pub mod config;

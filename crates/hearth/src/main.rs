@@ -372,6 +372,10 @@ async fn main() -> ExitCode {
             use std::io::Write;
             let _ = writeln!(std::io::stdout(), "{report}");
         }),
+        Command::BenchMail(args) => hearth::bench_mail::run(&args).await.map(|report| {
+            use std::io::Write;
+            let _ = writeln!(std::io::stdout(), "{report}");
+        }),
         Command::BenchStatic(args) => hearth::ceiling::run(&args).await,
         Command::Verify(args) => match &args.file {
             Some(path) => verify_files(path, args.all).await,

@@ -119,6 +119,47 @@ pub(crate) async fn enqueue_notification_mail(
     Ok(())
 }
 
+/// Records what became of mail `id` if `holder` still holds it.
+async fn finish(
+    c: &mut dyn Conn,
+    id: i64,
+    holder: &str,
+    outcome: MailOutcome,
+    now: i64,
+) -> Result<u64> {
+    let (status, retry_at, error) = match outcome {
+        MailOutcome::Sent => (MailStatus::Sent, None, None),
+        MailOutcome::Retry { at, error } => (MailStatus::Queued, Some(at), Some(error)),
+        MailOutcome::Bounced(e) => (MailStatus::Bounced, None, Some(e)),
+        MailOutcome::GivenUp(e) => (MailStatus::GivenUp, None, Some(e)),
+        MailOutcome::Skipped(e) => (MailStatus::Skipped, None, Some(e)),
+    };
+    let done = retry_at.is_none();
+    // A mail done with keeps no text: account mail carries secrets (a
+    // reset link) that need not outlive it.
+    c.execute(
+        "UPDATE mail_outbox SET status = $3,
+             next_attempt_at = COALESCE(CAST($4 AS BIGINT), next_attempt_at),
+             last_error = COALESCE($5, last_error),
+             claimed_by = NULL, claimed_until = NULL,
+             finished_at = CASE WHEN $6 THEN CAST($7 AS BIGINT) END,
+             subject = CASE WHEN $6 THEN NULL ELSE subject END,
+             text_body = CASE WHEN $6 THEN NULL ELSE text_body END,
+             html_body = CASE WHEN $6 THEN NULL ELSE html_body END
+         WHERE id = $1 AND claimed_by = $2 AND status = 'sending'",
+        args![
+            id,
+            holder,
+            status.as_str(),
+            retry_at,
+            error.as_ref(),
+            done,
+            now
+        ],
+    )
+    .await
+}
+
 #[async_trait]
 impl<E: Engine> MailStore for SqlStore<E> {
     async fn enqueue_mail(&self, mail: NewMail) -> Result<i64> {
@@ -155,49 +196,20 @@ impl<E: Engine> MailStore for SqlStore<E> {
         .await
     }
 
-    async fn finish_mail(
+    async fn finish_mails(
         &self,
-        id: i64,
         holder: &str,
-        outcome: MailOutcome,
+        outcomes: Vec<(i64, MailOutcome)>,
         now: i64,
-    ) -> Result<bool> {
+    ) -> Result<u64> {
         let holder = holder.to_owned();
         self.write(move |c| {
             Box::pin(async move {
-                let (status, retry_at, error) = match outcome {
-                    MailOutcome::Sent => (MailStatus::Sent, None, None),
-                    MailOutcome::Retry { at, error } => (MailStatus::Queued, Some(at), Some(error)),
-                    MailOutcome::Bounced(e) => (MailStatus::Bounced, None, Some(e)),
-                    MailOutcome::GivenUp(e) => (MailStatus::GivenUp, None, Some(e)),
-                    MailOutcome::Skipped(e) => (MailStatus::Skipped, None, Some(e)),
-                };
-                let done = retry_at.is_none();
-                // A mail done with keeps no text: account mail carries
-                // secrets (a reset link) that need not outlive it.
-                let n = c
-                    .execute(
-                        "UPDATE mail_outbox SET status = $3,
-                             next_attempt_at = COALESCE(CAST($4 AS BIGINT), next_attempt_at),
-                             last_error = COALESCE($5, last_error),
-                             claimed_by = NULL, claimed_until = NULL,
-                             finished_at = CASE WHEN $6 THEN CAST($7 AS BIGINT) END,
-                             subject = CASE WHEN $6 THEN NULL ELSE subject END,
-                             text_body = CASE WHEN $6 THEN NULL ELSE text_body END,
-                             html_body = CASE WHEN $6 THEN NULL ELSE html_body END
-                         WHERE id = $1 AND claimed_by = $2 AND status = 'sending'",
-                        args![
-                            id,
-                            &holder,
-                            status.as_str(),
-                            retry_at,
-                            error.as_ref(),
-                            done,
-                            now
-                        ],
-                    )
-                    .await?;
-                Ok(n > 0)
+                let mut held = 0;
+                for (id, outcome) in outcomes {
+                    held += finish(c, id, &holder, outcome, now).await?;
+                }
+                Ok(held)
             })
         })
         .await

@@ -539,15 +539,15 @@ pub trait MailStore {
     /// time has come, and mail whose worker's claim ran out while sending
     /// (counted as resent). Two workers never hold one mail at once.
     async fn claim_mail(&self, claim: MailClaim) -> Result<Vec<OutboxMail>>;
-    /// Records what became of a claimed mail, if `holder` still holds it;
-    /// whether it did. A mail done with loses its text.
-    async fn finish_mail(
+    /// Records what became of claimed mails, in one transaction, each if
+    /// `holder` still holds it; how many it still held. A mail done with
+    /// loses its text.
+    async fn finish_mails(
         &self,
-        id: i64,
         holder: &str,
-        outcome: MailOutcome,
+        outcomes: Vec<(i64, MailOutcome)>,
         now: i64,
-    ) -> Result<bool>;
+    ) -> Result<u64>;
     /// The newest mails before id `before` (all when `None`), newest first.
     async fn outbox(&self, before: Option<i64>, limit: u32) -> Result<Vec<OutboxMail>>;
     /// How many mails stand where.

@@ -1,5 +1,6 @@
-//! A real SMTP server for the mail tests: `smtp_sink.py` (aiosmtpd) on a
-//! loopback port, keeping what it receives as files the tests read.
+//! A real SMTP server for the mail tests: `scripts/lib/smtp_sink.py`
+//! (aiosmtpd) on a loopback port, keeping what it receives as files the
+//! tests read.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -88,7 +89,7 @@ impl SmtpSink {
     /// Starts a server on a free loopback port.
     pub fn start() -> Self {
         let dir = tempfile::tempdir().expect("sink dir");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/http/support/smtp_sink.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/lib/smtp_sink.py");
         let mut child = Command::new(python())
             .arg(&script)
             .arg(dir.path())

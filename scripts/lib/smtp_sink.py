@@ -1,10 +1,12 @@
-"""An SMTP server on loopback for Hearth's tests (aiosmtpd).
+"""An SMTP server on loopback for Hearth's tests and benchmark (aiosmtpd).
 
-Prints its port, then keeps each message it accepts as a JSON file in the
-directory given: the envelope, every header, and the decoded text and HTML
-parts, as Python's mail parser reads them. Recipients decide how it
-answers: tempfail… gets 451, bounce… gets 550, drop… loses the connection.
-It stops when its standard input closes.
+    smtp_sink.py DIR   # keeps each message as a JSON file in DIR
+    smtp_sink.py -     # keeps nothing (the benchmark's sink)
+
+Prints its port, then keeps each message it accepts: the envelope, every
+header, and the decoded text and HTML parts, as Python's mail parser reads
+them. Recipients decide how it answers: tempfail… gets 451, bounce… gets
+550, drop… loses the connection. It stops when its standard input closes.
 """
 
 import asyncio
@@ -35,6 +37,8 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.out == "-":
+            return "250 2.0.0 accepted"
         raw = envelope.original_content or envelope.content
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         parts = {}
@@ -66,7 +70,11 @@ async def main(out):
     )
     print(server.sockets[0].getsockname()[1], flush=True)
     closed = loop.create_future()
-    loop.add_reader(sys.stdin, lambda: closed.done() or (not sys.stdin.buffer.read1(1) and closed.set_result(None)))
+    def on_input():
+        if not closed.done() and not sys.stdin.buffer.read1(1):
+            closed.set_result(None)
+
+    loop.add_reader(sys.stdin, on_input)
     await closed
 
 
