@@ -18,6 +18,7 @@ pub mod invites;
 pub mod live;
 mod live_feed;
 pub mod mail;
+pub mod mail_preferences;
 pub mod markup;
 pub mod members;
 pub mod moderation;
@@ -30,6 +31,7 @@ pub mod replies;
 pub mod search;
 pub mod secrets;
 pub mod settings;
+mod signing;
 pub mod spaces;
 pub mod status;
 pub mod topics;
@@ -44,9 +46,9 @@ pub use error::{AppError, CurrentVersion, FieldError, Result};
 pub mod records {
     pub use hearth_store::{
         ApiToken, Asset, Attachment, AuditEvent, AvatarFile, AvatarSize, FollowTarget, Followed,
-        Invite, JoinRequest, MailCounts, MailStatus, Member, Notification, NotificationKind,
-        OpsRecord, OutboxMail, Page, Person, PoolStatus, ProfileDetails, ReactionTarget, Reply,
-        ReplyInTopic, Revision, Session, SiteSettings, SiteStats, Space, SpaceView, Topic,
-        TopicNews, TopicView, Unseen, User,
+        Invite, JoinRequest, MailCounts, MailMode, MailStatus, Member, Notification,
+        NotificationKind, OpsRecord, OutboxMail, Page, Person, PoolStatus, ProfileDetails,
+        ReactionTarget, Reply, ReplyInTopic, Revision, Session, SiteSettings, SiteStats, Space,
+        SpaceView, Topic, TopicNews, TopicView, Unseen, User,
     };
 }

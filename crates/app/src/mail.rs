@@ -100,6 +100,21 @@ pub fn compose(subject: &str, paragraphs: &[String], link: (&str, &str)) -> Mail
     }
 }
 
+/// Adds a closing note with a link, small and apart, to both parts.
+pub fn add_footer(content: &mut MailContent, note: &str, link: (&str, &str)) {
+    let (label, url) = link;
+    content
+        .text_body
+        .push_str(&format!("\n-- \n{note}\n{label}: {url}\n"));
+    content.html_body.push_str(&format!(
+        "<p style=\"font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:12px;\
+         color:#59636e;margin:24px 0 0\">{} <a href=\"{}\" style=\"color:#59636e\">{}</a></p>",
+        escape_markup(note),
+        escape_markup(url),
+        escape_markup(label),
+    ));
+}
+
 /// A mail to enqueue with these words.
 pub(crate) fn account_mail(
     kind: MailKind,

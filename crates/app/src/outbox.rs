@@ -18,7 +18,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 use crate::auth::viewer_of;
-use crate::mail::{compose, one_line};
+use crate::mail::{add_footer, compose, one_line};
 use crate::{AppError, Ctx, Result};
 
 /// Attempts before a mail is given up.
@@ -101,6 +101,48 @@ impl Header for AutoSubmitted {
     }
 }
 
+/// `List-Unsubscribe: <URL>` (RFC 2369).
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.trim_matches(['<', '>']).to_owned()))
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the
+/// link unsubscribes with one POST, no page in between.
+#[derive(Clone)]
+struct OneClick;
+
+impl Header for OneClick {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".into())
+    }
+}
+
+/// A mail's words and what it belongs to.
+struct Written {
+    content: MailContent,
+    /// The topic it tells of, for threading.
+    thread: Option<i64>,
+    /// The link that stops mail of its kind.
+    unsubscribe: Option<String>,
+}
+
 /// The domain of an address, for `Message-ID`s.
 fn domain_of(mailbox: &Mailbox) -> String {
     mailbox.email.domain().to_owned()
@@ -120,10 +162,10 @@ fn topic_thread(topic: i64, domain: &str) -> String {
 /// Builds the message: both parts, threading headers, no tracking.
 fn message(
     mail: &OutboxMail,
-    content: &MailContent,
+    written: &Written,
     from: &Mailbox,
-    thread: Option<i64>,
 ) -> std::result::Result<Message, String> {
+    let content = &written.content;
     let domain = domain_of(from);
     let address = mail
         .to_address
@@ -137,9 +179,14 @@ fn message(
         .subject(one_line(&content.subject))
         .message_id(Some(message_id(mail, &domain)))
         .header(AutoSubmitted);
-    if let Some(topic) = thread {
+    if let Some(topic) = written.thread {
         let root = topic_thread(topic, &domain);
         builder = builder.in_reply_to(root.clone()).references(root);
+    }
+    if let Some(url) = &written.unsubscribe {
+        builder = builder
+            .header(ListUnsubscribe(url.clone()))
+            .header(OneClick);
     }
     builder
         .multipart(MultiPart::alternative_plain_html(
@@ -154,7 +201,7 @@ fn message(
 async fn notification_mail(
     ctx: &Ctx,
     mail: &OutboxMail,
-) -> Result<std::result::Result<(MailContent, Option<i64>), String>> {
+) -> Result<std::result::Result<Written, String>> {
     let (Some(user), Some(id)) = (mail.user, mail.notification) else {
         return Ok(Err("it names no notification".into()));
     };
@@ -195,9 +242,21 @@ async fn notification_mail(
         (Some(_), None) => n.about(),
         (None, _) => format!("{} {} {} on {site}", n.actors(), n.action(), n.about()),
     };
-    let url = format!("{}{}", ctx.config.mail.origin(), n.path());
-    let content = compose(&subject, &paragraphs, ("Open it on the site", &url));
-    Ok(Ok((content, n.topic_id.map(|t| t.0))))
+    let origin = ctx.config.mail.origin();
+    let url = format!("{origin}{}", n.path());
+    let mut content = compose(&subject, &paragraphs, ("Open it on the site", &url));
+    let token = crate::mail_preferences::unsubscribe_token(ctx, user.id, n.kind).await?;
+    let unsubscribe = format!("{origin}/mail/unsubscribe?t={token}");
+    let note = format!(
+        "You get this mail for {} on {site}; choose what you are mailed on {origin}/account/mail.",
+        n.kind.describe().to_lowercase()
+    );
+    add_footer(&mut content, &note, ("Stop these mails", &unsubscribe));
+    Ok(Ok(Written {
+        content,
+        thread: n.topic_id.map(|t| t.0),
+        unsubscribe: Some(unsubscribe),
+    }))
 }
 
 /// What one round did.
@@ -218,15 +277,19 @@ pub struct Round {
 /// Sends one claimed mail; what became of it.
 async fn deliver(ctx: &Ctx, smtp: &Smtp, from: &Mailbox, mail: &OutboxMail) -> Result<MailOutcome> {
     let written = match (&mail.content, mail.kind) {
-        (Some(content), _) => Ok((content.clone(), None)),
+        (Some(content), _) => Ok(Written {
+            content: content.clone(),
+            thread: None,
+            unsubscribe: None,
+        }),
         (None, MailKind::Notification) => notification_mail(ctx, mail).await?,
         (None, _) => Err("it has no text".into()),
     };
-    let (content, thread) = match written {
+    let written = match written {
         Ok(written) => written,
         Err(reason) => return Ok(MailOutcome::Skipped(reason)),
     };
-    let message = match message(mail, &content, from, thread) {
+    let message = match message(mail, &written, from) {
         Ok(message) => message,
         Err(e) => return Ok(MailOutcome::Bounced(e)),
     };

@@ -303,6 +303,27 @@ impl<E: Engine> MailStore for SqlStore<E> {
         .await
     }
 
+    async fn site_secret(&self, name: &str, candidate: String, now: i64) -> Result<String> {
+        let name = name.to_owned();
+        self.write(move |c| {
+            Box::pin(async move {
+                c.execute(
+                    "INSERT INTO site_secrets (name, secret, created_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (name) DO NOTHING",
+                    args![&name, &candidate, now],
+                )
+                .await?;
+                value(
+                    c,
+                    "SELECT secret FROM site_secrets WHERE name = $1",
+                    args![&name],
+                )
+                .await
+            })
+        })
+        .await
+    }
+
     async fn request_password_reset(&self, reset: NewPasswordReset) -> Result<bool> {
         self.write(move |c| {
             Box::pin(async move {

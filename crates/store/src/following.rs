@@ -100,6 +100,21 @@ impl NotificationKind {
         NotificationKind::JoinDeclined,
     ];
 
+    /// What it tells of, for a member choosing what to be mailed.
+    pub fn describe(self) -> &'static str {
+        match self {
+            NotificationKind::ReplyToTopic => "Replies to your topics",
+            NotificationKind::ReplyToReply => "Replies to your replies",
+            NotificationKind::Mention => "Mentions of you",
+            NotificationKind::Accepted => "Your answers accepted",
+            NotificationKind::NewTopic => "New topics where you follow",
+            NotificationKind::Liked => "Likes of what you wrote",
+            NotificationKind::JoinRequest => "Requests to join spaces you moderate",
+            NotificationKind::JoinApproved => "Your requests to join approved",
+            NotificationKind::JoinDeclined => "Your requests to join declined",
+        }
+    }
+
     /// How the store names it.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -561,6 +561,9 @@ pub trait MailStore {
         user: UserId,
         modes: Vec<(NotificationKind, MailMode)>,
     ) -> Result<()>;
+    /// The secret named `name`: the one kept, or else `candidate`, kept
+    /// from now on (two nodes making one at once keep one of them).
+    async fn site_secret(&self, name: &str, candidate: String, now: i64) -> Result<String>;
     /// Records a "forgot password" link and enqueues its mail, unless the
     /// account asked for `max_recent` since `window_start`; whether it did.
     async fn request_password_reset(&self, reset: NewPasswordReset) -> Result<bool>;

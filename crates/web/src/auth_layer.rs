@@ -166,7 +166,10 @@ async fn handle(state: &AppState, req: Request, next: Next) -> Response {
     let stale_session = session_secret.is_some() && who.is_none();
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let req = if unsafe_method && token.is_none() {
+    // An unsubscribe link is its own proof (a signed token), and mail
+    // clients post it with no cookie at all (RFC 8058).
+    let signed_link = req.uri().path() == "/mail/unsubscribe";
+    let req = if unsafe_method && token.is_none() && !signed_link {
         match check_csrf(state, req, &csrf, api, who.is_some()).await {
             Ok(req) => req,
             Err(resp) => return resp,

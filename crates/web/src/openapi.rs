@@ -6,8 +6,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::features::{
-    account, admin, attachments, auth, following, history, likes, members, moderation,
-    password_reset, people, replies, search, spaces, tags, topics, users,
+    account, admin, attachments, auth, following, history, likes, mail_preferences, members,
+    moderation, password_reset, people, replies, search, spaces, tags, topics, users,
 };
 
 struct BearerAuth;
@@ -112,6 +112,8 @@ impl Modify for CommonErrors {
         account::sessions_api::revoke,
         account::api::create_feed_token,
         account::api::revoke_feed_token,
+        mail_preferences::api::show,
+        mail_preferences::api::update,
         spaces::api::list,
         spaces::api::create,
         spaces::api::show,

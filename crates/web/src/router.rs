@@ -31,6 +31,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(features::auth::router())
         .merge(features::password_reset::router())
         .merge(features::account::router())
+        .merge(features::mail_preferences::router())
         .merge(features::spaces::router())
         .merge(features::members::router())
         .merge(features::users::router())

@@ -460,3 +460,116 @@ async fn names_and_titles_never_make_headers_of_their_own(backend: Backend) {
     assert!(m.header("Subject").unwrap().starts_with("Re: Résumé"));
 }
 both!(names_and_titles_never_make_headers_of_their_own);
+
+async fn members_choose_their_mail_and_unsubscribe_in_one_click(backend: Backend) {
+    let app = spawn_app_with(backend, |app, _| {
+        app.mail.base_url = Some("https://hearth.example".into());
+    })
+    .await;
+    let apis = team(&app, "ann", &["bob"], "crew", "public").await;
+    let (ann, bob) = (&apis[0], &apis[1]);
+
+    // The API: every kind with its default, then a change.
+    let (status, prefs) = ann.get("/api/v1/me/mail-preferences").await;
+    assert_eq!(status, 200, "{prefs}");
+    let mode = |prefs: &serde_json::Value, kind: &str| {
+        prefs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["kind"] == kind)
+            .map(|p| p["mode"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert_eq!(
+        prefs["items"].as_array().unwrap().len(),
+        NotificationKind::ALL.len()
+    );
+    assert_eq!(mode(&prefs, "mention"), "immediately");
+    assert_eq!(mode(&prefs, "new_topic"), "never");
+    let (status, body) = ann
+        .put_json(
+            "/api/v1/me/mail-preferences",
+            json!({"new_topic": "immediately", "mention": "sometimes"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let (_, prefs) = ann.get("/api/v1/me/mail-preferences").await;
+    assert_eq!(mode(&prefs, "new_topic"), "never", "nothing changed");
+    let (status, prefs) = ann
+        .put_json(
+            "/api/v1/me/mail-preferences",
+            json!({"new_topic": "immediately"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{prefs}");
+    assert_eq!(mode(&prefs, "new_topic"), "immediately");
+
+    // The page: unticked kinds are never mailed.
+    let page = app.signed_in("bob").await;
+    let resp = page
+        .submit(
+            "/account/mail",
+            "/account/mail",
+            &[("mention", "immediately")],
+        )
+        .await;
+    assert_eq!(resp.status(), 303);
+    let (status, bob_prefs) = bob.get("/api/v1/me/mail-preferences").await;
+    assert_eq!(status, 200);
+    assert_eq!(mode(&bob_prefs, "mention"), "immediately");
+    assert_eq!(mode(&bob_prefs, "reply_to_topic"), "never");
+
+    let t = topic(ann, "crew", json!({"title": "Offsite", "body": "Where?"})).await;
+    let _ = reply(bob, &t, "Lisbon.", None).await;
+    let sink = SmtpSink::start();
+    let _worker = worker(&app, &sink);
+    let m = sink.wait_for(1).await.remove(0);
+    well_formed(&m);
+    assert_eq!(m.rcpt_tos, ["ann@example.org"]);
+    assert_eq!(
+        m.header("List-Unsubscribe-Post"),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let link = m.header("List-Unsubscribe").unwrap();
+    let link = link.trim_matches(['<', '>']);
+    assert!(
+        link.starts_with("https://hearth.example/mail/unsubscribe?t="),
+        "{link}"
+    );
+    assert!(m.text().contains(link), "the link in the text too");
+    let path = link.trim_start_matches("https://hearth.example");
+
+    // Opening the link changes nothing; a forged one is refused.
+    let (status, page) = app.browser().page(path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("replies to your topics"), "{page}");
+    let forged = path
+        .replace("t=", "t=1")
+        .replace(&format!(".{}", "reply_to_topic"), ".mention");
+    let (status, _) = app.browser().page(&forged).await;
+    assert_eq!(status, 400);
+    let (_, prefs) = ann.get("/api/v1/me/mail-preferences").await;
+    assert_eq!(mode(&prefs, "reply_to_topic"), "immediately");
+
+    // One POST with no cookie, as a mail client sends it (RFC 8058).
+    let resp = reqwest::Client::new()
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (_, prefs) = ann.get("/api/v1/me/mail-preferences").await;
+    assert_eq!(mode(&prefs, "reply_to_topic"), "never");
+    assert_eq!(mode(&prefs, "new_topic"), "immediately", "only that kind");
+    let forged_post = reqwest::Client::new()
+        .post(app.url(&forged))
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged_post.status(), 400);
+}
+both!(members_choose_their_mail_and_unsubscribe_in_one_click);

@@ -51,3 +51,20 @@ CREATE TABLE password_resets (
     used_at    BIGINT
 );
 CREATE INDEX password_resets_of_user ON password_resets (user_id, created_at);
+
+-- Keys Hearth signs links and addresses in mail with (unsubscribing, reply
+-- by e-mail), made at first use, never shown. Not exported: a site
+-- restored elsewhere makes its own.
+CREATE TABLE site_secrets (
+    name       TEXT   PRIMARY KEY,
+    secret     TEXT   NOT NULL,
+    created_at BIGINT NOT NULL
+);
+
+-- Mail posted as a reply, by its Message-ID: the same mail delivered
+-- twice posts once.
+CREATE TABLE mail_replies (
+    message_id  TEXT   PRIMARY KEY,
+    reply_id    BIGINT NOT NULL REFERENCES replies (id),
+    received_at BIGINT NOT NULL
+);

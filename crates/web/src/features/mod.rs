@@ -9,6 +9,7 @@ pub(crate) mod following;
 pub(crate) mod history;
 pub(crate) mod home;
 pub(crate) mod likes;
+pub(crate) mod mail_preferences;
 pub(crate) mod members;
 pub(crate) mod moderation;
 pub(crate) mod ops;
