@@ -141,6 +141,8 @@ struct Written {
     thread: Option<i64>,
     /// The link that stops mail of its kind.
     unsubscribe: Option<String>,
+    /// The local part of the address a reply goes to (reply by e-mail).
+    reply_to: Option<String>,
 }
 
 /// The domain of an address, for `Message-ID`s.
@@ -182,6 +184,12 @@ fn message(
     if let Some(topic) = written.thread {
         let root = topic_thread(topic, &domain);
         builder = builder.in_reply_to(root.clone()).references(root);
+    }
+    if let Some(local) = &written.reply_to {
+        let address = format!("{local}@{domain}")
+            .parse()
+            .map_err(|e| format!("the reply address is not usable: {e}"))?;
+        builder = builder.reply_to(Mailbox::new(from.name.clone(), address));
     }
     if let Some(url) = &written.unsubscribe {
         builder = builder
@@ -247,8 +255,22 @@ async fn notification_mail(
     let mut content = compose(&subject, &paragraphs, ("Open it on the site", &url));
     let token = crate::mail_preferences::unsubscribe_token(ctx, user.id, n.kind).await?;
     let unsubscribe = format!("{origin}/mail/unsubscribe?t={token}");
+    let reply_to = match n.topic_id {
+        Some(topic) => {
+            let key = crate::signing::key(ctx).await?;
+            Some(crate::mail_in::reply_local_part(
+                &key, user.id, topic.0, now,
+            )?)
+        }
+        None => None,
+    };
+    let replying = if reply_to.is_some() {
+        " Reply to this mail to post your answer."
+    } else {
+        ""
+    };
     let note = format!(
-        "You get this mail for {} on {site}; choose what you are mailed on {origin}/account/mail.",
+        "You get this mail for {} on {site}; choose what you are mailed on {origin}/account/mail.{replying}",
         n.kind.describe().to_lowercase()
     );
     add_footer(&mut content, &note, ("Stop these mails", &unsubscribe));
@@ -256,6 +278,7 @@ async fn notification_mail(
         content,
         thread: n.topic_id.map(|t| t.0),
         unsubscribe: Some(unsubscribe),
+        reply_to,
     }))
 }
 
@@ -281,6 +304,7 @@ async fn deliver(ctx: &Ctx, smtp: &Smtp, from: &Mailbox, mail: &OutboxMail) -> R
             content: content.clone(),
             thread: None,
             unsubscribe: None,
+            reply_to: None,
         }),
         (None, MailKind::Notification) => notification_mail(ctx, mail).await?,
         (None, _) => Err("it has no text".into()),

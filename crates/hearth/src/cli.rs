@@ -45,6 +45,10 @@ pub enum Command {
     /// first, then the migrations; with --rehearse, try the migrations on a
     /// copy of the live data and report, touching nothing live
     Upgrade(UpgradeArgs),
+    /// Post one mail read on standard input as a reply (for a mail server's
+    /// pipe transport); exits 0 when posted, 65 or 77 to bounce it to its
+    /// sender with the reason, 75 to have the mail server try again later
+    MailIn(MailInArgs),
     /// Administer accounts
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -116,6 +120,17 @@ pub struct UpgradeArgs {
     /// verify the result and report; change nothing live
     #[arg(long)]
     pub rehearse: bool,
+}
+
+/// What `hearth mail-in` takes.
+#[derive(Debug, clap::Args)]
+pub struct MailInArgs {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    /// The envelope recipient, as the mail server knows it (Postfix:
+    /// ${original_recipient}); without it, To and Cc are searched
+    #[arg(long, value_name = "ADDRESS")]
+    pub recipient: Option<String>,
 }
 
 /// The file of `hearth export` and `hearth import`.

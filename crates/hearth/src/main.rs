@@ -342,6 +342,10 @@ async fn main() -> ExitCode {
             Ok(config) => hearth::serve::run(config).await,
             Err(e) => Err(e),
         },
+        Command::MailIn(args) => {
+            let storage = Storage::resolve(&args.storage, &file);
+            return hearth::mail::mail_in(&storage, args.recipient.as_deref()).await;
+        }
         Command::Migrate(args) => {
             let storage = Storage::resolve(&args, &file);
             hearth::storage::open(&storage)

@@ -1,7 +1,7 @@
 //! The outbox, mail preferences and "forgot password" links.
 
 use async_trait::async_trait;
-use hearth_core::ids::UserId;
+use hearth_core::ids::{ReplyId, UserId};
 use hearth_store::{
     MailClaim, MailContent, MailCounts, MailKind, MailMode, MailOutcome, MailStatus, MailStore,
     NewMail, NewPasswordReset, NotificationKind, OutboxMail, PasswordReset, Result, StoreError,
@@ -319,6 +319,37 @@ impl<E: Engine> MailStore for SqlStore<E> {
                     args![&name],
                 )
                 .await
+            })
+        })
+        .await
+    }
+
+    async fn mail_reply(&self, message_id: &str) -> Result<Option<ReplyId>> {
+        let message_id = message_id.to_owned();
+        self.read(move |c| {
+            Box::pin(async move {
+                crate::conn::value_opt(
+                    c,
+                    "SELECT reply_id FROM mail_replies WHERE message_id = $1",
+                    args![&message_id],
+                )
+                .await
+            })
+        })
+        .await
+    }
+
+    async fn record_mail_reply(&self, message_id: &str, reply: ReplyId, now: i64) -> Result<()> {
+        let message_id = message_id.to_owned();
+        self.write(move |c| {
+            Box::pin(async move {
+                c.execute(
+                    "INSERT INTO mail_replies (message_id, reply_id, received_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (message_id) DO NOTHING",
+                    args![&message_id, reply, now],
+                )
+                .await?;
+                Ok(())
             })
         })
         .await

@@ -564,6 +564,10 @@ pub trait MailStore {
     /// The secret named `name`: the one kept, or else `candidate`, kept
     /// from now on (two nodes making one at once keep one of them).
     async fn site_secret(&self, name: &str, candidate: String, now: i64) -> Result<String>;
+    /// The reply a mail with this `Message-ID` was posted as, if it was.
+    async fn mail_reply(&self, message_id: &str) -> Result<Option<ReplyId>>;
+    /// Records that the mail `message_id` was posted as `reply`.
+    async fn record_mail_reply(&self, message_id: &str, reply: ReplyId, now: i64) -> Result<()>;
     /// Records a "forgot password" link and enqueues its mail, unless the
     /// account asked for `max_recent` since `window_start`; whether it did.
     async fn request_password_reset(&self, reset: NewPasswordReset) -> Result<bool>;

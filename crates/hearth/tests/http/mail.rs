@@ -573,3 +573,129 @@ async fn members_choose_their_mail_and_unsubscribe_in_one_click(backend: Backend
     assert_eq!(forged_post.status(), 400);
 }
 both!(members_choose_their_mail_and_unsubscribe_in_one_click);
+
+/// Runs `hearth mail-in` on `mail`: its exit status and what it said.
+fn mail_in(app: &TestApp, mail: &str) -> (i32, String) {
+    use std::io::Write;
+    let mut child = crate::cli::hearth()
+        .arg("mail-in")
+        .args(crate::cli::storage_args(&app.storage))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(mail.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap(), said)
+}
+
+fn reply_mail(from: &str, to: &str, message_id: &str, body: &str) -> String {
+    format!(
+        "From: Someone <{from}>\r\nTo: {to}\r\nSubject: Re: Offsite\r\nMessage-ID: <{message_id}>\r\n\
+         Date: Thu, 3 Dec 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"
+    )
+}
+
+async fn replies_by_mail_are_posted_once_and_forged_ones_never(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // `hearth mail-in` runs on the real clock: so do the mails it answers.
+    use hearth_app::Clock;
+    app.clock
+        .advance(hearth_app::SystemClock.now_ms() - crate::support::app::T0);
+    let apis = team(&app, "ann", &["bob"], "crew", "private").await;
+    let (ann, bob) = (&apis[0], &apis[1]);
+    let t = topic(ann, "crew", json!({"title": "Offsite", "body": "Where?"})).await;
+    let topic_id = hearth_core::ids::TopicId(t["id"].as_str().unwrap().parse().unwrap());
+    let _ = reply(bob, &t, "Lisbon?", None).await;
+    let _ = reply(ann, &t, "Good idea @bob", None).await;
+    let sink = SmtpSink::start();
+    let _worker = worker(&app, &sink);
+    sink.wait_for(2).await;
+    let to_ann = sink.to("ann@example.org").remove(0);
+    let address = |m: &Received| {
+        let reply_to = m.header("Reply-To").expect("a Reply-To");
+        let at = reply_to.find("<reply+").unwrap();
+        reply_to[at + 1..reply_to.len() - 1].to_owned()
+    };
+    let ann_address = address(&to_ann);
+    assert!(ann_address.ends_with("@localhost"), "{ann_address}");
+    assert!(to_ann.text().contains("Reply to this mail"));
+    let bob_address = address(&sink.to("bob@example.org").remove(0));
+    assert_ne!(ann_address, bob_address, "each member their own address");
+
+    let replies = || async { app.ctx.store.replies(topic_id, 0, 100, None).await.unwrap() };
+    let before = replies().await.len();
+    let answer = reply_mail(
+        "ann@example.org",
+        &ann_address,
+        "r1@client.example",
+        "Lisbon it is.\r\n\r\nOn Thu, Bob wrote:\r\n> Lisbon?\r\n",
+    );
+    let (status, said) = mail_in(&app, &answer);
+    assert_eq!(status, 0, "{said}");
+    let now = replies().await;
+    assert_eq!(now.len(), before + 1);
+    let posted = now.last().unwrap();
+    assert_eq!(posted.author.username.as_str(), "ann");
+    assert_eq!(posted.body_md, "Lisbon it is.");
+
+    // The same mail again: refused, not posted twice.
+    let (status, said) = mail_in(&app, &answer);
+    assert_eq!(status, 77, "{said}");
+    assert!(said.contains("posted already"), "{said}");
+    // A forged address, someone else's mail to ann's address, a mail
+    // with nothing new, and no mail at all: nothing posted.
+    let mut forged = ann_address.clone();
+    let at = forged.find('@').unwrap();
+    let flip = if &forged[at - 1..at] == "0" { "1" } else { "0" };
+    forged.replace_range(at - 1..at, flip);
+    let cases = [
+        (
+            reply_mail("ann@example.org", &forged, "r2@c", "Hi"),
+            77,
+            "not one Hearth made",
+        ),
+        (
+            reply_mail("bob@example.org", &ann_address, "r3@c", "Hi"),
+            77,
+            "not from the address",
+        ),
+        (
+            reply_mail("ann@example.org", &ann_address, "r4@c", "> only quoted"),
+            65,
+            "no new text",
+        ),
+        ("garbage without headers".to_owned(), 65, ""),
+        (
+            reply_mail("ann@example.org", "ann@example.org", "r5@c", "Hi"),
+            77,
+            "not addressed",
+        ),
+    ];
+    for (mail, code, why) in cases {
+        let (status, said) = mail_in(&app, &mail);
+        assert_eq!(status, code, "{said}");
+        assert!(said.contains(why), "{said}");
+    }
+    assert_eq!(replies().await.len(), before + 1);
+
+    // Bob, removed from the private space, may no longer reply there.
+    let (status, _) = ann.delete("/api/v1/spaces/crew/members/bob").await;
+    assert_eq!(status, 204);
+    let late = reply_mail("bob@example.org", &bob_address, "r6@c", "Still me.");
+    let (status, said) = mail_in(&app, &late);
+    assert_eq!(status, 77, "{said}");
+    assert_eq!(replies().await.len(), before + 1);
+}
+both!(replies_by_mail_are_posted_once_and_forged_ones_never);
