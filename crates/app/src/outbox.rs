@@ -12,6 +12,7 @@ use hearth_store::{
 };
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::AsyncSmtpTransportBuilder;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::watch;
@@ -58,31 +59,42 @@ impl Smtp {
     /// or `smtps://`, with a user and password in the URL or the password
     /// given apart.
     pub fn new(url: &str, password: Option<&str>) -> std::result::Result<Self, String> {
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or("the SMTP URL must start with smtp://, smtp+starttls:// or smtps://")?;
-        let lettre_url = match scheme {
-            "smtp" | "smtps" => url.to_owned(),
-            "smtp+starttls" => {
-                let sep = if rest.contains('?') { '&' } else { '?' };
-                format!("smtp://{rest}{sep}tls=required")
-            }
-            other => return Err(format!("unknown SMTP scheme {other}")),
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url)
-            .map_err(|e| format!("the SMTP URL is not usable: {e}"))?
-            .timeout(Some(SMTP_TIMEOUT));
+        let mut builder = builder(url)?.timeout(Some(SMTP_TIMEOUT));
         if let Some(password) = password {
+            let rest = url.split_once("://").map_or("", |(_, rest)| rest);
             let user = rest
                 .split_once('@')
                 .map(|(userinfo, _)| userinfo.split(':').next().unwrap_or(""))
                 .unwrap_or("");
             builder = builder.credentials(Credentials::new(user.to_owned(), password.to_owned()));
         }
+        // Pooled: connections are kept and reused (its keeper runs on the
+        // runtime this is built on).
         Ok(Self {
             transport: builder.build(),
         })
     }
+
+    /// Whether `url` names an SMTP server as [`Smtp::new`] takes it.
+    pub fn check(url: &str) -> std::result::Result<(), String> {
+        builder(url).map(|_| ())
+    }
+}
+
+fn builder(url: &str) -> std::result::Result<AsyncSmtpTransportBuilder, String> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or("the SMTP URL must start with smtp://, smtp+starttls:// or smtps://")?;
+    let lettre_url = match scheme {
+        "smtp" | "smtps" => url.to_owned(),
+        "smtp+starttls" => {
+            let sep = if rest.contains('?') { '&' } else { '?' };
+            format!("smtp://{rest}{sep}tls=required")
+        }
+        other => return Err(format!("unknown SMTP scheme {other}")),
+    };
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url)
+        .map_err(|e| format!("the SMTP URL is not usable: {e}"))
 }
 
 /// `Auto-Submitted: auto-generated` (RFC 3834): no vacation replies.
@@ -499,10 +511,10 @@ mod tests {
 
     #[test]
     fn smtp_urls_name_how_to_reach_the_server() {
-        assert!(Smtp::new("smtp://127.0.0.1:2525", None).is_ok());
-        assert!(Smtp::new("smtp+starttls://u:p@mail.example.org", None).is_ok());
-        assert!(Smtp::new("smtps://mail.example.org", Some("secret")).is_ok());
-        assert!(Smtp::new("http://mail.example.org", None).is_err());
-        assert!(Smtp::new("mail.example.org", None).is_err());
+        assert!(Smtp::check("smtp://127.0.0.1:2525").is_ok());
+        assert!(Smtp::check("smtp+starttls://u:p@mail.example.org").is_ok());
+        assert!(Smtp::check("smtps://mail.example.org").is_ok());
+        assert!(Smtp::check("http://mail.example.org").is_err());
+        assert!(Smtp::check("mail.example.org").is_err());
     }
 }

@@ -332,10 +332,7 @@ impl ServeConfig {
                             .to_owned(),
                     )),
                 };
-                hearth_app::outbox::Smtp::new(
-                    &url,
-                    password.as_ref().map(ExposeSecret::expose_secret),
-                )?;
+                hearth_app::outbox::Smtp::check(&url)?;
                 Some(SmtpSettings {
                     url: SecretString::from(url),
                     password,
