@@ -5,8 +5,8 @@
 //! that member, with the same permission check as the page.
 
 use hearth_core::ids::{ReplyId, TopicId, UserId};
+use hearth_core::inbound_mail::{InboundError, REPLY_PREFIX, read_reply};
 use hearth_core::model::UserStatus;
-use mail_parser::MessageParser;
 
 use crate::auth::Authenticated;
 use crate::{AppError, Ctx, signing};
@@ -14,10 +14,7 @@ use crate::{AppError, Ctx, signing};
 /// How long a reply address works.
 const TOKEN_DAYS: i64 = 30;
 const DAY_MS: i64 = 86_400_000;
-/// The largest mail taken: a reply's text, with room for quoted text.
-pub const MAX_MAIL_BYTES: usize = 1024 * 1024;
-/// The local part every reply address starts with.
-const PREFIX: &str = "reply+";
+pub use hearth_core::inbound_mail::MAX_MAIL_BYTES;
 
 /// Why a mail was not posted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,14 +69,14 @@ pub(crate) fn reply_local_part(
 ) -> crate::Result<String> {
     let until_day = now / DAY_MS + TOKEN_DAYS;
     let token = signing::sign(key, &format!("{}.{topic}.{until_day}", user.0))?;
-    Ok(format!("{PREFIX}{token}"))
+    Ok(format!("{REPLY_PREFIX}{token}"))
 }
 
 /// Whom and where a reply address lets post, if Hearth signed it and it
 /// has not expired.
 fn read_token(key: &[u8], local: &str, now: i64) -> Result<(UserId, TopicId), MailInError> {
     let forged = || MailInError::Refused("this reply address is not one Hearth made".into());
-    let token = local.strip_prefix(PREFIX).ok_or_else(forged)?;
+    let token = local.strip_prefix(REPLY_PREFIX).ok_or_else(forged)?;
     let payload = signing::verify(key, token).ok_or_else(forged)?;
     let mut parts = payload.split('.');
     let mut number = || {
@@ -97,28 +94,6 @@ fn read_token(key: &[u8], local: &str, now: i64) -> Result<(UserId, TopicId), Ma
     Ok((UserId(user), TopicId(topic)))
 }
 
-/// The new text of a reply: what comes before the quoted mail ("On … wrote:"
-/// and the `>` lines) and before the signature (`-- `).
-pub fn new_text(body: &str) -> String {
-    let mut kept = Vec::new();
-    for line in body.lines() {
-        let trimmed = line.trim_end();
-        let quote_header = trimmed.starts_with("On ") && trimmed.ends_with("wrote:");
-        if trimmed == "--"
-            || trimmed == "-- "
-            || quote_header
-            || trimmed.starts_with("-----Original Message")
-        {
-            break;
-        }
-        if trimmed.starts_with('>') {
-            continue;
-        }
-        kept.push(trimmed);
-    }
-    kept.join("\n").trim().to_owned()
-}
-
 /// What was posted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Posted {
@@ -134,33 +109,14 @@ pub struct Posted {
 /// `recipient` is the envelope's, when the mail server gives it; otherwise
 /// the reply address is looked for in the headers.
 pub async fn post(ctx: &Ctx, raw: &[u8], recipient: Option<&str>) -> Result<Posted, MailInError> {
-    if raw.len() > MAX_MAIL_BYTES {
-        return Err(MailInError::Unreadable(format!(
-            "the mail is larger than {} KB",
-            MAX_MAIL_BYTES / 1024
-        )));
-    }
-    let message = MessageParser::default()
-        .parse(raw)
-        .ok_or_else(|| MailInError::Unreadable("this is not a mail".into()))?;
-    let message_id = message
-        .message_id()
-        .filter(|id| !id.is_empty() && id.len() <= 998)
-        .ok_or_else(|| MailInError::Unreadable("the mail has no Message-ID".into()))?
-        .to_owned();
-    let mut candidates: Vec<String> = recipient.map(str::to_owned).into_iter().collect();
-    for header in [message.to(), message.cc()].into_iter().flatten() {
-        candidates.extend(header.iter().filter_map(|a| a.address()).map(str::to_owned));
-    }
-    let local = candidates
-        .iter()
-        .filter_map(|a| a.split_once('@').map(|(local, _)| local))
-        .find(|local| local.to_ascii_lowercase().starts_with(PREFIX))
-        .ok_or_else(|| {
+    let mail = read_reply(raw, recipient).map_err(|e| match e {
+        InboundError::Unreadable(why) => MailInError::Unreadable(why),
+        InboundError::NotAReply => {
             MailInError::Refused("the mail is not addressed to a reply address".into())
-        })?;
+        }
+    })?;
     let key = signing::key(ctx).await?;
-    let (user, topic) = read_token(&key, local, ctx.now())?;
+    let (user, topic) = read_token(&key, &mail.reply_address, ctx.now())?;
     let user = ctx
         .store
         .user(user)
@@ -168,45 +124,34 @@ pub async fn post(ctx: &Ctx, raw: &[u8], recipient: Option<&str>) -> Result<Post
         .map_err(AppError::from)?
         .filter(|u| u.status == UserStatus::Active)
         .ok_or_else(|| MailInError::Refused("the account cannot post".into()))?;
-    let from = message
-        .from()
-        .and_then(|f| f.first())
-        .and_then(|a| a.address())
-        .unwrap_or_default();
-    if !from.eq_ignore_ascii_case(user.email.as_str()) {
+    if !mail.from.eq_ignore_ascii_case(user.email.as_str()) {
         return Err(MailInError::Refused(
             "the mail is not from the address this reply address was sent to".into(),
         ));
     }
     if ctx
         .store
-        .mail_reply(&message_id)
+        .mail_reply(&mail.message_id)
         .await
         .map_err(AppError::from)?
         .is_some()
     {
         return Err(MailInError::Refused("this mail was posted already".into()));
     }
-    let text = new_text(&message.body_text(0).unwrap_or_default());
-    if text.is_empty() {
-        return Err(MailInError::Unreadable(
-            "the mail has no new text to post".into(),
-        ));
-    }
     // Keyed by the mail, so that a crash before it is recorded below and
     // the mail server's retry post it once.
     let key = format!(
         "mail-{}",
-        &hearth_store::verify::sha256_hex(message_id.as_bytes())[..40]
+        &hearth_store::verify::sha256_hex(mail.message_id.as_bytes())[..40]
     );
     let who = Authenticated {
         user: user.clone(),
         session: None,
     };
-    let posted = crate::replies::create(ctx, &who, topic, None, &text, Some(&key)).await?;
+    let posted = crate::replies::create(ctx, &who, topic, None, &mail.text, Some(&key)).await?;
     let reply = posted.item.id;
     ctx.store
-        .record_mail_reply(&message_id, reply, ctx.now())
+        .record_mail_reply(&mail.message_id, reply, ctx.now())
         .await
         .map_err(AppError::from)?;
     tracing::info!(user = %user.username, topic = %topic, reply = %reply, "reply posted by e-mail");
@@ -220,15 +165,6 @@ pub async fn post(ctx: &Ctx, raw: &[u8], recipient: Option<&str>) -> Result<Post
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn quoted_text_and_signatures_are_cut() {
-        let body = "Sounds good to me.\nSee you there.\n\nOn Tue, 1 Dec 2026, Ann wrote:\n> Where?\n> -- \n";
-        assert_eq!(new_text(body), "Sounds good to me.\nSee you there.");
-        assert_eq!(new_text("Yes.\n-- \nBo, Finance"), "Yes.");
-        assert_eq!(new_text("> only quoted\n>more"), "");
-        assert_eq!(new_text("Inline\n> quote\nanswer"), "Inline\nanswer");
-    }
 
     #[test]
     fn reply_addresses_are_signed_per_member_and_topic_and_expire() {

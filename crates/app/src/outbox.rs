@@ -7,20 +7,16 @@
 
 use std::time::Duration;
 
-use hearth_store::{
-    MailClaim, MailContent, MailCounts, MailKind, MailOutcome, NotificationsQuery, OutboxMail,
-};
-use lettre::message::header::{Header, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::AsyncSmtpTransportBuilder;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use hearth_store::{MailClaim, MailCounts, MailKind, MailOutcome, OutboxMail};
+use lettre::message::Mailbox;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::auth::viewer_of;
-use crate::mail::{add_footer, compose, one_line};
+use crate::notification_mail::notification_mail;
+use crate::smtp::{Sending, Written, message};
 use crate::{AppError, Ctx, Result};
+
+pub use crate::smtp::Smtp;
 
 /// Attempts before a mail is given up.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -29,8 +25,6 @@ const BATCH: u32 = 64;
 /// How long a claim holds: well past the SMTP timeout of a whole batch
 /// sent at once.
 const CLAIM_MS: i64 = 5 * 60_000;
-/// How long one SMTP exchange may take.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often an idle worker looks for due mail that no wake-up told of
 /// (mail enqueued on another node, or due for another attempt).
 const IDLE_POLL: Duration = Duration::from_secs(2);
@@ -41,259 +35,6 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     let doublings = attempts.clamp(1, 20) - 1;
     (60_000_i64 << doublings).min(6 * 3_600_000)
 }
-
-/// The SMTP server mail goes to.
-#[derive(Clone)]
-pub struct Smtp {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-}
-
-impl std::fmt::Debug for Smtp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Smtp")
-    }
-}
-
-impl Smtp {
-    /// The server at `url`: `smtp://HOST:PORT` (plain), `smtp+starttls://`
-    /// or `smtps://`, with a user and password in the URL or the password
-    /// given apart.
-    pub fn new(url: &str, password: Option<&str>) -> std::result::Result<Self, String> {
-        let mut builder = builder(url)?.timeout(Some(SMTP_TIMEOUT));
-        if let Some(password) = password {
-            let rest = url.split_once("://").map_or("", |(_, rest)| rest);
-            let user = rest
-                .split_once('@')
-                .map(|(userinfo, _)| userinfo.split(':').next().unwrap_or(""))
-                .unwrap_or("");
-            builder = builder.credentials(Credentials::new(user.to_owned(), password.to_owned()));
-        }
-        // Pooled: connections are kept and reused (its keeper runs on the
-        // runtime this is built on).
-        Ok(Self {
-            transport: builder.build(),
-        })
-    }
-
-    /// Whether `url` names an SMTP server as [`Smtp::new`] takes it.
-    pub fn check(url: &str) -> std::result::Result<(), String> {
-        builder(url).map(|_| ())
-    }
-}
-
-fn builder(url: &str) -> std::result::Result<AsyncSmtpTransportBuilder, String> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or("the SMTP URL must start with smtp://, smtp+starttls:// or smtps://")?;
-    let lettre_url = match scheme {
-        "smtp" | "smtps" => url.to_owned(),
-        "smtp+starttls" => {
-            let sep = if rest.contains('?') { '&' } else { '?' };
-            format!("smtp://{rest}{sep}tls=required")
-        }
-        other => return Err(format!("unknown SMTP scheme {other}")),
-    };
-    AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url)
-        .map_err(|e| format!("the SMTP URL is not usable: {e}"))
-}
-
-/// `Auto-Submitted: auto-generated` (RFC 3834): no vacation replies.
-#[derive(Clone)]
-struct AutoSubmitted;
-
-impl Header for AutoSubmitted {
-    fn name() -> HeaderName {
-        HeaderName::new_from_ascii_str("Auto-Submitted")
-    }
-    fn parse(_: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(Self)
-    }
-    fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), "auto-generated".into())
-    }
-}
-
-/// `List-Unsubscribe: <URL>` (RFC 2369).
-#[derive(Clone)]
-struct ListUnsubscribe(String);
-
-impl Header for ListUnsubscribe {
-    fn name() -> HeaderName {
-        HeaderName::new_from_ascii_str("List-Unsubscribe")
-    }
-    fn parse(s: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(Self(s.trim_matches(['<', '>']).to_owned()))
-    }
-    fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), format!("<{}>", self.0))
-    }
-}
-
-/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the
-/// link unsubscribes with one POST, no page in between.
-#[derive(Clone)]
-struct OneClick;
-
-impl Header for OneClick {
-    fn name() -> HeaderName {
-        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
-    }
-    fn parse(_: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(Self)
-    }
-    fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".into())
-    }
-}
-
-/// A mail's words and what it belongs to.
-struct Written {
-    content: MailContent,
-    /// The topic it tells of, for threading.
-    thread: Option<i64>,
-    /// The link that stops mail of its kind.
-    unsubscribe: Option<String>,
-    /// The local part of the address a reply goes to (reply by e-mail).
-    reply_to: Option<String>,
-}
-
-/// The domain of an address, for `Message-ID`s.
-fn domain_of(mailbox: &Mailbox) -> String {
-    mailbox.email.domain().to_owned()
-}
-
-/// A mail's `Message-ID`: made from its id and time, so every attempt
-/// sends the same one.
-pub fn message_id(mail: &OutboxMail, domain: &str) -> String {
-    format!("<hearth.{}.{}@{domain}>", mail.id, mail.created_at)
-}
-
-/// What all a topic's mails name in `References`, so that they thread.
-fn topic_thread(topic: i64, domain: &str) -> String {
-    format!("<hearth.topic.{topic}@{domain}>")
-}
-
-/// Builds the message: both parts, threading headers, no tracking.
-fn message(
-    mail: &OutboxMail,
-    written: &Written,
-    from: &Mailbox,
-) -> std::result::Result<Message, String> {
-    let content = &written.content;
-    let domain = domain_of(from);
-    let address = mail
-        .to_address
-        .parse()
-        .map_err(|e| format!("the address {} is not usable: {e}", mail.to_address))?;
-    let name = one_line(&mail.to_name);
-    let to = Mailbox::new((!name.is_empty()).then_some(name), address);
-    let mut builder = Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(one_line(&content.subject))
-        .message_id(Some(message_id(mail, &domain)))
-        .header(AutoSubmitted);
-    if let Some(topic) = written.thread {
-        let root = topic_thread(topic, &domain);
-        builder = builder.in_reply_to(root.clone()).references(root);
-    }
-    if let Some(local) = &written.reply_to {
-        let address = format!("{local}@{domain}")
-            .parse()
-            .map_err(|e| format!("the reply address is not usable: {e}"))?;
-        builder = builder.reply_to(Mailbox::new(from.name.clone(), address));
-    }
-    if let Some(url) = &written.unsubscribe {
-        builder = builder
-            .header(ListUnsubscribe(url.clone()))
-            .header(OneClick);
-    }
-    builder
-        .multipart(MultiPart::alternative_plain_html(
-            content.text_body.clone(),
-            content.html_body.clone(),
-        ))
-        .map_err(|e| format!("the message could not be built: {e}"))
-}
-
-/// A notification's mail, written now from what its reader may see; or
-/// why it goes unsent.
-async fn notification_mail(
-    ctx: &Ctx,
-    mail: &OutboxMail,
-) -> Result<std::result::Result<Written, String>> {
-    let (Some(user), Some(id)) = (mail.user, mail.notification) else {
-        return Ok(Err("it names no notification".into()));
-    };
-    let Some(user) = ctx.store.user(user).await? else {
-        return Ok(Err("its account is gone".into()));
-    };
-    if user.status != hearth_core::model::UserStatus::Active {
-        return Ok(Err("its account is not active".into()));
-    }
-    let now = ctx.now();
-    let found = ctx
-        .store
-        .notifications(NotificationsQuery {
-            viewer: viewer_of(&user),
-            unread_only: false,
-            before: None,
-            only: Some(id),
-            limit: 1,
-            now,
-        })
-        .await?;
-    let Some(n) = found.into_iter().next() else {
-        return Ok(Err("its reader may no longer see it, or it is gone".into()));
-    };
-    if n.read {
-        return Ok(Err("its reader read it on the site".into()));
-    }
-    let mut paragraphs = vec![format!("{} {} {}.", n.actors(), n.action(), n.about())];
-    if let Some(reply) = n.reply_id {
-        let shown = ctx.store.reply(reply, Some(user.id)).await?;
-        if let Some(reply) = shown.filter(|r| !r.deleted) {
-            paragraphs.push(reply.body_md);
-        }
-    }
-    let site = crate::settings::get(ctx).await?.site_name;
-    let subject = match (n.topic_id, n.reply_id) {
-        (Some(_), Some(_)) => format!("Re: {}", n.about()),
-        (Some(_), None) => n.about(),
-        (None, _) => format!("{} {} {} on {site}", n.actors(), n.action(), n.about()),
-    };
-    let origin = ctx.config.mail.origin();
-    let url = format!("{origin}{}", n.path());
-    let mut content = compose(&subject, &paragraphs, ("Open it on the site", &url));
-    let token = crate::mail_preferences::unsubscribe_token(ctx, user.id, n.kind).await?;
-    let unsubscribe = format!("{origin}/mail/unsubscribe?t={token}");
-    let reply_to = match n.topic_id {
-        Some(topic) => {
-            let key = crate::signing::key(ctx).await?;
-            Some(crate::mail_in::reply_local_part(
-                &key, user.id, topic.0, now,
-            )?)
-        }
-        None => None,
-    };
-    let replying = if reply_to.is_some() {
-        " Reply to this mail to post your answer."
-    } else {
-        ""
-    };
-    let note = format!(
-        "You get this mail for {} on {site}; choose what you are mailed on {origin}/account/mail.{replying}",
-        n.kind.describe().to_lowercase()
-    );
-    add_footer(&mut content, &note, ("Stop these mails", &unsubscribe));
-    Ok(Ok(Written {
-        content,
-        thread: n.topic_id.map(|t| t.0),
-        unsubscribe: Some(unsubscribe),
-        reply_to,
-    }))
-}
-
 /// What one round did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Round {
@@ -339,10 +80,10 @@ async fn deliver(ctx: &Ctx, smtp: &Smtp, from: &Mailbox, mail: &OutboxMail) -> R
             }
         }
     };
-    Ok(match smtp.transport.send(message).await {
-        Ok(_) => MailOutcome::Sent,
-        Err(e) if e.is_permanent() => MailOutcome::Bounced(e.to_string()),
-        Err(e) => failed(e.to_string()),
+    Ok(match smtp.send(message).await {
+        Sending::Accepted => MailOutcome::Sent,
+        Sending::Refused(e) => MailOutcome::Bounced(e),
+        Sending::Failed(e) => failed(e),
     })
 }
 
@@ -507,14 +248,5 @@ mod tests {
         assert_eq!(backoff_ms(4), 480_000);
         assert_eq!(backoff_ms(12), 6 * 3_600_000);
         assert_eq!(backoff_ms(1_000), 6 * 3_600_000);
-    }
-
-    #[test]
-    fn smtp_urls_name_how_to_reach_the_server() {
-        assert!(Smtp::check("smtp://127.0.0.1:2525").is_ok());
-        assert!(Smtp::check("smtp+starttls://u:p@mail.example.org").is_ok());
-        assert!(Smtp::check("smtps://mail.example.org").is_ok());
-        assert!(Smtp::check("http://mail.example.org").is_err());
-        assert!(Smtp::check("mail.example.org").is_err());
     }
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod escape;
 pub mod files;
 pub mod ids;
+pub mod inbound_mail;
 pub mod markdown;
 pub mod model;
 pub mod names;
