@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 mod ctx;
+pub mod email_change;
 mod error;
 pub mod feeds;
 pub mod following;

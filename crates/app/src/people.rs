@@ -197,7 +197,7 @@ pub async fn update_profile(
     let (display_name, email, mut details) = parse_profile(&person, input)?;
     if email != person.user.email && !who.user.is_admin {
         return Err(AppError::Forbidden(
-            "an administrator changes e-mail addresses".into(),
+            "a new address is confirmed from it: change it on your account page".into(),
         ));
     }
     let mut about_files = Vec::new();

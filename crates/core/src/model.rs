@@ -138,6 +138,8 @@ text_enum!(
         PasswordChange = "auth.password",
         /// Someone set a new password with a "forgot password" link.
         PasswordReset = "auth.password_reset",
+        /// Someone confirmed a new e-mail address from it.
+        EmailChange = "auth.email",
         /// Someone created an API token.
         TokenCreate = "auth.token",
         /// An owner added a member.

@@ -3,9 +3,9 @@
 use async_trait::async_trait;
 use hearth_core::ids::{ReplyId, UserId};
 use hearth_store::{
-    MailClaim, MailContent, MailCounts, MailKind, MailMode, MailOutcome, MailStatus, MailStore,
-    NewMail, NewPasswordReset, NotificationKind, OutboxMail, PasswordReset, Result, StoreError,
-    User,
+    Conflict, EmailChange, MailClaim, MailContent, MailCounts, MailKind, MailMode, MailOutcome,
+    MailStatus, MailStore, NewEmailChange, NewMail, NewPasswordReset, NotificationKind, OutboxMail,
+    PasswordReset, Result, StoreError, User,
 };
 
 use crate::args;
@@ -158,6 +158,20 @@ async fn finish(
         ],
     )
     .await
+}
+
+/// Conflict `EmailTaken` when an account other than `user` has `email`.
+async fn email_free(c: &mut dyn Conn, email: &str, user: UserId) -> Result<()> {
+    let taken = c
+        .query_opt(
+            "SELECT 1 FROM users WHERE email = $1 AND id <> $2",
+            args![email, user],
+        )
+        .await?;
+    match taken {
+        Some(_) => Err(Conflict::EmailTaken.into()),
+        None => Ok(()),
+    }
 }
 
 #[async_trait]
@@ -319,6 +333,82 @@ impl<E: Engine> MailStore for SqlStore<E> {
                     args![&name],
                 )
                 .await
+            })
+        })
+        .await
+    }
+
+    async fn request_email_change(&self, change: NewEmailChange) -> Result<()> {
+        self.write(move |c| {
+            Box::pin(async move {
+                email_free(c, change.new_email.as_str(), change.user).await?;
+                c.execute(
+                    "INSERT INTO email_changes (token_hash, user_id, new_email, created_at, expires_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                    args![
+                        &change.token_hash,
+                        change.user,
+                        change.new_email.as_str(),
+                        change.created_at,
+                        change.expires_at
+                    ],
+                )
+                .await?;
+                enqueue(c, &change.mail).await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn email_change(&self, token_hash: &str, now: i64) -> Result<Option<(User, String)>> {
+        let token_hash = token_hash.to_owned();
+        self.read(move |c| {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {USER_COLUMNS}, e.new_email FROM email_changes e
+                     JOIN users u ON u.id = e.user_id
+                     WHERE e.token_hash = $1 AND e.used_at IS NULL AND e.expires_at > $2
+                       AND u.status = 'active'"
+                );
+                c.query_opt(&sql, args![&token_hash, now])
+                    .await?
+                    .read(|r| Ok((user(r)?, r.get()?)))
+            })
+        })
+        .await
+    }
+
+    async fn confirm_email_change(&self, change: EmailChange) -> Result<bool> {
+        self.write(move |c| {
+            Box::pin(async move {
+                let used = c
+                    .query_opt(
+                        "UPDATE email_changes SET used_at = $2
+                         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+                           AND user_id IN (SELECT id FROM users WHERE status = 'active')
+                         RETURNING user_id, new_email",
+                        args![&change.token_hash, change.now],
+                    )
+                    .await?
+                    .read(|r| Ok((r.get::<UserId>()?, r.get::<String>()?)))?;
+                let Some((user, email)) = used else {
+                    return Ok(false);
+                };
+                email_free(c, &email, user).await?;
+                c.execute(
+                    "UPDATE users SET email = $2 WHERE id = $1",
+                    args![user, &email],
+                )
+                .await?;
+                c.execute(
+                    "UPDATE email_changes SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
+                    args![user, change.now],
+                )
+                .await?;
+                enqueue(c, &change.notice).await?;
+                write_audit(c, &Some(change.audit)).await?;
+                Ok(true)
             })
         })
         .await

@@ -15,6 +15,8 @@ pub enum MailKind {
     Invitation,
     /// A notification, written from it when it goes.
     Notification,
+    /// Confirming a new e-mail address, or telling the old one.
+    EmailChange,
 }
 
 impl MailKind {
@@ -24,6 +26,7 @@ impl MailKind {
             MailKind::PasswordReset => "password_reset",
             MailKind::Invitation => "invitation",
             MailKind::Notification => "notification",
+            MailKind::EmailChange => "email_change",
         }
     }
 
@@ -33,6 +36,7 @@ impl MailKind {
             MailKind::PasswordReset,
             MailKind::Invitation,
             MailKind::Notification,
+            MailKind::EmailChange,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -277,4 +281,35 @@ pub struct PasswordReset {
     pub now: i64,
     /// The audit event.
     pub audit: NewAuditEvent,
+}
+
+/// A member's request to change their e-mail address: the link's hash,
+/// and the mail that carries the link to the new address, written together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEmailChange {
+    /// Whose address.
+    pub user: UserId,
+    /// The address they want.
+    pub new_email: hearth_core::names::Email,
+    /// SHA-256 of the link's secret, hex.
+    pub token_hash: String,
+    /// When.
+    pub created_at: i64,
+    /// Until when the link works.
+    pub expires_at: i64,
+    /// The mail to the new address.
+    pub mail: NewMail,
+}
+
+/// Confirming a new e-mail address with the link mailed to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailChange {
+    /// SHA-256 of the link's secret, hex.
+    pub token_hash: String,
+    /// Now: the link must not have expired.
+    pub now: i64,
+    /// The audit event.
+    pub audit: NewAuditEvent,
+    /// The notice to the old address, enqueued with the change.
+    pub notice: NewMail,
 }

@@ -564,6 +564,17 @@ pub trait MailStore {
     /// The secret named `name`: the one kept, or else `candidate`, kept
     /// from now on (two nodes making one at once keep one of them).
     async fn site_secret(&self, name: &str, candidate: String, now: i64) -> Result<String>;
+    /// Records a request to change an e-mail address and enqueues the mail
+    /// with its link. Conflict `EmailTaken` when another account has it.
+    async fn request_email_change(&self, change: NewEmailChange) -> Result<()>;
+    /// The active account an unused, unexpired e-mail change link is for,
+    /// and the address it would give them.
+    async fn email_change(&self, token_hash: &str, now: i64) -> Result<Option<(User, String)>>;
+    /// Uses a link: the account takes its new address (conflict
+    /// `EmailTaken` if another took it meanwhile), its other links stop
+    /// working, and the notice to the old address is enqueued; false if the
+    /// link was used, expired or unknown.
+    async fn confirm_email_change(&self, change: EmailChange) -> Result<bool>;
     /// The reply a mail with this `Message-ID` was posted as, if it was.
     async fn mail_reply(&self, message_id: &str) -> Result<Option<ReplyId>>;
     /// Records that the mail `message_id` was posted as `reply`.

@@ -33,6 +33,7 @@ const NEVER_KEPT: &[&str] = &[
     "/reset-password",
     "/api/v1/password-resets",
     "/api/v1/password-resets/use",
+    "/account/email/confirm",
 ];
 
 pub(crate) async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {

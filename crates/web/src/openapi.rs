@@ -112,6 +112,7 @@ impl Modify for CommonErrors {
         account::sessions_api::revoke,
         account::api::create_feed_token,
         account::api::revoke_feed_token,
+        account::email::request,
         mail_preferences::api::show,
         mail_preferences::api::update,
         spaces::api::list,

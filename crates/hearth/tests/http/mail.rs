@@ -699,3 +699,85 @@ async fn replies_by_mail_are_posted_once_and_forged_ones_never(backend: Backend)
     assert_eq!(replies().await.len(), before + 1);
 }
 both!(replies_by_mail_are_posted_once_and_forged_ones_never);
+
+async fn a_new_email_address_is_confirmed_from_it_and_the_old_one_told(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.create_user("ann", false).await;
+    app.create_user("bob", false).await;
+    let ann = app.api(&app.token("ann").await);
+    let sink = SmtpSink::start();
+    let _worker = worker(&app, &sink);
+
+    // A member may not just write a new address into their profile.
+    let (status, _) = ann
+        .patch("/api/v1/me", json!({"email": "ann@new.example"}))
+        .await;
+    assert_eq!(status, 403);
+    let ask = |email: &'static str, password: &'static str| {
+        ann.post(
+            "/api/v1/me/email",
+            json!({"email": email, "password": password}),
+        )
+    };
+    let (status, body) = ask("ann@new.example", "not my password").await;
+    assert_eq!(
+        (status, body["error"]["fields"][0]["field"].as_str()),
+        (400, Some("password"))
+    );
+    let (status, _) = ask("bob@example.org", PASSWORD).await;
+    assert_eq!(status, 409, "another account's address");
+    let (status, body) = ask("ann@new.example", PASSWORD).await;
+    assert_eq!(status, 202, "{body}");
+
+    let mail = sink.wait_for(1).await.remove(0);
+    well_formed(&mail);
+    assert_eq!(mail.rcpt_tos, ["ann@new.example"]);
+    let (_, me) = ann.get("/api/v1/me").await;
+    assert_eq!(
+        me["email"], "ann@example.org",
+        "nothing changes before it is confirmed"
+    );
+    let link = mail.link(&format!("{}/account/email/confirm?token=", app.base));
+    let path = link.trim_start_matches(&app.base).to_owned();
+    let visitor = app.browser();
+    let (status, page) = visitor.page(&path).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("ann@new.example"), "{page}");
+    let token = crate::support::browser::hidden(&page, "token").unwrap();
+    let done = visitor
+        .submit(&path, "/account/email/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(done.status(), 303);
+    let (_, me) = ann.get("/api/v1/me").await;
+    assert_eq!(me["email"], "ann@new.example");
+    let told = sink.wait_for(2).await;
+    let old = told
+        .iter()
+        .find(|m| m.rcpt_tos == ["ann@example.org"])
+        .expect("the old address is told");
+    assert!(old.text().contains("now uses the address ann@new.example"));
+    // Once only.
+    let (status, _) = visitor.page(&path).await;
+    assert_eq!(status, 400);
+    let csrf = visitor.csrf_from("/signin").await;
+    let again = visitor
+        .post_form(
+            "/account/email/confirm",
+            &[("csrf", &csrf), ("token", &token)],
+        )
+        .await;
+    assert_eq!(again.status(), 400);
+    let audit = app
+        .count("SELECT count(*) FROM audit_events WHERE action = 'auth.email'")
+        .await;
+    assert_eq!(audit, 1);
+    // Sign-in by the new address works.
+    assert_eq!(
+        app.browser()
+            .sign_in("ann@new.example", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+}
+both!(a_new_email_address_is_confirmed_from_it_and_the_old_one_told);

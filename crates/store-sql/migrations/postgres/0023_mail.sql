@@ -52,6 +52,18 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX password_resets_of_user ON password_resets (user_id, created_at);
 
+-- A member's new e-mail address, waiting to be confirmed from that
+-- address: single use, a day; only the hash of the link's secret is kept.
+CREATE TABLE email_changes (
+    token_hash TEXT   PRIMARY KEY,
+    user_id    BIGINT NOT NULL REFERENCES users (id),
+    new_email  TEXT   NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at    BIGINT
+);
+CREATE INDEX email_changes_of_user ON email_changes (user_id);
+
 -- Keys Hearth signs links and addresses in mail with (unsubscribing, reply
 -- by e-mail), made at first use, never shown. Not exported: a site
 -- restored elsewhere makes its own.

@@ -1,10 +1,10 @@
 //! The account page: sessions, API tokens, the feed token, the password.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use hearth_app::{AppError, auth, feeds};
+use hearth_app::{AppError, auth, email_change, feeds};
 use hearth_core::ids::TokenId;
 use serde::Deserialize;
 
@@ -35,6 +35,8 @@ struct Shown {
     api_token: String,
     feed_token: String,
     password_changed: bool,
+    email_mailed: bool,
+    email_changed: bool,
 }
 
 #[derive(Template)]
@@ -118,18 +120,29 @@ async fn after(
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ShowQuery {
+    #[serde(default)]
+    email_changed: Option<String>,
+}
+
 pub(crate) async fn show(
     State(state): State<AppState>,
     signed_in: SignedIn,
     visitor: Visitor,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
+    let shown = Shown {
+        email_changed: q.email_changed.is_some(),
+        ..Shown::default()
+    };
     page(
         &state,
         &signed_in,
         &visitor,
         StatusCode::OK,
         FormErrors::default(),
-        Shown::default(),
+        shown,
     )
     .await
 }
@@ -143,6 +156,35 @@ pub(crate) struct PasswordForm {
     /// "on" when the API tokens should end too.
     #[serde(default)]
     end_tokens: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct EmailForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub(crate) async fn change_email(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    headers: HeaderMap,
+    PageForm(form): PageForm<EmailForm>,
+) -> Result<Response, PageError> {
+    let origin = state.origin(&headers);
+    let who = &signed_in.who;
+    let done = email_change::request(&state.ctx, who, &form.email, &form.password, &origin)
+        .await
+        .map(|()| {
+            let shown = Shown {
+                email_mailed: true,
+                ..Shown::default()
+            };
+            (StatusCode::OK, shown)
+        });
+    after(&state, &signed_in, &visitor, done).await
 }
 
 pub(crate) async fn change_password(

@@ -1,6 +1,8 @@
-//! The signed-in user's own account: sessions, tokens, the feed token, password.
+//! The signed-in user's own account: sessions, tokens, the feed token,
+//! password and e-mail address.
 
 pub(crate) mod api;
+pub(crate) mod email;
 pub(crate) mod html;
 pub(crate) mod sessions_api;
 
@@ -13,6 +15,12 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/account", get(html::show))
         .route("/account/password", post(html::change_password))
+        .route("/account/email", post(html::change_email))
+        .route(
+            "/account/email/confirm",
+            get(email::confirm_page).post(email::confirm),
+        )
+        .route("/api/v1/me/email", post(email::request))
         .route("/account/sessions/{id}/revoke", post(html::revoke_session))
         .route("/account/tokens", post(html::create_token))
         .route("/account/tokens/{id}/revoke", post(html::revoke_token))

@@ -17,7 +17,8 @@ use crate::time_fmt::rfc3339;
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct MailJson {
     id: String,
-    /// Why it is sent: `password_reset`, `invitation` or `notification`.
+    /// Why it is sent: `password_reset`, `invitation`, `notification` or
+    /// `email_change`.
     kind: String,
     /// The address.
     to: String,
