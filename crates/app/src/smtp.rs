@@ -201,12 +201,18 @@ pub(crate) enum Sending {
 }
 
 impl Smtp {
-    /// Hands `message` to the server.
+    /// Hands `message` to the server, within the SMTP timeout whatever
+    /// happens on the way (a connection waited for, a server that stalls):
+    /// a round of mail always ends.
     pub(crate) async fn send(&self, message: Message) -> Sending {
-        match self.transport.send(message).await {
-            Ok(_) => Sending::Accepted,
-            Err(e) if e.is_permanent() => Sending::Refused(e.to_string()),
-            Err(e) => Sending::Failed(e.to_string()),
+        match tokio::time::timeout(SMTP_TIMEOUT, self.transport.send(message)).await {
+            Ok(Ok(_)) => Sending::Accepted,
+            Ok(Err(e)) if e.is_permanent() => Sending::Refused(e.to_string()),
+            Ok(Err(e)) => Sending::Failed(e.to_string()),
+            Err(_) => Sending::Failed(format!(
+                "the SMTP server did not take it within {} s",
+                SMTP_TIMEOUT.as_secs()
+            )),
         }
     }
 }

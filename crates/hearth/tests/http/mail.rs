@@ -169,6 +169,7 @@ async fn forgot_password_mails_a_single_use_short_lived_link(backend: Backend) {
         .await;
     assert_eq!(audit, 1);
     // The link's secret is gone from the outbox with the mail.
+    recorded(&app, 1).await;
     let (_, mails) = outbox_of(&app).await;
     assert_eq!(mails.len(), 1, "nothing mailed to the unknown address");
     assert_eq!(mails[0].status, MailStatus::Sent);
@@ -194,6 +195,21 @@ async fn anonymous_post(
         status,
         serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
     )
+}
+
+/// Waits until the worker has recorded `sent` mails as sent: the SMTP
+/// server takes a mail before the outbox records it (failing after a
+/// minute).
+async fn recorded(app: &TestApp, sent: i64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let counts = app.ctx.store.mail_counts().await.unwrap();
+        if counts.sent >= sent {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{counts:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 async fn outbox_of(app: &TestApp) -> (hearth_store::MailCounts, Vec<hearth_store::OutboxMail>) {
@@ -279,6 +295,7 @@ async fn an_invitation_is_mailed_with_its_link(backend: Backend) {
     assert!(page.contains("new.person@example.org"));
 
     // Administrators see it in the outbox; members may not.
+    recorded(&app, 1).await;
     let (status, list) = admin.get("/api/v1/mail").await;
     assert_eq!(status, 200, "{list}");
     assert_eq!(list["counts"]["sent"], 1);
@@ -367,6 +384,7 @@ async fn replies_and_mentions_are_mailed_to_those_who_may_read_them(backend: Bac
         .map(|m| m.header("Message-ID").unwrap().to_owned())
         .collect();
     assert_eq!(ids.len(), 4, "each mail its own Message-ID");
+    recorded(&app, 4).await;
     let (counts, _) = outbox_of(&app).await;
     assert_eq!((counts.sent, counts.resent), (4, 0));
 }

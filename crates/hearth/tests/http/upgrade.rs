@@ -24,6 +24,7 @@ async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
     execute(
         &storage,
         "DROP TABLE mail_outbox; DROP TABLE mail_preferences; DROP TABLE password_resets;
+         DROP TABLE email_changes; DROP TABLE site_secrets; DROP TABLE mail_replies;
          DELETE FROM schema_migrations WHERE version = 23;",
     )
     .await;
