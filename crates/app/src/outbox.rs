@@ -201,10 +201,41 @@ pub async fn deliver_all_due(
     Ok(total)
 }
 
-/// Delivers mail until `stop` turns true: whenever mail is enqueued on
-/// this node, and every few seconds for the rest.
-pub async fn run(ctx: Ctx, smtp: Smtp, holder: String, mut stop: watch::Receiver<bool>) {
+/// How long mail done with stays on the administrators' list.
+pub const KEEP_DONE_MS: i64 = 30 * 86_400_000;
+/// How often a worker forgets mail done with before that.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// Mails forgotten in one transaction.
+const PRUNE_BATCH: u32 = 1000;
+
+/// Forgets the mail done with more than [`KEEP_DONE_MS`] ago, a batch
+/// at a time, so that the outbox does not grow without end; how many.
+pub async fn prune(ctx: &Ctx) -> Result<u64> {
+    let before = ctx.now() - KEEP_DONE_MS;
+    let mut total = 0;
     loop {
+        let n = ctx.store.prune_mail(before, PRUNE_BATCH).await?;
+        total += n;
+        if n < u64::from(PRUNE_BATCH) {
+            return Ok(total);
+        }
+    }
+}
+
+/// Delivers mail until `stop` turns true: whenever mail is enqueued on
+/// this node, and every few seconds for the rest; forgets old mail done
+/// with every hour.
+pub async fn run(ctx: Ctx, smtp: Smtp, holder: String, mut stop: watch::Receiver<bool>) {
+    let mut pruned_at: Option<std::time::Instant> = None;
+    loop {
+        if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            pruned_at = Some(std::time::Instant::now());
+            match prune(&ctx).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(mails = n, "old mail done with forgotten"),
+                Err(e) => tracing::warn!(error = %e, "old mail could not be forgotten"),
+            }
+        }
         if let Err(e) = deliver_all_due(&ctx, &smtp, &holder, &stop).await {
             tracing::error!(error = %e, "the outbox could not be delivered");
         }
@@ -219,9 +250,9 @@ pub async fn run(ctx: Ctx, smtp: Smtp, holder: String, mut stop: watch::Receiver
     }
 }
 
-/// How many mails stand where: for metrics.
-pub async fn counts(ctx: &Ctx) -> Result<MailCounts> {
-    Ok(ctx.store.mail_counts().await?)
+/// How many mails wait to go or are going: for metrics.
+pub async fn waiting(ctx: &Ctx) -> Result<i64> {
+    Ok(ctx.store.mail_waiting().await?)
 }
 
 /// How many mails stand where, and the newest mails before id `before`

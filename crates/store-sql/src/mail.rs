@@ -275,6 +275,35 @@ impl<E: Engine> MailStore for SqlStore<E> {
         .await
     }
 
+    async fn mail_waiting(&self) -> Result<i64> {
+        self.read(|c| {
+            Box::pin(async move {
+                value(
+                    c,
+                    "SELECT count(*) FROM mail_outbox WHERE status IN ('queued', 'sending')",
+                    &[],
+                )
+                .await
+            })
+        })
+        .await
+    }
+
+    async fn prune_mail(&self, finished_before: i64, limit: u32) -> Result<u64> {
+        self.write(move |c| {
+            Box::pin(async move {
+                c.execute(
+                    "DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox
+                         WHERE finished_at IS NOT NULL AND finished_at < $1
+                         ORDER BY finished_at LIMIT $2)",
+                    args![finished_before, i64::from(limit)],
+                )
+                .await
+            })
+        })
+        .await
+    }
+
     async fn mail_preferences(&self, user: UserId) -> Result<Vec<(NotificationKind, MailMode)>> {
         self.read(move |c| {
             Box::pin(async move {

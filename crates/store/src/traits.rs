@@ -552,6 +552,11 @@ pub trait MailStore {
     async fn outbox(&self, before: Option<i64>, limit: u32) -> Result<Vec<OutboxMail>>;
     /// How many mails stand where.
     async fn mail_counts(&self) -> Result<MailCounts>;
+    /// How many mails wait to go or are going (cheap: for metrics).
+    async fn mail_waiting(&self) -> Result<i64>;
+    /// Forgets up to `limit` mails done with before `finished_before`;
+    /// how many it forgot.
+    async fn prune_mail(&self, finished_before: i64, limit: u32) -> Result<u64>;
     /// The modes a member chose, by notification kind (the others take
     /// their default).
     async fn mail_preferences(&self, user: UserId) -> Result<Vec<(NotificationKind, MailMode)>>;

@@ -254,3 +254,40 @@ async fn a_worker_killed_while_delivering_loses_nothing_and_repeats_only_what_it
     eprintln!("{repeated} repeated, {} counted as resent", counts.resent);
 }
 both!(a_worker_killed_while_delivering_loses_nothing_and_repeats_only_what_it_counts);
+
+async fn mail_done_with_is_forgotten_after_a_month_and_waiting_mail_is_measured(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let sink = SmtpSink::start();
+    let smtp = Smtp::new(&sink.url, None).unwrap();
+    let store = app.ctx.store.as_ref();
+    for n in 0..3 {
+        store
+            .enqueue_mail(mail("ok@example.org", n, app.ctx.now()))
+            .await
+            .unwrap();
+    }
+    store
+        .enqueue_mail(mail("tempfail@example.org", 3, app.ctx.now()))
+        .await
+        .unwrap();
+    let round = outbox::deliver_due(&app.ctx, &smtp, "w").await.unwrap();
+    assert_eq!((round.sent, round.retried), (3, 1));
+    let metrics = reqwest::get(app.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("\nhearth_mail_waiting 1\n"), "{metrics}");
+
+    // Kept for a month, then forgotten; what still waits is never.
+    app.clock.advance(outbox::KEEP_DONE_MS - 1);
+    assert_eq!(outbox::prune(&app.ctx).await.unwrap(), 0);
+    app.clock.advance(2);
+    assert_eq!(outbox::prune(&app.ctx).await.unwrap(), 3);
+    let left = store.outbox(None, 100).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].to_address, "tempfail@example.org");
+    assert_eq!(left[0].status, MailStatus::Queued);
+}
+both!(mail_done_with_is_forgotten_after_a_month_and_waiting_mail_is_measured);

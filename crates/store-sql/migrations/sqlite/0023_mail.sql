@@ -29,6 +29,8 @@ CREATE TABLE mail_outbox (
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at, id)
     WHERE status IN ('queued', 'sending');
+-- Mail done with, oldest first, for pruning.
+CREATE INDEX mail_outbox_finished ON mail_outbox (finished_at) WHERE finished_at IS NOT NULL;
 -- Whether a notification has its mail already.
 CREATE INDEX mail_outbox_of_notification ON mail_outbox (notification_id);
 

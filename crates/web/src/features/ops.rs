@@ -86,5 +86,10 @@ async fn exposition(state: &AppState) -> Response {
         "hearth_backup_failures_total {}\n",
         state.ctx.backups.failures()
     ));
+    // Every node reads the one outbox; -1 when the database does not answer.
+    let waiting = hearth_app::outbox::waiting(&state.ctx).await.unwrap_or(-1);
+    body.push_str("# HELP hearth_mail_waiting Mails waiting to go or going, on any node.\n");
+    body.push_str("# TYPE hearth_mail_waiting gauge\n");
+    body.push_str(&format!("hearth_mail_waiting {waiting}\n"));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
