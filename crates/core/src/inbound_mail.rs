@@ -92,7 +92,8 @@ pub fn new_text(body: &str) -> String {
         {
             break;
         }
-        if !trimmed.starts_with('>') {
+        // Quoted, however indented.
+        if !trimmed.trim_start().starts_with('>') {
             kept.push(trimmed);
         }
     }
@@ -110,6 +111,7 @@ mod tests {
         assert_eq!(new_text("Yes.\n-- \nBo, Finance"), "Yes.");
         assert_eq!(new_text("> only quoted\n>more"), "");
         assert_eq!(new_text("Inline\n> quote\nanswer"), "Inline\nanswer");
+        assert_eq!(new_text(" >indented quote\n\nb"), "b");
     }
 
     #[test]
