@@ -46,6 +46,9 @@ pub struct Client {
     pub address: String,
     /// The browser, shown on the sessions page.
     pub user_agent: String,
+    /// The secret of the browser's device cookie, if it sent one: a
+    /// sign-in from a device the account never used is told by mail.
+    pub device: Option<String>,
 }
 
 /// The longest login that can name an account (an e-mail address is at
@@ -153,14 +156,22 @@ pub async fn check_credentials(
     }
 }
 
-/// Signs in: checks the credentials and opens a new session. Returns the
-/// cookie's secret (never stored) with the session.
-pub async fn sign_in(
-    ctx: &Ctx,
-    login: &str,
-    password: &str,
-    client: &Client,
-) -> Result<(String, Session, User)> {
+/// A session just opened.
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The session cookie's secret (never stored).
+    pub secret: String,
+    /// The session.
+    pub session: Session,
+    /// Whose.
+    pub user: User,
+    /// The device cookie's secret the browser keeps from now on.
+    pub device: String,
+}
+
+/// Signs in: checks the credentials, opens a new session, and notes the
+/// device (a new one is told by mail).
+pub async fn sign_in(ctx: &Ctx, login: &str, password: &str, client: &Client) -> Result<SignedIn> {
     let user = check_credentials(ctx, login, password, client).await?;
     let secret = random_secret()?;
     let now = ctx.now();
@@ -181,7 +192,13 @@ pub async fn sign_in(
     );
     ctx.store.create_session(session.clone(), audit).await?;
     tracing::info!(user = %user.username, "signed in");
-    Ok((secret, session, user))
+    let device = crate::sign_in_alerts::note(ctx, &user, client).await?;
+    Ok(SignedIn {
+        secret,
+        session,
+        user,
+        device,
+    })
 }
 
 /// The session behind a cookie's secret, if it is still valid; marks it used.

@@ -146,6 +146,7 @@ pub async fn notifications(
             unread_only,
             before,
             only: None,
+            in_mail: None,
             limit: NOTIFICATIONS_PER_PAGE,
             now: ctx.now(),
         })

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 mod ctx;
+pub mod digests;
 pub mod email_change;
 mod error;
 pub mod feeds;
@@ -34,6 +35,7 @@ pub mod replies;
 pub mod search;
 pub mod secrets;
 pub mod settings;
+pub mod sign_in_alerts;
 pub(crate) mod signing;
 mod smtp;
 pub mod spaces;
@@ -50,7 +52,7 @@ pub use error::{AppError, CurrentVersion, FieldError, Result};
 pub mod records {
     pub use hearth_store::{
         ApiToken, Asset, Attachment, AuditEvent, AvatarFile, AvatarSize, FollowTarget, Followed,
-        Invite, JoinRequest, MailCounts, MailMode, MailStatus, Member, Notification,
+        Invite, JoinRequest, MailCounts, MailMode, MailSchedule, MailStatus, Member, Notification,
         NotificationKind, OpsRecord, OutboxMail, Page, Person, PoolStatus, ProfileDetails,
         ReactionTarget, Reply, ReplyInTopic, Revision, Session, SiteSettings, SiteStats, Space,
         SpaceView, Topic, TopicNews, TopicView, Unseen, User,

@@ -100,6 +100,35 @@ pub fn compose(subject: &str, paragraphs: &[String], link: (&str, &str)) -> Mail
     }
 }
 
+/// A mail's words: a line of introduction, a list of lines each with its
+/// link, then a link to follow; written as [`compose`] writes.
+pub fn compose_list(
+    subject: &str,
+    intro: &str,
+    items: &[(String, String)],
+    link: (&str, &str),
+) -> MailContent {
+    let mut content = compose(subject, &[intro.to_owned()], link);
+    let mut text = String::new();
+    let mut html = String::from("<ul style=\"margin:0 0 16px;padding-left:20px\">");
+    for (line, url) in items {
+        text.push_str(&format!("- {line}\n  {url}\n"));
+        html.push_str(&format!(
+            "<li style=\"margin:0 0 8px\"><a href=\"{}\" style=\"color:#0b57d0\">{}</a></li>",
+            escape_markup(url),
+            escape_markup(line),
+        ));
+    }
+    text.push('\n');
+    html.push_str("</ul>");
+    // After the introduction, before the closing link.
+    let text_at = content.text_body.find("\n\n").map_or(0, |i| i + 2);
+    content.text_body.insert_str(text_at, &text);
+    let html_at = content.html_body.find("</p>").map_or(0, |i| i + 4);
+    content.html_body.insert_str(html_at, &html);
+    content
+}
+
 /// Adds a closing note with a link, small and apart, to both parts.
 pub fn add_footer(content: &mut MailContent, note: &str, link: (&str, &str)) {
     let (label, url) = link;
@@ -164,5 +193,33 @@ mod tests {
                 .contains("Open: https://h.example/x?a=1&b=\"2\"")
         );
         assert_eq!(c.subject, "Hi <b>");
+    }
+
+    #[test]
+    fn a_list_sits_between_the_introduction_and_the_link() {
+        let items = vec![(
+            "Ana replied in <i>x</i>".to_owned(),
+            "https://h.example/t/1".to_owned(),
+        )];
+        let c = compose_list("S", "Intro\nline", &items, ("All", "https://h.example/n"));
+        let t = &c.text_body;
+        let (intro, item, all) = (
+            t.find("Intro").unwrap(),
+            t.find("- Ana replied in <i>x</i>\n  https://h.example/t/1")
+                .unwrap(),
+            t.find("All: https://h.example/n").unwrap(),
+        );
+        assert!(intro < item && item < all, "{t}");
+        let h = &c.html_body;
+        assert!(
+            h.contains("Ana replied in &lt;i&gt;x&lt;/i&gt;</a></li>"),
+            "{h}"
+        );
+        let (intro, item, all) = (
+            h.find("Intro").unwrap(),
+            h.find("<ul").unwrap(),
+            h.find(">All</a>").unwrap(),
+        );
+        assert!(intro < item && item < all, "{h}");
     }
 }

@@ -2,21 +2,21 @@
 //! its reader may see it then: nothing they read on the site meanwhile,
 //! nothing they may no longer see.
 
-use hearth_store::{NotificationsQuery, OutboxMail};
+use hearth_store::{NotificationsQuery, OutboxMail, User};
 
 use crate::auth::viewer_of;
 use crate::mail::{add_footer, compose};
 use crate::smtp::Written;
 use crate::{Ctx, Result};
 
-/// A notification's mail, written now from what its reader may see; or
-/// why it goes unsent.
-pub(crate) async fn notification_mail(
+/// The active account a mail written when it goes is for; or why it goes
+/// unsent.
+pub(crate) async fn recipient(
     ctx: &Ctx,
     mail: &OutboxMail,
-) -> Result<std::result::Result<Written, String>> {
-    let (Some(user), Some(id)) = (mail.user, mail.notification) else {
-        return Ok(Err("it names no notification".into()));
+) -> Result<std::result::Result<User, String>> {
+    let Some(user) = mail.user else {
+        return Ok(Err("it names no account".into()));
     };
     let Some(user) = ctx.store.user(user).await? else {
         return Ok(Err("its account is gone".into()));
@@ -24,6 +24,22 @@ pub(crate) async fn notification_mail(
     if user.status != hearth_core::model::UserStatus::Active {
         return Ok(Err("its account is not active".into()));
     }
+    Ok(Ok(user))
+}
+
+/// A notification's mail, written now from what its reader may see; or
+/// why it goes unsent.
+pub(crate) async fn notification_mail(
+    ctx: &Ctx,
+    mail: &OutboxMail,
+) -> Result<std::result::Result<Written, String>> {
+    let Some(id) = mail.notification else {
+        return Ok(Err("it names no notification".into()));
+    };
+    let user = match recipient(ctx, mail).await? {
+        Ok(user) => user,
+        Err(reason) => return Ok(Err(reason)),
+    };
     let now = ctx.now();
     let found = ctx
         .store
@@ -32,6 +48,7 @@ pub(crate) async fn notification_mail(
             unread_only: false,
             before: None,
             only: Some(id),
+            in_mail: None,
             limit: 1,
             now,
         })
@@ -58,7 +75,12 @@ pub(crate) async fn notification_mail(
     let origin = ctx.config.mail.origin();
     let url = format!("{origin}{}", n.path());
     let mut content = compose(&subject, &paragraphs, ("Open it on the site", &url));
-    let token = crate::mail_preferences::unsubscribe_token(ctx, user.id, n.kind).await?;
+    let token = crate::mail_preferences::unsubscribe_token(
+        ctx,
+        user.id,
+        crate::mail_preferences::Unsubscribing::Kind(n.kind),
+    )
+    .await?;
     let unsubscribe = format!("{origin}/mail/unsubscribe?t={token}");
     let reply_to = match n.topic_id {
         Some(topic) => {

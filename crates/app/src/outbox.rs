@@ -12,6 +12,7 @@ use lettre::message::Mailbox;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
+use crate::digests::digest_mail;
 use crate::notification_mail::notification_mail;
 use crate::smtp::{Sending, Written, message};
 use crate::{AppError, Ctx, Result};
@@ -60,7 +61,10 @@ async fn deliver(ctx: &Ctx, smtp: &Smtp, from: &Mailbox, mail: &OutboxMail) -> R
             reply_to: None,
         }),
         (None, MailKind::Notification) => notification_mail(ctx, mail).await?,
-        (None, _) => Err("it has no text".into()),
+        (None, kind) => match kind.digest() {
+            Some(period) => digest_mail(ctx, mail, period).await?,
+            None => Err("it has no text".into()),
+        },
     };
     let written = match written {
         Ok(written) => written,
@@ -222,12 +226,23 @@ pub async fn prune(ctx: &Ctx) -> Result<u64> {
     }
 }
 
+/// How often a worker enqueues the digests due: they go on the hour, and
+/// may go this much after it.
+const DIGESTS_EVERY: Duration = Duration::from_secs(30);
+
 /// Delivers mail until `stop` turns true: whenever mail is enqueued on
-/// this node, and every few seconds for the rest; forgets old mail done
-/// with every hour.
+/// this node, and every few seconds for the rest; enqueues the digests
+/// due every half minute; forgets old mail done with every hour.
 pub async fn run(ctx: Ctx, smtp: Smtp, holder: String, mut stop: watch::Receiver<bool>) {
     let mut pruned_at: Option<std::time::Instant> = None;
+    let mut digests_at: Option<std::time::Instant> = None;
     loop {
+        if digests_at.is_none_or(|at| at.elapsed() >= DIGESTS_EVERY) {
+            digests_at = Some(std::time::Instant::now());
+            if let Err(e) = crate::digests::enqueue_due(&ctx).await {
+                tracing::warn!(error = %e, "the digests due could not be enqueued");
+            }
+        }
         if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
             pruned_at = Some(std::time::Instant::now());
             match prune(&ctx).await {

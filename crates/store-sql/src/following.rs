@@ -232,6 +232,14 @@ impl<E: Engine> FollowStore for SqlStore<E> {
                     Some(id) => format!("AND n.id = {}", q.arg(id)),
                     None => String::new(),
                 };
+                let in_mail = match query.in_mail {
+                    Some(mail) => format!(
+                        "AND n.id IN (SELECT i.notification_id FROM mail_digest_items i
+                                      WHERE i.mail_id = {})",
+                        q.arg(mail)
+                    ),
+                    None => String::new(),
+                };
                 let unread = if query.unread_only {
                     "AND n.read_at IS NULL"
                 } else {
@@ -240,7 +248,7 @@ impl<E: Engine> FollowStore for SqlStore<E> {
                 let sql = format!(
                     "SELECT n.id, n.kind, t.id, t.title, s.slug, s.name, n.reply_id, n.created_at,
                             n.read_at IS NOT NULL, COALESCE(n.others, 0), {USER_COLUMNS}
-                     {from} {before} {only} {unread}
+                     {from} {before} {only} {in_mail} {unread}
                      ORDER BY n.id DESC LIMIT {}",
                     q.arg(i64::from(query.limit)),
                 );

@@ -295,6 +295,25 @@ pub const TABLES: &[Table] = &[
             OR (target_kind = 'topic' AND target_id IN (SELECT id FROM topics WHERE space_id = {space})))",
     },
     Table {
+        name: "mail_preferences",
+        columns: &[c("user_id", Int), c("kind", Text), c("mode", Text)],
+        order_by: "user_id, kind",
+        serial_id: false,
+        space_filter: "user_id IN (SPACE_USERS)",
+    },
+    Table {
+        name: "mail_schedules",
+        columns: &[
+            c("user_id", Int),
+            c("time_zone", Text),
+            c("hour", Int),
+            c("weekday", Int),
+        ],
+        order_by: "user_id",
+        serial_id: false,
+        space_filter: "user_id IN (SPACE_USERS)",
+    },
+    Table {
         name: "notifications",
         columns: &[
             c("id", Int),

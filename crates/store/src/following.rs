@@ -222,6 +222,8 @@ pub struct NotificationsQuery {
     pub before: Option<i64>,
     /// This notification alone.
     pub only: Option<i64>,
+    /// Those gathered in this digest mail.
+    pub in_mail: Option<i64>,
     /// How many at most.
     pub limit: u32,
     /// Now, for what is published.

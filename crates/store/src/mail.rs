@@ -17,6 +17,12 @@ pub enum MailKind {
     Notification,
     /// Confirming a new e-mail address, or telling the old one.
     EmailChange,
+    /// Notifications gathered for a day, written from them when it goes.
+    DailyDigest,
+    /// Notifications gathered for a week, written from them when it goes.
+    WeeklyDigest,
+    /// A sign-in from a device not seen before.
+    NewSignIn,
 }
 
 impl MailKind {
@@ -27,6 +33,9 @@ impl MailKind {
             MailKind::Invitation => "invitation",
             MailKind::Notification => "notification",
             MailKind::EmailChange => "email_change",
+            MailKind::DailyDigest => "daily_digest",
+            MailKind::WeeklyDigest => "weekly_digest",
+            MailKind::NewSignIn => "new_sign_in",
         }
     }
 
@@ -37,9 +46,21 @@ impl MailKind {
             MailKind::Invitation,
             MailKind::Notification,
             MailKind::EmailChange,
+            MailKind::DailyDigest,
+            MailKind::WeeklyDigest,
+            MailKind::NewSignIn,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
+    }
+
+    /// The digest a mail of this kind is, if it is one.
+    pub fn digest(self) -> Option<DigestPeriod> {
+        match self {
+            MailKind::DailyDigest => Some(DigestPeriod::Daily),
+            MailKind::WeeklyDigest => Some(DigestPeriod::Weekly),
+            _ => None,
+        }
     }
 }
 
@@ -217,36 +238,146 @@ pub struct MailCounts {
 pub enum MailMode {
     /// A mail for each, as it happens.
     Immediately,
+    /// Gathered in a mail once a day.
+    Daily,
+    /// Gathered in a mail once a week.
+    Weekly,
     /// Never by e-mail.
     Never,
 }
 
 impl MailMode {
+    /// Every mode.
+    pub const ALL: &'static [MailMode] = &[
+        MailMode::Immediately,
+        MailMode::Daily,
+        MailMode::Weekly,
+        MailMode::Never,
+    ];
+
     /// How the store names it.
     pub fn as_str(self) -> &'static str {
         match self {
             MailMode::Immediately => "immediately",
+            MailMode::Daily => "daily",
+            MailMode::Weekly => "weekly",
             MailMode::Never => "never",
         }
     }
 
     /// The mode the store names so.
     pub fn parse(s: &str) -> Option<Self> {
-        [MailMode::Immediately, MailMode::Never]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        Self::ALL.iter().copied().find(|m| m.as_str() == s)
     }
 
-    /// What a member who chose nothing gets: a mail for what is addressed
-    /// to them (a reply to them, a mention, their answer accepted, their
-    /// request to join decided, a request to join what they moderate);
-    /// nothing for what merely happened where they follow, or for likes.
+    /// The digest this mode gathers into, if it is one.
+    pub fn digest(self) -> Option<DigestPeriod> {
+        match self {
+            MailMode::Daily => Some(DigestPeriod::Daily),
+            MailMode::Weekly => Some(DigestPeriod::Weekly),
+            MailMode::Immediately | MailMode::Never => None,
+        }
+    }
+
+    /// What a member who chose nothing gets: a mail at once for what is
+    /// addressed to them (a reply to them, a mention, their answer
+    /// accepted, their request to join decided, a request to join what
+    /// they moderate); new topics where they follow in a daily digest;
+    /// nothing for likes.
     pub fn default_for(kind: NotificationKind) -> Self {
         match kind {
-            NotificationKind::NewTopic | NotificationKind::Liked => MailMode::Never,
+            NotificationKind::NewTopic => MailMode::Daily,
+            NotificationKind::Liked => MailMode::Never,
             _ => MailMode::Immediately,
         }
     }
+}
+
+/// How often a digest goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigestPeriod {
+    /// Once a day, at the member's hour.
+    Daily,
+    /// Once a week, on the member's weekday at their hour.
+    Weekly,
+}
+
+impl DigestPeriod {
+    /// How the store names it: as the mode that gathers into it.
+    pub fn as_str(self) -> &'static str {
+        self.mode().as_str()
+    }
+
+    /// The mode that gathers into it.
+    pub fn mode(self) -> MailMode {
+        match self {
+            DigestPeriod::Daily => MailMode::Daily,
+            DigestPeriod::Weekly => MailMode::Weekly,
+        }
+    }
+
+    /// The kind of its mail.
+    pub fn mail_kind(self) -> MailKind {
+        match self {
+            DigestPeriod::Daily => MailKind::DailyDigest,
+            DigestPeriod::Weekly => MailKind::WeeklyDigest,
+        }
+    }
+
+    /// The period the store names so.
+    pub fn parse(s: &str) -> Option<Self> {
+        MailMode::parse(s)?.digest()
+    }
+}
+
+/// When a member's digests go: at `hour` o'clock in their time zone, the
+/// weekly one on `weekday`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSchedule {
+    /// An IANA time zone name (`Europe/Berlin`).
+    pub time_zone: String,
+    /// The local hour, 0–23.
+    pub hour: u8,
+    /// The weekly digest's day, 1 (Monday) to 7 (Sunday).
+    pub weekday: u8,
+}
+
+impl Default for MailSchedule {
+    /// Eight in the morning, UTC; Mondays.
+    fn default() -> Self {
+        Self {
+            time_zone: "UTC".into(),
+            hour: 8,
+            weekday: 1,
+        }
+    }
+}
+
+/// A digest gathering notifications that has no time to go yet: the
+/// worker works it out from its member's schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnscheduledDigest {
+    /// Whose.
+    pub user: UserId,
+    /// Which.
+    pub period: DigestPeriod,
+    /// Their schedule, if they chose one.
+    pub schedule: Option<MailSchedule>,
+}
+
+/// A device a member signed in from, and the mail telling them of it if
+/// it is new to their account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInDevice {
+    /// Whose account.
+    pub user: UserId,
+    /// SHA-256 of the device cookie's secret, hex.
+    pub device_hash: String,
+    /// When.
+    pub at: i64,
+    /// Mailed if the device is new, the account had signed in from
+    /// another before, and its member did not turn such mail off.
+    pub mail: NewMail,
 }
 
 /// A "forgot password" request: the link's hash, and the mail that

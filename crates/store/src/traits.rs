@@ -566,6 +566,31 @@ pub trait MailStore {
         user: UserId,
         modes: Vec<(NotificationKind, MailMode)>,
     ) -> Result<()>;
+    /// When a member's digests go, if they chose.
+    async fn mail_schedule(&self, user: UserId) -> Result<Option<MailSchedule>>;
+    /// Sets when a member's digests go; the digests gathering for them
+    /// are given their time again by the worker.
+    async fn set_mail_schedule(&self, user: UserId, schedule: MailSchedule) -> Result<()>;
+    /// Up to `limit` digests gathering notifications that have no time to
+    /// go yet.
+    async fn unscheduled_digests(&self, limit: u32) -> Result<Vec<UnscheduledDigest>>;
+    /// Gives digests their time to go, each unless it has one already.
+    async fn schedule_digests(&self, due: Vec<(UserId, DigestPeriod, i64)>) -> Result<()>;
+    /// Turns up to `limit` digests due by `now` into mail in the outbox,
+    /// each with the notifications gathered so far; a notification written
+    /// meanwhile gathers into the next. Two nodes never enqueue one
+    /// digest twice. How many digests it took (a digest of an account no
+    /// longer active goes without mail).
+    async fn enqueue_due_digests(&self, now: i64, limit: u32) -> Result<u64>;
+    /// Whether a member is mailed when their account signs in from a
+    /// device not seen before (by default they are).
+    async fn sign_in_alerts(&self, user: UserId) -> Result<bool>;
+    /// Sets whether they are.
+    async fn set_sign_in_alerts(&self, user: UserId, on: bool) -> Result<()>;
+    /// Records a device a member signed in from; enqueues `device.mail`
+    /// if the device is new to the account, the account had signed in from
+    /// another before, and its member wants such mail. Whether it did.
+    async fn note_sign_in_device(&self, device: SignInDevice) -> Result<bool>;
     /// The secret named `name`: the one kept, or else `candidate`, kept
     /// from now on (two nodes making one at once keep one of them).
     async fn site_secret(&self, name: &str, candidate: String, now: i64) -> Result<String>;

@@ -64,6 +64,7 @@ pub(crate) fn client_of(state: &AppState, req: &Request) -> Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned(),
+        device: crate::cookies::get(req.headers(), crate::cookies::DEVICE).map(str::to_owned),
     }
 }
 

@@ -1,4 +1,4 @@
-//! Reading and writing the two cookies Hearth sets.
+//! Reading and writing the cookies Hearth sets.
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
@@ -7,6 +7,8 @@ use axum::http::{HeaderMap, HeaderValue};
 pub(crate) const SESSION: &str = "hearth_session";
 /// Holds the CSRF token of a visitor who is not signed in.
 pub(crate) const CSRF: &str = "hearth_csrf";
+/// Names the browser, so that a sign-in from a new device can be told.
+pub(crate) const DEVICE: &str = "hearth_device";
 
 /// The value of cookie `name` in the request, if any.
 pub(crate) fn get<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {

@@ -115,6 +115,8 @@ impl Modify for CommonErrors {
         account::email::request,
         mail_preferences::api::show,
         mail_preferences::api::update,
+        mail_preferences::api::show_schedule,
+        mail_preferences::api::update_schedule,
         spaces::api::list,
         spaces::api::create,
         spaces::api::show,

@@ -142,8 +142,9 @@ async fn forgot_password_mails_a_single_use_short_lived_link(backend: Backend) {
         "signed out"
     );
     assert_eq!(app.browser().sign_in("ann", PASSWORD).await.status(), 401);
+    // From the device ann used before: no new-device mail.
     assert_eq!(
-        app.browser()
+        old_session
             .sign_in("ann", "a brand new password")
             .await
             .status(),
@@ -479,6 +480,31 @@ async fn names_and_titles_never_make_headers_of_their_own(backend: Backend) {
 }
 both!(names_and_titles_never_make_headers_of_their_own);
 
+/// The mode of `kind` in an answer of `/api/v1/me/mail-preferences`.
+pub(crate) fn mode_of(prefs: &serde_json::Value, kind: &str) -> String {
+    prefs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == kind)
+        .map(|p| p["mode"].as_str().unwrap().to_owned())
+        .unwrap()
+}
+
+/// Follows an unsubscribe link as a mail client does (RFC 8058): one
+/// POST, no cookie.
+pub(crate) async fn one_click(app: &TestApp, path: &str) -> u16 {
+    reqwest::Client::new()
+        .post(app.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
 async fn members_choose_their_mail_and_unsubscribe_in_one_click(backend: Backend) {
     let app = spawn_app_with(backend, |app, _| {
         app.mail.base_url = Some("https://hearth.example".into());
@@ -490,21 +516,16 @@ async fn members_choose_their_mail_and_unsubscribe_in_one_click(backend: Backend
     // The API: every kind with its default, then a change.
     let (status, prefs) = ann.get("/api/v1/me/mail-preferences").await;
     assert_eq!(status, 200, "{prefs}");
-    let mode = |prefs: &serde_json::Value, kind: &str| {
-        prefs["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["kind"] == kind)
-            .map(|p| p["mode"].as_str().unwrap().to_owned())
-            .unwrap()
-    };
+    let mode = mode_of;
     assert_eq!(
         prefs["items"].as_array().unwrap().len(),
-        NotificationKind::ALL.len()
+        NotificationKind::ALL.len() + 1,
+        "every kind, and sign-ins from new devices"
     );
     assert_eq!(mode(&prefs, "mention"), "immediately");
-    assert_eq!(mode(&prefs, "new_topic"), "never");
+    assert_eq!(mode(&prefs, "new_topic"), "daily");
+    assert_eq!(mode(&prefs, "liked"), "never");
+    assert_eq!(mode(&prefs, "new_sign_in"), "immediately");
     let (status, body) = ann
         .put_json(
             "/api/v1/me/mail-preferences",
@@ -513,7 +534,7 @@ async fn members_choose_their_mail_and_unsubscribe_in_one_click(backend: Backend
         .await;
     assert_eq!(status, 400, "{body}");
     let (_, prefs) = ann.get("/api/v1/me/mail-preferences").await;
-    assert_eq!(mode(&prefs, "new_topic"), "never", "nothing changed");
+    assert_eq!(mode(&prefs, "new_topic"), "daily", "nothing changed");
     let (status, prefs) = ann
         .put_json(
             "/api/v1/me/mail-preferences",
@@ -523,13 +544,26 @@ async fn members_choose_their_mail_and_unsubscribe_in_one_click(backend: Backend
     assert_eq!(status, 200, "{prefs}");
     assert_eq!(mode(&prefs, "new_topic"), "immediately");
 
-    // The page: unticked kinds are never mailed.
+    // The page: a mode for each kind, and when digests go.
     let page = app.signed_in("bob").await;
+    let (status, html) = page.page("/account/mail").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<option value=\"Europe/Berlin\">"),
+        "time zones offered"
+    );
     let resp = page
         .submit(
             "/account/mail",
             "/account/mail",
-            &[("mention", "immediately")],
+            &[
+                ("mention", "immediately"),
+                ("reply_to_topic", "never"),
+                ("accepted", "weekly"),
+                ("time_zone", "Europe/Berlin"),
+                ("hour", "7"),
+                ("weekday", "5"),
+            ],
         )
         .await;
     assert_eq!(resp.status(), 303);
@@ -537,6 +571,26 @@ async fn members_choose_their_mail_and_unsubscribe_in_one_click(backend: Backend
     assert_eq!(status, 200);
     assert_eq!(mode(&bob_prefs, "mention"), "immediately");
     assert_eq!(mode(&bob_prefs, "reply_to_topic"), "never");
+    assert_eq!(mode(&bob_prefs, "accepted"), "weekly");
+    assert_eq!(mode(&bob_prefs, "new_sign_in"), "never", "its box unticked");
+    let (_, schedule) = bob.get("/api/v1/me/mail-schedule").await;
+    assert_eq!(
+        schedule,
+        json!({"time_zone": "Europe/Berlin", "hour": 7, "weekday": 5})
+    );
+    // A time zone that is none is refused on the page, and nothing changes.
+    let resp = page
+        .submit(
+            "/account/mail",
+            "/account/mail",
+            &[("mention", "never"), ("time_zone", "Berlin")],
+        )
+        .await;
+    assert_eq!(resp.status(), 400);
+    let body = resp.text().await.unwrap();
+    assert!(body.contains("is not a time zone"), "{body}");
+    let (_, bob_prefs) = bob.get("/api/v1/me/mail-preferences").await;
+    assert_eq!(mode(&bob_prefs, "mention"), "immediately");
 
     let t = topic(ann, "crew", json!({"title": "Offsite", "body": "Where?"})).await;
     let _ = reply(bob, &t, "Lisbon.", None).await;
@@ -561,7 +615,10 @@ async fn members_choose_their_mail_and_unsubscribe_in_one_click(backend: Backend
     // Opening the link changes nothing; a forged one is refused.
     let (status, page) = app.browser().page(path).await;
     assert_eq!(status, 200);
-    assert!(page.contains("replies to your topics"), "{page}");
+    assert!(
+        page.contains("Stop mail of replies to your topics?"),
+        "{page}"
+    );
     let forged = path
         .replace("t=", "t=1")
         .replace(&format!(".{}", "reply_to_topic"), ".mention");
@@ -570,25 +627,11 @@ async fn members_choose_their_mail_and_unsubscribe_in_one_click(backend: Backend
     let (_, prefs) = ann.get("/api/v1/me/mail-preferences").await;
     assert_eq!(mode(&prefs, "reply_to_topic"), "immediately");
 
-    // One POST with no cookie, as a mail client sends it (RFC 8058).
-    let resp = reqwest::Client::new()
-        .post(app.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("List-Unsubscribe=One-Click")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
+    assert_eq!(one_click(&app, path).await, 200);
     let (_, prefs) = ann.get("/api/v1/me/mail-preferences").await;
     assert_eq!(mode(&prefs, "reply_to_topic"), "never");
     assert_eq!(mode(&prefs, "new_topic"), "immediately", "only that kind");
-    let forged_post = reqwest::Client::new()
-        .post(app.url(&forged))
-        .body("List-Unsubscribe=One-Click")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged_post.status(), 400);
+    assert_eq!(one_click(&app, &forged).await, 400);
 }
 both!(members_choose_their_mail_and_unsubscribe_in_one_click);
 

@@ -35,6 +35,7 @@ mod lists;
 mod live;
 mod mail;
 mod mail_delivery;
+mod mail_digests;
 mod moderation;
 mod overload;
 mod people;

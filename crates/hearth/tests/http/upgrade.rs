@@ -25,6 +25,8 @@ async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
         &storage,
         "DROP TABLE mail_outbox; DROP TABLE mail_preferences; DROP TABLE password_resets;
          DROP TABLE email_changes; DROP TABLE site_secrets; DROP TABLE mail_replies;
+         DROP TABLE mail_schedules; DROP TABLE mail_digests; DROP TABLE mail_digest_items;
+         DROP TABLE sign_in_devices;
          DELETE FROM schema_migrations WHERE version = 23;",
     )
     .await;

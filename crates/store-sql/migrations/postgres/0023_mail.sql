@@ -35,7 +35,8 @@ CREATE INDEX mail_outbox_finished ON mail_outbox (finished_at) WHERE finished_at
 CREATE INDEX mail_outbox_of_notification ON mail_outbox (notification_id);
 
 -- How each member wants to hear of each kind of notification by e-mail;
--- a kind without a row takes Hearth's default for it.
+-- a kind without a row takes Hearth's default for it. The kind `new_sign_in`
+-- says whether a sign-in from a new device is mailed.
 CREATE TABLE mail_preferences (
     user_id BIGINT NOT NULL REFERENCES users (id),
     kind    TEXT   NOT NULL,
@@ -81,4 +82,51 @@ CREATE TABLE mail_replies (
     message_id  TEXT   PRIMARY KEY,
     reply_id    BIGINT NOT NULL REFERENCES replies (id),
     received_at BIGINT NOT NULL
+);
+
+-- When each member's digests go: the local hour in their time zone (an
+-- IANA name), the weekly one on a weekday (1 = Monday). A member without
+-- a row gets eight in the morning, UTC, on Mondays.
+CREATE TABLE mail_schedules (
+    user_id   BIGINT PRIMARY KEY REFERENCES users (id),
+    time_zone TEXT    NOT NULL,
+    hour      INTEGER NOT NULL,
+    weekday   INTEGER NOT NULL
+);
+
+-- A digest gathering notifications for a member: one per member and
+-- period while it gathers, made with the first notification it gathers.
+-- The worker gives it its time (`due_at`, from the member's schedule),
+-- then turns it into a mail in the outbox and the row goes.
+CREATE TABLE mail_digests (
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    period  TEXT   NOT NULL,
+    due_at  BIGINT,
+    CONSTRAINT mail_digests_pkey PRIMARY KEY (user_id, period)
+);
+CREATE INDEX mail_digests_due ON mail_digests (due_at);
+
+-- Notifications gathered for a digest; `mail_id` names the digest's mail
+-- once it is enqueued. Its words are written from them when it goes,
+-- checked then against what its reader may see and has read.
+CREATE TABLE mail_digest_items (
+    notification_id BIGINT PRIMARY KEY,
+    user_id         BIGINT NOT NULL,
+    period          TEXT   NOT NULL,
+    mail_id         BIGINT
+);
+CREATE INDEX mail_digest_items_gathering ON mail_digest_items (user_id, period)
+    WHERE mail_id IS NULL;
+CREATE INDEX mail_digest_items_of_mail ON mail_digest_items (mail_id);
+
+-- Devices each member signed in from (a long-lived cookie's secret,
+-- hashed), to tell them of a sign-in from one never seen before.
+-- Operational state: not exported (a restored site knows no device, and
+-- tells of none until each has signed in once).
+CREATE TABLE sign_in_devices (
+    user_id     BIGINT NOT NULL REFERENCES users (id),
+    device_hash TEXT   NOT NULL,
+    first_at    BIGINT NOT NULL,
+    last_at     BIGINT NOT NULL,
+    CONSTRAINT sign_in_devices_pkey PRIMARY KEY (user_id, device_hash)
 );

@@ -505,6 +505,7 @@ async fn notified(
             unread_only: false,
             before: None,
             only: None,
+            in_mail: None,
             limit: 1_000,
             now: NOW,
         })

@@ -65,14 +65,22 @@ pub(crate) struct SigninForm {
     next: String,
 }
 
-fn session_cookie(state: &AppState, visitor: &Visitor, secret: &str) -> HeaderMap {
+/// The session's cookie, and the device's, kept on for another while.
+fn session_cookie(state: &AppState, visitor: &Visitor, signed_in: &auth::SignedIn) -> HeaderMap {
     let mut headers = HeaderMap::new();
     let max_age = state.ctx.config.session_absolute_ms / 1000;
     cookies::set(
         &mut headers,
         cookies::SESSION,
-        secret,
+        &signed_in.secret,
         max_age,
+        visitor.secure,
+    );
+    cookies::set(
+        &mut headers,
+        cookies::DEVICE,
+        &signed_in.device,
+        hearth_app::sign_in_alerts::DEVICE_COOKIE_DAYS * 86_400,
         visitor.secure,
     );
     headers
@@ -84,8 +92,8 @@ pub(crate) async fn signin(
     PageForm(form): PageForm<SigninForm>,
 ) -> Result<Response, PageError> {
     match auth::sign_in(&state.ctx, &form.login, &form.password, &visitor.client).await {
-        Ok((secret, _, _)) => Ok((
-            session_cookie(&state, &visitor, &secret),
+        Ok(signed_in) => Ok((
+            session_cookie(&state, &visitor, &signed_in),
             Redirect::to(local_path(&form.next)),
         )
             .into_response()),
@@ -215,14 +223,18 @@ pub(crate) async fn register(
     let registered = hearth_app::users::register(&state.ctx, &input, Some(&form.invite)).await;
     match registered {
         Ok(user) => {
-            let (secret, _, _) = auth::sign_in(
+            let signed_in = auth::sign_in(
                 &state.ctx,
                 user.username.as_str(),
                 &form.password,
                 &visitor.client,
             )
             .await?;
-            Ok((session_cookie(&state, &visitor, &secret), Redirect::to("/")).into_response())
+            Ok((
+                session_cookie(&state, &visitor, &signed_in),
+                Redirect::to("/"),
+            )
+                .into_response())
         }
         Err(err) => {
             let (status, errors) = FormErrors::from_error(err)?;

@@ -20,4 +20,8 @@ pub(crate) fn router() -> Router<AppState> {
             "/api/v1/me/mail-preferences",
             get(api::show).put(api::update),
         )
+        .route(
+            "/api/v1/me/mail-schedule",
+            get(api::show_schedule).put(api::update_schedule),
+        )
 }
