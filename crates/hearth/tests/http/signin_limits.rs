@@ -56,7 +56,10 @@ async fn a_burst_of_sign_ins_is_counted_before_any_password_is_checked(backend: 
         });
     }
     let statuses: Vec<u16> = burst.join_all().await;
-    let checked = statuses.iter().filter(|&&s| s == 401).count();
+    // Five are let through to the password check. On a machine busy with
+    // other work, one of them may find the hashing threads taken and be
+    // answered 503 `busy` instead: still one of the five.
+    let checked = statuses.iter().filter(|&&s| s == 401 || s == 503).count();
     let refused = statuses.iter().filter(|&&s| s == 429).count();
     assert_eq!((checked, refused), (5, 35), "{statuses:?}");
 }
