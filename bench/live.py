@@ -14,10 +14,14 @@
 import asyncio
 import http.client
 import json
+import os
 import resource
 import sys
 import time
 from urllib.parse import urlsplit
+
+# How long idle streams are held to measure the CPU they cost (s).
+IDLE_HOLD = 5
 
 
 def request_bytes(host, path, token):
@@ -37,6 +41,13 @@ async def open_stream(host, port, path, token):
     while (await reader.readline()) not in (b"\r\n", b""):
         pass
     return reader, writer
+
+
+def cpu_seconds(pid):
+    """User and system CPU time of process PID so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid):
@@ -61,9 +72,13 @@ async def idle(host, port, token, streams, pid):
                 failed += 1
             else:
                 opened.append(result)
-    # Let the node settle, then read its memory and time a request.
+    # Let the node settle, then read its memory, what holding the streams
+    # costs it in CPU while nothing happens, and time a request.
     await asyncio.sleep(1)
     after = rss_mb(pid)
+    cpu_before = cpu_seconds(pid)
+    await asyncio.sleep(IDLE_HOLD)
+    idle_cpu = (cpu_seconds(pid) - cpu_before) / IDLE_HOLD * 100
     conn = http.client.HTTPConnection(host, port, timeout=30)
     began = time.monotonic()
     conn.request("GET", "/spaces")
@@ -72,7 +87,8 @@ async def idle(host, port, token, streams, pid):
     for _, writer in opened:
         writer.close()
     print(f"{len(opened)} idle live streams ({failed} refused): resident {after:.0f} MB "
-          f"({before:.0f} MB before, target < 200 MB); a page meanwhile in {page_ms:.1f} ms")
+          f"({before:.0f} MB before, target < 200 MB), {idle_cpu:.1f}% of a core while idle; "
+          f"a page meanwhile in {page_ms:.1f} ms")
 
 
 def percentile(values, p):

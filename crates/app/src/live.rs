@@ -10,6 +10,7 @@ use hearth_core::ids::{ReplyId, TopicId};
 use hearth_core::permissions::Viewer;
 use hearth_core::topic_rules::TopicAction;
 use hearth_store::{LiveEvent, LiveKind, LiveQuery};
+use tokio::sync::watch;
 
 use crate::access::{find_topic, guest_access};
 use crate::{Ctx, Result};
@@ -17,8 +18,10 @@ use crate::{Ctx, Result};
 /// Events read at once.
 const BATCH: u32 = 100;
 
-/// How often a waiting reader looks whether the node is stopping.
-const STOP_CHECK: Duration = Duration::from_secs(1);
+/// How long an idle reader waits at most before it looks at the log
+/// again, in case a wake-up was missed: writes on this node, and on
+/// PostgreSQL notices from every node, wake it sooner.
+const IDLE_LOOK: Duration = Duration::from_secs(30);
 
 /// What a reader is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,15 +85,16 @@ impl LiveReader {
         })
     }
 
-    /// The next event, waiting for it as long as it takes; `None` once
-    /// `stopping` says the node is stopping. Events that cannot concern the
-    /// reader are passed over without a query.
-    pub async fn next(&mut self, stopping: impl Fn() -> bool) -> Result<Option<Told>> {
+    /// The next event, waiting for it as long as it takes; `None` as soon
+    /// as `stopping` turns true (the node is stopping). Events that cannot
+    /// concern the reader are passed over without a query; an idle reader
+    /// costs no work until something is written.
+    pub async fn next(&mut self, stopping: &mut watch::Receiver<bool>) -> Result<Option<Told>> {
         loop {
             if let Some(e) = self.pending.pop_front() {
                 return Ok(Some(self.tell(e).await?));
             }
-            if stopping() {
+            if *stopping.borrow_and_update() {
                 return Ok(None);
             }
             let feed = &self.ctx.live_feed;
@@ -123,16 +127,21 @@ impl LiveReader {
                 continue;
             }
             // Nothing settled is new: wait for a write, the end of a
-            // missing id's wait, or a look at whether the node stops.
+            // missing id's wait, or the node stopping.
             let wake = feed
                 .next_deadline()
                 .await
-                .map_or(STOP_CHECK, |at| {
+                .map_or(IDLE_LOOK, |at| {
                     at.saturating_duration_since(tokio::time::Instant::now())
                 })
-                .min(STOP_CHECK);
+                .min(IDLE_LOOK);
             tokio::select! {
                 seen = self.ctx.store.live_changed(self.seen) => self.seen = seen,
+                changed = stopping.changed() => {
+                    if changed.is_err() {
+                        return Ok(None);
+                    }
+                }
                 () = tokio::time::sleep(wake) => {}
             }
             feed.refresh(&self.ctx).await?;

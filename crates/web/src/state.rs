@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::http::{HeaderMap, header};
 use hearth_app::Ctx;
+use tokio::sync::watch;
 
 use crate::metrics::Metrics;
 
@@ -49,7 +50,8 @@ pub struct AppState {
     /// Request counters and latencies.
     pub metrics: Arc<Metrics>,
     pub(crate) places: crate::overload::Places,
-    draining: Arc<AtomicBool>,
+    /// Whether the node is draining; live streams watch it, to end at once.
+    draining: Arc<watch::Sender<bool>>,
     /// Set while the database refuses writes (a write answered 503), cleared
     /// by the next write that succeeds.
     writes_failing: Arc<AtomicBool>,
@@ -63,7 +65,7 @@ impl AppState {
             places: crate::overload::Places::new(config.overload),
             config: Arc::new(config),
             metrics: Arc::new(Metrics::default()),
-            draining: Arc::new(AtomicBool::new(false)),
+            draining: Arc::new(watch::Sender::new(false)),
             writes_failing: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -92,7 +94,7 @@ impl AppState {
 
     /// Marks the node as draining: `/readyz` answers 503 from now on.
     pub fn start_draining(&self) {
-        self.draining.store(true, Ordering::SeqCst);
+        self.draining.send_replace(true);
     }
 
     /// Records whether the last write went through.
@@ -107,6 +109,11 @@ impl AppState {
 
     /// Whether the node is draining.
     pub fn is_draining(&self) -> bool {
-        self.draining.load(Ordering::SeqCst)
+        *self.draining.borrow()
+    }
+
+    /// Turns true when the node starts draining.
+    pub(crate) fn draining_signal(&self) -> watch::Receiver<bool> {
+        self.draining.subscribe()
     }
 }

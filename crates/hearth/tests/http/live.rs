@@ -125,6 +125,28 @@ async fn a_reader_sees_replies_and_notifications_as_they_happen_and_resumes(back
 }
 both!(a_reader_sees_replies_and_notifications_as_they_happen_and_resumes);
 
+async fn a_waiting_reader_ends_as_soon_as_its_node_stops(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let ann = app.create_user("ann", false).await;
+    let viewer = hearth_app::auth::viewer_of(&ann);
+    let mut reader = hearth_app::live::LiveReader::open(&app.ctx, viewer, None, None)
+        .await
+        .unwrap();
+    let (stop, mut stopping) = tokio::sync::watch::channel(false);
+    let waiting = tokio::spawn(async move { reader.next(&mut stopping).await });
+    // Nothing is written: the reader waits (an idle one looks again only
+    // after half a minute) until the node stops.
+    tokio::task::yield_now().await;
+    assert!(!waiting.is_finished());
+    stop.send_replace(true);
+    let ended = tokio::time::timeout(EVENT_WAIT, waiting)
+        .await
+        .expect("the reader ends when its node stops")
+        .unwrap();
+    assert_eq!(ended.unwrap(), None);
+}
+both!(a_waiting_reader_ends_as_soon_as_its_node_stops);
+
 async fn a_reader_removed_from_a_space_is_told_nothing_more_of_it(backend: Backend) {
     let app = spawn_app(backend).await;
     let apis = team(&app, "ann", &["bob"], "inner", "private").await;

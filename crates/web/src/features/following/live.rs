@@ -56,27 +56,31 @@ pub(crate) async fn events(
         .and_then(|v| v.trim().parse::<i64>().ok())
         .or(q.after);
     let reader = LiveReader::open(&state.ctx, caller.viewer(), topic, last).await?;
-    let stream = futures_util::stream::unfold((reader, state), |(mut reader, state)| async move {
-        let told = reader.next(|| state.is_draining()).await;
-        let event = match told {
-            Ok(Some(Told::Reply { id, topic, reply })) => {
-                Event::default().id(id.to_string()).event("reply").data(
-                    json!({"topic_id": topic.to_string(), "reply_id": reply.to_string()})
-                        .to_string(),
-                )
-            }
-            Ok(Some(Told::Unread { id, count })) => Event::default()
-                .id(id.to_string())
-                .event("notification")
-                .data(json!({ "unread": count }).to_string()),
-            // Stopping, or the store failed: the client reconnects and resumes.
-            Ok(None) => return None,
-            Err(e) => {
-                tracing::warn!(error = %e, "a live stream ended");
-                return None;
-            }
-        };
-        Some((Ok(event), (reader, state)))
-    });
+    let stopping = state.draining_signal();
+    let stream = futures_util::stream::unfold(
+        (reader, stopping),
+        |(mut reader, mut stopping)| async move {
+            let told = reader.next(&mut stopping).await;
+            let event = match told {
+                Ok(Some(Told::Reply { id, topic, reply })) => {
+                    Event::default().id(id.to_string()).event("reply").data(
+                        json!({"topic_id": topic.to_string(), "reply_id": reply.to_string()})
+                            .to_string(),
+                    )
+                }
+                Ok(Some(Told::Unread { id, count })) => Event::default()
+                    .id(id.to_string())
+                    .event("notification")
+                    .data(json!({ "unread": count }).to_string()),
+                // Stopping, or the store failed: the client reconnects and resumes.
+                Ok(None) => return None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "a live stream ended");
+                    return None;
+                }
+            };
+            Some((Ok(event), (reader, stopping)))
+        },
+    );
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
