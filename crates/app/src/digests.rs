@@ -67,7 +67,7 @@ pub fn next_due(now: i64, schedule: &MailSchedule, period: DigestPeriod) -> i64 
 /// Gives the gathering digests their time and turns those due into mail
 /// in the outbox; how many it took.
 pub async fn enqueue_due(ctx: &Ctx) -> Result<u64> {
-    let fallback = MailSchedule::default();
+    let fallback = site_schedule(ctx).await?;
     loop {
         let waiting = ctx.store.unscheduled_digests(BATCH).await?;
         let now = ctx.now();
@@ -200,9 +200,21 @@ pub async fn set_schedule(
     Ok(())
 }
 
-/// When `user`'s digests go: their choice, or the default.
+/// When digests go for members who chose nothing: at the default hour
+/// and weekday, in the site's time zone.
+async fn site_schedule(ctx: &Ctx) -> Result<MailSchedule> {
+    Ok(MailSchedule {
+        time_zone: crate::settings::get(ctx).await?.time_zone,
+        ..MailSchedule::default()
+    })
+}
+
+/// When `user`'s digests go: their choice, or the site's default.
 pub async fn schedule(ctx: &Ctx, user: hearth_core::ids::UserId) -> Result<MailSchedule> {
-    Ok(ctx.store.mail_schedule(user).await?.unwrap_or_default())
+    match ctx.store.mail_schedule(user).await? {
+        Some(chosen) => Ok(chosen),
+        None => site_schedule(ctx).await,
+    }
 }
 
 #[cfg(test)]

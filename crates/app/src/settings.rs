@@ -21,8 +21,8 @@ pub async fn for_admin(ctx: &Ctx, who: &Authenticated) -> Result<SiteSettings> {
 
 fn describe(s: &SiteSettings) -> String {
     format!(
-        "name={:?} registration={} guest_access={} read_only={}",
-        s.site_name, s.registration, s.guest_access, s.read_only
+        "name={:?} registration={} guest_access={} read_only={} time_zone={}",
+        s.site_name, s.registration, s.guest_access, s.read_only, s.time_zone
     )
 }
 
@@ -37,6 +37,8 @@ pub struct SettingsInput {
     pub guest_access: Option<bool>,
     /// Maintenance: readable, no writes.
     pub read_only: Option<bool>,
+    /// The time zone of digests for members who chose none.
+    pub time_zone: Option<String>,
 }
 
 /// An administrator changes the settings.
@@ -65,6 +67,16 @@ pub async fn update(ctx: &Ctx, who: &Authenticated, input: &SettingsInput) -> Re
     }
     if let Some(r) = input.read_only {
         s.read_only = r;
+    }
+    if let Some(zone) = &input.time_zone {
+        let zone = zone.trim();
+        if !crate::digests::is_time_zone(zone) {
+            return Err(AppError::invalid(
+                "time_zone",
+                "is not a time zone (try Europe/Berlin or UTC)",
+            ));
+        }
+        s.time_zone = zone.to_owned();
     }
     let audit = crate::audit::event(
         ctx,

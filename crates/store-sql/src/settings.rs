@@ -28,6 +28,7 @@ impl<E: Engine> SettingsStore for SqlStore<E> {
                         }
                         "guest_access" => s.guest_access = value == "true",
                         "read_only" => s.read_only = value == "true",
+                        "time_zone" => s.time_zone = value,
                         _ => {}
                     }
                 }
@@ -46,6 +47,7 @@ impl<E: Engine> SettingsStore for SqlStore<E> {
                     ("registration", s.registration.as_str()),
                     ("guest_access", flag(s.guest_access)),
                     ("read_only", flag(s.read_only)),
+                    ("time_zone", s.time_zone.as_str()),
                 ] {
                     c.execute(
                         "INSERT INTO settings (key, value) VALUES ($1, $2)

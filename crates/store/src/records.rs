@@ -234,6 +234,9 @@ pub struct SiteSettings {
     pub guest_access: bool,
     /// Maintenance: the site is readable but refuses writes.
     pub read_only: bool,
+    /// The time zone (an IANA name) digests go in for members who chose
+    /// none.
+    pub time_zone: String,
 }
 
 impl Default for SiteSettings {
@@ -243,6 +246,7 @@ impl Default for SiteSettings {
             registration: Registration::InviteOnly,
             guest_access: false,
             read_only: false,
+            time_zone: "UTC".into(),
         }
     }
 }

@@ -287,7 +287,7 @@ async fn settings_are_read_and_changed_through_the_api(backend: Backend) {
     assert_eq!(
         before,
         json!({"site_name": "Hearth", "registration": "invite_only", "guest_access": false,
-               "read_only": false, "url": "/admin"})
+               "read_only": false, "time_zone": "UTC", "url": "/admin"})
     );
     let (status, after) = ada
         .patch(

@@ -273,3 +273,45 @@ async fn a_sign_in_from_a_new_device_is_mailed_unless_turned_off(backend: Backen
     assert_eq!(sink.wait_for(2).await.len(), 2);
 }
 both!(a_sign_in_from_a_new_device_is_mailed_unless_turned_off);
+
+async fn members_who_chose_no_time_zone_get_digests_in_the_sites(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &["bob"], "crew", "public").await;
+    let (ann, bob) = (&apis[0], &apis[1]);
+    app.create_user("ada", true).await;
+    let ada = app.api(&app.token("ada").await);
+    for wrong in ["Berlin", "", "Europe/Berlin\u{0}"] {
+        let (status, body) = ada
+            .patch("/api/v1/settings", json!({"time_zone": wrong}))
+            .await;
+        assert_eq!(status, 400, "{wrong:?}: {body}");
+    }
+    let (status, body) = bob
+        .patch("/api/v1/settings", json!({"time_zone": "Asia/Tokyo"}))
+        .await;
+    assert_eq!(status, 403, "{body}");
+    let (status, settings) = ada
+        .patch("/api/v1/settings", json!({"time_zone": "Europe/Berlin"}))
+        .await;
+    assert_eq!(status, 200, "{settings}");
+    assert_eq!(settings["time_zone"], "Europe/Berlin");
+    let (_, schedule) = bob.get("/api/v1/me/mail-schedule").await;
+    assert_eq!(
+        schedule,
+        json!({"time_zone": "Europe/Berlin", "hour": 8, "weekday": 1})
+    );
+
+    let _ = topic(ann, "crew", json!({"title": "Kickoff", "body": "x"})).await;
+    let berlin = MailSchedule {
+        time_zone: "Europe/Berlin".into(),
+        ..MailSchedule::default()
+    };
+    let due = next_due(app.ctx.now(), &berlin, DigestPeriod::Daily);
+    assert_eq!(enqueue_due(&app.ctx).await.unwrap(), 0);
+    app.clock.advance(due - 1 - app.ctx.now());
+    assert_eq!(enqueue_due(&app.ctx).await.unwrap(), 0);
+    app.clock.advance(1);
+    assert_eq!(enqueue_due(&app.ctx).await.unwrap(), 1);
+    assert_eq!(digests_in_outbox(&app).await, 1);
+}
+both!(members_who_chose_no_time_zone_get_digests_in_the_sites);

@@ -29,6 +29,7 @@ struct AdminPage {
     settings: SiteSettings,
     invite_link: String,
     registrations: &'static [Registration],
+    time_zones: Vec<String>,
     audit: Vec<AuditRow>,
     backup_error: Option<String>,
 }
@@ -69,6 +70,7 @@ async fn page(
             settings: settings::get(&state.ctx).await?,
             invite_link: notice.invite_link,
             registrations: Registration::ALL,
+            time_zones: hearth_app::digests::time_zones(),
             backup_error: hearth_app::backups::status(&state.ctx).await?.last_error(),
             audit: hearth_app::audit::list(&state.ctx, &signed_in.who, None, 50)
                 .await?
@@ -233,6 +235,9 @@ pub(crate) struct SettingsForm {
     guest_access: Option<String>,
     #[serde(default)]
     read_only: Option<String>,
+    /// Left out: kept.
+    #[serde(default)]
+    time_zone: Option<String>,
 }
 
 pub(crate) async fn save_settings(
@@ -246,6 +251,7 @@ pub(crate) async fn save_settings(
         registration: Some(form.registration),
         guest_access: Some(form.guest_access.is_some()),
         read_only: Some(form.read_only.is_some()),
+        time_zone: form.time_zone,
     };
     match settings::update(&state.ctx, &signed_in.who, &input).await {
         Ok(_) => Ok(Redirect::to("/admin").into_response()),

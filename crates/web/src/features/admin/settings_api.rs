@@ -23,6 +23,9 @@ pub(crate) struct SettingsJson {
     /// Maintenance: everything stays readable and writes are refused with
     /// 503, except this switch, signing in and out, and making tokens.
     read_only: bool,
+    /// The time zone (an IANA name) digests go in for members who chose
+    /// none.
+    time_zone: String,
     /// The administration page.
     url: String,
 }
@@ -34,6 +37,7 @@ impl From<&SiteSettings> for SettingsJson {
             registration: s.registration.to_string(),
             guest_access: s.guest_access,
             read_only: s.read_only,
+            time_zone: s.time_zone.clone(),
             url: "/admin".into(),
         }
     }
@@ -62,6 +66,8 @@ pub(crate) struct SettingsPatch {
     guest_access: Option<bool>,
     /// Maintenance: pause writing.
     read_only: Option<bool>,
+    /// The time zone of digests for members who chose none (`Europe/Berlin`).
+    time_zone: Option<String>,
 }
 
 /// Changes the site's settings, as the administration page does
@@ -79,6 +85,7 @@ pub(crate) async fn update(
         registration: body.registration,
         guest_access: body.guest_access,
         read_only: body.read_only,
+        time_zone: body.time_zone,
     };
     let s = settings::update(&state.ctx, &who, &input).await?;
     Ok(Json(SettingsJson::from(&s)))
