@@ -96,6 +96,17 @@ pub async fn enqueue_due(ctx: &Ctx) -> Result<u64> {
     }
 }
 
+/// Notifications gathered without a digest (written while their digest
+/// was enqueued) get one: how often the worker looks, and how many
+/// members at most per look.
+pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+const SWEEP_BATCH: u32 = 1000;
+
+/// Makes a digest for notifications left gathering without one; how many.
+pub async fn sweep(ctx: &Ctx) -> Result<u64> {
+    Ok(ctx.store.sweep_gathering(SWEEP_BATCH).await?)
+}
+
 /// A digest's mail, written now from what its reader may see and has not
 /// read, of the kinds they still want in it; or why it goes unsent.
 pub(crate) async fn digest_mail(
@@ -117,20 +128,21 @@ pub(crate) async fn digest_mail(
             before: None,
             only: None,
             in_mail: Some(mail.id),
-            limit: MAX_LISTED + 1,
+            // Some may be of kinds no longer wanted in it.
+            limit: 4 * MAX_LISTED,
             now,
         })
         .await?;
-    let more = found.len() > MAX_LISTED as usize;
-    let listed: Vec<_> = found
+    let mut listed: Vec<_> = found
         .into_iter()
-        .take(MAX_LISTED as usize)
         .filter(|n| {
             wanted
                 .iter()
                 .any(|(kind, mode)| *kind == n.kind && *mode == period.mode())
         })
         .collect();
+    let more = listed.len() > MAX_LISTED as usize;
+    listed.truncate(MAX_LISTED as usize);
     if listed.is_empty() {
         return Ok(Err("nothing in it is unread and still wanted so".into()));
     }
@@ -181,6 +193,13 @@ pub async fn set_schedule(
     user: hearth_core::ids::UserId,
     schedule: MailSchedule,
 ) -> Result<()> {
+    check_schedule(&schedule)?;
+    ctx.store.set_mail_schedule(user, schedule).await?;
+    Ok(())
+}
+
+/// Refuses a time zone, hour or weekday out of range.
+pub fn check_schedule(schedule: &MailSchedule) -> Result<()> {
     if !is_time_zone(&schedule.time_zone) {
         return Err(AppError::invalid(
             "time_zone",
@@ -196,7 +215,6 @@ pub async fn set_schedule(
             "must be from 1 (Monday) to 7 (Sunday)",
         ));
     }
-    ctx.store.set_mail_schedule(user, schedule).await?;
     Ok(())
 }
 

@@ -232,11 +232,21 @@ const DIGESTS_EVERY: Duration = Duration::from_secs(30);
 
 /// Delivers mail until `stop` turns true: whenever mail is enqueued on
 /// this node, and every few seconds for the rest; enqueues the digests
-/// due every half minute; forgets old mail done with every hour.
+/// due every half minute (and sweeps every ten); forgets old mail done
+/// with every hour.
 pub async fn run(ctx: Ctx, smtp: Smtp, holder: String, mut stop: watch::Receiver<bool>) {
     let mut pruned_at: Option<std::time::Instant> = None;
     let mut digests_at: Option<std::time::Instant> = None;
+    let mut swept_at: Option<std::time::Instant> = None;
     loop {
+        if swept_at.is_none_or(|at| at.elapsed() >= crate::digests::SWEEP_EVERY) {
+            swept_at = Some(std::time::Instant::now());
+            match crate::digests::sweep(&ctx).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(digests = n, "notifications left gathering got a digest"),
+                Err(e) => tracing::warn!(error = %e, "gathering notifications could not be swept"),
+            }
+        }
         if digests_at.is_none_or(|at| at.elapsed() >= DIGESTS_EVERY) {
             digests_at = Some(std::time::Instant::now());
             if let Err(e) = crate::digests::enqueue_due(&ctx).await {

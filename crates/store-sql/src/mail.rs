@@ -179,10 +179,11 @@ pub(crate) async fn enqueue_notification_mail(
     if c.execute(&sql, q.list()).await? == 0 {
         return Ok(());
     }
-    // The digest they gather into: made unless it gathers already. The
-    // update takes the row's lock, so that a worker enqueueing the digest
-    // at once either waits for these notifications or leaves them to a
-    // digest made anew.
+    // The digest they gather into, made unless it gathers already. No row
+    // is locked here (notifiers never wait on each other); a digest the
+    // worker enqueued while these notifications were not yet committed
+    // leaves them gathering without a digest, and the worker's sweep
+    // (`sweep_gathering`) makes them one.
     let mut q = Args::new();
     let written = notifications_written(&mut q, kind, &cause, now);
     let sql = format!(
@@ -190,9 +191,30 @@ pub(crate) async fn enqueue_notification_mail(
          SELECT DISTINCT i.user_id, i.period, CAST(NULL AS BIGINT) FROM mail_digest_items i
          WHERE i.mail_id IS NULL
            AND i.notification_id IN (SELECT n.id FROM notifications n WHERE {written})
-         ON CONFLICT (user_id, period) DO UPDATE SET due_at = mail_digests.due_at"
+         ON CONFLICT (user_id, period) DO NOTHING"
     );
     c.execute(&sql, q.list()).await?;
+    Ok(())
+}
+
+/// Forgets the mail of notifications about to be deleted (`ids`: a
+/// subquery of their ids): a mail waiting for one goes unsent, and a
+/// notification written later under a reused id is mailed as new.
+pub(crate) async fn forget_notifications(
+    c: &mut dyn Conn,
+    ids: &str,
+    args: &[crate::Arg<'_>],
+) -> Result<()> {
+    c.execute(
+        &format!("UPDATE mail_outbox SET notification_id = NULL WHERE notification_id IN ({ids})"),
+        args,
+    )
+    .await?;
+    c.execute(
+        &format!("DELETE FROM mail_digest_items WHERE notification_id IN ({ids})"),
+        args,
+    )
+    .await?;
     Ok(())
 }
 
@@ -516,6 +538,25 @@ impl<E: Engine> MailStore for SqlStore<E> {
                 )
                 .await?;
                 Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn sweep_gathering(&self, limit: u32) -> Result<u64> {
+        self.write(move |c| {
+            Box::pin(async move {
+                c.execute(
+                    "INSERT INTO mail_digests (user_id, period, due_at)
+                     SELECT DISTINCT i.user_id, i.period, CAST(NULL AS BIGINT)
+                     FROM mail_digest_items i
+                     WHERE i.mail_id IS NULL AND NOT EXISTS (SELECT 1 FROM mail_digests d
+                           WHERE d.user_id = i.user_id AND d.period = i.period)
+                     LIMIT $1
+                     ON CONFLICT (user_id, period) DO NOTHING",
+                    args![i64::from(limit)],
+                )
+                .await
             })
         })
         .await

@@ -10,7 +10,7 @@ use hearth_store::{NotificationKind, Result};
 use crate::args;
 use crate::conn::Conn;
 use crate::live::About;
-use crate::mail::{Cause, enqueue_notification_mail};
+use crate::mail::{Cause, enqueue_notification_mail, forget_notifications};
 use crate::value::{Args, ReadRows};
 use crate::visibility::{Reader, Scope, Seer};
 
@@ -259,6 +259,7 @@ pub(crate) async fn notify_liked(
         if actor == liker {
             return Ok(());
         }
+        forget_notifications(c, "$1", args![id]).await?;
         c.execute("DELETE FROM notifications WHERE id = $1", args![id])
             .await?;
         others = unread.then_some(before + 1);
@@ -325,9 +326,13 @@ pub(crate) async fn notify_join_request(
     asker: UserId,
     now: i64,
 ) -> Result<()> {
+    let earlier =
+        "SELECT id FROM notifications WHERE kind = $1 AND space_id = $2 AND actor_id = $3";
+    let kind = NotificationKind::JoinRequest.as_str();
+    forget_notifications(c, earlier, args![kind, space, asker]).await?;
     c.execute(
-        "DELETE FROM notifications WHERE kind = $1 AND space_id = $2 AND actor_id = $3",
-        args![NotificationKind::JoinRequest.as_str(), space, asker],
+        &format!("DELETE FROM notifications WHERE id IN ({earlier})"),
+        args![kind, space, asker],
     )
     .await?;
     let kind = NotificationKind::JoinRequest;

@@ -571,6 +571,10 @@ pub trait MailStore {
     /// Sets when a member's digests go; the digests gathering for them
     /// are given their time again by the worker.
     async fn set_mail_schedule(&self, user: UserId, schedule: MailSchedule) -> Result<()>;
+    /// Makes a digest for up to `limit` members' notifications left
+    /// gathering without one (written while their digest was enqueued);
+    /// how many it made.
+    async fn sweep_gathering(&self, limit: u32) -> Result<u64>;
     /// Up to `limit` digests gathering notifications that have no time to
     /// go yet.
     async fn unscheduled_digests(&self, limit: u32) -> Result<Vec<UnscheduledDigest>>;

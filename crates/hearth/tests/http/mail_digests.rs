@@ -7,7 +7,7 @@ use hearth_store::{DigestPeriod, MailKind, MailSchedule};
 use serde_json::json;
 
 use crate::mail::{mode_of, one_click, well_formed, worker};
-use crate::support::app::{PASSWORD, spawn_app_with};
+use crate::support::app::{PASSWORD, execute_sql, spawn_app_with};
 use crate::support::smtp::SmtpSink;
 use crate::support::{Backend, TestApp, both, spawn_app};
 use crate::topics::{team, topic};
@@ -195,7 +195,7 @@ both!(a_digest_of_nothing_left_to_tell_is_not_sent);
 
 async fn a_sign_in_from_a_new_device_is_mailed_unless_turned_off(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.create_user("ann", false).await;
+    let ann = app.create_user("ann", false).await;
     let sink = SmtpSink::start();
     let _worker = worker(&app, &sink);
     let alerts = |app: &TestApp| {
@@ -255,7 +255,12 @@ async fn a_sign_in_from_a_new_device_is_mailed_unless_turned_off(backend: Backen
     let _third = app.signed_in("ann").await;
     assert_eq!(alerts(&app).await, 1);
 
-    // On again from the page (the fields left out keep their values).
+    // On again from the page; the fields left out keep their values, and
+    // a schedule left as it was is not saved (ann keeps the site's).
+    let (status, _) = api
+        .put_json("/api/v1/me/mail-preferences", json!({"mention": "weekly"}))
+        .await;
+    assert_eq!(status, 200);
     let page = app.signed_in("ann").await;
     assert_eq!(alerts(&app).await, 1, "that device is known now");
     let resp = page
@@ -267,7 +272,8 @@ async fn a_sign_in_from_a_new_device_is_mailed_unless_turned_off(backend: Backen
         .await;
     assert_eq!(resp.status(), 303);
     let (_, prefs) = api.get("/api/v1/me/mail-preferences").await;
-    assert_eq!(mode_of(&prefs, "mention"), "immediately");
+    assert_eq!(mode_of(&prefs, "mention"), "weekly");
+    assert_eq!(app.ctx.store.mail_schedule(ann.id).await.unwrap(), None);
     let _fourth = app.signed_in("ann").await;
     assert_eq!(alerts(&app).await, 2);
     assert_eq!(sink.wait_for(2).await.len(), 2);
@@ -315,3 +321,19 @@ async fn members_who_chose_no_time_zone_get_digests_in_the_sites(backend: Backen
     assert_eq!(digests_in_outbox(&app).await, 1);
 }
 both!(members_who_chose_no_time_zone_get_digests_in_the_sites);
+
+async fn notifications_left_gathering_without_a_digest_get_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &["bob"], "crew", "public").await;
+    let _ = topic(&apis[0], "crew", json!({"title": "Late", "body": "x"})).await;
+    // As if bob's digest had been enqueued while this notification was
+    // not yet committed: it gathers with no digest to go in.
+    execute_sql(&app.storage, "DELETE FROM mail_digests").await;
+    assert_eq!(app.ctx.store.sweep_gathering(100).await.unwrap(), 1);
+    assert_eq!(app.ctx.store.sweep_gathering(100).await.unwrap(), 0);
+    assert_eq!(enqueue_due(&app.ctx).await.unwrap(), 0);
+    app.clock.advance(2 * 86_400_000);
+    assert_eq!(enqueue_due(&app.ctx).await.unwrap(), 1);
+    assert_eq!(digests_in_outbox(&app).await, 1);
+}
+both!(notifications_left_gathering_without_a_digest_get_one);

@@ -133,7 +133,7 @@ pub(crate) async fn save(
     let number = |name: &str, kept: u8| field(name).map_or(kept, |v| v.parse().unwrap_or(u8::MAX));
     let kept = digests::schedule(&state.ctx, signed_in.who.user.id).await?;
     let schedule = MailSchedule {
-        time_zone: field("time_zone").unwrap_or(kept.time_zone),
+        time_zone: field("time_zone").unwrap_or_else(|| kept.time_zone.clone()),
         hour: number("hour", kept.hour),
         weekday: number("weekday", kept.weekday),
     };
@@ -149,8 +149,16 @@ pub(crate) async fn save(
     modes.push((SIGN_IN_ALERTS.to_owned(), alerts.as_str().to_owned()));
     let ctx = &state.ctx;
     let who = &signed_in.who;
-    let saved = match digests::set_schedule(ctx, who.user.id, schedule.clone()).await {
-        Ok(()) => mail_preferences::set(ctx, who, &modes).await,
+    // Checked before anything is written. A schedule left as it was is
+    // not saved: a member who never chose one keeps following the site's
+    // time zone, and a digest waiting keeps its time.
+    let saved = match digests::check_schedule(&schedule) {
+        Ok(()) => match mail_preferences::set(ctx, who, &modes).await {
+            Ok(()) if schedule != kept => {
+                digests::set_schedule(ctx, who.user.id, schedule.clone()).await
+            }
+            done => done,
+        },
         Err(e) => Err(e),
     };
     match saved {
