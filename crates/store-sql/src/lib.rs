@@ -10,9 +10,11 @@ mod store;
 mod value;
 mod visibility;
 
+mod account_mail;
 mod assets;
 mod attachments;
 mod audit;
+mod digests;
 mod export;
 mod following;
 mod idempotency;
