@@ -34,6 +34,7 @@ mod joining;
 mod lists;
 mod live;
 mod mail;
+mod mail_account;
 mod mail_delivery;
 mod mail_digests;
 mod moderation;
