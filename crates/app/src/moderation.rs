@@ -182,23 +182,22 @@ pub fn note_for(viewer: hearth_core::permissions::Viewer, topic: &VisibleTopic) 
 /// The most spaces a moderator is offered to move a topic into.
 pub const MOVE_TARGETS: u32 = 1_000;
 
-/// The spaces a moderator may move `topic` into: the community spaces they
-/// belong to (and so may write in), by name, the topic's own left out.
+/// A topic a moderator is about to move, and the spaces they may move it
+/// into: the community spaces they belong to (and so may write in), by
+/// name, the topic's own left out.
 pub async fn move_targets(
     ctx: &Ctx,
     who: &Authenticated,
-    topic: &VisibleTopic,
-) -> Result<Vec<hearth_store::SpaceView>> {
-    if !topic.can.moderate {
-        return Ok(Vec::new());
-    }
+    id: TopicId,
+) -> Result<(VisibleTopic, Vec<hearth_store::SpaceView>)> {
+    let topic = find_topic(ctx, who.viewer(), id, TopicAction::Moderate).await?;
     let mut spaces = ctx
         .store
         .spaces_of_member(who.user.id, who.viewer(), Page::first(MOVE_TARGETS))
         .await?;
     spaces.retain(|s| s.space.id != topic.view.topic.space_id);
     spaces.sort_by_cached_key(|s| s.space.name.as_str().to_lowercase());
-    Ok(spaces)
+    Ok((topic, spaces))
 }
 
 /// A moderator moves a topic to another space they may write in.

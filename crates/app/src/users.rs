@@ -126,7 +126,7 @@ pub async fn register(ctx: &Ctx, input: &UserInput, invite_secret: Option<&str>)
 /// Whether the site has no account yet, so that the first one to register
 /// becomes its administrator.
 pub async fn needs_first_admin(ctx: &Ctx) -> Result<bool> {
-    Ok(ctx.store.count_users().await? == 0)
+    Ok(!ctx.store.has_users().await?)
 }
 
 /// Every account, for administrators.

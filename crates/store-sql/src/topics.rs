@@ -260,12 +260,12 @@ impl<E: Engine> TopicStore for SqlStore<E> {
                             WHERE g.topic_id = t.id AND g.tag = {tag}))
                        AND (CAST({author} AS BIGINT) IS NULL OR t.author_id = {author})
                        AND (CAST({follower} AS BIGINT) IS NULL
-                            OR t.space_id IN (SELECT f.target_id FROM follows f WHERE f.user_id = {follower}
-                                              AND f.target_kind = 'space' AND f.active)
-                            OR t.id IN (SELECT f.target_id FROM follows f WHERE f.user_id = {follower}
-                                        AND f.target_kind = 'topic' AND f.active)
-                            OR t.author_id IN (SELECT f.target_id FROM follows f WHERE f.user_id = {follower}
-                                               AND f.target_kind = 'person' AND f.active)
+                            OR EXISTS (SELECT 1 FROM follows f WHERE f.user_id = {follower}
+                                       AND f.target_kind = 'space' AND f.target_id = t.space_id AND f.active)
+                            OR EXISTS (SELECT 1 FROM follows f WHERE f.user_id = {follower}
+                                       AND f.target_kind = 'topic' AND f.target_id = t.id AND f.active)
+                            OR EXISTS (SELECT 1 FROM follows f WHERE f.user_id = {follower}
+                                       AND f.target_kind = 'person' AND f.target_id = t.author_id AND f.active)
                             OR EXISTS (SELECT 1 FROM topic_tags g JOIN follows f ON f.tag = g.tag
                                        WHERE g.topic_id = t.id AND f.user_id = {follower}
                                          AND f.target_kind = 'tag' AND f.active))

@@ -166,6 +166,13 @@ impl<E: Engine> UserStore for SqlStore<E> {
             .await
     }
 
+    async fn has_users(&self) -> Result<bool> {
+        self.read(|c| {
+            Box::pin(async move { value(c, "SELECT EXISTS (SELECT 1 FROM users)", &[]).await })
+        })
+        .await
+    }
+
     async fn set_user_status(
         &self,
         id: UserId,

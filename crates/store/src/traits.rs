@@ -31,6 +31,9 @@ pub trait UserStore {
     async fn list_users(&self, page: Page) -> Result<Vec<User>>;
     /// How many accounts exist.
     async fn count_users(&self) -> Result<i64>;
+    /// Whether any account exists: a new site's first visitor sets up its
+    /// administrator.
+    async fn has_users(&self) -> Result<bool>;
     /// Locks, deletes or reactivates an account; anything but active ends its sessions and tokens.
     async fn set_user_status(
         &self,

@@ -38,7 +38,18 @@ async fn a_moderator_moves_a_topic_by_picking_a_space(backend: Backend) {
     let url = t["url"].as_str().unwrap();
     let id = t["id"].as_str().unwrap();
     let moderator = app.signed_in("mod").await;
+    let move_page = format!("/t/{id}/move");
     let (_, page) = moderator.page(url).await;
+    assert!(
+        page.contains(&format!(r#"<a href="{move_page}""#)),
+        "{page}"
+    );
+    assert!(
+        !page.contains("<option"),
+        "the spaces are on a page of their own"
+    );
+    let (status, page) = moderator.page(&move_page).await;
+    assert_eq!(status, 200, "{page}");
     assert!(
         page.contains(r#"<select id="move-to" name="to" required>"#),
         "{page}"
@@ -50,11 +61,13 @@ async fn a_moderator_moves_a_topic_by_picking_a_space(backend: Backend) {
     );
     let pen = app.signed_in("pen").await;
     let (_, page) = pen.page(url).await;
-    assert!(!page.contains("move-to"), "members are offered no move");
+    assert!(!page.contains(&move_page), "members are offered no move");
+    let (status, _) = pen.page(&move_page).await;
+    assert_eq!(status, 403, "nor may they open the page");
 
     let resp = moderator
         .submit(
-            url,
+            &move_page,
             &format!("/t/{id}/moderate"),
             &[("action", "move"), ("to", "to")],
         )

@@ -158,6 +158,8 @@ async fn everyday_steps_in_the_browser(backend: Backend) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    b.follow("a[href$='/move']").await;
+    b.check_page("move-topic").await;
     b.select("#move-to", "archive").await;
     b.follow("button[name=action][value=move]").await;
     assert_eq!(b.text("nav.crumbs a").await, "Archive");

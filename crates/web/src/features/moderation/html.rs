@@ -1,5 +1,7 @@
-//! Moderation forms on a topic's page, and accepting a question's answer.
+//! Moderation forms on a topic's page, the page for moving a topic, and
+//! accepting a question's answer.
 
+use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use hearth_app::AppError;
@@ -8,8 +10,43 @@ use hearth_core::ids::{ReplyId, TopicId};
 use serde::Deserialize;
 
 use crate::error::PageError;
-use crate::extract::{Id, PageForm, SignedIn};
+use crate::extract::{Id, PageForm, SignedIn, Visitor};
+use crate::features::topics::views::topic_url;
+use crate::page::{Chrome, render};
 use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "topics/move.html")]
+struct MovePage {
+    chrome: Chrome,
+    id: TopicId,
+    title: String,
+    url: String,
+    /// Where it may go: (address, name), by name.
+    targets: Vec<(String, String)>,
+}
+
+/// The form for moving a topic, on a page of its own: the list of spaces
+/// may be long, and the topic page is read far more often than moved.
+pub(crate) async fn move_form(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    visitor: Visitor,
+    Id(tid): Id<TopicId>,
+) -> Result<Response, PageError> {
+    let (found, targets) = moderation::move_targets(&state.ctx, &signed_in.who, tid).await?;
+    let topic = &found.view.topic;
+    render(&MovePage {
+        chrome: Chrome::new(&state, &visitor, format!("Move {}", topic.title.as_str())).await?,
+        id: tid,
+        title: topic.title.as_str().to_owned(),
+        url: topic_url(topic),
+        targets: targets
+            .into_iter()
+            .map(|s| (s.space.slug, s.space.name.to_string()))
+            .collect(),
+    })
+}
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct ActionForm {

@@ -5,13 +5,14 @@ pub(crate) mod api;
 pub(crate) mod html;
 
 use axum::Router;
-use axum::routing::post;
+use axum::routing::{get, post};
 
 use crate::state::AppState;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{id}/moderate", post(html::moderate))
+        .route("/t/{id}/move", get(html::move_form))
         .route("/t/{id}/accept", post(html::accept))
         .route("/api/v1/topics/{id}/moderation", post(api::moderate))
         .route("/api/v1/topics/{id}/accepted", post(api::accept))

@@ -135,8 +135,6 @@ struct ShowPage {
     unseen: Option<hearth_app::records::Unseen>,
     /// Why a moderator hid, locked or pinned it (author and moderators).
     moderation_note: Option<String>,
-    /// Where a moderator may move it: (address, name), by name.
-    move_targets: Vec<(String, String)>,
     /// Following its replies.
     follow: Option<crate::features::following::html::FollowButton>,
     t: VisibleTopic,
@@ -191,10 +189,6 @@ pub(crate) async fn page(
         p.topic.view.topic.id.to_string(),
     )
     .await?;
-    let move_targets = match &visitor.who {
-        Some(who) => moderation::move_targets(&state.ctx, who, &p.topic).await?,
-        None => Vec::new(),
-    };
     let topic = &p.topic.view.topic;
     let accepted_id = topic.accepted_reply;
     let now = state.ctx.now();
@@ -236,10 +230,6 @@ pub(crate) async fn page(
             unseen: p.unseen.filter(|u| u.count > 0),
             follow,
             moderation_note: moderation::note_for(visitor.viewer(), &p.topic),
-            move_targets: move_targets
-                .into_iter()
-                .map(|s| (s.space.slug, s.space.name.to_string()))
-                .collect(),
             t: p.topic,
         },
     )
