@@ -62,17 +62,27 @@ fn open_writer(path: &Path, options: OpenOptions) -> Result<Connection> {
     Ok(writer)
 }
 
+/// How much of the database file readers map into memory (SQLite caps it
+/// near 2 GiB). A mapped page is read where the kernel already holds it,
+/// not copied into each reader's own cache, and all readers share it; the
+/// mapping is read-only, and writes still go through the writer.
+const READER_MMAP_BYTES: u64 = 1 << 31;
+
 fn open_reader(path: &Path, read_only: bool) -> Result<Connection> {
-    if read_only {
+    let conn = if read_only {
         let flags =
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(map_err)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        return Ok(conn);
-    }
-    let conn = Connection::open(path).map_err(map_err)?;
-    configure(&conn, Synchronous::Full).map_err(map_err)?;
-    conn.execute_batch("PRAGMA query_only = ON;")
+        conn
+    } else {
+        let conn = Connection::open(path).map_err(map_err)?;
+        configure(&conn, Synchronous::Full).map_err(map_err)?;
+        conn.execute_batch("PRAGMA query_only = ON;")
+            .map_err(map_err)?;
+        conn
+    };
+    conn.execute_batch(&format!("PRAGMA mmap_size = {READER_MMAP_BYTES};"))
         .map_err(map_err)?;
     Ok(conn)
 }
