@@ -15,7 +15,7 @@ use hearth_core::model::{JoinPolicy, Role, TopicKind, Visibility};
 use hearth_core::names::{Description, DisplayName, Email, Slug, SpaceName, Username};
 use hearth_store::{
     FollowTarget, NewReply, NewSpace, NewTopic, NewUser, ProfileChange, ProfileDetails,
-    ReactionTarget, Store,
+    ReactionTarget, Store, Telling,
 };
 use tokio::task::JoinSet;
 
@@ -431,7 +431,15 @@ pub async fn run(store: Arc<dyn Store>, args: &SeedArgs) -> Result<String, Strin
             let store = Arc::clone(&store);
             let mut full = std::mem::take(&mut batch);
             full.sort_by_key(|(t, _, _)| *t);
-            batches.spawn(async move { write_batch(&*store, full, now).await });
+            // The older replies are the site's history, as if imported: only
+            // the newest tenth notifies their people, as a site in use would
+            // have.
+            let telling = if i >= args.replies - args.replies / 10 {
+                Telling::Everyone
+            } else {
+                Telling::Nobody
+            };
+            batches.spawn(async move { write_batch(&*store, full, telling, now).await });
             while batches.len() >= BATCHES_AT_ONCE {
                 written += finish_batch(&mut batches, &mut last_reply).await?;
             }
@@ -520,24 +528,25 @@ const BATCHES_AT_ONCE: usize = 4;
 async fn write_batch(
     store: &dyn Store,
     batch: Vec<(usize, NewReply, Option<UserId>)>,
+    telling: Telling,
     now: i64,
 ) -> Result<Vec<(usize, ReplyId)>, String> {
     let topics: Vec<usize> = batch.iter().map(|(t, _, _)| *t).collect();
     let likers: Vec<Option<UserId>> = batch.iter().map(|(_, _, l)| *l).collect();
     let replies = batch.into_iter().map(|(_, r, _)| r).collect();
-    let written = store.create_replies(replies).await.map_err(invalid)?;
+    let written = store
+        .create_replies(replies, telling)
+        .await
+        .map_err(invalid)?;
     for (reply, liker) in written.iter().zip(likers) {
         if let Some(liker) = liker {
             store
-                .set_reaction(ReactionTarget::Reply(reply.id), liker, true, now)
+                .set_reaction(ReactionTarget::Reply(*reply), liker, true, now)
                 .await
                 .map_err(invalid)?;
         }
     }
-    Ok(topics
-        .into_iter()
-        .zip(written.iter().map(|r| r.id))
-        .collect())
+    Ok(topics.into_iter().zip(written).collect())
 }
 
 /// Waits for one batch; notes the last reply of each of its topics.

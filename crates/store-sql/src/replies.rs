@@ -9,7 +9,7 @@ use hearth_core::model::TopicState;
 use hearth_core::topic_rules::ThreadPlace;
 use hearth_store::{
     Conflict, FollowTarget, NewAuditEvent, NewReply, Reply, ReplyEdit, ReplyInTopic, ReplyStore,
-    Result, Revision, StoreError, VisibleRepliesQuery,
+    Result, Revision, StoreError, Telling, VisibleRepliesQuery,
 };
 
 use crate::args;
@@ -40,7 +40,8 @@ async fn load_reply(c: &mut dyn Conn, id: i64, viewer: i64) -> Result<Reply> {
 /// Writes one reply inside a transaction: the open/locked rule, the
 /// parent check, the place in the thread, the counters, the index, the
 /// mentions, the files and the first revision.
-async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
+/// Writes a reply; answers its id.
+async fn insert_reply(c: &mut dyn Conn, new: NewReply, telling: Telling) -> Result<ReplyId> {
     // Lock the topic: a reply and a moderator's hide cannot
     // cross, and replies to one topic (retries with the same
     // key among them) are written one at a time.
@@ -62,7 +63,7 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
         )
         .await?;
         if let Some(id) = existing {
-            return load_reply(c, id, new.author.0).await;
+            return Ok(ReplyId(id));
         }
     }
     let live = [TopicState::Open, TopicState::Locked].map(TopicState::as_str);
@@ -119,17 +120,19 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
     write_mentions(c, new.topic_id.0, Some(id), &new.mentions).await?;
     let topic = FollowTarget::Topic(new.topic_id);
     follow_unless_stopped(c, new.author, &topic, new.created_at).await?;
-    let news = ReplyNews {
-        topic: new.topic_id.0,
-        reply: id,
-        parent: new.parent.map(|p| p.0).zip(parent_author),
-        topic_author,
-        mentions: !new.mentions.is_empty(),
-        actor: new.author,
-        now: new.created_at,
-    };
-    notify_reply(c, news).await?;
-    crate::live::reply_posted(c, new.topic_id.0, id, new.created_at).await?;
+    if telling == Telling::Everyone {
+        let news = ReplyNews {
+            topic: new.topic_id.0,
+            reply: id,
+            parent: new.parent.map(|p| p.0).zip(parent_author),
+            topic_author,
+            mentions: !new.mentions.is_empty(),
+            actor: new.author,
+            now: new.created_at,
+        };
+        notify_reply(c, news).await?;
+        crate::live::reply_posted(c, new.topic_id.0, id, new.created_at).await?;
+    }
     claim_files(c, new.topic_id.0, Some(id), new.author, &new.files).await?;
     write_revision(
         c,
@@ -144,25 +147,31 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply) -> Result<Reply> {
         },
     )
     .await?;
-    load_reply(c, id, new.author.0).await
+    Ok(ReplyId(id))
 }
 
 #[async_trait]
 impl<E: Engine> ReplyStore for SqlStore<E> {
     async fn create_reply(&self, new: NewReply) -> Result<Reply> {
         let reply = self
-            .write(move |c| Box::pin(async move { insert_reply(c, new).await }))
+            .write(move |c| {
+                Box::pin(async move {
+                    let author = new.author.0;
+                    let id = insert_reply(c, new, Telling::Everyone).await?;
+                    load_reply(c, id.0, author).await
+                })
+            })
             .await?;
         self.engine().live_signal().raise();
         Ok(reply)
     }
 
-    async fn create_replies(&self, news: Vec<NewReply>) -> Result<Vec<Reply>> {
+    async fn create_replies(&self, news: Vec<NewReply>, telling: Telling) -> Result<Vec<ReplyId>> {
         self.write(move |c| {
             Box::pin(async move {
                 let mut written = Vec::with_capacity(news.len());
                 for new in news {
-                    written.push(insert_reply(c, new).await?);
+                    written.push(insert_reply(c, new, telling).await?);
                 }
                 Ok(written)
             })

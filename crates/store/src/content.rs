@@ -284,6 +284,17 @@ pub struct ReplyInTopic {
     pub topic_title: Title,
 }
 
+/// Whether replies written in a batch tell anyone of themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Telling {
+    /// As one reply does: its people are notified (and mailed as they
+    /// chose) and live readers see it.
+    Everyone,
+    /// Written as history (an import, a seed): they are indexed, counted
+    /// and followed like any reply, but nobody is notified or told live.
+    Nobody,
+}
+
 /// A new reply.
 #[derive(Debug, Clone)]
 pub struct NewReply {

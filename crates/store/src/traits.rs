@@ -321,10 +321,15 @@ pub trait ReplyStore {
     /// `reply_parent` when the parent is in another topic, `topic_closed`
     /// when the topic is hidden or deleted.
     async fn create_reply(&self, reply: NewReply) -> Result<Reply>;
-    /// Writes several replies in one transaction, in order: all or none
-    /// (the seeder loads stores this way). Callers that write batches at
-    /// once order each batch by topic, so that their locks cannot cross.
-    async fn create_replies(&self, replies: Vec<NewReply>) -> Result<Vec<Reply>>;
+    /// Writes several replies in one transaction, in order, all or none,
+    /// telling of them as `telling` says (the seeder loads stores this
+    /// way); answers their ids. Callers that write batches at once order
+    /// each batch by topic, so that their locks cannot cross.
+    async fn create_replies(
+        &self,
+        replies: Vec<NewReply>,
+        telling: Telling,
+    ) -> Result<Vec<ReplyId>>;
     /// One reply.
     async fn reply(&self, id: ReplyId, viewer: Option<UserId>) -> Result<Option<Reply>>;
     /// A page of a topic's replies in thread order.
