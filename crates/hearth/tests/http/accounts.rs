@@ -318,3 +318,18 @@ async fn of_simultaneous_first_registrations_one_becomes_administrator(backend: 
     assert_eq!(app.ctx.store.count_users().await.unwrap(), 1);
 }
 both!(of_simultaneous_first_registrations_one_becomes_administrator);
+
+async fn a_new_site_invites_its_first_visitor_to_become_its_administrator(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let notice = "This site has no accounts yet";
+    let (status, home) = app.browser().page("/").await;
+    assert_eq!(status, 200);
+    assert!(home.contains(notice), "{home}");
+
+    app.create_user("boss", true).await;
+    let (_, home) = app.browser().page("/").await;
+    assert!(!home.contains(notice), "a site with an account: {home}");
+    let (_, home) = app.signed_in("boss").await.page("/").await;
+    assert!(!home.contains(notice), "signed in: {home}");
+}
+both!(a_new_site_invites_its_first_visitor_to_become_its_administrator);

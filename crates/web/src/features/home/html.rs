@@ -99,7 +99,10 @@ pub(crate) async fn home(
         activity,
         next,
         open_registration,
-        first_run: hearth_app::users::needs_first_admin(&state.ctx).await?,
+        // A signed-in visitor has an account, so the site has one: only
+        // a visitor signed out can be the first.
+        first_run: visitor.who.is_none()
+            && hearth_app::users::needs_first_admin(&state.ctx).await?,
     })
 }
 
