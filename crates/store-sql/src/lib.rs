@@ -33,6 +33,7 @@ mod settings;
 mod signin;
 mod spaces;
 mod tokens;
+mod topic_lists;
 mod topics;
 mod users;
 mod verify;

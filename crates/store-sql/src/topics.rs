@@ -23,6 +23,7 @@ use crate::rows::{
 };
 use crate::search::{self, Doc};
 use crate::store::SqlStore;
+use crate::topic_lists;
 use crate::value::{Args, ReadRows};
 use crate::visibility::{Reader, Scope, Seer};
 
@@ -97,7 +98,7 @@ pub(crate) async fn write_revision(c: &mut dyn Conn, r: NewRevision<'_>) -> Resu
 }
 
 /// `(pinned, last activity, id) < cursor`, or true without a cursor.
-fn after(q: &mut Args<'_>, cursor: Option<TopicCursor>, with_pinned: bool) -> String {
+pub(crate) fn after(q: &mut Args<'_>, cursor: Option<TopicCursor>, with_pinned: bool) -> String {
     match cursor {
         None => "TRUE".into(),
         Some(c) if with_pinned => format!(
@@ -248,42 +249,8 @@ impl<E: Engine> TopicStore for SqlStore<E> {
     }
 
     async fn visible_topics(&self, query: VisibleTopicsQuery) -> Result<Vec<Topic>> {
-        self.read(move |c| {
-            Box::pin(async move {
-                let seer = Seer::new(query.viewer, query.now, Reader::VisibleTopics);
-                let mut q = Args::new();
-                let sql = format!(
-                    "SELECT {} FROM topics t JOIN users u ON u.id = t.author_id
-                     JOIN spaces s ON s.id = t.space_id {}
-                     WHERE {}
-                       AND (CAST({tag} AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM topic_tags g
-                            WHERE g.topic_id = t.id AND g.tag = {tag}))
-                       AND (CAST({author} AS BIGINT) IS NULL OR t.author_id = {author})
-                       AND (CAST({follower} AS BIGINT) IS NULL
-                            OR EXISTS (SELECT 1 FROM follows f WHERE f.user_id = {follower}
-                                       AND f.target_kind = 'space' AND f.target_id = t.space_id AND f.active)
-                            OR EXISTS (SELECT 1 FROM follows f WHERE f.user_id = {follower}
-                                       AND f.target_kind = 'topic' AND f.target_id = t.id AND f.active)
-                            OR EXISTS (SELECT 1 FROM follows f WHERE f.user_id = {follower}
-                                       AND f.target_kind = 'person' AND f.target_id = t.author_id AND f.active)
-                            OR EXISTS (SELECT 1 FROM topic_tags g JOIN follows f ON f.tag = g.tag
-                                       WHERE g.topic_id = t.id AND f.user_id = {follower}
-                                         AND f.target_kind = 'tag' AND f.active))
-                       AND {}
-                     ORDER BY t.last_activity_at DESC, t.id DESC LIMIT {}",
-                    topic_columns(c.dialect()),
-                    seer.membership(&mut q, "s"),
-                    seer.reads_topic(&mut q, Scope::Live),
-                    after(&mut q, query.after, false),
-                    q.arg(i64::from(query.limit)),
-                    tag = q.arg(query.tag.as_ref().map(|t| t.as_str())),
-                    author = q.arg(query.author),
-                    follower = q.arg(query.followed_by),
-                );
-                c.query(&sql, q.list()).await?.read(topic)
-            })
-        })
-        .await
+        self.read(move |c| Box::pin(async move { topic_lists::visible_topics(c, &query).await }))
+            .await
     }
 
     async fn edit_topic(
