@@ -31,6 +31,17 @@ impl Dialect {
         }
     }
 
+    /// Names the index a table is read by, after the table's name, where
+    /// the engine's planner would not pick it (SQLite always looks a row up
+    /// by its primary key when it can, even where a small partial index
+    /// answers without reading the row); PostgreSQL picks by statistics.
+    pub fn indexed_by(self, index: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!(" INDEXED BY {index}"),
+            Dialect::Postgres => String::new(),
+        }
+    }
+
     /// A topic's tags, comma-separated in byte order, as one column.
     pub fn tag_list(self, topic: &str) -> String {
         match self {

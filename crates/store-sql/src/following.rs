@@ -12,7 +12,7 @@ use hearth_store::{
 };
 
 use crate::args;
-use crate::conn::{Conn, Engine, value};
+use crate::conn::{Conn, Dialect, Engine, value};
 use crate::rows::{USER_COLUMNS, user};
 use crate::store::SqlStore;
 use crate::value::{Args, ReadRows};
@@ -40,22 +40,36 @@ pub(crate) async fn follow_unless_stopped(
 }
 
 /// The viewer's notifications that they may still be told of, with their
-/// actors (`u`), topics (`t`, none for those about a space) and spaces
-/// (`s`), as `FROM … WHERE`.
-fn visible_notifications(q: &mut Args<'_>, viewer: Viewer, now: i64) -> String {
+/// topics (`t`, none for those about a space), spaces (`s`) and, where
+/// `actors`, who caused them (`u`), as `FROM … WHERE`.
+fn visible_notifications(
+    q: &mut Args<'_>,
+    dialect: Dialect,
+    viewer: Viewer,
+    now: i64,
+    actors: bool,
+) -> String {
     let seer = Seer::new(viewer, now, Reader::Notifications);
     let user = q.arg(viewer.user_id().map_or(0, |u| u.0));
     let membership = seer.membership(q, "s");
     let reads = seer.reads_topic(q, Scope::Live);
     let told = seer.told_of_space(q, "n.kind", "n.actor_id");
+    // An account is never removed, only marked deleted: joining its actor
+    // filters nothing, and the count leaves it out.
+    let actor = if actors {
+        "JOIN users u ON u.id = n.actor_id"
+    } else {
+        ""
+    };
+    let deleted = dialect.indexed_by("replies_deleted");
     format!(
         "FROM notifications n LEFT JOIN topics t ON t.id = n.topic_id
-         JOIN spaces s ON s.id = COALESCE(t.space_id, n.space_id) JOIN users u ON u.id = n.actor_id
+         JOIN spaces s ON s.id = COALESCE(t.space_id, n.space_id) {actor}
          {membership}
          WHERE n.user_id = {user}
            AND (CASE WHEN n.topic_id IS NULL THEN {told} ELSE {reads} END)
-           AND (n.reply_id IS NULL OR EXISTS (SELECT 1 FROM replies r
-                WHERE r.id = n.reply_id AND NOT r.deleted))"
+           AND NOT EXISTS (SELECT 1 FROM replies d{deleted}
+                           WHERE d.id = n.reply_id AND d.deleted)"
     )
 }
 
@@ -223,7 +237,8 @@ impl<E: Engine> FollowStore for SqlStore<E> {
         self.read(move |c| {
             Box::pin(async move {
                 let mut q = Args::new();
-                let from = visible_notifications(&mut q, query.viewer, query.now);
+                let from =
+                    visible_notifications(&mut q, c.dialect(), query.viewer, query.now, true);
                 let before = match query.before {
                     Some(id) => format!("AND n.id < {}", q.arg(id)),
                     None => String::new(),
@@ -279,7 +294,7 @@ impl<E: Engine> FollowStore for SqlStore<E> {
         self.read(move |c| {
             Box::pin(async move {
                 let mut q = Args::new();
-                let from = visible_notifications(&mut q, viewer, now);
+                let from = visible_notifications(&mut q, c.dialect(), viewer, now, false);
                 let sql = format!(
                     "SELECT count(*) FROM (SELECT 1 {from} AND n.read_at IS NULL LIMIT {}) x",
                     q.arg(UNREAD_COUNT_CAP)

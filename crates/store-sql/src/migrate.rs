@@ -66,6 +66,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(21, "0021_ops_records"),
     migration!(22, "0022_assets"),
     migration!(23, "0023_mail"),
+    migration!(24, "0024_cheap_unread_count"),
 ];
 
 /// The newest schema version this build knows.

@@ -115,6 +115,28 @@ async fn replies_mentions_and_accepted_answers_notify_their_people(backend: Back
 }
 both!(replies_mentions_and_accepted_answers_notify_their_people);
 
+async fn a_deleted_reply_is_neither_listed_nor_counted_until_restored(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let apis = team(&app, "ann", &["bob"], "crew", "public").await;
+    let (ann, bob) = (&apis[0], &apis[1]);
+    let t = topic(ann, "crew", json!({"title": "Lunch?", "body": "Where?"})).await;
+    let r = reply(bob, &t, "The usual place.", None).await;
+    let told = vec![pair("reply_to_topic", "Lunch?")];
+    assert_eq!(kinds(ann).await, told);
+    assert!(unread_on_the_bell(&app, "ann").await.contains("1 unread"));
+
+    let path = format!("/api/v1/replies/{}", r["id"].as_str().unwrap());
+    assert_eq!(bob.delete(&path).await.0, 204);
+    assert!(kinds(ann).await.is_empty());
+    assert!(!unread_on_the_bell(&app, "ann").await.contains("unread"));
+
+    let (status, _) = ann.post(&format!("{path}/restore"), json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(kinds(ann).await, told);
+    assert!(unread_on_the_bell(&app, "ann").await.contains("1 unread"));
+}
+both!(a_deleted_reply_is_neither_listed_nor_counted_until_restored);
+
 async fn followers_of_a_space_person_or_tag_hear_of_new_topics(backend: Backend) {
     let app = spawn_app(backend).await;
     let apis = team(&app, "ann", &["bob"], "crew", "public").await;

@@ -11,7 +11,7 @@ use crate::support::{Backend, both};
 const VERSION: &str = "SELECT max(version) FROM schema_migrations";
 
 /// A seeded store as the release before this one left it: schema version
-/// 22, before `0023_mail` (which only adds tables).
+/// 23, before `0024_cheap_unread_count` (which only changes indexes).
 async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
     let (storage, guard) = fresh_storage(backend).await;
     let seeded = hearth()
@@ -20,14 +20,12 @@ async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
         .output()
         .unwrap();
     assert!(seeded.status.success(), "{seeded:?}");
-    assert_eq!(number(&storage, VERSION).await, 23, "update this fixture");
+    assert_eq!(number(&storage, VERSION).await, 24, "update this fixture");
     execute(
         &storage,
-        "DROP TABLE mail_outbox; DROP TABLE mail_preferences; DROP TABLE password_resets;
-         DROP TABLE email_changes; DROP TABLE site_secrets; DROP TABLE mail_replies;
-         DROP TABLE mail_schedules; DROP TABLE mail_digests; DROP TABLE mail_digest_items;
-         DROP TABLE sign_in_devices;
-         DELETE FROM schema_migrations WHERE version = 23;",
+        "DROP INDEX notifications_unread_cover; DROP INDEX replies_deleted;
+         CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
+         DELETE FROM schema_migrations WHERE version = 24;",
     )
     .await;
     (storage, guard)
@@ -60,15 +58,15 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
     let (ok, text) = rehearse();
     assert!(ok, "{text}");
     assert!(
-        text.contains("live schema: version 22; this release: version 23"),
+        text.contains("live schema: version 23; this release: version 24"),
         "{text}"
     );
-    assert!(text.contains("would apply: mail"), "{text}");
+    assert!(text.contains("would apply: cheap_unread_count"), "{text}");
     assert!(text.contains("40 replies"), "{text}");
     assert!(text.contains("ok: the upgrade would succeed"), "{text}");
     assert_eq!(
         number(&storage, VERSION).await,
-        22,
+        23,
         "the live schema is as it was"
     );
     assert_eq!(
@@ -85,14 +83,14 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
         assert_eq!(left, 0, "the rehearsal's database is dropped");
     }
 
-    // A migration that cannot apply (a table in its way) fails the
+    // A migration that cannot apply (an index in its way) fails the
     // rehearsal, with the live data still untouched.
-    execute(&storage, "CREATE TABLE mail_preferences (x INTEGER);").await;
+    execute(&storage, "CREATE INDEX replies_deleted ON replies (id);").await;
     let (ok, text) = rehearse();
     assert!(!ok, "{text}");
     assert!(text.contains("the migrations failed on the copy"), "{text}");
     assert!(text.contains("nothing live was touched"), "{text}");
-    assert_eq!(number(&storage, VERSION).await, 22);
+    assert_eq!(number(&storage, VERSION).await, 23);
 }
 both!(a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live);
 
@@ -103,8 +101,8 @@ async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() 
     let out = hearth().arg("upgrade").args(&args).output().unwrap();
     let text = output(&out);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("upgraded from version 22 to 23"), "{text}");
-    assert_eq!(number(&storage, VERSION).await, 23);
+    assert!(text.contains("upgraded from version 23 to 24"), "{text}");
+    assert_eq!(number(&storage, VERSION).await, 24);
     let Storage::Sqlite(dir) = &storage else {
         unreachable!()
     };
@@ -118,7 +116,7 @@ async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() 
     assert!(text.contains(backup.to_str().unwrap()), "{text}");
     assert_eq!(
         hearth_store_sqlite::schema_version(backup).unwrap(),
-        22,
+        23,
         "the backup is of the release before"
     );
     let live = hearth()
