@@ -524,7 +524,8 @@ const REPLY_BATCH: usize = 250;
 /// Batches written at once (each holds a connection).
 const BATCHES_AT_ONCE: usize = 4;
 
-/// Writes a batch of replies, then their likes; answers where each landed.
+/// Writes a batch of replies, then their likes, each in one transaction;
+/// answers where each reply landed.
 async fn write_batch(
     store: &dyn Store,
     batch: Vec<(usize, NewReply, Option<UserId>)>,
@@ -538,14 +539,15 @@ async fn write_batch(
         .create_replies(replies, telling)
         .await
         .map_err(invalid)?;
-    for (reply, liker) in written.iter().zip(likers) {
-        if let Some(liker) = liker {
-            store
-                .set_reaction(ReactionTarget::Reply(*reply), liker, true, now)
-                .await
-                .map_err(invalid)?;
-        }
-    }
+    let likes = written
+        .iter()
+        .zip(likers)
+        .filter_map(|(reply, liker)| Some((ReactionTarget::Reply(*reply), liker?)))
+        .collect();
+    store
+        .add_likes(likes, telling, now)
+        .await
+        .map_err(invalid)?;
     Ok(topics.into_iter().zip(written).collect())
 }
 

@@ -377,6 +377,14 @@ pub trait ReactionStore {
         on: bool,
         now: i64,
     ) -> Result<i64>;
+    /// Likes each target for its user, all in one transaction (an import,
+    /// a seed); `telling` says whether their authors are notified.
+    async fn add_likes(
+        &self,
+        likes: Vec<(ReactionTarget, UserId)>,
+        telling: Telling,
+        now: i64,
+    ) -> Result<()>;
     /// Who likes it, earliest first (at most 100).
     async fn likers(&self, target: ReactionTarget) -> Result<Vec<User>>;
 }

@@ -2,12 +2,14 @@
 //! type, threads and counters kept, retried creates written once, stale
 //! edits refused, and a database that verifies clean afterwards.
 
-use hearth_core::ids::UserId;
+use hearth_core::ids::{ReplyId, UserId};
 use hearth_core::model::{Role, TopicState, Visibility};
 use hearth_core::names::{DisplayName, Email, Slug, SpaceName, Username};
+use hearth_core::permissions::Viewer;
 use hearth_core::topic_rules::MAX_REPLY_DEPTH;
 use hearth_store::{
-    Conflict, NewSpace, NewUser, OpsKind, OpsRecord, ReactionTarget, StoreError, TopicEdit,
+    Conflict, NewSpace, NewUser, NotificationsQuery, OpsKind, OpsRecord, ReactionTarget,
+    StoreError, Telling, TopicEdit,
 };
 
 use super::fixtures::{new_reply, new_topic, space, store, topic, user};
@@ -213,6 +215,69 @@ async fn a_stale_edit_is_refused_and_likes_count_once(backend: Backend) {
     assert_eq!(store.verify().await.unwrap(), Vec::<String>::new());
 }
 both!(a_stale_edit_is_refused_and_likes_count_once);
+
+/// How many notifications `who` has, read or not.
+async fn notifications_of(store: &std::sync::Arc<dyn hearth_store::Store>, who: UserId) -> usize {
+    store
+        .notifications(NotificationsQuery {
+            viewer: Viewer::User {
+                id: who,
+                admin: false,
+            },
+            unread_only: false,
+            before: None,
+            only: None,
+            in_mail: None,
+            limit: 100,
+            now: 50,
+        })
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn likes_written_as_history_count_and_tell_nobody(backend: Backend) {
+    let (store, _guard) = store(backend).await;
+    let ann = user(&store, "ann", false).await;
+    let bob = user(&store, "bob", false).await;
+    let cy = user(&store, "cy", false).await;
+    let s = space(&store, "docs", Visibility::Public, ann).await;
+    let t = topic(&store, new_topic(s, ann, "Doc")).await;
+    let replies = store
+        .create_replies(
+            vec![new_reply(t, ann, None), new_reply(t, ann, None)],
+            Telling::Nobody,
+        )
+        .await
+        .unwrap();
+    let (first, second) = (replies[0], replies[1]);
+    let like = |r, who| (ReactionTarget::Reply(r), who);
+    let history = vec![like(first, bob), like(first, cy), like(first, bob)];
+    store.add_likes(history, Telling::Nobody, 40).await.unwrap();
+    assert_eq!(
+        store.reply(first, None).await.unwrap().unwrap().like_count,
+        2
+    );
+    assert_eq!(notifications_of(&store, ann).await, 0);
+
+    let told = vec![like(second, bob)];
+    store.add_likes(told, Telling::Everyone, 41).await.unwrap();
+    assert_eq!(
+        store.reply(second, None).await.unwrap().unwrap().like_count,
+        1
+    );
+    assert_eq!(notifications_of(&store, ann).await, 1);
+
+    // A like of what does not exist writes none of its batch.
+    let missing = vec![like(first, ann), like(ReplyId(first.0 + 1_000), bob)];
+    assert!(store.add_likes(missing, Telling::Nobody, 42).await.is_err());
+    assert_eq!(
+        store.reply(first, None).await.unwrap().unwrap().like_count,
+        2
+    );
+    assert_eq!(store.verify().await.unwrap(), Vec::<String>::new());
+}
+both!(likes_written_as_history_count_and_tell_nobody);
 
 async fn one_holder_at_a_time_claims_a_job_and_ops_records_keep_their_last_success(
     backend: Backend,
