@@ -31,6 +31,16 @@ impl Dialect {
         }
     }
 
+    /// A query answering the id the next row of `table` takes, for a row
+    /// that must know its id as it is written. On SQLite it holds only in
+    /// the write transaction (one writer at a time).
+    pub fn next_id(self, table: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("SELECT coalesce(max(id), 0) + 1 FROM {table}"),
+            Dialect::Postgres => format!("SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"),
+        }
+    }
+
     /// Names the index a table is read by, after the table's name, where
     /// the engine's planner would not pick it (SQLite always looks a row up
     /// by its primary key when it can, even where a small partial index

@@ -86,26 +86,26 @@ async fn insert_reply(c: &mut dyn Conn, new: NewReply, telling: Telling) -> Resu
         }
         None => (ThreadPlace::under(None), None),
     };
-    let id: i64 = value(
-        c,
-        "INSERT INTO replies (topic_id, author_id, parent_id, thread_path, depth, body_md, body_html,
-                              created_at, updated_at, idempotency_key)
-         VALUES ($1, $2, $3, '', $4, $5, $6, $7, $7, $8) RETURNING id",
+    // The thread path ends with the reply's own id: taken first, so that
+    // the row is written once.
+    let next = c.dialect().next_id("replies");
+    let id: i64 = value(c, &next, &[]).await?;
+    c.execute(
+        "INSERT INTO replies (id, topic_id, author_id, parent_id, thread_path, depth, body_md,
+                              body_html, created_at, updated_at, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
         args![
+            id,
             new.topic_id,
             new.author,
             new.parent,
+            &place.path(id),
             place.depth,
             &new.body_md,
             &new.body_html,
             new.created_at,
             new.idempotency_key.as_ref()
         ],
-    )
-    .await?;
-    c.execute(
-        "UPDATE replies SET thread_path = $2 WHERE id = $1",
-        args![id, &place.path(id)],
     )
     .await?;
     c.execute(
