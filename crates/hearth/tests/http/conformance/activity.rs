@@ -1,6 +1,6 @@
-//! The activity of what a member follows, on both engines: found whether
-//! it is among the site's newest topics or far below them, page after page,
-//! and only where the member may read it.
+//! The activity of what a member follows, and a tag's topics, on both
+//! engines: found whether they are among the site's newest topics or far
+//! below them, page after page, and only where the reader may read them.
 
 use std::sync::Arc;
 
@@ -24,15 +24,28 @@ async fn page(
     after: Option<TopicCursor>,
     limit: u32,
 ) -> (Vec<TopicId>, Option<TopicCursor>) {
+    list(store, member, None, Some(member), after, limit).await
+}
+
+/// One page of topics `reader` may read, with `tag` and followed by
+/// `follower` if asked, after `after`: their ids.
+async fn list(
+    store: &Arc<dyn Store>,
+    reader: UserId,
+    tag: Option<&str>,
+    follower: Option<UserId>,
+    after: Option<TopicCursor>,
+    limit: u32,
+) -> (Vec<TopicId>, Option<TopicCursor>) {
     let topics = store
         .visible_topics(VisibleTopicsQuery {
             viewer: Viewer::User {
-                id: member,
+                id: reader,
                 admin: false,
             },
-            tag: None,
+            tag: tag.map(|t| Tag::parse(t).unwrap()),
             author: None,
-            followed_by: Some(member),
+            followed_by: follower,
             after,
             limit,
             now: 1_000_000,
@@ -104,3 +117,55 @@ async fn activity_finds_what_is_followed_below_the_newest_topics(backend: Backen
     assert_eq!(page(&store, cleo, None, 20).await.0, [by_cleo]);
 }
 both!(activity_finds_what_is_followed_below_the_newest_topics);
+
+async fn a_rare_tag_is_found_below_the_newest_topics(backend: Backend) {
+    let (store, _guard) = store(backend).await;
+    let ann = user(&store, "ann", false).await;
+    let bob = user(&store, "bob", false).await;
+    let open = space(&store, "open", Visibility::Public, ann).await;
+    let closed = space(&store, "closed", Visibility::Private, ann).await;
+    let tagged = |space, title: &str, when: i64| {
+        let mut t = new_topic(space, ann, title);
+        t.tags = vec![Tag::parse("rare").unwrap()];
+        t.created_at = when;
+        t
+    };
+    let first = topic(&store, tagged(open, "First rare", 10)).await;
+    let second = topic(&store, tagged(open, "Second rare", 11)).await;
+    let hidden = topic(&store, tagged(closed, "Closed rare", 12)).await;
+    for i in 0..NEWER_UNFOLLOWED {
+        let mut t = new_topic(open, ann, &format!("Untagged {i}"));
+        t.tags = Vec::new();
+        t.created_at = 100 + i;
+        topic(&store, t).await;
+    }
+    let mut newest = new_topic(open, ann, "Newest rare");
+    newest.tags = vec![Tag::parse("rare").unwrap()];
+    newest.created_at = 1_000;
+    let newest = topic(&store, newest).await;
+
+    assert_eq!(
+        list(&store, bob, Some("rare"), None, None, 20).await.0,
+        [newest, second, first]
+    );
+    assert_eq!(
+        list(&store, ann, Some("rare"), None, None, 20).await.0,
+        [newest, hidden, second, first]
+    );
+    let (one, after) = list(&store, bob, Some("rare"), None, None, 1).await;
+    assert_eq!(one, [newest]);
+    let (two, after) = list(&store, bob, Some("rare"), None, after, 2).await;
+    assert_eq!(two, [second, first]);
+    assert_eq!(list(&store, bob, Some("rare"), None, after, 2).await.0, []);
+    // A followed tag among the newest, and the rest of what is followed
+    // below them, with the tag asked for too.
+    store
+        .set_follow(bob, FollowTarget::Topic(first), true, 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        list(&store, bob, Some("rare"), Some(bob), None, 20).await.0,
+        [first]
+    );
+}
+both!(a_rare_tag_is_found_below_the_newest_topics);
