@@ -23,10 +23,8 @@ const WINDOW: i64 = 256;
 
 /// Which of the topics the viewer may read are read, and how.
 enum Narrow {
-    /// All of them, newest first.
-    All,
     /// Newest first, each checked, down to (and with) the topic at
-    /// `down_to` if any.
+    /// `down_to` if any (all of them without).
     Newest { down_to: Option<(i64, i64)> },
     /// Gathered from what the list is of: the member's follows, else the
     /// tag.
@@ -128,7 +126,8 @@ pub(crate) async fn visible_topics(
 ) -> Result<Vec<Topic>> {
     let limit = i64::from(query.limit);
     if query.followed_by.is_none() && query.tag.is_none() {
-        return read_list(c, query, &Narrow::All, query.after, limit).await;
+        let all = Narrow::Newest { down_to: None };
+        return read_list(c, query, &all, query.after, limit).await;
     }
     // The last topic of the window, if the site has that many left.
     let mut q = Args::new();

@@ -7,10 +7,9 @@ use std::sync::Arc;
 use hearth_core::content::Tag;
 use hearth_core::ids::{TopicId, UserId};
 use hearth_core::model::Visibility;
-use hearth_core::permissions::Viewer;
 use hearth_store::{FollowTarget, Store, TopicCursor, VisibleTopicsQuery};
 
-use super::fixtures::{new_topic, space, store, topic, user};
+use super::fixtures::{member, new_topic, space, store, topic, user};
 use crate::support::{Backend, both};
 
 /// Newer topics nobody follows: more than the store checks one by one
@@ -39,10 +38,7 @@ async fn list(
 ) -> (Vec<TopicId>, Option<TopicCursor>) {
     let topics = store
         .visible_topics(VisibleTopicsQuery {
-            viewer: Viewer::User {
-                id: reader,
-                admin: false,
-            },
+            viewer: member(reader),
             tag: tag.map(|t| Tag::parse(t).unwrap()),
             author: None,
             followed_by: follower,

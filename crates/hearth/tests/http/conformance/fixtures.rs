@@ -6,6 +6,7 @@ use hearth_core::content::{Tag, Title};
 use hearth_core::ids::{ReplyId, SpaceId, TopicId, UserId};
 use hearth_core::model::{JoinPolicy, TopicKind, Visibility};
 use hearth_core::names::{Description, DisplayName, Email, Slug, SpaceName, Username};
+use hearth_core::permissions::Viewer;
 use hearth_store::{NewReply, NewSpace, NewTopic, NewUser, Store};
 
 use crate::support::Backend;
@@ -35,6 +36,11 @@ pub async fn user(store: &Arc<dyn Store>, name: &str, admin: bool) -> UserId {
         .await
         .unwrap()
         .id
+}
+
+/// `id` as a signed-in member who does not administer the site.
+pub fn member(id: UserId) -> Viewer {
+    Viewer::User { id, admin: false }
 }
 
 pub async fn space(

@@ -5,14 +5,13 @@
 use hearth_core::ids::{ReplyId, UserId};
 use hearth_core::model::{Role, TopicState, Visibility};
 use hearth_core::names::{DisplayName, Email, Slug, SpaceName, Username};
-use hearth_core::permissions::Viewer;
 use hearth_core::topic_rules::MAX_REPLY_DEPTH;
 use hearth_store::{
     Conflict, NewSpace, NewUser, NotificationsQuery, OpsKind, OpsRecord, ReactionTarget,
     StoreError, Telling, TopicEdit,
 };
 
-use super::fixtures::{new_reply, new_topic, space, store, topic, user};
+use super::fixtures::{member, new_reply, new_topic, space, store, topic, user};
 use crate::support::{Backend, both};
 
 fn conflict<T: std::fmt::Debug>(r: Result<T, StoreError>) -> Conflict {
@@ -220,10 +219,7 @@ both!(a_stale_edit_is_refused_and_likes_count_once);
 async fn notifications_of(store: &std::sync::Arc<dyn hearth_store::Store>, who: UserId) -> usize {
     store
         .notifications(NotificationsQuery {
-            viewer: Viewer::User {
-                id: who,
-                admin: false,
-            },
+            viewer: member(who),
             unread_only: false,
             before: None,
             only: None,
