@@ -37,8 +37,24 @@ struct Readers {
 /// runs, so that a page's statements are parsed once, not on every request.
 const STATEMENT_CACHE: usize = 128;
 
-fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {
+/// What every connection needs before its first statement.
+///
+/// A cached statement is kept only if SQLite does not plan it again for the
+/// values bound to it. Without the query planner stability guarantee,
+/// SQLite (3.47 and later) marks a statement with `LIMIT $n` as expired
+/// whenever `$n` is bound, and parses it again on its next run: every paged
+/// list would pay for its parse on each request.
+fn prepare_connection(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    Ok(())
+}
+
+fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {
+    prepare_connection(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA foreign_keys = ON;
@@ -73,7 +89,7 @@ fn open_reader(path: &Path, read_only: bool) -> Result<Connection> {
         let flags =
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(map_err)?;
-        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        prepare_connection(&conn).map_err(map_err)?;
         conn
     } else {
         let conn = Connection::open(path).map_err(map_err)?;
