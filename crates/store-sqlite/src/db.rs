@@ -44,13 +44,15 @@ const STATEMENT_CACHE: usize = 128;
 /// SQLite (3.47 and later) marks a statement with `LIMIT $n` as expired
 /// whenever `$n` is bound, and parses it again on its next run: every paged
 /// list would pay for its parse on each request.
+///
+/// Searches rank with `hearth_rank` (the `hearth-sqlite-rank` crate).
 fn prepare_connection(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.set_db_config(
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
         true,
     )?;
-    Ok(())
+    hearth_sqlite_rank::register(conn)
 }
 
 fn configure(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {

@@ -66,6 +66,7 @@ mod tests {
         let path = dir.path().join("hearth.db");
         drop(crate::open(&path).await.unwrap());
         let conn = rusqlite::Connection::open(&path).unwrap();
+        hearth_sqlite_rank::register(&conn).unwrap();
         let broken: Vec<String> = statements
             .iter()
             .filter_map(|sql| {

@@ -136,7 +136,7 @@ impl Match<'_> {
                 let (first, last) = (q.arg(*first), q.arg(*last));
                 match d {
                     Dialect::Sqlite => format!(
-                        "SELECT rowid AS doc, -bm25(search_index, 4.0, 1.0) AS score
+                        "SELECT rowid AS doc, hearth_rank(search_index, 4.0, 1.0) AS score
                          FROM search_index
                          WHERE search_index MATCH {text} AND rowid BETWEEN {first} AND {last}"
                     ),
