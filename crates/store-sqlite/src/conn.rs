@@ -1,5 +1,5 @@
-//! The shared SQL on a SQLite connection: `$n` placeholders become `?n`,
-//! arguments and values cross as SQLite's own types, and the futures of the
+//! The shared SQL on a SQLite connection: `$n` placeholders are bound by
+//! name, arguments and values cross as SQLite's own types, and the futures of the
 //! shared code, which never wait on this connection, finish in one poll.
 
 use std::task::{Context, Poll, Waker};
@@ -27,21 +27,33 @@ pub(crate) fn finish<T>(mut job: BoxFuture<'_, Result<T>>) -> Result<T> {
     }
 }
 
-/// `$1` as SQLite numbers parameters: `?1`.
-pub(crate) fn placeholders(sql: &str) -> String {
-    let bytes = sql.as_bytes();
-    let mut out = String::with_capacity(sql.len());
-    let mut start = 0;
-    for (at, pair) in bytes.windows(2).enumerate() {
-        if pair[0] == b'$' && pair[1].is_ascii_digit() {
-            out.push_str(&sql[start..at]);
-            out.push('?');
-            start = at + 1;
+/// Binds `args` to the statement's `$1`, `$2`, …. SQLite reads `$1` as a
+/// parameter named "$1" (numbered by where it first appears, not by its
+/// digits), so each argument is bound by name, and the shared SQL text is
+/// prepared and cached as written, with no copy rewritten per statement.
+fn bind(stmt: &mut rusqlite::Statement<'_>, args: &[Arg<'_>]) -> Result<()> {
+    for (at, arg) in args.iter().enumerate() {
+        let named;
+        let name = match PARAMETER_NAMES.get(at) {
+            Some(name) => name.as_str(),
+            None => {
+                named = format!("${}", at + 1);
+                named.as_str()
+            }
+        };
+        // An argument the text does not use is not bound; PostgreSQL,
+        // which runs the same text, refuses it.
+        if let Some(index) = stmt.parameter_index(name).map_err(map_err)? {
+            stmt.raw_bind_parameter(index, SqlArg(arg))
+                .map_err(map_err)?;
         }
     }
-    out.push_str(&sql[start..]);
-    out
+    Ok(())
 }
+
+/// `$1` to `$256`, named once rather than on every bind.
+static PARAMETER_NAMES: std::sync::LazyLock<Vec<String>> =
+    std::sync::LazyLock::new(|| (1..=256).map(|n| format!("${n}")).collect());
 
 struct SqlArg<'a>(&'a Arg<'a>);
 
@@ -78,13 +90,13 @@ impl Conn for SqliteConn<'_> {
         each: &mut (dyn FnMut(Row) -> Result<()> + Send),
     ) -> Result<u64> {
         crate::recorded::note(sql);
-        let mut stmt = self.0.prepare_cached(&placeholders(sql)).map_err(map_err)?;
-        let args = rusqlite::params_from_iter(args.iter().map(SqlArg));
+        let mut stmt = self.0.prepare_cached(sql).map_err(map_err)?;
+        bind(&mut stmt, args)?;
         let width = stmt.column_count();
         if width == 0 {
-            return Ok(stmt.execute(args).map_err(map_err)? as u64);
+            return Ok(stmt.raw_execute().map_err(map_err)? as u64);
         }
-        let mut rows = stmt.query(args).map_err(map_err)?;
+        let mut rows = stmt.raw_query();
         while let Some(r) = rows.next().map_err(map_err)? {
             let mut values = Vec::with_capacity(width);
             for i in 0..width {
@@ -109,13 +121,34 @@ impl Conn for SqliteConn<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::placeholders;
+    use super::*;
+
+    fn run(conn: &mut Connection, sql: &str, args: &[Arg<'_>]) -> Result<Vec<Row>> {
+        let mut c = SqliteConn(conn);
+        finish(Box::pin(async move { c.query(sql, args).await }))
+    }
 
     #[test]
-    fn placeholders_are_numbered_the_sqlite_way() {
+    fn arguments_are_bound_by_their_number_wherever_they_appear() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let rows = run(
+            &mut conn,
+            "SELECT $2 - $1, $1, '$1', $2",
+            &[Arg::Int(1), Arg::Int(10)],
+        )
+        .unwrap();
         assert_eq!(
-            placeholders("SELECT $1, '$', $12 FROM t WHERE a = $2"),
-            "SELECT ?1, '$', ?12 FROM t WHERE a = ?2"
+            rows[0].0,
+            [
+                Value::Int(9),
+                Value::Int(1),
+                Value::Text("$1".into()),
+                Value::Int(10)
+            ]
         );
+        // Past the names made ahead of time.
+        let sql = format!("SELECT ${}", 300);
+        let args: Vec<Arg<'_>> = (1..=300).map(Arg::Int).collect();
+        assert_eq!(run(&mut conn, &sql, &args).unwrap()[0].0, [Value::Int(300)]);
     }
 }

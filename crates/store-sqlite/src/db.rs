@@ -357,3 +357,35 @@ fn run_jobs(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::StatementStatus;
+
+    use super::*;
+
+    /// A paged list's statement, run again with another page size, is run
+    /// as prepared, not parsed and planned again.
+    #[test]
+    fn a_cached_statement_is_not_prepared_again_for_new_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("t.db")).unwrap();
+        configure(&conn, Synchronous::Full).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+             INSERT INTO t (v) VALUES ('a'), ('b'), ('c');",
+        )
+        .unwrap();
+        let sql = "SELECT id FROM t WHERE id > ?1 ORDER BY id LIMIT ?2";
+        for (after, limit) in [(0, 1), (1, 2), (0, 3)] {
+            let mut stmt = conn.prepare_cached(sql).unwrap();
+            let ids: Vec<i64> = stmt
+                .query_map([after, limit], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert_eq!(ids.len() as i64, limit.min(3 - after));
+            assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
+        }
+    }
+}

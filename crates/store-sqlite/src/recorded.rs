@@ -69,11 +69,7 @@ mod tests {
         hearth_sqlite_rank::register(&conn).unwrap();
         let broken: Vec<String> = statements
             .iter()
-            .filter_map(|sql| {
-                conn.prepare(&crate::conn::placeholders(sql))
-                    .err()
-                    .map(|e| format!("{e}: {sql}"))
-            })
+            .filter_map(|sql| conn.prepare(sql).err().map(|e| format!("{e}: {sql}")))
             .collect();
         assert!(
             broken.is_empty(),
