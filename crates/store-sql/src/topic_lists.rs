@@ -79,23 +79,24 @@ async fn read_list(
     let mut filters = String::new();
     let tag = query.tag.as_ref().map(|tag| q.arg(tag.as_str()));
     let follower = query.followed_by.map(|f| q.arg(f));
-    if let Some(tag) = &tag {
-        filters.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM topic_tags g WHERE g.topic_id = t.id AND g.tag = {tag})"
-        ));
-    }
     if let Some(author) = query.author {
         filters.push_str(&format!(" AND t.author_id = {}", q.arg(author)));
     }
-    match (narrow, &follower, &tag) {
-        (Narrow::Gathered, Some(f), _) => {
-            filters.push_str(&format!(" AND {}", gathered_follows(f)));
-        }
-        (Narrow::Gathered, None, Some(tag)) => filters.push_str(&format!(
-            " AND t.id IN (SELECT g.topic_id FROM topic_tags g WHERE g.tag = {tag})"
-        )),
-        (_, Some(f), _) => filters.push_str(&format!(" AND {}", followed_by(f))),
-        _ => {}
+    if let Some(tag) = &tag {
+        // Past the window, a tag alone is gathered from the tag's index.
+        let gathered = matches!(narrow, Narrow::Gathered) && follower.is_none();
+        filters.push_str(&if gathered {
+            format!(" AND t.id IN (SELECT g.topic_id FROM topic_tags g WHERE g.tag = {tag})")
+        } else {
+            format!(
+                " AND EXISTS (SELECT 1 FROM topic_tags g WHERE g.topic_id = t.id AND g.tag = {tag})"
+            )
+        });
+    }
+    match (narrow, &follower) {
+        (Narrow::Gathered, Some(f)) => filters.push_str(&format!(" AND {}", gathered_follows(f))),
+        (Narrow::Newest { .. }, Some(f)) => filters.push_str(&format!(" AND {}", followed_by(f))),
+        (_, None) => {}
     }
     if let Narrow::Newest {
         down_to: Some((at, id)),
