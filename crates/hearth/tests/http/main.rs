@@ -37,6 +37,7 @@ mod mail;
 mod mail_account;
 mod mail_delivery;
 mod mail_digests;
+mod managed_failover;
 mod moderation;
 mod overload;
 mod people;

@@ -1,6 +1,7 @@
 //! The harness: a real server per test on a fresh database.
 
 pub mod app;
+pub mod auto_failover;
 pub mod browser;
 pub mod chromium;
 pub mod markup;

@@ -18,7 +18,7 @@ pub struct Cluster {
     options: String,
 }
 
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -26,9 +26,17 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// A loopback port that nothing listens on now.
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("find a free port")
+        .port()
+}
+
 /// The directory of initdb/pg_ctl: `HEARTH_TEST_PG_BIN`, `pg_config --bindir`,
 /// or the newest `/usr/lib/postgresql/*/bin`.
-fn bin_dir() -> PathBuf {
+pub(crate) fn bin_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("HEARTH_TEST_PG_BIN") {
         return PathBuf::from(dir);
     }
@@ -131,10 +139,7 @@ impl Cluster {
                 .expect("run chown");
             assert!(ok.success(), "chown of {} failed", dir.display());
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("find a free port")
-            .port();
+        let port = free_port();
         let speed = if durable {
             ""
         } else {
