@@ -27,20 +27,26 @@
     box.appendChild(p);
     box.appendChild(list);
   }
+  // Busy from a keystroke until the suggestions match the title as it is.
+  function settled(title) {
+    if (last === title) box.setAttribute("aria-busy", "false");
+  }
   function ask() {
     var title = input.value.trim();
-    if (title === last) return;
+    if (title === last) { settled(title); return; }
     last = title;
-    if (title.length < 4) { show([]); return; }
+    if (title.length < 4) { show([]); settled(title); return; }
     // Across every space the writer may read: the same question may have
     // been answered elsewhere.
     var url = "/api/v1/search/similar?title=" + encodeURIComponent(title);
     fetch(url, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (j) { if (j && last === title) show(j.items); })
-      .catch(function () {});
+      .catch(function () {})
+      .then(function () { settled(title); });
   }
   input.addEventListener("input", function () {
+    box.setAttribute("aria-busy", "true");
     clearTimeout(timer);
     timer = setTimeout(ask, 300);
   });

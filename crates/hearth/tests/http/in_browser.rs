@@ -254,7 +254,7 @@ async fn a_day_in_the_community(backend: Backend) {
     b.goto(&format!("{base}/t/{topic}")).await;
     let with_image = post_reply(&b, &format!("Last year's crop: {markdown}")).await;
     let width = b
-        .script(&format!(
+        .eventually(&format!(
             "const i = document.querySelector('#r-{with_image} img'); return i && i.complete ? i.naturalWidth : 0;"
         ))
         .await;
@@ -276,7 +276,7 @@ async fn a_day_in_the_community(backend: Backend) {
         .await;
     assert_eq!(b.path().await, "/u/opal");
     let width = b
-        .script("const i = document.querySelector('.profile-head img.avatar'); return i && i.complete ? i.naturalWidth : 0;")
+        .eventually("const i = document.querySelector('.profile-head img.avatar'); return i && i.complete ? i.naturalWidth : 0;")
         .await;
     assert_eq!(width, Value::from(320), "the picture is not shown");
     b.goto(&format!("{base}/people?q=head")).await;

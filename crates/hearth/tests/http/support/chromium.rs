@@ -186,7 +186,18 @@ impl Chromium {
             .expect("select");
     }
 
+    /// Clicks `css` once the page has settled: a preview or suggestions
+    /// box still filling in (`aria-busy`) would move what is below it
+    /// between aiming and clicking.
     pub async fn click(&self, css: &str) {
+        let settled = self
+            .eventually("return !document.querySelector('[aria-busy=\"true\"]');")
+            .await;
+        assert_eq!(
+            settled,
+            Value::Bool(true),
+            "the page never settled before clicking {css}"
+        );
         self.find(css).await.click().await.expect("click");
     }
 
@@ -236,6 +247,27 @@ impl Chromium {
 
     pub async fn script(&self, js: &str) -> Value {
         self.client.execute(js, vec![]).await.expect("script")
+    }
+
+    /// Runs `js` until it returns something other than `null`, `false`, 0
+    /// or "" (an image still loading, a script still working), for at most
+    /// as long as a page may take; returns what it returned last.
+    pub async fn eventually(&self, js: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + PAGE_WAIT;
+        loop {
+            let value = self.script(js).await;
+            let falsy = match &value {
+                Value::Null => true,
+                Value::Bool(b) => !b,
+                Value::Number(n) => n.as_f64() == Some(0.0),
+                Value::String(s) => s.is_empty(),
+                _ => false,
+            };
+            if !falsy || tokio::time::Instant::now() >= deadline {
+                return value;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Saves a PNG of the viewport as `<name>.png` in the test's artifacts.
