@@ -3,13 +3,11 @@
 //! dropped into the editor, notifications and a reply arriving live, and a
 //! moderator who moves a topic by picking a space.
 
-use serde_json::Value;
-
 use crate::in_browser::{
     PNG, create_member, create_space, last_reply_id, post_topic, server, sign_in, sign_out, source,
     test_name,
 };
-use crate::support::app::PASSWORD;
+use crate::support::app::Api;
 use crate::support::chromium::{Chromium, Options};
 use crate::support::{Backend, both};
 
@@ -128,26 +126,13 @@ async fn everyday_steps_in_the_browser(backend: Backend) {
     b.goto(&format!("{base}/t/{topic}")).await;
 
     // A reply posted elsewhere arrives on the open page, and the bell counts it.
-    let client = reqwest::Client::new();
-    let token: Value = client
-        .post(format!("{base}/api/v1/tokens"))
-        .json(&serde_json::json!({"username": "wren", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let posted: Value = client
-        .post(format!("{base}/api/v1/topics/{topic}/replies"))
-        .bearer_auth(token["token"].as_str().unwrap())
-        .json(&serde_json::json!({"body": "Found it: **second floor**."}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let wren = Api::sign_in(base, "wren").await;
+    let (_, posted) = wren
+        .post(
+            &format!("/api/v1/topics/{topic}/replies"),
+            serde_json::json!({"body": "Found it: **second floor**."}),
+        )
+        .await;
     let live = format!("#r-{} .body strong", posted["id"].as_str().unwrap());
     assert_eq!(b.text(&live).await, "second floor");
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);

@@ -53,5 +53,6 @@ mod threads;
 mod topics;
 mod transfer;
 mod upgrade;
+mod upgrade_chain;
 mod writing;
 mod xss;

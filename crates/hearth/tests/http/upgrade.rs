@@ -31,7 +31,7 @@ async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
     (storage, guard)
 }
 
-fn output(out: &std::process::Output) -> String {
+pub(crate) fn output(out: &std::process::Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

@@ -177,11 +177,7 @@ impl TestApp {
 
     /// An API client sending `token`.
     pub fn api(&self, token: &str) -> Api {
-        Api {
-            base: self.base.clone(),
-            token: token.to_owned(),
-            client: reqwest::Client::new(),
-        }
+        Api::new(&self.base, token)
     }
 
     /// Changes the database behind Hearth's back, as an attacker or a broken
@@ -277,6 +273,28 @@ pub struct Api {
 }
 
 impl Api {
+    /// A client of the server at `base`.
+    pub fn new(base: &str, token: &str) -> Api {
+        Api {
+            base: base.to_owned(),
+            token: token.to_owned(),
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// `username` signs in to the server at `base` with the tests' password.
+    pub async fn sign_in(base: &str, username: &str) -> Api {
+        let api = Api::new(base, "");
+        let (status, token) = api
+            .post(
+                "/api/v1/tokens",
+                serde_json::json!({"username": username, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(status, 201, "{username} cannot sign in: {token}");
+        Api::new(base, token["token"].as_str().expect("token"))
+    }
+
     pub async fn get(&self, path: &str) -> (u16, serde_json::Value) {
         let r = self
             .client
