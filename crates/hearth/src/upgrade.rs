@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use hearth_store::Store;
-use hearth_store_sql::{LATEST_VERSION, MIGRATIONS};
+use hearth_store_sql::{LATEST_VERSION, MIGRATIONS, Migration, MigrationKind};
 use secrecy::ExposeSecret;
 
 use crate::config::Storage;
@@ -20,8 +20,8 @@ pub struct Rehearsal {
     pub from: i64,
     /// This release's.
     pub to: i64,
-    /// The migrations that would run, by name.
-    pub pending: Vec<&'static str>,
+    /// The migrations that would run.
+    pub pending: Vec<&'static Migration>,
     /// Seconds taken to copy the live data.
     pub copy_secs: f64,
     /// Seconds the migrations took on the copy.
@@ -42,8 +42,25 @@ impl std::fmt::Display for Rehearsal {
         if self.pending.is_empty() {
             writeln!(f, "no migration is pending")?;
         }
-        for name in &self.pending {
-            writeln!(f, "would apply: {name}")?;
+        for m in &self.pending {
+            writeln!(f, "would apply: {} ({})", m.name(), m.kind.as_str())?;
+        }
+        match self
+            .pending
+            .iter()
+            .find(|m| m.kind == MigrationKind::Contract)
+        {
+            Some(m) => writeln!(
+                f,
+                "{} is a contract: stop every node of a release before version {} first, then upgrade",
+                m.name(),
+                m.version
+            )?,
+            None if !self.pending.is_empty() => writeln!(
+                f,
+                "the release before runs on the new schema: nodes can be upgraded one at a time"
+            )?,
+            None => {}
         }
         writeln!(f, "copied the live data in {:.1} s", self.copy_secs)?;
         writeln!(f, "migrations on the copy took {:.1} s", self.migrate_secs)?;
@@ -103,12 +120,8 @@ pub async fn run(storage: &Storage) -> Result<String, String> {
 }
 
 /// The migrations that would run on a store at version `from`.
-fn pending(from: i64) -> Vec<&'static str> {
-    MIGRATIONS
-        .iter()
-        .filter(|m| m.version > from)
-        .map(|m| m.name())
-        .collect()
+fn pending(from: i64) -> Vec<&'static Migration> {
+    MIGRATIONS.iter().filter(|m| m.version > from).collect()
 }
 
 /// Copies the live data to scratch, runs the pending migrations there,

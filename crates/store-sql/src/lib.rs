@@ -40,7 +40,7 @@ mod verify;
 
 pub use conn::{BoxFuture, Conn, Dialect, Engine, Job, Mode};
 pub use live::{CHANNEL as LIVE_CHANNEL, LiveSignal};
-pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration};
+pub use migrate::{LATEST_VERSION, MIGRATIONS, Migration, MigrationKind};
 pub use store::SqlStore;
 pub use value::{Arg, Args, Cursor, FromValue, ReadRows, Row};
 pub use visibility::Reader;

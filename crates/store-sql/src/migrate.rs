@@ -10,11 +10,43 @@ use crate::args;
 use crate::conn::{Dialect, Engine, value};
 use crate::store::SqlStore;
 
-/// One migration: its version, its file name, and its SQL for each engine.
+/// What a migration does to what the release before relies on. Nodes of
+/// two releases share one database while they upgrade one at a time, so
+/// the release before must keep working on the new schema: only a
+/// contract, a release after the last code using what it removes, may
+/// break it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MigrationKind {
+    /// Adds tables, columns (nullable or with a default) and indexes,
+    /// drops indexes or relaxes constraints: the release before runs on.
+    Expand,
+    /// Expands, and fills what it added from existing rows (or asks for a
+    /// derived index to be rebuilt): the release before runs on.
+    Migrate,
+    /// Removes or renames what a release before used; every node must run
+    /// a release that no longer uses it first.
+    Contract,
+}
+
+impl MigrationKind {
+    /// How a report names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MigrationKind::Expand => "expand",
+            MigrationKind::Migrate => "migrate",
+            MigrationKind::Contract => "contract",
+        }
+    }
+}
+
+/// One migration: its version, its file name, its kind, and its SQL for
+/// each engine.
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
     /// Its version; versions go up by one.
     pub version: i64,
+    /// What it does to what the release before relies on.
+    pub kind: MigrationKind,
     /// Its file name without `.sql`: the version, zero-padded, and its name.
     file: &'static str,
     sqlite: &'static str,
@@ -31,9 +63,10 @@ impl Migration {
 }
 
 macro_rules! migration {
-    ($version:literal, $file:literal) => {
+    ($version:literal, $file:literal, $kind:ident) => {
         Migration {
             version: $version,
+            kind: MigrationKind::$kind,
             file: $file,
             sqlite: include_str!(concat!("../migrations/sqlite/", $file, ".sql")),
             postgres: include_str!(concat!("../migrations/postgres/", $file, ".sql")),
@@ -43,30 +76,30 @@ macro_rules! migration {
 
 /// Every migration, oldest first.
 pub const MIGRATIONS: &[Migration] = &[
-    migration!(1, "0001_foundation"),
-    migration!(2, "0002_conversations"),
-    migration!(3, "0003_attachments"),
-    migration!(4, "0004_feed_tokens"),
-    migration!(5, "0005_audit"),
-    migration!(6, "0006_idempotency"),
-    migration!(7, "0007_audit_chain"),
-    migration!(8, "0008_member_count"),
-    migration!(9, "0009_idempotency_keys"),
-    migration!(10, "0010_member_spaces_index"),
-    migration!(11, "0011_topic_newest_replies"),
-    migration!(12, "0012_author_replies"),
-    migration!(13, "0013_signin_attempts"),
-    migration!(14, "0014_attachment_owners"),
-    migration!(15, "0015_kept_answers"),
-    migration!(16, "0016_search"),
-    migration!(17, "0017_profiles"),
-    migration!(18, "0018_moderation_notes_and_visits"),
-    migration!(19, "0019_follows_and_notifications"),
-    migration!(20, "0020_batched_likes_and_space_events"),
-    migration!(21, "0021_ops_records"),
-    migration!(22, "0022_assets"),
-    migration!(23, "0023_mail"),
-    migration!(24, "0024_cheap_unread_count"),
+    migration!(1, "0001_foundation", Expand),
+    migration!(2, "0002_conversations", Expand),
+    migration!(3, "0003_attachments", Expand),
+    migration!(4, "0004_feed_tokens", Expand),
+    migration!(5, "0005_audit", Expand),
+    migration!(6, "0006_idempotency", Expand),
+    migration!(7, "0007_audit_chain", Expand),
+    migration!(8, "0008_member_count", Migrate),
+    migration!(9, "0009_idempotency_keys", Expand),
+    migration!(10, "0010_member_spaces_index", Expand),
+    migration!(11, "0011_topic_newest_replies", Expand),
+    migration!(12, "0012_author_replies", Expand),
+    migration!(13, "0013_signin_attempts", Expand),
+    migration!(14, "0014_attachment_owners", Migrate),
+    migration!(15, "0015_kept_answers", Expand),
+    migration!(16, "0016_search", Migrate),
+    migration!(17, "0017_profiles", Migrate),
+    migration!(18, "0018_moderation_notes_and_visits", Expand),
+    migration!(19, "0019_follows_and_notifications", Expand),
+    migration!(20, "0020_batched_likes_and_space_events", Migrate),
+    migration!(21, "0021_ops_records", Expand),
+    migration!(22, "0022_assets", Expand),
+    migration!(23, "0023_mail", Expand),
+    migration!(24, "0024_cheap_unread_count", Expand),
 ];
 
 /// The newest schema version this build knows.
@@ -136,6 +169,126 @@ impl<E: Engine> SqlStore<E> {
 
 #[cfg(test)]
 mod tests {
+    use super::MigrationKind;
+
+    /// The statements of `sql`, comments gone, upper case, one space apart.
+    fn statements(sql: &str) -> Vec<String> {
+        let code: String = sql
+            .lines()
+            .map(|l| l.split("--").next().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(" ");
+        code.split(';')
+            .map(|st| {
+                st.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_uppercase()
+            })
+            .filter(|st| !st.is_empty())
+            .collect()
+    }
+
+    /// What in `sql` would break the release before: only a contract may.
+    /// A SQLite table rebuilt under its own name (drop it, rename its new
+    /// copy to it) keeps its name and columns, and is not counted.
+    fn breaking(sql: &str) -> Vec<String> {
+        let statements = statements(sql);
+        let renamed_to: Vec<String> = statements
+            .iter()
+            .filter_map(|st| {
+                st.split_once(" RENAME TO ")
+                    .map(|(_, to)| to.trim().to_owned())
+            })
+            .collect();
+        let dropped: Vec<String> = statements
+            .iter()
+            .filter_map(|st| st.strip_prefix("DROP TABLE ").map(|t| t.trim().to_owned()))
+            .collect();
+        statements
+            .iter()
+            .filter(|st| {
+                let rebuilt = |table: &str| renamed_to.iter().any(|t| t == table);
+                match st.strip_prefix("DROP TABLE ") {
+                    Some(table) => !rebuilt(table.trim()),
+                    None => {
+                        st.contains(" DROP COLUMN ")
+                            || st.contains(" RENAME COLUMN ")
+                            || st
+                                .split_once(" RENAME TO ")
+                                .is_some_and(|(_, to)| !dropped.iter().any(|t| t == to.trim()))
+                            || st.contains(" SET NOT NULL")
+                            || (st.contains(" ALTER COLUMN ") && st.contains(" TYPE "))
+                            || (st.contains(" ADD COLUMN ")
+                                && st.contains(" NOT NULL")
+                                && !st.contains(" DEFAULT "))
+                    }
+                }
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Whether `sql` writes rows (fills or asks for a rebuild).
+    fn writes_rows(sql: &str) -> bool {
+        statements(sql).iter().any(|st| {
+            st.starts_with("UPDATE ") || st.starts_with("INSERT ") || st.starts_with("DELETE ")
+        })
+    }
+
+    #[test]
+    fn the_check_knows_what_breaks_the_release_before() {
+        for bad in [
+            "ALTER TABLE t DROP COLUMN c;",
+            "ALTER TABLE t RENAME COLUMN a TO b;",
+            "ALTER TABLE t RENAME TO u;",
+            "DROP TABLE t;",
+            "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+            "ALTER TABLE t ALTER COLUMN c TYPE BIGINT;",
+            "ALTER TABLE t ADD COLUMN c TEXT NOT NULL;",
+        ] {
+            assert!(!breaking(bad).is_empty(), "{bad}");
+        }
+        for fine in [
+            "-- DROP TABLE t in a comment\nCREATE TABLE u (a TEXT NOT NULL);",
+            "ALTER TABLE t ADD COLUMN c TEXT NOT NULL DEFAULT '';",
+            "ALTER TABLE t ALTER COLUMN c DROP NOT NULL; DROP INDEX i;",
+            "CREATE TABLE t_new (a TEXT); DROP TABLE t; ALTER TABLE t_new RENAME TO t;",
+        ] {
+            assert_eq!(breaking(fine), Vec::<String>::new(), "{fine}");
+        }
+        assert!(writes_rows(
+            "ALTER TABLE t ADD COLUMN n INTEGER;\nUPDATE t SET n = 1;"
+        ));
+        assert!(!writes_rows("CREATE INDEX i ON t (a); -- UPDATE later"));
+    }
+
+    /// Release N's code runs on release N+1's schema: a migration breaks
+    /// nothing the release before uses unless it is declared a contract,
+    /// and one declared an expansion writes no rows.
+    #[test]
+    fn every_migration_does_what_its_kind_allows() {
+        for m in super::MIGRATIONS {
+            for (engine, sql) in [("sqlite", m.sqlite), ("postgres", m.postgres)] {
+                if m.kind != MigrationKind::Contract {
+                    assert_eq!(
+                        breaking(sql),
+                        Vec::<String>::new(),
+                        "{} on {engine} breaks the release before: declare it a contract",
+                        m.file
+                    );
+                }
+                if m.kind == MigrationKind::Expand {
+                    assert!(
+                        !writes_rows(sql),
+                        "{} on {engine} writes rows: declare it a migration",
+                        m.file
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_migration_file_is_listed_in_order_for_both_engines() -> std::io::Result<()> {
         let listed: Vec<String> = super::MIGRATIONS

@@ -61,7 +61,14 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
         text.contains("live schema: version 23; this release: version 24"),
         "{text}"
     );
-    assert!(text.contains("would apply: cheap_unread_count"), "{text}");
+    assert!(
+        text.contains("would apply: cheap_unread_count (expand)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("nodes can be upgraded one at a time"),
+        "{text}"
+    );
     assert!(text.contains("40 replies"), "{text}");
     assert!(text.contains("ok: the upgrade would succeed"), "{text}");
     assert_eq!(
