@@ -45,6 +45,10 @@ pub enum Command {
     /// first, then the migrations; with --rehearse, try the migrations on a
     /// copy of the live data and report, touching nothing live
     Upgrade(UpgradeArgs),
+    /// Check that this release runs on the database a later release
+    /// upgraded (every later migration an expansion), so that going back to
+    /// it needs no restore; changes nothing
+    Rollback(StorageArgs),
     /// Post one mail read on standard input as a reply (for a mail server's
     /// pipe transport); exits 0 when posted, 65 or 77 to bounce it to its
     /// sender with the reason, 75 to have the mail server try again later

@@ -363,6 +363,12 @@ async fn main() -> ExitCode {
                     .map(|done| eprintln!("{done}"))
             }
         }
+        Command::Rollback(args) => {
+            let storage = Storage::resolve(&args, &file);
+            hearth::upgrade::rollback(&storage)
+                .await
+                .map(|done| eprintln!("{done}"))
+        }
         Command::Seed(args) => {
             let storage = Storage::resolve(&args.storage, &file);
             match hearth::storage::open_for_loading(&storage).await {

@@ -119,6 +119,53 @@ pub async fn run(storage: &Storage) -> Result<String, String> {
     ))
 }
 
+/// Returns to this release after an upgrade to a later one, as far as the
+/// database goes: it checks, without changing anything, that this release
+/// runs on the later schema (every later migration recorded as an
+/// expansion or a migration), so that stopping the later release and
+/// starting this one needs no restore. Run with this release's binary.
+pub async fn rollback(storage: &Storage) -> Result<String, String> {
+    let found = match storage {
+        Storage::Sqlite(dir) => {
+            let live = dir.join("hearth.db");
+            if !live.exists() {
+                return Err(format!("there is no database at {}", live.display()));
+            }
+            hearth_store_sqlite::schema_version(&live).map_err(|e| e.to_string())?
+        }
+        Storage::Postgres(url, ..) => postgres_version(&PgTools::find()?, url.expose_secret())?,
+    };
+    if found < LATEST_VERSION {
+        return Err(format!(
+            "the database is at schema version {found}, before this release's {LATEST_VERSION}: returning to this release is an upgrade (hearth upgrade)"
+        ));
+    }
+    if found == LATEST_VERSION {
+        return Ok(format!(
+            "ok: the database is at this release's schema (version {found}); nothing to roll back"
+        ));
+    }
+    crate::storage::open(storage).await.map_err(|e| {
+        format!(
+            "cannot return to this release without a restore: {e}. A later migration is not an expansion; restore the backup taken before the upgrade (hearth restore FILE --force)"
+        )
+    })?;
+    Ok(format!(
+        "ok: this release (schema version {LATEST_VERSION}) runs on the database's schema version {found}, whose later migrations are all expansions; stop the later release and start this one"
+    ))
+}
+
+/// The schema version of the PostgreSQL database at `url`.
+fn postgres_version(tools: &PgTools, url: &str) -> Result<i64, String> {
+    tools
+        .query(
+            url,
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+        )?
+        .parse()
+        .map_err(|_| "cannot read the live schema version".to_owned())
+}
+
 /// The migrations that would run on a store at version `from`.
 fn pending(from: i64) -> Vec<&'static Migration> {
     MIGRATIONS.iter().filter(|m| m.version > from).collect()
@@ -194,13 +241,7 @@ async fn rehearse_sqlite(live: &Path) -> Result<Rehearsal, String> {
 
 async fn rehearse_postgres(url: &str) -> Result<Rehearsal, String> {
     let tools = PgTools::find()?;
-    let from: i64 = tools
-        .query(
-            url,
-            "SELECT coalesce(max(version), 0) FROM schema_migrations",
-        )?
-        .parse()
-        .map_err(|_| "cannot read the live schema version".to_owned())?;
+    let from = postgres_version(&tools, url)?;
     known(from)?;
     let scratch_name = format!("hearth_rehearsal_{}", std::process::id());
     let scratch_url = with_database(url, &scratch_name)?;

@@ -7,8 +7,9 @@
 use hearth_store::{Result, StoreError};
 
 use crate::args;
-use crate::conn::{Dialect, Engine, value};
+use crate::conn::{Conn, Dialect, Engine, value};
 use crate::store::SqlStore;
+use crate::value::ReadRows;
 
 /// What a migration does to what the release before relies on. Nodes of
 /// two releases share one database while they upgrade one at a time, so
@@ -100,6 +101,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_assets", Expand),
     migration!(23, "0023_mail", Expand),
     migration!(24, "0024_cheap_unread_count", Expand),
+    migration!(25, "0025_migration_kinds", Expand),
 ];
 
 /// The newest schema version this build knows.
@@ -133,10 +135,7 @@ impl<E: Engine> SqlStore<E> {
                 let current: i64 =
                     value(c, "SELECT coalesce(max(version), 0) FROM schema_migrations", &[]).await?;
                 if current > LATEST_VERSION {
-                    return Err(StoreError::SchemaTooNew {
-                        found: current,
-                        known: LATEST_VERSION,
-                    });
+                    return runs_on_newer(c, current).await;
                 }
                 for m in MIGRATIONS.iter().filter(|m| m.version > current) {
                     c.batch(match dialect {
@@ -156,6 +155,15 @@ impl<E: Engine> SqlStore<E> {
                         tracing::info!(version = m.version, name = m.name(), "applied migration");
                     }
                 }
+                if current < LATEST_VERSION {
+                    for m in MIGRATIONS {
+                        c.execute(
+                            "UPDATE schema_migrations SET kind = $1 WHERE version = $2 AND kind IS NULL",
+                            args![m.kind.as_str(), m.version],
+                        )
+                        .await?;
+                    }
+                }
                 if current == 0 {
                     tracing::info!(version = LATEST_VERSION, "created a new store");
                 }
@@ -165,6 +173,43 @@ impl<E: Engine> SqlStore<E> {
         .await?;
         self.rebuild_search_index_if_asked().await
     }
+}
+
+/// A schema newer than this build knows, written by a later release: this
+/// release runs on it while every newer migration is recorded as an
+/// expansion or a migration (its compatibility window, within which a
+/// rollback to it needs no restore); a contract, or a migration of unknown
+/// kind, and it refuses.
+async fn runs_on_newer(c: &mut dyn Conn, current: i64) -> Result<()> {
+    let newer: Vec<(i64, String, Option<String>)> = c
+        .query(
+            "SELECT version, name, kind FROM schema_migrations WHERE version > $1 ORDER BY version",
+            args![LATEST_VERSION],
+        )
+        .await?
+        .read(|r| Ok((r.get()?, r.get()?, r.get()?)))?;
+    let compatible = |kind: &Option<String>| {
+        [MigrationKind::Expand, MigrationKind::Migrate]
+            .iter()
+            .any(|k| kind.as_deref() == Some(k.as_str()))
+    };
+    if let Some((version, name, _)) = newer.iter().find(|(_, _, kind)| !compatible(kind)) {
+        tracing::error!(
+            version,
+            name,
+            "a newer migration this release cannot run after"
+        );
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known: LATEST_VERSION,
+        });
+    }
+    tracing::info!(
+        found = current,
+        known = LATEST_VERSION,
+        "the schema is newer than this release, by expansions only: running on it"
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -4,31 +4,19 @@
 
 use hearth::config::Storage;
 
-use crate::cli::{hearth, storage_args};
-use crate::support::app::{DbGuard, execute_sql as execute, fresh_storage, query_number as number};
+use crate::cli::{create_admin, hearth, start_server, storage_args};
+use crate::crash::Thread;
+use hearth_store_sql::{LATEST_VERSION, MIGRATIONS};
+
+use crate::support::app::{DbGuard, execute_sql as execute, query_number as number};
 use crate::support::{Backend, both};
+use crate::upgrade_chain::store_at;
 
 const VERSION: &str = "SELECT max(version) FROM schema_migrations";
 
-/// A seeded store as the release before this one left it: schema version
-/// 23, before `0024_cheap_unread_count` (which only changes indexes).
+/// The store as the release before this one left it, with its data.
 async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
-    let (storage, guard) = fresh_storage(backend).await;
-    let seeded = hearth()
-        .args(["seed", "--users", "5", "--spaces", "2", "--replies", "40"])
-        .args(storage_args(&storage))
-        .output()
-        .unwrap();
-    assert!(seeded.status.success(), "{seeded:?}");
-    assert_eq!(number(&storage, VERSION).await, 24, "update this fixture");
-    execute(
-        &storage,
-        "DROP INDEX notifications_unread_cover; DROP INDEX replies_deleted;
-         CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;
-         DELETE FROM schema_migrations WHERE version = 24;",
-    )
-    .await;
-    (storage, guard)
+    store_at(backend, LATEST_VERSION - 1).await
 }
 
 pub(crate) fn output(out: &std::process::Output) -> String {
@@ -54,31 +42,39 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
             .unwrap();
         (out.status.success(), output(&out))
     };
-    let before = live_file(&storage);
+    let live_before = live_file(&storage);
     let (ok, text) = rehearse();
     assert!(ok, "{text}");
+    let before = LATEST_VERSION - 1;
     assert!(
-        text.contains("live schema: version 23; this release: version 24"),
+        text.contains(&format!(
+            "live schema: version {before}; this release: version {LATEST_VERSION}"
+        )),
         "{text}"
     );
+    let newest = MIGRATIONS.last().unwrap();
     assert!(
-        text.contains("would apply: cheap_unread_count (expand)"),
+        text.contains(&format!(
+            "would apply: {} ({})",
+            newest.name(),
+            newest.kind.as_str()
+        )),
         "{text}"
     );
     assert!(
         text.contains("nodes can be upgraded one at a time"),
         "{text}"
     );
-    assert!(text.contains("40 replies"), "{text}");
+    assert!(text.contains("3 replies"), "{text}");
     assert!(text.contains("ok: the upgrade would succeed"), "{text}");
     assert_eq!(
         number(&storage, VERSION).await,
-        23,
+        before,
         "the live schema is as it was"
     );
     assert_eq!(
         live_file(&storage),
-        before,
+        live_before,
         "the live database is as it was"
     );
     if backend == Backend::Postgres {
@@ -90,14 +86,23 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
         assert_eq!(left, 0, "the rehearsal's database is dropped");
     }
 
-    // A migration that cannot apply (an index in its way) fails the
+    // A migration that cannot apply (a column in its way) fails the
     // rehearsal, with the live data still untouched.
-    execute(&storage, "CREATE INDEX replies_deleted ON replies (id);").await;
+    assert_eq!(
+        newest.name(),
+        "migration_kinds",
+        "put something in the newest migration's way"
+    );
+    execute(
+        &storage,
+        "ALTER TABLE schema_migrations ADD COLUMN kind TEXT;",
+    )
+    .await;
     let (ok, text) = rehearse();
     assert!(!ok, "{text}");
     assert!(text.contains("the migrations failed on the copy"), "{text}");
     assert!(text.contains("nothing live was touched"), "{text}");
-    assert_eq!(number(&storage, VERSION).await, 23);
+    assert_eq!(number(&storage, VERSION).await, before);
 }
 both!(a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live);
 
@@ -108,8 +113,14 @@ async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() 
     let out = hearth().arg("upgrade").args(&args).output().unwrap();
     let text = output(&out);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("upgraded from version 23 to 24"), "{text}");
-    assert_eq!(number(&storage, VERSION).await, 24);
+    let before = LATEST_VERSION - 1;
+    assert!(
+        text.contains(&format!(
+            "upgraded from version {before} to {LATEST_VERSION}"
+        )),
+        "{text}"
+    );
+    assert_eq!(number(&storage, VERSION).await, LATEST_VERSION);
     let Storage::Sqlite(dir) = &storage else {
         unreachable!()
     };
@@ -123,7 +134,7 @@ async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() 
     assert!(text.contains(backup.to_str().unwrap()), "{text}");
     assert_eq!(
         hearth_store_sqlite::schema_version(backup).unwrap(),
-        23,
+        before,
         "the backup is of the release before"
     );
     let live = hearth()
@@ -139,3 +150,94 @@ async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() 
         output(&again)
     );
 }
+
+/// A later release's expansions leave this release running on their
+/// schema, so going back to it needs no restore; a later contract does not,
+/// and both `rollback` and `serve` say so.
+async fn this_release_runs_on_a_later_schema_of_expansions_and_goes_back_to_it(backend: Backend) {
+    let (storage, _guard) = crate::support::app::fresh_storage(backend).await;
+    let args = storage_args(&storage);
+    let cwd = tempfile::tempdir().unwrap();
+    assert!(create_admin(&args, cwd.path()).status.success());
+    assert_eq!(
+        number(
+            &storage,
+            "SELECT count(*) FROM schema_migrations WHERE kind IS NULL"
+        )
+        .await,
+        0,
+        "every applied migration's kind is recorded"
+    );
+    let rollback = || {
+        let out = hearth()
+            .arg("rollback")
+            .args(&args)
+            .current_dir(cwd.path())
+            .output()
+            .unwrap();
+        (out.status.success(), output(&out))
+    };
+    let (ok, text) = rollback();
+    assert!(ok && text.contains("nothing to roll back"), "{text}");
+
+    let later = LATEST_VERSION + 1;
+    execute(
+        &storage,
+        &format!(
+            "CREATE TABLE later_things (id BIGINT PRIMARY KEY);
+             INSERT INTO schema_migrations (version, name, kind) VALUES ({later}, 'later_things', 'expand');"
+        ),
+    )
+    .await;
+    let (ok, text) = rollback();
+    assert!(ok, "{text}");
+    assert!(
+        text.contains(&format!("runs on the database's schema version {later}")),
+        "{text}"
+    );
+    let (mut server, base) = start_server(&args, cwd.path());
+    let thread = Thread::prepare(&base).await;
+    assert_eq!(
+        thread
+            .reply("back on the release before")
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(
+        number(&storage, VERSION).await,
+        later,
+        "the schema is as the later release left it"
+    );
+
+    execute(
+        &storage,
+        &format!(
+            "INSERT INTO schema_migrations (version, name, kind) VALUES ({}, 'drop_old_things', 'contract');",
+            later + 1
+        ),
+    )
+    .await;
+    let (ok, text) = rollback();
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("restore the backup taken before the upgrade"),
+        "{text}"
+    );
+    let migrated = hearth()
+        .arg("migrate")
+        .args(&args)
+        .current_dir(cwd.path())
+        .output()
+        .unwrap();
+    assert!(!migrated.status.success());
+    assert!(
+        output(&migrated).contains("newer than this release knows"),
+        "{}",
+        output(&migrated)
+    );
+}
+both!(this_release_runs_on_a_later_schema_of_expansions_and_goes_back_to_it);

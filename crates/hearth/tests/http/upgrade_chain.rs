@@ -54,7 +54,7 @@ fn migrations(backend: Backend) -> Vec<(i64, String, String)> {
 }
 
 /// A store at schema `version`, built as the releases up to it left it.
-async fn store_at(
+pub(crate) async fn store_at(
     backend: Backend,
     version: i64,
 ) -> (hearth::config::Storage, crate::support::app::DbGuard) {
