@@ -4,10 +4,15 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::ConnectInfo;
+use axum::http::Request;
 use hearth_app::{Ctx, SystemClock};
 use hearth_web::AppState;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use crate::config::ServeConfig;
 use crate::handover::{self, Listeners};
@@ -172,20 +177,17 @@ pub async fn serve_until(
     grace: Duration,
     stop: impl std::future::Future<Output = Stop> + Send + 'static,
 ) {
-    use axum::serve::ListenerExt;
-    let (accepting, paused) = tokio::sync::watch::channel(true);
-    let listener = Pausable {
+    let (accepting, paused) = watch::channel(true);
+    let mut listener = Pausable {
         inner: listener,
         accepting: paused,
-    }
-    .tap_io(|_| {});
-    let app = router.into_make_service_with_connect_info::<SocketAddr>();
-    let stopping = Arc::new(Notify::new());
-    let notify = Arc::clone(&stopping);
-    let draining = state.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+    };
+    // Connections end gracefully once this turns true; each holds a
+    // receiver, so that the sender's `closed()` says all have ended.
+    let (ending, end) = watch::channel(false);
+    let stopping = async move {
         let why = stop.await;
-        draining.start_draining();
+        state.start_draining();
         if why == Stop::HandedOver {
             // The new process accepts from the same queue from now on.
             let _ = accepting.send(false);
@@ -194,18 +196,60 @@ pub async fn serve_until(
             );
             tokio::time::sleep(LINGER.min(grace)).await;
         }
-        tracing::info!("shutting down: finishing in-flight requests");
-        notify.notify_one();
-    });
-    let mut server = std::pin::pin!(server.into_future());
-    tokio::select! {
-        result = &mut server => {
-            if let Err(e) = result {
-                tracing::error!(error = %e, "server error");
+    };
+    let mut stopping = std::pin::pin!(stopping);
+    loop {
+        tokio::select! {
+            () = &mut stopping => break,
+            (io, remote) = axum::serve::Listener::accept(&mut listener) => {
+                tokio::spawn(serve_connection(io, remote, router.clone(), end.clone()));
             }
         }
-        () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
-            tracing::warn!(seconds = grace.as_secs(), "in-flight requests did not finish in time; stopping anyway");
+    }
+    drop(listener);
+    drop(end);
+    tracing::info!("shutting down: finishing in-flight requests");
+    let _ = ending.send(true);
+    if tokio::time::timeout(grace, ending.closed()).await.is_err() {
+        tracing::warn!(
+            seconds = grace.as_secs(),
+            "in-flight requests did not finish in time; stopping anyway"
+        );
+    }
+}
+
+/// One HTTP/1.1 connection, until the client closes it or, once `end`
+/// turns true, its in-flight request is answered. HTTP/1.1 alone, without
+/// sniffing for HTTP/2 first: the sniffed bytes made hyper's read buffer
+/// grow to 16 KB on every connection, where 8 KB serve, and an idle live
+/// stream holds its connection for hours.
+async fn serve_connection(
+    io: tokio::net::TcpStream,
+    remote: SocketAddr,
+    router: axum::Router,
+    mut end: watch::Receiver<bool>,
+) {
+    use tower::ServiceExt;
+    let service = router.map_request(move |mut req: Request<Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(remote));
+        req.map(axum::body::Body::new)
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .serve_connection(TokioIo::new(io), TowerToHyperService::new(service));
+    let mut conn = std::pin::pin!(conn);
+    let mut ending = false;
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(e) = result {
+                    tracing::trace!(error = %e, "a connection ended with an error");
+                }
+                return;
+            }
+            _ = end.wait_for(|end| *end), if !ending => {
+                ending = true;
+                conn.as_mut().graceful_shutdown();
+            }
         }
     }
 }
@@ -214,7 +258,7 @@ pub async fn serve_until(
 /// queued on its socket to the process that shares it.
 struct Pausable {
     inner: TcpListener,
-    accepting: tokio::sync::watch::Receiver<bool>,
+    accepting: watch::Receiver<bool>,
 }
 
 impl axum::serve::Listener for Pausable {
