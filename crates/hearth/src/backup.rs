@@ -34,6 +34,11 @@ pub fn parse_every(s: &str) -> Result<Duration, String> {
 /// sort in the order the backups were taken, and after the older names of
 /// Unix milliseconds (`hearth-1796285563962.export`).
 pub fn file_name(now: i64, kind: Kind) -> String {
+    named(now, kind.extension())
+}
+
+/// `hearth-TIME.EXTENSION`, TIME in UTC to the millisecond.
+pub fn named(now: i64, extension: &str) -> String {
     let at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now) * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     let stamp = at
@@ -41,7 +46,7 @@ pub fn file_name(now: i64, kind: Kind) -> String {
             "[year]-[month]-[day]T[hour][minute][second].[subsecond digits:3]Z"
         ))
         .unwrap_or_else(|_| now.to_string());
-    format!("hearth-{stamp}.{}", kind.extension())
+    format!("hearth-{stamp}.{extension}")
 }
 
 /// What a backup file is.

@@ -41,9 +41,10 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Apply database migrations and exit
     Migrate(StorageArgs),
-    /// Upgrade the database to this release: on SQLite a verified backup
-    /// first, then the migrations; with --rehearse, try the migrations on a
-    /// copy of the live data and report, touching nothing live
+    /// Upgrade the database to this release: a verified backup first (on
+    /// PostgreSQL a pg_dump into --backup-dir), then the migrations; with
+    /// --rehearse, try the migrations on a copy of the live data and
+    /// report, touching nothing live
     Upgrade(UpgradeArgs),
     /// Check that this release runs on the database a later release
     /// upgraded (every later migration an expansion), so that going back to
@@ -124,6 +125,10 @@ pub struct UpgradeArgs {
     /// verify the result and report; change nothing live
     #[arg(long)]
     pub rehearse: bool,
+    /// Where the backup taken before the upgrade goes (PostgreSQL, where it
+    /// is a pg_dump file; SQLite's goes into the data directory's backups/)
+    #[arg(long, env = "HEARTH_BACKUP_DIR", value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
 }
 
 /// What `hearth mail-in` takes.

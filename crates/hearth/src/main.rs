@@ -358,7 +358,7 @@ async fn main() -> ExitCode {
             if args.rehearse {
                 rehearse(&storage).await
             } else {
-                hearth::upgrade::run(&storage)
+                hearth::upgrade::run(&storage, args.backup_dir.as_deref())
                     .await
                     .map(|done| eprintln!("{done}"))
             }

@@ -88,10 +88,17 @@ impl std::fmt::Display for Rehearsal {
 /// Upgrades the live database to this release. On SQLite a page-level copy
 /// goes into the data directory's `backups/` first and is proven (a copy
 /// of it brought to this release's schema and verified) before the live
-/// database is migrated.
-pub async fn run(storage: &Storage) -> Result<String, String> {
-    let Storage::Sqlite(dir) = storage else {
-        return Err("on PostgreSQL: take a backup with the running release (hearth backup) or pg_dump, try the upgrade with --rehearse, then apply it with hearth migrate".into());
+/// database is migrated; on PostgreSQL a dump goes into `backup_dir`,
+/// proven the same way.
+pub async fn run(storage: &Storage, backup_dir: Option<&Path>) -> Result<String, String> {
+    let dir = match storage {
+        Storage::Sqlite(dir) => dir,
+        Storage::Postgres(url, ..) => {
+            let dir = backup_dir.ok_or(
+                "on PostgreSQL, say where the backup taken before the upgrade goes: --backup-dir DIR",
+            )?;
+            return upgrade_postgres(storage, url.expose_secret(), dir).await;
+        }
     };
     let live = dir.join("hearth.db");
     if !live.exists() {
@@ -243,12 +250,23 @@ async fn rehearse_postgres(url: &str) -> Result<Rehearsal, String> {
     let tools = PgTools::find()?;
     let from = postgres_version(&tools, url)?;
     known(from)?;
+    rehearse_postgres_on(&tools, url, from, |scratch| tools.copy(url, scratch)).await
+}
+
+/// A rehearsal on a scratch database beside `url`'s, filled by `fill`
+/// (given the scratch database's URL), dropped afterwards.
+async fn rehearse_postgres_on(
+    tools: &PgTools,
+    url: &str,
+    from: i64,
+    fill: impl FnOnce(&str) -> Result<(), String>,
+) -> Result<Rehearsal, String> {
     let scratch_name = format!("hearth_rehearsal_{}", std::process::id());
     let scratch_url = with_database(url, &scratch_name)?;
     tools.query(url, &format!("CREATE DATABASE {scratch_name}"))?;
     let outcome = async {
         let started = Instant::now();
-        tools.copy(url, &scratch_url)?;
+        fill(&scratch_url)?;
         let copy_secs = started.elapsed().as_secs_f64();
         let scratch = Storage::Postgres(scratch_url.clone().into(), 2, None);
         finish(from, copy_secs, crate::storage::open(&scratch)).await
@@ -260,6 +278,56 @@ async fn rehearse_postgres(url: &str) -> Result<Rehearsal, String> {
         tracing::warn!(error = %e, database = %scratch_name, "cannot drop the rehearsal's database");
     }
     outcome
+}
+
+/// Upgrades the PostgreSQL database at `url`: a dump of it into `dir`
+/// first, proven by restoring it into a scratch database and upgrading and
+/// verifying that copy (a rehearsal on the backup itself); the live
+/// database is migrated only if all of that succeeds.
+async fn upgrade_postgres(storage: &Storage, url: &str, dir: &Path) -> Result<String, String> {
+    let tools = PgTools::find()?;
+    let from = postgres_version(&tools, url)?;
+    known(from)?;
+    if from == LATEST_VERSION {
+        return Ok(format!(
+            "ok: the database is at version {from} already; nothing to do"
+        ));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| crate::transfer::cannot("create", dir, &e))?;
+    let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
+    let backup = dir.join(crate::backup::named(now, "pgdump"));
+    let partial = backup.with_extension("pgdump.partial");
+    if let Err(e) = tools.dump(url, &partial) {
+        let _ = std::fs::remove_file(&partial);
+        return Err(format!(
+            "the backup before the upgrade failed, so nothing was migrated: {e}"
+        ));
+    }
+    std::fs::rename(&partial, &backup)
+        .map_err(|e| crate::transfer::cannot("write", &backup, &e))?;
+    let rehearsal =
+        rehearse_postgres_on(&tools, url, from, |scratch| tools.restore(&backup, scratch))
+            .await
+            .map_err(|e| {
+                format!(
+                    "{e}; nothing was migrated; the backup is {}",
+                    backup.display()
+                )
+            })?;
+    if !rehearsal.problems.is_empty() {
+        return Err(format!(
+            "the backup, restored and upgraded, is inconsistent ({}), so nothing was migrated; the backup is {}",
+            rehearsal.problems.join("; "),
+            backup.display()
+        ));
+    }
+    crate::storage::open(storage)
+        .await
+        .map_err(|e| format!("{e}; the backup taken before is {}", backup.display()))?;
+    Ok(format!(
+        "ok: upgraded from version {from} to {LATEST_VERSION}; the backup taken before, proven by restoring and upgrading it, is {} (pg_restore restores it)",
+        backup.display()
+    ))
 }
 
 /// `url` with its database replaced by `name`.
@@ -306,7 +374,7 @@ impl PgTools {
         match dirs.pop() {
             Some(bin) => Ok(Self { bin: Some(bin) }),
             None => Err(
-                "a rehearsal on PostgreSQL copies with pg_dump: install postgresql-client".into(),
+                "an upgrade or a rehearsal on PostgreSQL copies with pg_dump: install postgresql-client".into(),
             ),
         }
     }
@@ -345,6 +413,37 @@ impl PgTools {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
     }
 
+    /// Dumps database `url` into `file` (pg_dump's custom format): one
+    /// snapshot of it, taken while it serves.
+    fn dump(&self, url: &str, file: &Path) -> Result<(), String> {
+        let mut dump = self.command("pg_dump");
+        dump.args([
+            "--no-owner",
+            "--no-privileges",
+            "--format=custom",
+            "-d",
+            url,
+            "-f",
+        ])
+        .arg(file);
+        succeeded("pg_dump", dump.output())
+    }
+
+    /// Restores the dump `file` into the empty database `url`.
+    fn restore(&self, file: &Path, url: &str) -> Result<(), String> {
+        let mut restore = self.command("pg_restore");
+        restore
+            .args([
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "-d",
+                url,
+            ])
+            .arg(file);
+        succeeded("pg_restore", restore.output())
+    }
+
     /// Copies database `from` into the empty database `to`: one snapshot
     /// of it, taken while it serves.
     fn copy(&self, from: &str, to: &str) -> Result<(), String> {
@@ -368,20 +467,22 @@ impl PgTools {
             .stdin(dumped)
             .output()
             .map_err(|e| format!("cannot run pg_restore: {e}"))?;
-        let dumped = dump.wait_with_output().map_err(|e| e.to_string())?;
-        if !dumped.status.success() {
-            return Err(format!(
-                "pg_dump: {}",
-                String::from_utf8_lossy(&dumped.stderr).trim()
-            ));
-        }
-        if !restored.status.success() {
-            return Err(format!(
-                "pg_restore: {}",
-                String::from_utf8_lossy(&restored.stderr).trim()
-            ));
-        }
+        succeeded("pg_dump", dump.wait_with_output())?;
+        succeeded("pg_restore", Ok(restored))
+    }
+}
+
+/// What running `program` came to: its standard error is the error when
+/// it failed.
+fn succeeded(program: &str, out: std::io::Result<std::process::Output>) -> Result<(), String> {
+    let out = out.map_err(|e| format!("cannot run {program}: {e}"))?;
+    if out.status.success() {
         Ok(())
+    } else {
+        Err(format!(
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
     }
 }
 

@@ -19,6 +19,20 @@ async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
     store_at(backend, LATEST_VERSION - 1).await
 }
 
+/// Puts something in the newest migration's way, so that it fails.
+async fn block_the_newest_migration(storage: &Storage) {
+    assert_eq!(
+        MIGRATIONS.last().unwrap().name(),
+        "migration_kinds",
+        "put something in the newest migration's way"
+    );
+    execute(
+        storage,
+        "ALTER TABLE schema_migrations ADD COLUMN kind TEXT;",
+    )
+    .await;
+}
+
 pub(crate) fn output(out: &std::process::Output) -> String {
     format!(
         "{}{}",
@@ -88,16 +102,7 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
 
     // A migration that cannot apply (a column in its way) fails the
     // rehearsal, with the live data still untouched.
-    assert_eq!(
-        newest.name(),
-        "migration_kinds",
-        "put something in the newest migration's way"
-    );
-    execute(
-        &storage,
-        "ALTER TABLE schema_migrations ADD COLUMN kind TEXT;",
-    )
-    .await;
+    block_the_newest_migration(&storage).await;
     let (ok, text) = rehearse();
     assert!(!ok, "{text}");
     assert!(text.contains("the migrations failed on the copy"), "{text}");
@@ -148,6 +153,74 @@ async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() 
         output(&again).contains("nothing to do"),
         "{}",
         output(&again)
+    );
+}
+
+/// On PostgreSQL an upgrade dumps the release before into the backup
+/// directory and proves the dump by restoring it into a scratch database
+/// and upgrading and verifying that copy; only then is the live database
+/// migrated. A migration that fails on the copy leaves it as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upgrade_on_postgresql_takes_a_proven_dump_then_migrates() {
+    let (storage, _guard) = store_of_the_release_before(Backend::Postgres).await;
+    let before = LATEST_VERSION - 1;
+    let args = storage_args(&storage);
+    let dir = tempfile::tempdir().unwrap();
+    let upgrade = |backup_dir: Option<&std::path::Path>| {
+        let mut command = hearth();
+        command.arg("upgrade").args(&args);
+        if let Some(dir) = backup_dir {
+            command.arg("--backup-dir").arg(dir);
+        }
+        let out = command.output().unwrap();
+        (out.status.success(), output(&out))
+    };
+    let (ok, text) = upgrade(None);
+    assert!(!ok && text.contains("--backup-dir"), "{text}");
+
+    // A migration that cannot apply: found on the restored dump.
+    block_the_newest_migration(&storage).await;
+    let (ok, text) = upgrade(Some(dir.path()));
+    assert!(!ok, "{text}");
+    assert!(text.contains("nothing was migrated"), "{text}");
+    assert_eq!(number(&storage, VERSION).await, before);
+    execute(&storage, "ALTER TABLE schema_migrations DROP COLUMN kind;").await;
+
+    let (ok, text) = upgrade(Some(dir.path()));
+    assert!(ok, "{text}");
+    assert!(
+        text.contains(&format!(
+            "upgraded from version {before} to {LATEST_VERSION}"
+        )),
+        "{text}"
+    );
+    assert_eq!(number(&storage, VERSION).await, LATEST_VERSION);
+    let mut dumps: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dumps.sort();
+    assert_eq!(
+        dumps.len(),
+        2,
+        "one dump for each attempt, nothing partial: {dumps:?}"
+    );
+    let newest = dumps.last().unwrap();
+    assert!(text.contains(newest.to_str().unwrap()), "{text}");
+
+    // The dump is the release before, whole.
+    let restored = crate::support::postgres::TestDatabase::create().await;
+    let status = std::process::Command::new(crate::support::postgres::bin_dir().join("pg_restore"))
+        .args(["--no-owner", "--exit-on-error", "-d", &restored.url])
+        .arg(newest)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let restored_storage = Storage::Postgres(restored.url.clone().into(), 2, None);
+    assert_eq!(number(&restored_storage, VERSION).await, before);
+    assert_eq!(
+        number(&restored_storage, "SELECT count(*) FROM replies").await,
+        3
     );
 }
 
