@@ -91,32 +91,37 @@ impl std::fmt::Display for Rehearsal {
 /// database is migrated; on PostgreSQL a dump goes into `backup_dir`,
 /// proven the same way.
 pub async fn run(storage: &Storage, backup_dir: Option<&Path>) -> Result<String, String> {
-    let dir = match storage {
-        Storage::Sqlite(dir) => dir,
-        Storage::Postgres(url, ..) => {
-            let dir = backup_dir.ok_or(
+    let backup_dir = match storage {
+        Storage::Sqlite(dir) => dir.join("backups"),
+        Storage::Postgres(..) => backup_dir
+            .ok_or(
                 "on PostgreSQL, say where the backup taken before the upgrade goes: --backup-dir DIR",
-            )?;
-            return upgrade_postgres(storage, url.expose_secret(), dir).await;
-        }
+            )?
+            .to_owned(),
     };
-    let live = dir.join("hearth.db");
-    if !live.exists() {
-        return Err(format!("there is no database at {}", live.display()));
-    }
-    let from = hearth_store_sqlite::schema_version(&live).map_err(|e| e.to_string())?;
+    let from = live_version(storage)?;
+    known(from)?;
     if from == LATEST_VERSION {
         return Ok(format!(
             "ok: the database is at version {from} already; nothing to do"
         ));
     }
     let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
-    let backup = crate::backup::copy_database_file(&live, &dir.join("backups"), now).await?;
-    crate::backup::check_database(&backup, now)
-        .await
-        .map_err(|e| {
-            format!("the backup before the upgrade failed its check, so nothing was migrated: {e}")
-        })?;
+    let backup = match storage {
+        Storage::Postgres(url, ..) => {
+            backup_postgres(url.expose_secret(), from, &backup_dir, now).await?
+        }
+        Storage::Sqlite(dir) => {
+            let backup =
+                crate::backup::copy_database_file(&dir.join("hearth.db"), &backup_dir, now).await?;
+            crate::backup::check_database(&backup, now)
+                .await
+                .map_err(|e| {
+                    format!("the backup before the upgrade failed its check, so nothing was migrated: {e}")
+                })?;
+            backup
+        }
+    };
     crate::storage::open(storage)
         .await
         .map_err(|e| format!("{e}; the backup taken before is {}", backup.display()))?;
@@ -126,22 +131,29 @@ pub async fn run(storage: &Storage, backup_dir: Option<&Path>) -> Result<String,
     ))
 }
 
+/// The live database's schema version.
+fn live_version(storage: &Storage) -> Result<i64, String> {
+    match storage {
+        Storage::Sqlite(dir) => sqlite_version(&dir.join("hearth.db")),
+        Storage::Postgres(url, ..) => postgres_version(&PgTools::find()?, url.expose_secret()),
+    }
+}
+
+/// The schema version of the SQLite database `live`, which must exist.
+fn sqlite_version(live: &Path) -> Result<i64, String> {
+    if !live.exists() {
+        return Err(format!("there is no database at {}", live.display()));
+    }
+    hearth_store_sqlite::schema_version(live).map_err(|e| e.to_string())
+}
+
 /// Returns to this release after an upgrade to a later one, as far as the
 /// database goes: it checks, without changing anything, that this release
 /// runs on the later schema (every later migration recorded as an
 /// expansion or a migration), so that stopping the later release and
 /// starting this one needs no restore. Run with this release's binary.
 pub async fn rollback(storage: &Storage) -> Result<String, String> {
-    let found = match storage {
-        Storage::Sqlite(dir) => {
-            let live = dir.join("hearth.db");
-            if !live.exists() {
-                return Err(format!("there is no database at {}", live.display()));
-            }
-            hearth_store_sqlite::schema_version(&live).map_err(|e| e.to_string())?
-        }
-        Storage::Postgres(url, ..) => postgres_version(&PgTools::find()?, url.expose_secret())?,
-    };
+    let found = live_version(storage)?;
     if found < LATEST_VERSION {
         return Err(format!(
             "the database is at schema version {found}, before this release's {LATEST_VERSION}: returning to this release is an upgrade (hearth upgrade)"
@@ -152,10 +164,11 @@ pub async fn rollback(storage: &Storage) -> Result<String, String> {
             "ok: the database is at this release's schema (version {found}); nothing to roll back"
         ));
     }
-    crate::storage::open(storage).await.map_err(|e| {
-        format!(
+    crate::storage::open(storage).await.map_err(|e| match e {
+        hearth_store::StoreError::SchemaTooNew { .. } => format!(
             "cannot return to this release without a restore: {e}. A later migration is not an expansion; restore the backup taken before the upgrade (hearth restore FILE --force)"
-        )
+        ),
+        e => e.to_string(),
     })?;
     Ok(format!(
         "ok: this release (schema version {LATEST_VERSION}) runs on the database's schema version {found}, whose later migrations are all expansions; stop the later release and start this one"
@@ -224,10 +237,7 @@ async fn finish(
 }
 
 async fn rehearse_sqlite(live: &Path) -> Result<Rehearsal, String> {
-    if !live.exists() {
-        return Err(format!("there is no database at {}", live.display()));
-    }
-    let from = hearth_store_sqlite::schema_version(live).map_err(|e| e.to_string())?;
+    let from = sqlite_version(live)?;
     known(from)?;
     let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
     let scratch = crate::backup::Scratch::new("rehearsal", now)?;
@@ -250,18 +260,22 @@ async fn rehearse_postgres(url: &str) -> Result<Rehearsal, String> {
     let tools = PgTools::find()?;
     let from = postgres_version(&tools, url)?;
     known(from)?;
-    rehearse_postgres_on(&tools, url, from, |scratch| tools.copy(url, scratch)).await
+    rehearse_postgres_on(&tools, url, from, "rehearsal", |scratch| {
+        tools.copy(url, scratch)
+    })
+    .await
 }
 
-/// A rehearsal on a scratch database beside `url`'s, filled by `fill`
-/// (given the scratch database's URL), dropped afterwards.
+/// A rehearsal on a scratch database beside `url`'s (`hearth_PURPOSE_PID`),
+/// filled by `fill` (given the scratch database's URL), dropped afterwards.
 async fn rehearse_postgres_on(
     tools: &PgTools,
     url: &str,
     from: i64,
+    purpose: &str,
     fill: impl FnOnce(&str) -> Result<(), String>,
 ) -> Result<Rehearsal, String> {
-    let scratch_name = format!("hearth_rehearsal_{}", std::process::id());
+    let scratch_name = format!("hearth_{purpose}_{}", std::process::id());
     let scratch_url = with_database(url, &scratch_name)?;
     tools.query(url, &format!("CREATE DATABASE {scratch_name}"))?;
     let outcome = async {
@@ -280,21 +294,12 @@ async fn rehearse_postgres_on(
     outcome
 }
 
-/// Upgrades the PostgreSQL database at `url`: a dump of it into `dir`
-/// first, proven by restoring it into a scratch database and upgrading and
-/// verifying that copy (a rehearsal on the backup itself); the live
-/// database is migrated only if all of that succeeds.
-async fn upgrade_postgres(storage: &Storage, url: &str, dir: &Path) -> Result<String, String> {
+/// Dumps the PostgreSQL database at `url` (at schema `from`) into `dir`,
+/// and proves the dump by restoring it into a scratch database and
+/// upgrading and verifying that copy: a rehearsal on the backup itself.
+async fn backup_postgres(url: &str, from: i64, dir: &Path, now: i64) -> Result<PathBuf, String> {
     let tools = PgTools::find()?;
-    let from = postgres_version(&tools, url)?;
-    known(from)?;
-    if from == LATEST_VERSION {
-        return Ok(format!(
-            "ok: the database is at version {from} already; nothing to do"
-        ));
-    }
     std::fs::create_dir_all(dir).map_err(|e| crate::transfer::cannot("create", dir, &e))?;
-    let now = hearth_app::Clock::now_ms(&hearth_app::SystemClock);
     let backup = dir.join(crate::backup::named(now, "pgdump"));
     let partial = backup.with_extension("pgdump.partial");
     if let Err(e) = tools.dump(url, &partial) {
@@ -305,15 +310,16 @@ async fn upgrade_postgres(storage: &Storage, url: &str, dir: &Path) -> Result<St
     }
     std::fs::rename(&partial, &backup)
         .map_err(|e| crate::transfer::cannot("write", &backup, &e))?;
-    let rehearsal =
-        rehearse_postgres_on(&tools, url, from, |scratch| tools.restore(&backup, scratch))
-            .await
-            .map_err(|e| {
-                format!(
-                    "{e}; nothing was migrated; the backup is {}",
-                    backup.display()
-                )
-            })?;
+    let rehearsal = rehearse_postgres_on(&tools, url, from, "backup_check", |scratch| {
+        tools.restore(&backup, scratch)
+    })
+    .await
+    .map_err(|e| {
+        format!(
+            "{e}; nothing was migrated; the backup is {}",
+            backup.display()
+        )
+    })?;
     if !rehearsal.problems.is_empty() {
         return Err(format!(
             "the backup, restored and upgraded, is inconsistent ({}), so nothing was migrated; the backup is {}",
@@ -321,13 +327,7 @@ async fn upgrade_postgres(storage: &Storage, url: &str, dir: &Path) -> Result<St
             backup.display()
         ));
     }
-    crate::storage::open(storage)
-        .await
-        .map_err(|e| format!("{e}; the backup taken before is {}", backup.display()))?;
-    Ok(format!(
-        "ok: upgraded from version {from} to {LATEST_VERSION}; the backup taken before, proven by restoring and upgrading it, is {} (pg_restore restores it)",
-        backup.display()
-    ))
+    Ok(backup)
 }
 
 /// `url` with its database replaced by `name`.

@@ -55,6 +55,14 @@ pub struct Migration {
 }
 
 impl Migration {
+    /// Its SQL for `dialect`'s engine.
+    pub fn sql(&self, dialect: Dialect) -> &'static str {
+        match dialect {
+            Dialect::Sqlite => self.sqlite,
+            Dialect::Postgres => self.postgres,
+        }
+    }
+
     /// Its name: the file name without the version.
     pub fn name(&self) -> &'static str {
         self.file
@@ -138,11 +146,7 @@ impl<E: Engine> SqlStore<E> {
                     return runs_on_newer(c, current).await;
                 }
                 for m in MIGRATIONS.iter().filter(|m| m.version > current) {
-                    c.batch(match dialect {
-                        Dialect::Sqlite => m.sqlite,
-                        Dialect::Postgres => m.postgres,
-                    })
-                    .await?;
+                    c.batch(m.sql(dialect)).await?;
                     c.execute(
                         "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
                         args![m.version, m.name()],

@@ -2,6 +2,8 @@
 //! of the live data and touches nothing live; a real upgrade (SQLite) takes
 //! a proven backup first.
 
+use std::path::Path;
+
 use hearth::config::Storage;
 
 use crate::cli::{create_admin, hearth, start_server, storage_args};
@@ -33,12 +35,21 @@ async fn block_the_newest_migration(storage: &Storage) {
     .await;
 }
 
-pub(crate) fn output(out: &std::process::Output) -> String {
-    format!(
+/// Runs `hearth WORDS… ARGS…` in `cwd`: whether it succeeded, and what it
+/// printed.
+pub(crate) fn run(words: &[&str], args: &[String], cwd: &Path) -> (bool, String) {
+    let out = hearth()
+        .args(words)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    let printed = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
-    )
+    );
+    (out.status.success(), printed)
 }
 
 async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(backend: Backend) {
@@ -48,14 +59,8 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
         Storage::Sqlite(dir) => std::fs::read(dir.join("hearth.db")).ok(),
         Storage::Postgres(..) => None,
     };
-    let rehearse = || {
-        let out = hearth()
-            .args(["upgrade", "--rehearse"])
-            .args(&args)
-            .output()
-            .unwrap();
-        (out.status.success(), output(&out))
-    };
+    let cwd = tempfile::tempdir().unwrap();
+    let rehearse = || run(&["upgrade", "--rehearse"], &args, cwd.path());
     let live_before = live_file(&storage);
     let (ok, text) = rehearse();
     assert!(ok, "{text}");
@@ -115,9 +120,9 @@ both!(a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live);
 async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() {
     let (storage, _guard) = store_of_the_release_before(Backend::Sqlite).await;
     let args = storage_args(&storage);
-    let out = hearth().arg("upgrade").args(&args).output().unwrap();
-    let text = output(&out);
-    assert!(out.status.success(), "{text}");
+    let cwd = tempfile::tempdir().unwrap();
+    let (ok, text) = run(&["upgrade"], &args, cwd.path());
+    assert!(ok, "{text}");
     let before = LATEST_VERSION - 1;
     assert!(
         text.contains(&format!(
@@ -142,18 +147,10 @@ async fn an_upgrade_takes_a_proven_backup_of_the_release_before_then_migrates() 
         before,
         "the backup is of the release before"
     );
-    let live = hearth()
-        .args(["verify", "--live"])
-        .args(&args)
-        .output()
-        .unwrap();
-    assert!(live.status.success(), "{}", output(&live));
-    let again = hearth().arg("upgrade").args(&args).output().unwrap();
-    assert!(
-        output(&again).contains("nothing to do"),
-        "{}",
-        output(&again)
-    );
+    let (ok, text) = run(&["verify", "--live"], &args, cwd.path());
+    assert!(ok, "{text}");
+    let (_, text) = run(&["upgrade"], &args, cwd.path());
+    assert!(text.contains("nothing to do"), "{text}");
 }
 
 /// On PostgreSQL an upgrade dumps the release before into the backup
@@ -166,27 +163,20 @@ async fn an_upgrade_on_postgresql_takes_a_proven_dump_then_migrates() {
     let before = LATEST_VERSION - 1;
     let args = storage_args(&storage);
     let dir = tempfile::tempdir().unwrap();
-    let upgrade = |backup_dir: Option<&std::path::Path>| {
-        let mut command = hearth();
-        command.arg("upgrade").args(&args);
-        if let Some(dir) = backup_dir {
-            command.arg("--backup-dir").arg(dir);
-        }
-        let out = command.output().unwrap();
-        (out.status.success(), output(&out))
-    };
-    let (ok, text) = upgrade(None);
+    let cwd = tempfile::tempdir().unwrap();
+    let dir_arg = dir.path().to_str().unwrap();
+    let (ok, text) = run(&["upgrade"], &args, cwd.path());
     assert!(!ok && text.contains("--backup-dir"), "{text}");
 
     // A migration that cannot apply: found on the restored dump.
     block_the_newest_migration(&storage).await;
-    let (ok, text) = upgrade(Some(dir.path()));
+    let (ok, text) = run(&["upgrade", "--backup-dir", dir_arg], &args, cwd.path());
     assert!(!ok, "{text}");
     assert!(text.contains("nothing was migrated"), "{text}");
     assert_eq!(number(&storage, VERSION).await, before);
     execute(&storage, "ALTER TABLE schema_migrations DROP COLUMN kind;").await;
 
-    let (ok, text) = upgrade(Some(dir.path()));
+    let (ok, text) = run(&["upgrade", "--backup-dir", dir_arg], &args, cwd.path());
     assert!(ok, "{text}");
     assert!(
         text.contains(&format!(
@@ -241,15 +231,7 @@ async fn this_release_runs_on_a_later_schema_of_expansions_and_goes_back_to_it(b
         0,
         "every applied migration's kind is recorded"
     );
-    let rollback = || {
-        let out = hearth()
-            .arg("rollback")
-            .args(&args)
-            .current_dir(cwd.path())
-            .output()
-            .unwrap();
-        (out.status.success(), output(&out))
-    };
+    let rollback = || run(&["rollback"], &args, cwd.path());
     let (ok, text) = rollback();
     assert!(ok && text.contains("nothing to roll back"), "{text}");
 
@@ -268,6 +250,11 @@ async fn this_release_runs_on_a_later_schema_of_expansions_and_goes_back_to_it(b
         text.contains(&format!("runs on the database's schema version {later}")),
         "{text}"
     );
+    let backups = tempfile::tempdir().unwrap();
+    let upgrade = ["upgrade", "--backup-dir", backups.path().to_str().unwrap()];
+    let (ok, text) = run(&upgrade, &args, cwd.path());
+    assert!(!ok, "an upgrade to an earlier release: {text}");
+    assert!(text.contains("newer than this release knows"), "{text}");
     let (mut server, base) = start_server(&args, cwd.path());
     let thread = Thread::prepare(&base).await;
     assert_eq!(
@@ -300,17 +287,13 @@ async fn this_release_runs_on_a_later_schema_of_expansions_and_goes_back_to_it(b
         text.contains("restore the backup taken before the upgrade"),
         "{text}"
     );
-    let migrated = hearth()
-        .arg("migrate")
-        .args(&args)
-        .current_dir(cwd.path())
-        .output()
-        .unwrap();
-    assert!(!migrated.status.success());
-    assert!(
-        output(&migrated).contains("newer than this release knows"),
-        "{}",
-        output(&migrated)
-    );
+    for words in [&["migrate"][..], &upgrade] {
+        let (ok, text) = run(words, &args, cwd.path());
+        assert!(!ok, "{words:?}: {text}");
+        assert!(
+            text.contains("newer than this release knows"),
+            "{words:?}: {text}"
+        );
+    }
 }
 both!(this_release_runs_on_a_later_schema_of_expansions_and_goes_back_to_it);

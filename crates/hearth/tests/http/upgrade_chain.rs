@@ -8,14 +8,13 @@
 //! find their topics, replies, likes, accepted answers, profiles, search
 //! results and notifications as they were; and it takes new writes.
 
-use std::path::PathBuf;
-
+use hearth_store_sql::{Dialect, LATEST_VERSION, MIGRATIONS};
 use serde_json::{Value, json};
 
-use crate::cli::{hearth, start_server, storage_args};
+use crate::cli::{start_server, storage_args};
 use crate::support::app::{Api, execute_sql, fresh_storage};
 use crate::support::{Backend, both};
-use crate::upgrade::output;
+use crate::upgrade::run;
 
 /// The data each release wrote, by the version of the migration it ran on.
 const FIXTURES: &[(i64, &str)] = &[
@@ -24,34 +23,6 @@ const FIXTURES: &[(i64, &str)] = &[
     (17, include_str!("upgrade_fixtures/0017.sql")),
     (19, include_str!("upgrade_fixtures/0019.sql")),
 ];
-
-/// Every migration of `backend`'s engine, oldest first: version, name, SQL.
-fn migrations(backend: Backend) -> Vec<(i64, String, String)> {
-    let engine = match backend {
-        Backend::Sqlite => "sqlite",
-        Backend::Postgres => "postgres",
-    };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../store-sql/migrations")
-        .join(engine);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the migrations")
-        .map(|e| e.expect("a migration").path())
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|path| {
-            let stem = path.file_stem().unwrap().to_str().unwrap();
-            let (version, name) = stem.split_once('_').expect("NNNN_name.sql");
-            (
-                version.parse().expect("a version"),
-                name.to_owned(),
-                std::fs::read_to_string(path).expect("read a migration"),
-            )
-        })
-        .collect()
-}
 
 /// A store at schema `version`, built as the releases up to it left it.
 pub(crate) async fn store_at(
@@ -65,11 +36,13 @@ pub(crate) async fn store_at(
                                          applied_at BIGINT NOT NULL DEFAULT 0)",
     )
     .await;
-    for (v, name, sql) in migrations(backend)
-        .into_iter()
-        .take_while(|m| m.0 <= version)
-    {
-        execute_sql(&storage, &sql).await;
+    let dialect = match backend {
+        Backend::Sqlite => Dialect::Sqlite,
+        Backend::Postgres => Dialect::Postgres,
+    };
+    for m in MIGRATIONS.iter().take_while(|m| m.version <= version) {
+        let (v, name) = (m.version, m.name());
+        execute_sql(&storage, m.sql(dialect)).await;
         execute_sql(
             &storage,
             &format!("INSERT INTO schema_migrations (version, name) VALUES ({v}, '{name}')"),
@@ -157,33 +130,14 @@ async fn reads_as_before(base: &str, from: i64) {
 }
 
 async fn every_earlier_schema_upgrades_in_one_step_with_its_data(backend: Backend) {
-    let latest = migrations(backend).last().expect("migrations").0;
-    for from in 1..latest {
+    for from in 1..LATEST_VERSION {
         let (storage, _guard) = store_at(backend, from).await;
         let args = storage_args(&storage);
         let cwd = tempfile::tempdir().unwrap();
-        let migrated = hearth()
-            .arg("migrate")
-            .args(&args)
-            .current_dir(cwd.path())
-            .output()
-            .unwrap();
-        assert!(
-            migrated.status.success(),
-            "from {from}: {}",
-            output(&migrated)
-        );
-        let verified = hearth()
-            .args(["verify", "--live"])
-            .args(&args)
-            .current_dir(cwd.path())
-            .output()
-            .unwrap();
-        assert!(
-            verified.status.success(),
-            "from {from}: {}",
-            output(&verified)
-        );
+        for words in [&["migrate"][..], &["verify", "--live"]] {
+            let (ok, text) = run(words, &args, cwd.path());
+            assert!(ok, "from {from}, {words:?}: {text}");
+        }
         let (mut server, base) = start_server(&args, cwd.path());
         reads_as_before(&base, from).await;
         let _ = server.kill();
