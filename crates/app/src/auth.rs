@@ -1,5 +1,8 @@
 //! Signing in and out, sessions and API tokens.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use hearth_core::ids::TokenId;
 use hearth_core::model::AuditAction;
 use hearth_core::names::check_new_password;
@@ -14,6 +17,33 @@ use crate::{AppError, Ctx, Result};
 
 /// A session or token is marked used at most this often, so reads stay reads.
 const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// Records of use being written at once; a use that finds them all taken
+/// is recorded by a later request.
+pub(crate) const USE_NOTES_AT_ONCE: usize = 64;
+
+/// How long a request waits for the record of its use. Writers queued
+/// behind a lock or a flood of sign-ins hold up a read no longer than this;
+/// the record is written when its turn comes.
+const USE_NOTE_WAIT: Duration = Duration::from_secs(1);
+
+/// Records that a session or token was used: best effort, a database that
+/// refuses or delays writes must not stop reading.
+async fn note_use(
+    ctx: &Ctx,
+    touch: impl Future<Output = hearth_store::Result<()>> + Send + 'static,
+) {
+    let Ok(turn) = Arc::clone(&ctx.use_notes).try_acquire_owned() else {
+        return;
+    };
+    let noting = tokio::spawn(async move {
+        let _turn = turn;
+        if let Err(e) = touch.await {
+            tracing::warn!(error = %e, "could not record the use of a session or token");
+        }
+    });
+    let _ = tokio::time::timeout(USE_NOTE_WAIT, noting).await;
+}
 
 /// The signed-in user and how they proved it.
 #[derive(Debug, Clone)]
@@ -213,10 +243,8 @@ pub async fn session(ctx: &Ctx, secret: &str) -> Result<Option<Authenticated>> {
         return Ok(None);
     }
     if now - session.last_seen_at > TOUCH_EVERY_MS {
-        // Best effort: a database that refuses writes must not stop reading.
-        if let Err(e) = ctx.store.touch_session(&id_hash, now).await {
-            tracing::warn!(error = %e, "could not record session use");
-        }
+        let store = Arc::clone(&ctx.store);
+        note_use(ctx, async move { store.touch_session(&id_hash, now).await }).await;
     }
     Ok(Some(Authenticated {
         user,
@@ -383,10 +411,9 @@ pub async fn token(ctx: &Ctx, secret: &str) -> Result<Option<Authenticated>> {
         return Ok(None);
     };
     let now = ctx.now();
-    if token.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY_MS)
-        && let Err(e) = ctx.store.touch_token(token.id, now).await
-    {
-        tracing::warn!(error = %e, "could not record token use");
+    if token.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY_MS) {
+        let store = Arc::clone(&ctx.store);
+        note_use(ctx, async move { store.touch_token(token.id, now).await }).await;
     }
     Ok(Some(Authenticated {
         user,

@@ -122,6 +122,8 @@ pub struct Ctx {
     pub(crate) live_feed: Arc<crate::live_feed::LiveFeed>,
     /// Wakes this node's outbox worker when mail is enqueued here.
     pub(crate) outbox_wake: Arc<tokio::sync::Notify>,
+    /// Turns for recording that a session or token was used.
+    pub(crate) use_notes: Arc<tokio::sync::Semaphore>,
 }
 
 impl Ctx {
@@ -143,6 +145,7 @@ impl Ctx {
             writes_in_flight: Arc::default(),
             live_feed: Arc::default(),
             outbox_wake: Arc::default(),
+            use_notes: Arc::new(tokio::sync::Semaphore::new(crate::auth::USE_NOTES_AT_ONCE)),
         })
     }
 

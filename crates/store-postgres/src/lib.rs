@@ -15,6 +15,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use hearth_store::{PoolStatus, Result, StoreError};
 pub use hearth_store_sql::LATEST_VERSION;
 use hearth_store_sql::{BoxFuture, Engine, Job, LIVE_CHANNEL, LiveSignal, Mode, SqlStore};
+use tokio::sync::Semaphore;
 use tokio_postgres::{AsyncMessage, IsolationLevel, NoTls};
 
 use crate::conn::PgConn;
@@ -40,6 +41,17 @@ pub struct Postgres {
     primary_failed_at: Mutex<Option<Instant>>,
     /// Raised by this node's writes and by every node's `NOTIFY`.
     live: Arc<LiveSignal>,
+    /// Turns for write transactions: fewer than the pool's connections, so
+    /// that writers queued behind each other's locks (a flood of sign-ins
+    /// under one address, say) never hold every connection and reads always
+    /// find one.
+    writers: Semaphore,
+}
+
+/// The share of the pool's connections write transactions may hold at once:
+/// three quarters, so that a quarter stays for reads.
+fn writer_share(pool_size: usize) -> usize {
+    (pool_size - pool_size / 4).max(1)
 }
 
 fn pool(url: &str, size: usize) -> Result<Pool> {
@@ -75,6 +87,7 @@ pub async fn connect(url: &str, pool_size: usize, replica: Option<&str>) -> Resu
         replica: replica.map(|r| pool(r, pool_size)).transpose()?,
         primary_failed_at: Mutex::new(None),
         live: Arc::clone(&live),
+        writers: Semaphore::new(writer_share(pool_size)),
     });
     store.migrate().await?;
     let config: tokio_postgres::Config = url
@@ -168,6 +181,15 @@ impl Postgres {
 impl Engine for Postgres {
     fn run<T: Send + 'static>(&self, mode: Mode, job: Job<T>) -> BoxFuture<'_, Result<T>> {
         Box::pin(async move {
+            let _turn = match mode {
+                Mode::Write => Some(
+                    self.writers
+                        .acquire()
+                        .await
+                        .map_err(|e| StoreError::Unavailable(e.to_string()))?,
+                ),
+                Mode::Read | Mode::Snapshot => None,
+            };
             let mut client = self.client().await?;
             let tx = match mode {
                 Mode::Read => return job(&mut PgConn(&client)).await,
@@ -211,5 +233,18 @@ impl Engine for Postgres {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::writer_share;
+
+    #[test]
+    fn writers_leave_a_quarter_of_the_pool_to_reads() {
+        assert_eq!(writer_share(16), 12);
+        assert_eq!(writer_share(8), 6);
+        assert_eq!(writer_share(3), 3);
+        assert_eq!(writer_share(1), 1);
     }
 }

@@ -458,7 +458,8 @@ pub async fn query_number(storage: &Storage, sql: &str) -> i64 {
     }
 }
 
-async fn postgres_client(url: &secrecy::SecretString) -> tokio_postgres::Client {
+/// A client of a test's PostgreSQL database.
+pub async fn postgres_client(url: &secrecy::SecretString) -> tokio_postgres::Client {
     use secrecy::ExposeSecret;
     let (client, conn) = tokio_postgres::connect(url.expose_secret(), tokio_postgres::NoTls)
         .await
