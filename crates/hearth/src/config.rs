@@ -65,6 +65,11 @@ pub struct ServeArgs {
     /// Seconds to finish in-flight requests after SIGTERM/SIGINT [default: 30]
     #[arg(long, env = "HEARTH_SHUTDOWN_TIMEOUT", value_name = "SECS")]
     pub shutdown_timeout: Option<u64>,
+    /// Seconds a stopping node goes on serving while `/readyz` answers 503,
+    /// so that a load balancer takes it out of rotation before it stops
+    /// accepting [default: 0; behind a balancer, more than its check interval]
+    #[arg(long, env = "HEARTH_DRAIN_DELAY", value_name = "SECS")]
+    pub drain_delay: Option<u64>,
     /// Write a backup this often and prove it restorable (e.g. 12h),
     /// or `off` [default: 1d; with PostgreSQL, once --backup-dir is given]
     #[arg(long, env = "HEARTH_BACKUP_EVERY", value_name = "INTERVAL")]
@@ -155,6 +160,7 @@ pub struct FileConfig {
     session_idle_hours: Option<i64>,
     session_max_days: Option<i64>,
     shutdown_timeout: Option<u64>,
+    drain_delay: Option<u64>,
     backup_every: Option<String>,
     backup_keep: Option<usize>,
     backup_dir: Option<PathBuf>,
@@ -249,6 +255,8 @@ pub struct ServeConfig {
     pub web: hearth_web::WebConfig,
     pub app: hearth_app::AppConfig,
     pub shutdown_timeout_secs: u64,
+    /// Seconds of serving out of rotation before stopping.
+    pub drain_delay_secs: u64,
     /// Scheduled backups: where, how often, how many kept.
     pub backups: Option<hearth_app::backups::BackupPlan>,
     /// A listener of its own for `/metrics`.
@@ -393,6 +401,7 @@ impl ServeConfig {
                 .shutdown_timeout
                 .or(file.shutdown_timeout)
                 .unwrap_or(30),
+            drain_delay_secs: args.drain_delay.or(file.drain_delay).unwrap_or(0),
         })
     }
 }

@@ -90,14 +90,11 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
             () = handed_over.notified() => Stop::HandedOver,
         }
     };
-    serve_until(
-        listener,
-        state,
-        router,
-        Duration::from_secs(config.shutdown_timeout_secs),
-        stop,
-    )
-    .await;
+    let drain = Drain {
+        delay: Duration::from_secs(config.drain_delay_secs),
+        grace: Duration::from_secs(config.shutdown_timeout_secs),
+    };
+    serve_until(listener, state, router, drain, stop).await;
     if let Some(outbox) = outbox {
         outbox.stop().await;
     }
@@ -153,6 +150,18 @@ pub enum Stop {
 /// rather than finding their idle connection closed under a request.
 const LINGER: Duration = Duration::from_secs(2);
 
+/// How a server stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drain {
+    /// After SIGTERM, how long it goes on accepting and serving while
+    /// `/readyz` answers 503: a load balancer that checks readiness takes
+    /// it out of rotation meanwhile, so that no new connection finds the
+    /// socket closed.
+    pub delay: Duration,
+    /// How long in-flight requests have to finish once it stops accepting.
+    pub grace: Duration,
+}
+
 /// Serves `router` on `listener` until `stop` completes, then drains for at most `grace`.
 pub async fn serve(
     listener: TcpListener,
@@ -161,7 +170,11 @@ pub async fn serve(
     grace: Duration,
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) {
-    serve_until(listener, state, router, grace, async move {
+    let drain = Drain {
+        delay: Duration::ZERO,
+        grace,
+    };
+    serve_until(listener, state, router, drain, async move {
         stop.await;
         Stop::Terminate
     })
@@ -169,14 +182,15 @@ pub async fn serve(
 }
 
 /// Serves `router` on `listener` until `stop` says why it stops, then
-/// drains for at most `grace` (after a hand-over, first lingers).
+/// drains as `drain` says (after a hand-over, first lingers).
 pub async fn serve_until(
     listener: TcpListener,
     state: AppState,
     router: axum::Router,
-    grace: Duration,
+    drain: Drain,
     stop: impl std::future::Future<Output = Stop> + Send + 'static,
 ) {
+    let Drain { delay, grace } = drain;
     let (accepting, paused) = watch::channel(true);
     let mut listener = Pausable {
         inner: listener,
@@ -188,6 +202,13 @@ pub async fn serve_until(
     let stopping = async move {
         let why = stop.await;
         state.start_draining();
+        if why == Stop::Terminate && !delay.is_zero() {
+            tracing::info!(
+                seconds = delay.as_secs(),
+                "stopping: /readyz answers 503 while requests are still served, then draining"
+            );
+            tokio::time::sleep(delay).await;
+        }
         if why == Stop::HandedOver {
             // The new process accepts from the same queue from now on.
             let _ = accepting.send(false);

@@ -16,7 +16,7 @@ use crate::crash::Thread;
 use crate::support::app::fresh_storage;
 use crate::support::{Backend, both};
 
-fn signal(pid: u32, name: &str) {
+pub(crate) fn signal(pid: u32, name: &str) {
     let status = std::process::Command::new("kill")
         .args([&format!("-{name}"), &pid.to_string()])
         .status()
@@ -29,7 +29,7 @@ fn pid_in(file: &Path) -> Option<u32> {
 }
 
 /// Whether process `pid` has exited (gone, or a zombie not yet reaped).
-fn exited(pid: u32) -> bool {
+pub(crate) fn exited(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Err(_) => true,
         Ok(stat) => stat
@@ -40,7 +40,7 @@ fn exited(pid: u32) -> bool {
 }
 
 /// Waits (polling, bounded) until `done` holds.
-async fn wait_until(what: &str, seconds: u64, mut done: impl FnMut() -> bool) {
+pub(crate) async fn wait_until(what: &str, seconds: u64, mut done: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
     while !done() {
         assert!(
@@ -53,15 +53,15 @@ async fn wait_until(what: &str, seconds: u64, mut done: impl FnMut() -> bool) {
 
 /// What the load saw.
 #[derive(Default)]
-struct Load {
-    ok: AtomicU64,
-    failed: AtomicU64,
-    acknowledged: AtomicU64,
+pub(crate) struct Load {
+    pub ok: AtomicU64,
+    pub failed: AtomicU64,
+    pub acknowledged: AtomicU64,
 }
 
 /// One client: reads the topic page and writes a reply in turn, on a
 /// connection pool of its own (keep-alive), until told to stop.
-async fn client(thread: Arc<Thread>, load: Arc<Load>, running: Arc<AtomicBool>) {
+pub(crate) async fn client(thread: Arc<Thread>, load: Arc<Load>, running: Arc<AtomicBool>) {
     let http = reqwest::Client::new();
     let page = format!("{}/t/{}", thread.base, thread.topic);
     let mut n = 0u64;

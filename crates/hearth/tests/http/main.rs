@@ -43,6 +43,7 @@ mod overload;
 mod people;
 mod profiles;
 mod readonly;
+mod rolling_upgrade;
 mod search;
 mod security;
 mod sessions;
