@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 mod ctx;
+pub mod data_migrations;
 pub mod digests;
 pub mod email_change;
 mod error;
@@ -51,10 +52,10 @@ pub use error::{AppError, CurrentVersion, FieldError, Result};
 /// The records the use cases answer with: what the pages and the API show.
 pub mod records {
     pub use hearth_store::{
-        ApiToken, Asset, Attachment, AuditEvent, AvatarFile, AvatarSize, FollowTarget, Followed,
-        Invite, JoinRequest, MailCounts, MailMode, MailSchedule, MailStatus, Member, Notification,
-        NotificationKind, OpsRecord, OutboxMail, Page, Person, PoolStatus, ProfileDetails,
-        ReactionTarget, Reply, ReplyInTopic, Revision, Session, SiteSettings, SiteStats, Space,
-        SpaceView, Topic, TopicNews, TopicView, Unseen, User,
+        ApiToken, Asset, Attachment, AuditEvent, AvatarFile, AvatarSize, DataMigration,
+        FollowTarget, Followed, Invite, JoinRequest, MailCounts, MailMode, MailSchedule,
+        MailStatus, Member, Notification, NotificationKind, OpsRecord, OutboxMail, Page, Person,
+        PoolStatus, ProfileDetails, ReactionTarget, Reply, ReplyInTopic, Revision, Session,
+        SiteSettings, SiteStats, Space, SpaceView, Topic, TopicNews, TopicView, Unseen, User,
     };
 }

@@ -62,7 +62,7 @@ pub fn start_outbox(ctx: &Ctx, smtp: Option<&SmtpSettings>) -> Result<Option<Out
 
 /// A few random hex digits: two processes with one pid (on two machines)
 /// claim as different holders.
-fn random_suffix() -> String {
+pub(crate) fn random_suffix() -> String {
     hearth_app::secrets::random_secret().map_or_else(|_| "0".into(), |s| s[..8].to_owned())
 }
 

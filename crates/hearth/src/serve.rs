@@ -40,6 +40,13 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
     let ctx = Ctx::new(store, Arc::new(SystemClock), app)
         .map_err(|e| format!("cannot start the work threads: {e}"))?;
     let outbox = crate::mail::start_outbox(&ctx, config.smtp.as_ref())?;
+    let (stop_migrations, migrations_stop) = watch::channel(false);
+    let holder = format!("{}-{}", std::process::id(), crate::mail::random_suffix());
+    let migrations = tokio::spawn(hearth_app::data_migrations::run(
+        ctx.clone(),
+        holder,
+        migrations_stop,
+    ));
     let backups = match config.backups.clone() {
         Some(plan) => {
             tracing::info!(dir = %plan.dir.display(), every_secs = plan.every.as_secs(), keep = plan.keep, "scheduled backups on");
@@ -98,6 +105,9 @@ pub async fn run(config: ServeConfig) -> Result<(), String> {
     if let Some(outbox) = outbox {
         outbox.stop().await;
     }
+    // A batch in hand is one short transaction: let it finish.
+    let _ = stop_migrations.send(true);
+    let _ = migrations.await;
     if let Some(backups) = backups {
         // Its hold on the store goes, so that the store closes cleanly.
         let _ = tokio::task::spawn_blocking(move || backups.stop()).await;

@@ -104,15 +104,10 @@ impl<E: Engine> ExportStore for SqlStore<E> {
                 }
                 // Member counts and the search index are derived, not exported.
                 c.execute(RECOUNT_MEMBERS, &[]).await?;
-                c.execute(
-                    "INSERT INTO search_rebuild (pending) VALUES (1) ON CONFLICT DO NOTHING",
-                    &[],
-                )
-                .await
-                .map(|_| ())
+                crate::data_migrations::ask(c, crate::data_migrations::SEARCH_INDEX).await
             })
         })
         .await?;
-        self.rebuild_search_index_if_asked().await
+        self.finish_data_migrations().await
     }
 }

@@ -14,6 +14,7 @@ mod account_mail;
 mod assets;
 mod attachments;
 mod audit;
+mod data_migrations;
 mod digests;
 mod export;
 mod following;

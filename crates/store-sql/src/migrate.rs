@@ -110,6 +110,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(23, "0023_mail", Expand),
     migration!(24, "0024_cheap_unread_count", Expand),
     migration!(25, "0025_migration_kinds", Expand),
+    migration!(26, "0026_data_migrations", Migrate),
 ];
 
 /// The newest schema version this build knows.
@@ -174,8 +175,7 @@ impl<E: Engine> SqlStore<E> {
                 Ok(())
             })
         })
-        .await?;
-        self.rebuild_search_index_if_asked().await
+        .await
     }
 }
 

@@ -5,6 +5,7 @@
 //! crosses this boundary.
 
 mod content;
+mod data_migrations;
 mod error;
 pub mod export;
 pub mod export_file;
@@ -18,6 +19,7 @@ mod traits;
 pub mod verify;
 
 pub use content::*;
+pub use data_migrations::*;
 pub use error::{Conflict, Result, StoreError};
 pub use following::*;
 pub use mail::*;

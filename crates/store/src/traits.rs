@@ -10,6 +10,7 @@ use hearth_core::search::Query;
 
 use crate::Result;
 use crate::content::*;
+use crate::data_migrations::DataMigrationStore;
 use crate::following::*;
 use crate::mail_traits::*;
 use crate::people::*;
@@ -566,6 +567,7 @@ pub trait Store:
     + FollowStore
     + LiveStore
     + OpsStore
+    + DataMigrationStore
     + AssetStore
     + MailStore
     + MailPreferenceStore

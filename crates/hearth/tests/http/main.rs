@@ -18,6 +18,7 @@ mod bodies;
 mod cli;
 mod conformance;
 mod crash;
+mod data_migrations;
 mod documents;
 mod everyday;
 mod failover;

@@ -96,6 +96,7 @@ backend hearth
             .arg(&file)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .spawn()
             .expect("haproxy (scripts/test installs it)");
         Balancer {

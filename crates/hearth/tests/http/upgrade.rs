@@ -25,14 +25,15 @@ async fn store_of_the_release_before(backend: Backend) -> (Storage, DbGuard) {
 async fn block_the_newest_migration(storage: &Storage) {
     assert_eq!(
         MIGRATIONS.last().unwrap().name(),
-        "migration_kinds",
+        "data_migrations",
         "put something in the newest migration's way"
     );
-    execute(
-        storage,
-        "ALTER TABLE schema_migrations ADD COLUMN kind TEXT;",
-    )
-    .await;
+    execute(storage, "CREATE TABLE data_migrations (name TEXT);").await;
+}
+
+/// Takes away what [`block_the_newest_migration`] put in its way.
+async fn unblock_the_newest_migration(storage: &Storage) {
+    execute(storage, "DROP TABLE data_migrations;").await;
 }
 
 /// Runs `hearth WORDS… ARGS…` in `cwd`: whether it succeeded, and what it
@@ -174,7 +175,7 @@ async fn an_upgrade_on_postgresql_takes_a_proven_dump_then_migrates() {
     assert!(!ok, "{text}");
     assert!(text.contains("nothing was migrated"), "{text}");
     assert_eq!(number(&storage, VERSION).await, before);
-    execute(&storage, "ALTER TABLE schema_migrations DROP COLUMN kind;").await;
+    unblock_the_newest_migration(&storage).await;
 
     let (ok, text) = run(&["upgrade", "--backup-dir", dir_arg], &args, cwd.path());
     assert!(ok, "{text}");

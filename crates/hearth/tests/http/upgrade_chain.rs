@@ -129,6 +129,32 @@ async fn reads_as_before(base: &str, from: i64) {
     assert_eq!(topic["reply_count"], 3, "from {from}: {topic}");
 }
 
+/// Waits (polling, bounded) until the node at `base` has run the data
+/// migrations the upgrade asked for (the search index of a store from
+/// before search), as its metrics say.
+async fn data_migrations_finished(base: &str, from: i64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let metrics = reqwest::get(format!("{base}/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let unfinished = metrics
+            .lines()
+            .any(|l| l.starts_with("hearth_data_migration_finished{") && l.ends_with(" 0"));
+        if !unfinished {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "from {from}: data migrations unfinished: {metrics}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 async fn every_earlier_schema_upgrades_in_one_step_with_its_data(backend: Backend) {
     for from in 1..LATEST_VERSION {
         let (storage, _guard) = store_at(backend, from).await;
@@ -139,6 +165,7 @@ async fn every_earlier_schema_upgrades_in_one_step_with_its_data(backend: Backen
             assert!(ok, "from {from}, {words:?}: {text}");
         }
         let (mut server, base) = start_server(&args, cwd.path());
+        data_migrations_finished(&base, from).await;
         reads_as_before(&base, from).await;
         let _ = server.kill();
         let _ = server.wait();

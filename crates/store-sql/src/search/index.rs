@@ -1,13 +1,12 @@
 //! Writing the search index: documents numbered by kind and id, the text
 //! each kind is found by, and building the whole index again from the
-//! content when a migration or an import asks for it.
+//! content, in batches, when a migration or an import asks for it.
 
 use hearth_core::search::{index_text, name_key};
 use hearth_store::{ProfileDetails, Result};
 
 use crate::args;
-use crate::conn::{Conn, Dialect, Engine, value};
-use crate::store::SqlStore;
+use crate::conn::{Conn, Dialect, value};
 use crate::value::ReadRows;
 
 /// What a document of the index is.
@@ -149,52 +148,38 @@ async fn rebuild_document(c: &mut dyn Conn, doc: Doc, (a, b, x, y): Texts) -> Re
     index(c, doc, &title, &body).await
 }
 
-impl<E: Engine> SqlStore<E> {
-    /// Builds the index again from the content when asked to (by a
-    /// migration, or an import), in batches of one transaction each.
-    pub(crate) async fn rebuild_search_index_if_asked(&self) -> Result<()> {
-        let asked: i64 = self
-            .read(|c| {
-                Box::pin(async move { value(c, "SELECT count(*) FROM search_rebuild", &[]).await })
-            })
-            .await?;
-        if asked == 0 {
-            return Ok(());
-        }
-        self.write(|c| Box::pin(async move { c.execute("DELETE FROM search_index", &[]).await }))
-            .await?;
-        let mut documents = 0u64;
-        for &(doc, sql) in SOURCES {
-            let mut after = 0i64;
-            loop {
-                let (last, written) = self
-                    .write(move |c| {
-                        Box::pin(async move {
-                            let rows = c.query(sql, args![after]).await?.read(|r| {
-                                let id: i64 = r.get()?;
-                                Ok((id, (r.get()?, r.get()?, r.get()?, r.get()?)))
-                            })?;
-                            let mut last = None;
-                            for (id, texts) in rows.iter().cloned() {
-                                rebuild_document(c, doc(id), texts).await?;
-                                last = Some(id);
-                            }
-                            Ok((last, rows.len() as u64))
-                        })
-                    })
-                    .await?;
-                documents += written;
-                match last {
-                    Some(id) => after = id,
-                    None => break,
-                }
-            }
-        }
-        self.write(|c| Box::pin(async move { c.execute("DELETE FROM search_rebuild", &[]).await }))
-            .await?;
-        if documents > 0 {
-            tracing::info!(documents, "built the search index");
-        }
-        Ok(())
+/// The steps of building the index again: one per kind of document.
+pub(crate) const REBUILD_STEPS: usize = SOURCES.len();
+
+/// How many documents building the index again writes.
+pub(crate) async fn rebuild_total(c: &mut dyn Conn) -> Result<i64> {
+    value(
+        c,
+        "SELECT (SELECT count(*) FROM topics) + (SELECT count(*) FROM replies)
+              + (SELECT count(*) FROM spaces WHERE kind = 'community')
+              + (SELECT count(*) FROM users)",
+        &[],
+    )
+    .await
+}
+
+/// Writes the next batch of step `step`'s documents, from after id `after`:
+/// the last id written and how many, or `None` when the step is done.
+pub(crate) async fn rebuild_batch(
+    c: &mut dyn Conn,
+    step: usize,
+    after: i64,
+) -> Result<Option<(i64, i64)>> {
+    let (doc, sql) = SOURCES[step];
+    let rows = c.query(sql, args![after]).await?.read(|r| {
+        let id: i64 = r.get()?;
+        Ok((id, (r.get()?, r.get()?, r.get()?, r.get()?)))
+    })?;
+    let written = rows.len() as i64;
+    let mut last = None;
+    for (id, texts) in rows {
+        rebuild_document(c, doc(id), texts).await?;
+        last = Some(id);
     }
+    Ok(last.map(|id| (id, written)))
 }

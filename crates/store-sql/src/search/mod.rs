@@ -18,7 +18,9 @@ use hearth_store::{
     SimilarTopicsQuery, Space, Topic,
 };
 
-pub(crate) use index::{Doc, index, person_text, profile_text, space_text};
+pub(crate) use index::{
+    Doc, REBUILD_STEPS, index, person_text, profile_text, rebuild_batch, rebuild_total, space_text,
+};
 use index::{PERSON, REPLY, SPACE, TOPIC, id_of, kind_of};
 use matching::{Match, Window};
 

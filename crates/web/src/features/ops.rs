@@ -62,6 +62,40 @@ pub(crate) async fn metrics_open(State(state): State<AppState>) -> Response {
     exposition(&state).await
 }
 
+/// Each long data migration's rows done, rows to do and whether it has
+/// finished, as the database records them for every node.
+async fn data_migration_metrics(state: &AppState) -> String {
+    let Ok(migrations) = hearth_app::data_migrations::all(&state.ctx).await else {
+        return String::new();
+    };
+    type Gauge = fn(&hearth_app::records::DataMigration) -> i64;
+    let gauges: [(&str, &str, Gauge); 3] = [
+        (
+            "hearth_data_migration_rows_done",
+            "Rows a data migration has done.",
+            |m| m.done,
+        ),
+        (
+            "hearth_data_migration_rows_total",
+            "Rows a data migration has to do (0 before it begins).",
+            |m| m.total.unwrap_or(0),
+        ),
+        (
+            "hearth_data_migration_finished",
+            "Whether a data migration has finished (1) or not (0).",
+            |m| i64::from(m.finished_at.is_some()),
+        ),
+    ];
+    let mut out = String::new();
+    for (metric, help, value) in gauges {
+        out.push_str(&format!("# HELP {metric} {help}\n# TYPE {metric} gauge\n"));
+        for m in &migrations {
+            out.push_str(&format!("{metric}{{name=\"{}\"}} {}\n", m.name, value(m)));
+        }
+    }
+    out
+}
+
 async fn exposition(state: &AppState) -> Response {
     let (engine, pool) = hearth_app::status::pool(&state.ctx);
     let mut body = state.metrics.render(pool, engine);
@@ -91,5 +125,6 @@ async fn exposition(state: &AppState) -> Response {
     body.push_str("# HELP hearth_mail_waiting Mails waiting to go or going, on any node.\n");
     body.push_str("# TYPE hearth_mail_waiting gauge\n");
     body.push_str(&format!("hearth_mail_waiting {waiting}\n"));
+    body.push_str(&data_migration_metrics(state).await);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

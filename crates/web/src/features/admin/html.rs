@@ -32,6 +32,36 @@ struct AdminPage {
     time_zones: Vec<String>,
     audit: Vec<AuditRow>,
     backup_error: Option<String>,
+    data_migrations: Vec<DataMigrationRow>,
+}
+
+/// A long data migration and how far it has got.
+struct DataMigrationRow {
+    what: String,
+    percent: i64,
+    rows: String,
+    state: String,
+}
+
+impl DataMigrationRow {
+    fn new(m: &hearth_app::records::DataMigration, now: i64) -> Self {
+        use hearth_app::data_migrations::{describe, percent};
+        let rows = match m.total {
+            Some(total) => format!("{} of {} rows", m.done, total),
+            None => "not begun".into(),
+        };
+        let state = match (&m.finished_at, &m.held) {
+            (Some(at), _) => format!("finished {}", crate::time_fmt::When::new(*at, now)),
+            (None, Some((holder, until))) if *until > now => format!("running on node {holder}"),
+            (None, _) => "waiting for a node to run it".into(),
+        };
+        Self {
+            what: describe(&m.name).to_owned(),
+            percent: percent(m),
+            rows,
+            state,
+        }
+    }
 }
 
 struct AuditRow {
@@ -72,6 +102,11 @@ async fn page(
             registrations: Registration::ALL,
             time_zones: hearth_app::digests::time_zones(),
             backup_error: hearth_app::backups::status(&state.ctx).await?.last_error(),
+            data_migrations: hearth_app::data_migrations::all(&state.ctx)
+                .await?
+                .iter()
+                .map(|m| DataMigrationRow::new(m, state.ctx.now()))
+                .collect(),
             audit: hearth_app::audit::list(&state.ctx, &signed_in.who, None, 50)
                 .await?
                 .into_iter()
