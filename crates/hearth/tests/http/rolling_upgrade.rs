@@ -35,8 +35,18 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A node's process, stopped when the test ends, however it ends.
+struct Node(Child);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Starts a node listening on `listen`; its address once it is ready.
-fn start_node(args: &[String], cwd: &Path, listen: &str) -> (Child, SocketAddr) {
+fn start_node(args: &[String], cwd: &Path, listen: &str) -> (Node, SocketAddr) {
     let mut command = hearth();
     command
         .arg("serve")
@@ -46,7 +56,7 @@ fn start_node(args: &[String], cwd: &Path, listen: &str) -> (Child, SocketAddr) 
         .current_dir(cwd);
     let (child, base, _log) = until_ready(command);
     let addr = base.trim_start_matches("http://").parse().unwrap();
-    (child, addr)
+    (Node(child), addr)
 }
 
 /// HAProxy in front of `nodes`, with the README's backend, and a stats page.
@@ -140,7 +150,7 @@ async fn a_rolling_upgrade_of_three_nodes_fails_no_request() {
     let (storage, _guard) = fresh_storage(Backend::Postgres).await;
     let args = storage_args(&storage);
     assert!(create_admin(&args, cwd.path()).status.success());
-    let mut nodes: Vec<(Child, SocketAddr)> = (0..NODES)
+    let mut nodes: Vec<(Node, SocketAddr)> = (0..NODES)
         .map(|_| start_node(&args, cwd.path(), "127.0.0.1:0"))
         .collect();
     let addrs: Vec<SocketAddr> = nodes.iter().map(|(_, a)| *a).collect();
@@ -182,15 +192,14 @@ async fn a_rolling_upgrade_of_three_nodes_fails_no_request() {
     flowing("requests answered on the expanded schema").await;
 
     let started = Instant::now();
-    for (child, addr) in &mut nodes {
-        let pid = child.id();
+    for (node, addr) in &mut nodes {
+        let pid = node.0.id();
         signal(pid, "TERM");
         balancer
             .wait_for("the stopping node out of rotation", NODES - 1)
             .await;
         wait_until("the stopped node exits", 60, || exited(pid)).await;
-        let _ = child.wait();
-        *child = start_node(&args, cwd.path(), &addr.to_string()).0;
+        *node = start_node(&args, cwd.path(), &addr.to_string()).0;
         balancer.wait_for("the new node in rotation", NODES).await;
         flowing("requests answered after a node's upgrade").await;
     }
@@ -215,8 +224,4 @@ async fn a_rolling_upgrade_of_three_nodes_fails_no_request() {
         Some(acknowledged),
         "every acknowledged reply is there once"
     );
-    for (child, _) in &mut nodes {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
 }
