@@ -30,6 +30,49 @@ pub struct Rehearsal {
     pub stats: hearth_store::SiteStats,
     /// What its verification found wrong (nothing, if all is well).
     pub problems: Vec<String>,
+    /// The data migrations the upgrade asks for, as they ran on the copy.
+    pub online: Vec<Online>,
+}
+
+/// A data migration that runs online after the upgrade, and how it went in
+/// the rehearsal's few seconds of it on the copy.
+#[derive(Debug)]
+pub struct Online {
+    /// Which.
+    pub name: String,
+    /// Rows it did on the copy.
+    pub done: i64,
+    /// Rows it has to do, once counted.
+    pub total: Option<i64>,
+    /// Seconds it ran on the copy.
+    pub secs: f64,
+    /// Whether it finished on the copy.
+    pub finished: bool,
+}
+
+/// How long the rehearsal runs each data migration on the copy, to tell
+/// how long it will run online.
+const ONLINE_SAMPLE: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl std::fmt::Display for Online {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = hearth_app::data_migrations::describe(&self.name);
+        let total = self.total.unwrap_or(self.done);
+        if self.finished {
+            return write!(
+                f,
+                "then online, while the site serves: {what}, {total} rows ({:.1} s on the copy)",
+                self.secs
+            );
+        }
+        let pace = self.done as f64 / self.secs.max(0.001);
+        let left = (total - self.done).max(0) as f64 / pace.max(1.0);
+        write!(
+            f,
+            "then online, while the site serves: {what}, {total} rows; {} done in {:.1} s on the copy, so about {:.0} s more at that pace",
+            self.done, self.secs, left
+        )
+    }
 }
 
 impl std::fmt::Display for Rehearsal {
@@ -70,6 +113,9 @@ impl std::fmt::Display for Rehearsal {
             "the migrated copy holds {} users, {} spaces, {} topics, {} replies",
             s.users, s.spaces, s.topics, s.replies
         )?;
+        for online in &self.online {
+            writeln!(f, "{online}")?;
+        }
         for p in &self.problems {
             writeln!(f, "problem: {p}")?;
         }
@@ -225,6 +271,9 @@ async fn finish(
     let migrate_secs = started.elapsed().as_secs_f64();
     let problems = store.verify().await.map_err(|e| e.to_string())?;
     let stats = store.stats(true).await.map_err(|e| e.to_string())?;
+    let online = rehearse_online(store.as_ref()).await.map_err(|e| {
+        format!("a data migration failed on the copy (nothing live was touched): {e}")
+    })?;
     Ok(Rehearsal {
         from,
         to: LATEST_VERSION,
@@ -233,7 +282,44 @@ async fn finish(
         migrate_secs,
         stats,
         problems,
+        online,
     })
+}
+
+/// Runs each data migration the upgrade asks for on the copy, for at most
+/// [`ONLINE_SAMPLE`] each.
+async fn rehearse_online(store: &dyn Store) -> hearth_store::Result<Vec<Online>> {
+    use hearth_store::Batch;
+    let mut online = Vec::new();
+    for m in store.data_migrations().await? {
+        if m.finished_at.is_some() {
+            continue;
+        }
+        let started = Instant::now();
+        let (mut done, mut total, mut finished) = (0, None, false);
+        while started.elapsed() < ONLINE_SAMPLE {
+            // No node serves the copy: no claim to respect or keep.
+            match store
+                .data_migration_batch(&m.name, "rehearsal", 0, 0)
+                .await?
+            {
+                Batch::Ran { done: d, total: t } => (done, total) = (d, Some(t)),
+                Batch::Finished => {
+                    finished = true;
+                    break;
+                }
+                Batch::HeldElsewhere => break,
+            }
+        }
+        online.push(Online {
+            name: m.name,
+            done,
+            total,
+            secs: started.elapsed().as_secs_f64(),
+            finished,
+        });
+    }
+    Ok(online)
 }
 
 async fn rehearse_sqlite(live: &Path) -> Result<Rehearsal, String> {

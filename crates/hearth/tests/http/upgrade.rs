@@ -65,6 +65,11 @@ async fn a_rehearsal_reports_the_pending_migrations_and_changes_nothing_live(bac
     let live_before = live_file(&storage);
     let (ok, text) = rehearse();
     assert!(ok, "{text}");
+    eprintln!("the rehearsal's report:\n{text}");
+    assert!(
+        text.contains("then online, while the site serves: Building the search index"),
+        "the data migration the upgrade asks for, tried on the copy: {text}"
+    );
     let before = LATEST_VERSION - 1;
     assert!(
         text.contains(&format!(
