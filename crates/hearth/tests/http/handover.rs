@@ -167,7 +167,7 @@ async fn hand_overs_under_load_fail_no_request(backend: Backend) {
         load.failed.load(Ordering::Relaxed),
         load.acknowledged.load(Ordering::Relaxed),
     );
-    eprintln!("{rounds} hand-overs: {ok} requests answered, {failed} failed");
+    eprintln!("{backend:?}, {rounds} hand-overs: {ok} requests answered, {failed} failed");
     assert_eq!(failed, 0, "requests failed during {rounds} hand-overs");
     let topic = thread.topic_json().await;
     assert_eq!(
