@@ -170,6 +170,8 @@ impl<E: Engine> SqlStore<E> {
                     }
                 }
                 if current == 0 {
+                    // A new store holds nothing for a data migration to do.
+                    c.execute("DELETE FROM data_migrations", &[]).await?;
                     tracing::info!(version = LATEST_VERSION, "created a new store");
                 }
                 Ok(())

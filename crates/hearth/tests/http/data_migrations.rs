@@ -46,6 +46,11 @@ async fn a_data_migration_runs_in_batches_on_one_node_and_resumes_where_it_stopp
     backend: Backend,
 ) {
     let app = crate::support::app::spawn_app(backend).await;
+    assert_eq!(
+        app.ctx.store.data_migrations().await.unwrap(),
+        [],
+        "a new store has nothing for a data migration to do"
+    );
     app.create_user("opal", true).await;
     app.create_user("ada", false).await;
     let thread = Thread::prepare(&app.base).await;
