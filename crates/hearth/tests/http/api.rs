@@ -422,12 +422,7 @@ async fn the_openapi_document_describes_every_api_route_the_router_serves(backen
             .unwrap();
         assert_ne!(r.status(), 405, "{route} is not served");
     }
-    let metrics = reqwest::get(app.url("/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::support::app::metrics_of(&app.base).await;
     for route in &registered {
         let (method, template) = route.split_once(' ').unwrap();
         assert!(

@@ -114,12 +114,7 @@ async fn scheduled_backups_are_proven_pruned_and_reported() {
     let mut first = 0;
     let mut proven = false;
     while tokio::time::Instant::now() < deadline {
-        let metrics = reqwest::get(format!("{base}/metrics"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let metrics = crate::support::app::metrics_of(&base).await;
         let stamp = metrics
             .lines()
             .find(|l| l.starts_with("hearth_backup_last_verified_restore_timestamp_seconds "))

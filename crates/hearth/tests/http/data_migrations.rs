@@ -28,12 +28,7 @@ async fn ask_for_a_new_search_index(app: &TestApp, backend: Backend) {
 }
 
 async fn metric(app: &TestApp, name: &str) -> String {
-    let metrics = reqwest::get(app.url("/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::support::app::metrics_of(&app.base).await;
     let prefix = format!("{name}{{name=\"search_index\"}} ");
     metrics
         .lines()

@@ -53,15 +53,15 @@ pub(crate) async fn wait_until(what: &str, seconds: u64, mut done: impl FnMut() 
 
 /// What the load saw.
 #[derive(Default)]
-pub(crate) struct Load {
-    pub ok: AtomicU64,
-    pub failed: AtomicU64,
-    pub acknowledged: AtomicU64,
+struct Load {
+    ok: AtomicU64,
+    failed: AtomicU64,
+    acknowledged: AtomicU64,
 }
 
 /// One client: reads the topic page and writes a reply in turn, on a
 /// connection pool of its own (keep-alive), until told to stop.
-pub(crate) async fn client(thread: Arc<Thread>, load: Arc<Load>, running: Arc<AtomicBool>) {
+async fn client(thread: Arc<Thread>, load: Arc<Load>, running: Arc<AtomicBool>) {
     let http = reqwest::Client::new();
     let page = format!("{}/t/{}", thread.base, thread.topic);
     let mut n = 0u64;
@@ -97,6 +97,62 @@ pub(crate) async fn client(thread: Arc<Thread>, load: Arc<Load>, running: Arc<At
     }
 }
 
+/// Four clients reading and writing in `thread` until stopped.
+pub(crate) struct Clients {
+    load: Arc<Load>,
+    running: Arc<AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// What the load saw: requests answered, failed, and replies acknowledged.
+pub(crate) struct Tally {
+    pub ok: u64,
+    pub failed: u64,
+    pub acknowledged: u64,
+}
+
+impl Clients {
+    pub(crate) fn start(thread: &Arc<Thread>) -> Self {
+        let load = Arc::new(Load::default());
+        let running = Arc::new(AtomicBool::new(true));
+        let tasks = (0..4)
+            .map(|_| {
+                tokio::spawn(client(
+                    Arc::clone(thread),
+                    Arc::clone(&load),
+                    Arc::clone(&running),
+                ))
+            })
+            .collect();
+        Clients {
+            load,
+            running,
+            tasks,
+        }
+    }
+
+    /// Waits (bounded) until 20 more requests are answered.
+    pub(crate) async fn flowing(&self, what: &str) {
+        let before = self.load.ok.load(Ordering::Relaxed);
+        wait_until(what, 30, || {
+            self.load.ok.load(Ordering::Relaxed) >= before + 20
+        })
+        .await;
+    }
+
+    pub(crate) async fn stop(self) -> Tally {
+        self.running.store(false, Ordering::Relaxed);
+        for task in self.tasks {
+            task.await.unwrap();
+        }
+        Tally {
+            ok: self.load.ok.load(Ordering::Relaxed),
+            failed: self.load.failed.load(Ordering::Relaxed),
+            acknowledged: self.load.acknowledged.load(Ordering::Relaxed),
+        }
+    }
+}
+
 async fn hand_overs_under_load_fail_no_request(backend: Backend) {
     let rounds: usize = std::env::var("HEARTH_HANDOVERS")
         .ok()
@@ -112,28 +168,14 @@ async fn hand_overs_under_load_fail_no_request(backend: Backend) {
     let (first, base) = start_server_env(&args, cwd.path(), &[]);
     assert_eq!(pid_in(&pid_file), Some(first.id()), "the pid file names it");
     let thread = Arc::new(Thread::prepare(&base).await);
-    let load = Arc::new(Load::default());
-    let running = Arc::new(AtomicBool::new(true));
-    let clients: Vec<_> = (0..4)
-        .map(|_| {
-            tokio::spawn(client(
-                Arc::clone(&thread),
-                Arc::clone(&load),
-                Arc::clone(&running),
-            ))
-        })
-        .collect();
+    let clients = Clients::start(&thread);
 
     let mut pids = vec![first.id()];
     let mut first = Some(first);
     for _ in 0..rounds {
         let old = *pids.last().unwrap();
         // Requests are flowing before each hand-over.
-        let before = load.ok.load(Ordering::Relaxed);
-        wait_until("requests answered", 30, || {
-            load.ok.load(Ordering::Relaxed) >= before + 20
-        })
-        .await;
+        clients.flowing("requests answered").await;
         signal(old, "USR2");
         wait_until("a new process named in the pid file", 60, || {
             pid_in(&pid_file).is_some_and(|p| p != old)
@@ -152,21 +194,14 @@ async fn hand_overs_under_load_fail_no_request(backend: Backend) {
         assert!(!exited(new), "the new process serves");
         pids.push(new);
     }
-    let before = load.ok.load(Ordering::Relaxed);
-    wait_until("requests answered after the last hand-over", 30, || {
-        load.ok.load(Ordering::Relaxed) >= before + 20
-    })
-    .await;
-    running.store(false, Ordering::Relaxed);
-    for c in clients {
-        c.await.unwrap();
-    }
-
-    let (ok, failed, acknowledged) = (
-        load.ok.load(Ordering::Relaxed),
-        load.failed.load(Ordering::Relaxed),
-        load.acknowledged.load(Ordering::Relaxed),
-    );
+    clients
+        .flowing("requests answered after the last hand-over")
+        .await;
+    let Tally {
+        ok,
+        failed,
+        acknowledged,
+    } = clients.stop().await;
     eprintln!("{backend:?}, {rounds} hand-overs: {ok} requests answered, {failed} failed");
     assert_eq!(failed, 0, "requests failed during {rounds} hand-overs");
     let topic = thread.topic_json().await;

@@ -272,12 +272,7 @@ async fn mail_done_with_is_forgotten_after_a_month_and_waiting_mail_is_measured(
         .unwrap();
     let round = outbox::deliver_due(&app.ctx, &smtp, "w").await.unwrap();
     assert_eq!((round.sent, round.retried), (3, 1));
-    let metrics = reqwest::get(app.url("/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::support::app::metrics_of(&app.base).await;
     assert!(metrics.contains("\nhearth_mail_waiting 1\n"), "{metrics}");
 
     // Kept for a month, then forgotten; what still waits is never.

@@ -9,14 +9,13 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use hearth_store_sql::LATEST_VERSION;
 
 use crate::cli::{create_admin, hearth, storage_args, until_ready};
 use crate::crash::Thread;
-use crate::handover::{Load, client, exited, signal, wait_until};
+use crate::handover::{Clients, Tally, exited, signal, wait_until};
 use crate::support::Backend;
 use crate::support::app::{execute_sql, fresh_storage};
 
@@ -158,25 +157,10 @@ async fn a_rolling_upgrade_of_three_nodes_fails_no_request() {
     balancer.wait_for("every node in rotation", NODES).await;
 
     let thread = Arc::new(Thread::prepare(&balancer.base).await);
-    let load = Arc::new(Load::default());
-    let running = Arc::new(AtomicBool::new(true));
-    let clients: Vec<_> = (0..4)
-        .map(|_| {
-            tokio::spawn(client(
-                Arc::clone(&thread),
-                Arc::clone(&load),
-                Arc::clone(&running),
-            ))
-        })
-        .collect();
-    let flowing = |what: &'static str| {
-        let load = Arc::clone(&load);
-        let before = load.ok.load(Ordering::Relaxed);
-        wait_until(what, 30, move || {
-            load.ok.load(Ordering::Relaxed) >= before + 20
-        })
-    };
-    flowing("requests answered through the balancer").await;
+    let clients = Clients::start(&thread);
+    clients
+        .flowing("requests answered through the balancer")
+        .await;
 
     // The new release's `hearth upgrade`: an expansion, applied while the
     // nodes of the release before serve.
@@ -189,7 +173,9 @@ async fn a_rolling_upgrade_of_three_nodes_fails_no_request() {
         ),
     )
     .await;
-    flowing("requests answered on the expanded schema").await;
+    clients
+        .flowing("requests answered on the expanded schema")
+        .await;
 
     let started = Instant::now();
     for (node, addr) in &mut nodes {
@@ -201,19 +187,16 @@ async fn a_rolling_upgrade_of_three_nodes_fails_no_request() {
         wait_until("the stopped node exits", 60, || exited(pid)).await;
         *node = start_node(&args, cwd.path(), &addr.to_string()).0;
         balancer.wait_for("the new node in rotation", NODES).await;
-        flowing("requests answered after a node's upgrade").await;
+        clients
+            .flowing("requests answered after a node's upgrade")
+            .await;
     }
     let took = started.elapsed();
-    running.store(false, Ordering::Relaxed);
-    for c in clients {
-        c.await.unwrap();
-    }
-
-    let (ok, failed, acknowledged) = (
-        load.ok.load(Ordering::Relaxed),
-        load.failed.load(Ordering::Relaxed),
-        load.acknowledged.load(Ordering::Relaxed),
-    );
+    let Tally {
+        ok,
+        failed,
+        acknowledged,
+    } = clients.stop().await;
     eprintln!(
         "rolling upgrade of {NODES} nodes in {took:.1?}: {ok} requests answered, {failed} failed"
     );

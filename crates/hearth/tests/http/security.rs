@@ -114,12 +114,7 @@ async fn health_readiness_and_metrics_answer(backend: Backend) {
     let ready = reqwest::get(app.url("/readyz")).await.unwrap();
     assert_eq!(ready.status(), 200);
     reqwest::get(app.url("/signin")).await.unwrap();
-    let metrics = reqwest::get(app.url("/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::support::app::metrics_of(&app.base).await;
     assert!(
         metrics
             .contains(r#"hearth_http_requests_total{method="GET",route="/signin",status="200"} 1"#),

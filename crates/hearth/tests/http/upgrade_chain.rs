@@ -135,12 +135,7 @@ async fn reads_as_before(base: &str, from: i64) {
 async fn data_migrations_finished(base: &str, from: i64) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
-        let metrics = reqwest::get(format!("{base}/metrics"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let metrics = crate::support::app::metrics_of(base).await;
         let unfinished = metrics
             .lines()
             .any(|l| l.starts_with("hearth_data_migration_finished{") && l.ends_with(" 0"));

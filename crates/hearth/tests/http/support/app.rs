@@ -458,6 +458,16 @@ pub async fn query_number(storage: &Storage, sql: &str) -> i64 {
     }
 }
 
+/// What the node at `base` says at `/metrics` (open to loopback clients).
+pub async fn metrics_of(base: &str) -> String {
+    reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// A client of a test's PostgreSQL database.
 pub async fn postgres_client(url: &secrecy::SecretString) -> tokio_postgres::Client {
     use secrecy::ExposeSecret;
